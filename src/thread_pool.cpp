@@ -139,6 +139,9 @@ class PoolImpl {
   void run_loop(std::size_t n, const MapOptions& options, RangeBody& body);
 
   void shutdown(bool wait, bool cancel_pending) {
+    if (wait && own_worker() != nullptr) {
+      throw InvalidStateError("shutdown(wait = true) called from one of the pool's own workers");
+    }
     stopping_.store(true, std::memory_order_seq_cst);
     if (cancel_pending) {
       cancel_pending_.store(true, std::memory_order_seq_cst);
@@ -146,9 +149,6 @@ class PoolImpl {
     }
     events_.notify_all();
     if (!wait) return;
-    if (own_worker() != nullptr) {
-      throw InvalidStateError("shutdown(wait = true) called from one of the pool's own workers");
-    }
     std::lock_guard lock(join_mutex_);
     for (auto& w : workers_) {
       if (w->thread.joinable()) w->thread.join();

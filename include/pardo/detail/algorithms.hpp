@@ -170,7 +170,9 @@ class Algorithms {
     }
     validate(options, "parallel_for");
     using U = std::make_unsigned_t<I>;
-    const auto n = static_cast<std::size_t>(static_cast<U>(last) - static_cast<U>(first));
+    // Subtract in the unsigned type itself: narrow types would otherwise promote to int.
+    const auto n =
+        static_cast<std::size_t>(static_cast<U>(static_cast<U>(last) - static_cast<U>(first)));
     auto body = [&](std::size_t i) {
       f(static_cast<I>(static_cast<U>(first) + static_cast<U>(i)));
     };

@@ -1,0 +1,90 @@
+#pragma once
+// Shared test helpers: run a test on every executor, and a gate that holds tasks back.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <pardo/pardo.hpp>
+#include <string>
+#include <vector>
+
+namespace pardo::test {
+
+using namespace std::chrono_literals;
+
+/// An executor to build: workers == 0 means SerialExecutor.
+struct ExecutorKind {
+  const char* name;
+  std::size_t workers;
+};
+
+/// Serial, then ThreadPool at 1, 2 and an oversubscribed 8 workers (the machine has 2 cores).
+inline const std::vector<ExecutorKind> executor_kinds{
+    {"serial", 0}, {"threads1", 1}, {"threads2", 2}, {"threads8", 8}};
+
+/// ThreadPool alone at 1, 2 and 8 workers, for tests that need tasks to run concurrently
+/// with the test's own thread.
+inline const std::vector<std::size_t> pool_sizes{1, 2, 8};
+
+class OnEveryExecutor : public ::testing::TestWithParam<ExecutorKind> {
+ protected:
+  /// Calls `body(executor)` with a fresh executor of this test's kind.
+  template <class Body>
+  void with_executor(Body&& body) {
+    const ExecutorKind kind = GetParam();
+    if (kind.workers == 0) {
+      SerialExecutor executor;
+      body(executor);
+    } else {
+      ThreadPool executor(kind.workers);
+      body(executor);
+    }
+  }
+};
+
+class OnEveryPoolSize : public ::testing::TestWithParam<std::size_t> {};
+
+/// Holds tasks until opened.
+class Gate {
+ public:
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [this] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+/// Waits (polling) until `condition()` holds or a generous limit passes.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+}  // namespace pardo::test
+
+#define PARDO_ON_EVERY_EXECUTOR(Suite)                                      \
+  INSTANTIATE_TEST_SUITE_P(                                                 \
+      Executors, Suite, ::testing::ValuesIn(::pardo::test::executor_kinds), \
+      [](const auto& param_info) { return std::string(param_info.param.name); })
+
+#define PARDO_ON_EVERY_POOL_SIZE(Suite)                               \
+  INSTANTIATE_TEST_SUITE_P(                                           \
+      Workers, Suite, ::testing::ValuesIn(::pardo::test::pool_sizes), \
+      [](const auto& param_info) { return "threads" + std::to_string(param_info.param); })
