@@ -1,8 +1,9 @@
 #pragma once
 // Lets idle workers sleep without missing work pushed while they decided to.
 // A sleeper calls prepare_wait(), checks the queues once more, then cancel_wait() or
-// commit_wait(); a producer pushes, then notifies. The seq_cst fence in notify and the
-// seq_cst increment in prepare_wait order "queue written / waiter announced" both ways.
+// commit_wait(); a producer pushes, then notifies. Every queue write that precedes a notify
+// and every queue read that follows prepare_wait is seq_cst, as are the reads and writes of
+// the waiter count here, so at least one side sees the other: no wake-up is lost.
 
 #include <atomic>
 #include <condition_variable>
@@ -17,7 +18,6 @@ class EventCount {
 
   Key prepare_wait() noexcept {
     const std::uint64_t state = state_.fetch_add(1, std::memory_order_seq_cst);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     return static_cast<Key>(state >> 32);
   }
 
@@ -38,7 +38,6 @@ class EventCount {
 
  private:
   void notify(bool all) {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
     if ((state_.load(std::memory_order_seq_cst) & waiter_mask) == 0) return;
     {
       std::lock_guard lock(mutex_);

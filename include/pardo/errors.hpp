@@ -52,6 +52,11 @@ class TimeoutError : public std::runtime_error {
 
 /// Receives an exception that has no future to land on (a throwing done callback),
 /// with a short description of where it was thrown.
+/// @code
+/// pardo::ErrorHandler h = [](std::exception_ptr e, std::string_view where) {
+///   std::cerr << where << ": " << pardo::describe(e) << '\n';
+/// };
+/// @endcode
 using ErrorHandler = std::function<void(std::exception_ptr error, std::string_view where)>;
 
 /// Replaces the process-wide error handler and returns the previous one. It hears errors

@@ -42,6 +42,10 @@ struct ThenResult<void, F> {
 template <class T>
 Future<T> make_future(StateRef<SharedState<T>> state);
 
+/// The shared state of a future, for the free functions in `pardo/when.hpp`.
+template <class U>
+StateBase& state_of(const Future<U>& f);
+
 /// Runs `f(args...)` and stores its result or exception in `state`.
 template <class T, class F, class... Args>
 void fulfil(SharedState<T>& state, F&& f, Args&&... args) {
@@ -78,9 +82,16 @@ class Future {
   using value_type = T;
 
   /// A future with no state; every operation but `valid()` throws InvalidStateError.
+  /// @code
+  /// pardo::Future<int> f;  // f.valid() == false
+  /// f = pool.submit([] { return 1; });
+  /// @endcode
   Future() = default;
 
   /// Whether this handle refers to a state.
+  /// @code
+  /// if (f.valid()) f.wait();
+  /// @endcode
   bool valid() const noexcept { return static_cast<bool>(state_); }
 
   /// Waits, then returns the value, rethrows the task's exception with its original type,
@@ -95,7 +106,11 @@ class Future {
     if constexpr (!std::is_void_v<T>) return s.value();
   }
 
-  /// Waits until the future is done (finished or cancelled).
+  /// Waits until the future is done (finished or cancelled); never throws the task's error.
+  /// @code
+  /// f.wait();
+  /// assert(f.done());
+  /// @endcode
   void wait() const { checked().wait(); }
 
   /// Waits at most `timeout`; true if the future is done.
@@ -108,17 +123,30 @@ class Future {
                                 std::chrono::ceil<detail::Clock::duration>(timeout));
   }
 
-  /// Waits until `deadline`; true if the future is done.
+  /// Waits until `deadline` (any clock); true if the future is done.
+  /// @code
+  /// bool ready = f.wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+  /// @endcode
   template <class Clock, class Duration>
   bool wait_until(std::chrono::time_point<Clock, Duration> deadline) const {
     return wait_for(deadline - Clock::now());
   }
 
   /// True once finished or cancelled.
+  /// @code
+  /// while (!f.done()) do_something_else();
+  /// @endcode
   bool done() const { return checked().done(); }
   /// True while the task runs.
+  /// @code
+  /// if (f.running()) assert(!f.cancel());
+  /// @endcode
   bool running() const { return checked().status() == detail::Status::running; }
   /// True if cancelled.
+  /// @code
+  /// f.cancel();
+  /// if (f.cancelled()) std::puts("never ran");
+  /// @endcode
   bool cancelled() const { return checked().status() == detail::Status::cancelled; }
 
   /// Waits, then returns the task's exception (null on success); throws CancelledError if
@@ -198,6 +226,10 @@ class Future {
   }
 
   /// True if both handles share one state.
+  /// @code
+  /// auto g = f;
+  /// assert(g == f);
+  /// @endcode
   friend bool operator==(const Future& a, const Future& b) noexcept { return a.state_ == b.state_; }
 
  private:
@@ -205,7 +237,7 @@ class Future {
   template <class>
   friend class Promise;
   template <class U>
-  friend detail::StateBase& state_of(const Future<U>& f);
+  friend detail::StateBase& detail::state_of(const Future<U>& f);
 
   explicit Future(detail::StateRef<detail::SharedState<T>> state) : state_(std::move(state)) {}
 
@@ -217,9 +249,8 @@ class Future {
   detail::StateRef<detail::SharedState<T>> state_;
 };
 
-/// The shared state of a future, for the free functions in `pardo/when.hpp`.
 template <class U>
-detail::StateBase& state_of(const Future<U>& f) {
+detail::StateBase& detail::state_of(const Future<U>& f) {
   return f.checked();
 }
 
@@ -240,6 +271,10 @@ Future<T> detail::make_future(StateRef<SharedState<T>> state) {
 template <class T>
 class Promise {
  public:
+  /// A promise with a fresh, pending state.
+  /// @code
+  /// pardo::Promise<std::string> p;
+  /// @endcode
   Promise() : state_(new detail::SharedState<T>()) {}
   Promise(Promise&&) noexcept = default;
   Promise& operator=(Promise&& other) noexcept {
@@ -252,6 +287,9 @@ class Promise {
   ~Promise() { abandon(); }
 
   /// A future sharing this promise's state; may be called more than once.
+  /// @code
+  /// pardo::Future<int> f = p.get_future();
+  /// @endcode
   Future<T> get_future() const { return detail::make_future(checked_ref()); }
 
   /// Stores the value and wakes the waiters; throws InvalidStateError if the future

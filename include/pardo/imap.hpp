@@ -134,8 +134,10 @@ class UnorderedChannel {
       ready_.push_back(Entry{
           begin + k, std::pair<std::size_t, R>(begin + k, std::move(result.values[k])), nullptr});
     }
-    if (result.error)
-      ready_.push_back(Entry{begin + result.values.size(), std::nullopt, result.error});
+    // Moved, not copied: the producing worker keeps no reference to the exception.
+    if (result.error) {
+      ready_.push_back(Entry{begin + result.values.size(), std::nullopt, std::move(result.error)});
+    }
     --remaining_;
     cv_.notify_all();
   }

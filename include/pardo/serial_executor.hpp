@@ -34,6 +34,9 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   ~SerialExecutor() = default;
 
   /// Always 1.
+  /// @code
+  /// assert(pardo::SerialExecutor{}.size() == 1);
+  /// @endcode
   std::size_t size() const noexcept { return 1; }
 
   /// Runs `f(args...)` now; throws ShutdownError after `shutdown`.
@@ -62,6 +65,9 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   }
 
   /// Refuses further work; nothing is ever pending, so the flags change nothing else.
+  /// @code
+  /// serial.shutdown();  // serial.submit(f) now throws pardo::ShutdownError
+  /// @endcode
   void shutdown(bool wait = true, bool cancel_pending = false) {
     static_cast<void>(wait);
     static_cast<void>(cancel_pending);
@@ -69,6 +75,9 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   }
 
   /// Sets the handler for exceptions thrown by done callbacks while a task completes.
+  /// @code
+  /// serial.set_error_handler([](std::exception_ptr, std::string_view) { ++callback_errors; });
+  /// @endcode
   void set_error_handler(ErrorHandler handler) { sink_.handler = std::move(handler); }
 
  private:

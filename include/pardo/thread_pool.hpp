@@ -78,10 +78,17 @@ std::size_t hardware_workers() noexcept;
 class ThreadPool : public detail::Algorithms<ThreadPool> {
  public:
   /// Starts `workers` threads (0: one per hardware thread). Throws std::invalid_argument,
-  /// naming the value, above `detail::max_workers()`.
+  /// naming the value, above `max(256, 64 x hardware threads)`.
+  /// @code
+  /// pardo::ThreadPool all_cores;   // hardware concurrency
+  /// pardo::ThreadPool eight(8);    // oversubscription is fine
+  /// @endcode
   explicit ThreadPool(std::size_t workers = 0) : core_(detail::resolve_workers(workers)) {}
 
   /// As above; a negative count throws std::invalid_argument naming it.
+  /// @code
+  /// pardo::ThreadPool pool(-1);  // throws "ThreadPool: worker count -1 is negative"
+  /// @endcode
   template <std::signed_integral I>
   explicit ThreadPool(I workers) : ThreadPool(checked_count(workers)) {}
 
@@ -89,9 +96,15 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   /// Runs everything already submitted, then joins the workers.
+  /// @code
+  /// { pardo::ThreadPool pool; pool.submit(work); }  // work has run here
+  /// @endcode
   ~ThreadPool() = default;
 
   /// The number of workers.
+  /// @code
+  /// std::vector<double> per_worker(pool.size());
+  /// @endcode
   std::size_t size() const noexcept { return core_.size(); }
 
   /// Runs `f(args...)` on a worker; arguments are copied or moved into the task. If f takes a

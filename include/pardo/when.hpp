@@ -57,13 +57,13 @@ class WatchedSet {
  public:
   explicit WatchedSet(std::vector<Future<T>> futures) : futures_(std::move(futures)) {
     for (std::size_t i = 0; i < futures_.size(); ++i) {
-      if (!state_of(futures_[i]).add_waiter(&queue_, i)) queue_.push_now(i);
+      if (!detail::state_of(futures_[i]).add_waiter(&queue_, i)) queue_.push_now(i);
     }
   }
   WatchedSet(const WatchedSet&) = delete;
   WatchedSet& operator=(const WatchedSet&) = delete;
   ~WatchedSet() {
-    for (auto& f : futures_) state_of(f).remove_waiter(&queue_);
+    for (auto& f : futures_) detail::state_of(f).remove_waiter(&queue_);
   }
   std::vector<Future<T>>& futures() noexcept { return futures_; }
   CompletionQueue& queue() noexcept { return queue_; }
@@ -83,9 +83,16 @@ inline std::optional<Clock::time_point> deadline_after(
 
 /// When `pardo::wait` returns (concurrent.futures' FIRST_COMPLETED, FIRST_EXCEPTION,
 /// ALL_COMPLETED).
+/// @code
+/// auto result = pardo::wait(futures, pardo::ReturnWhen::first_exception);
+/// @endcode
 enum class ReturnWhen { first_completed, first_exception, all_completed };
 
 /// The futures that were done and not done when `pardo::wait` returned, each in input order.
+/// @code
+/// pardo::WaitResult<int> r = pardo::wait(futures, pardo::ReturnWhen::all_completed, 1s);
+/// for (auto& f : r.not_done) f.cancel();
+/// @endcode
 template <class T>
 struct WaitResult {
   std::vector<Future<T>> done;
@@ -109,7 +116,7 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
   }
   const auto deadline = detail::deadline_after(timeout);
   const auto failed = [](const Future<T>& f) {
-    const detail::StateBase& s = state_of(f);
+    const detail::StateBase& s = detail::state_of(f);
     return s.status() == detail::Status::cancelled || s.error() != nullptr;
   };
   {
@@ -124,7 +131,8 @@ WaitResult<T> wait(const std::vector<Future<T>>& futures,
     }
   }
   WaitResult<T> result;
-  for (const auto& f : futures) (state_of(f).done() ? result.done : result.not_done).push_back(f);
+  for (const auto& f : futures)
+    (detail::state_of(f).done() ? result.done : result.not_done).push_back(f);
   return result;
 }
 
@@ -165,6 +173,10 @@ class AsCompleted {
         deadline_(detail::deadline_after(timeout)) {}
 
   /// Waits for the first future; may throw TimeoutError.
+  /// @code
+  /// auto completed = pardo::as_completed(futures);
+  /// for (auto it = completed.begin(); it != completed.end(); ++it) use((*it).get());
+  /// @endcode
   iterator begin() {
     if (!started_) {
       started_ = true;
@@ -240,7 +252,7 @@ auto when_all(std::vector<Future<T>> futures)
     f.add_done_callback([gather](const Future<T>&) {
       if (gather->remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
       for (const auto& input : gather->inputs) {
-        const detail::StateBase& s = state_of(input);
+        const detail::StateBase& s = detail::state_of(input);
         if (s.status() == detail::Status::cancelled) {
           gather->promise.set_exception(
               std::make_exception_ptr(CancelledError("when_all: an input was cancelled")));

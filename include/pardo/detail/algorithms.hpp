@@ -23,10 +23,17 @@
 namespace pardo {
 
 /// Inputs the map family accepts: sized random-access ranges (vectors, arrays, spans, iota).
+/// @code
+/// static_assert(pardo::InputRange<std::vector<int>>);
+/// static_assert(pardo::InputRange<decltype(std::views::iota(0, 10))>);
+/// @endcode
 template <class R>
 concept InputRange = std::ranges::random_access_range<R> && std::ranges::sized_range<R>;
 
 /// The result type of `f` applied to an element of `Inputs`.
+/// @code
+/// static_assert(std::is_same_v<pardo::MapResult<int (*)(int), std::vector<int>>, int>);
+/// @endcode
 template <class F, class Inputs>
 using MapResult = std::invoke_result_t<F&, std::ranges::range_reference_t<Inputs>>;
 

@@ -71,6 +71,10 @@ bool wait_with_help(std::mutex& mutex, std::condition_variable& cv,
                     const std::function<bool()>& done, std::optional<Clock::time_point> deadline);
 
 /// Reference-counted state shared by a future's handles and its producer.
+///
+/// One 32-bit word holds the status and a "someone sleeps" bit; sleepers wait on it with a
+/// futex, so completing a future nobody waits on costs no system call and no lock.
+/// Callbacks and waiters live in a block allocated on first registration.
 class StateBase {
  public:
   StateBase(const StateBase&) = delete;
@@ -81,17 +85,14 @@ class StateBase {
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
   }
 
-  Status status() const noexcept { return status_.load(std::memory_order_acquire); }
-  bool done() const noexcept {
-    const Status s = status();
-    return s == Status::finished || s == Status::cancelled;
-  }
+  Status status() const noexcept { return decode(word_.load(std::memory_order_acquire)); }
+  bool done() const noexcept { return is_done(word_.load(std::memory_order_acquire)); }
 
   /// pending -> running; false if the state was cancelled first.
   bool try_start() noexcept;
   /// pending -> cancelled (true), already cancelled (true), else false.
   bool cancel() noexcept;
-  /// Cancels even a running state; used when a producer can no longer deliver.
+  /// Cancels a pending or running state; used when a producer can no longer deliver.
   bool force_cancel() noexcept;
 
   void wait() const;
@@ -106,35 +107,69 @@ class StateBase {
   void enable_stop() { stop_ = std::stop_source(); }
   std::stop_token stop_token() const noexcept { return stop_.get_token(); }
   bool request_stop() noexcept { return stop_.request_stop(); }
-  bool stop_requested() const noexcept { return stop_.stop_requested(); }
 
   using Callback = std::function<void(StateBase&)>;
   /// Runs `callback` once the state is done; at once in this thread if it already is.
   void add_callback(Callback callback);
 
-  /// Registers a waiter; false (not registered) if the state is already done.
+  /// Registers a waiter; false (not registered) if the state is already done. `on_done`
+  /// runs under the state's list lock, so after remove_waiter returns it never runs again.
   bool add_waiter(Waiter* waiter, std::size_t tag);
   void remove_waiter(Waiter* waiter) noexcept;
 
  protected:
   StateBase() = default;
-  virtual ~StateBase() = default;
+  virtual ~StateBase();
 
-  /// Locks the state for completion; throws InvalidStateError if it is already done.
-  std::unique_lock<std::mutex> lock_open();
-  /// Publishes completion (value already stored) and runs the callbacks.
-  void complete(std::unique_lock<std::mutex>& lock, std::exception_ptr error);
+  /// Claims the right to store a result; throws InvalidStateError if the state is done or
+  /// another producer is storing one.
+  void begin_completion();
+  /// Publishes the result stored since begin_completion and runs the callbacks.
+  void end_completion(std::exception_ptr error) noexcept;
 
  private:
-  void settle(std::unique_lock<std::mutex>& lock, Status final_status);
+  enum Raw : std::uint32_t {
+    raw_pending,
+    raw_running,
+    raw_completing,
+    raw_finished,
+    raw_cancelled
+  };
+  static constexpr std::uint32_t status_mask = 7;
+  static constexpr std::uint32_t sleepers_bit = 8;
+  struct Listeners;
+
+  static Status decode(std::uint32_t word) noexcept {
+    switch (word & status_mask) {
+      case raw_pending:
+        return Status::pending;
+      case raw_running:
+      case raw_completing:
+        return Status::running;
+      case raw_finished:
+        return Status::finished;
+      default:
+        return Status::cancelled;
+    }
+  }
+  static bool is_done(std::uint32_t word) noexcept { return (word & status_mask) >= raw_finished; }
+
+  /// Moves from one of `from` (a bit set of Raw values) to `to`; returns the old word, or
+  /// nullopt if the status was not in `from`.
+  std::optional<std::uint32_t> transition(std::uint32_t from, Raw to) noexcept;
+  /// After a move to a done status: wakes sleepers and runs listeners.
+  void settle(std::uint32_t old_word) noexcept;
+  bool sleep_until(std::optional<Clock::time_point> deadline) const;
+  bool wait_until_impl(std::optional<Clock::time_point> deadline) const;
+  void lock_lists() const noexcept;
+  void unlock_lists() const noexcept;
 
   std::atomic<std::uint32_t> refs_{1};
-  std::atomic<Status> status_{Status::pending};
-  mutable std::mutex mutex_;
-  mutable std::condition_variable cv_;
+  mutable std::atomic<std::uint32_t> word_{raw_pending};
+  mutable std::atomic<bool> list_lock_{false};
+  std::atomic<bool> has_listeners_{false};
   std::exception_ptr error_;
-  std::vector<Callback> callbacks_;
-  std::vector<std::pair<Waiter*, std::size_t>> waiters_;
+  Listeners* listeners_ = nullptr;
   std::stop_source stop_{std::nostopstate};
 };
 
@@ -142,15 +177,21 @@ class StateBase {
 template <class T>
 class SharedState : public StateBase {
  public:
+  /// Stores the value; if constructing it throws, the future fails with that exception.
   template <class... Args>
   void set_value(Args&&... args) {
-    auto lock = lock_open();
-    value_.emplace(std::forward<Args>(args)...);
-    complete(lock, nullptr);
+    begin_completion();
+    try {
+      value_.emplace(std::forward<Args>(args)...);
+    } catch (...) {
+      end_completion(std::current_exception());
+      return;
+    }
+    end_completion(nullptr);
   }
   void set_exception(std::exception_ptr error) {
-    auto lock = lock_open();
-    complete(lock, std::move(error));
+    begin_completion();
+    end_completion(std::move(error));
   }
   const T& value() const noexcept { return *value_; }
 
@@ -162,12 +203,12 @@ template <>
 class SharedState<void> : public StateBase {
  public:
   void set_value() {
-    auto lock = lock_open();
-    complete(lock, nullptr);
+    begin_completion();
+    end_completion(nullptr);
   }
   void set_exception(std::exception_ptr error) {
-    auto lock = lock_open();
-    complete(lock, std::move(error));
+    begin_completion();
+    end_completion(std::move(error));
   }
 };
 

@@ -1,0 +1,46 @@
+# pardo: `make demo` and `make test` work on a fresh Debian 12 machine.
+.DEFAULT_GOAL := demo
+JOBS ?= $(shell nproc)
+SOURCES = $(shell git ls-files '*.cpp' '*.hpp')
+
+.PHONY: bootstrap build demo test test-release test-asan test-tsan bench format format-check clean
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+build: bootstrap
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+demo: build
+	./build/bin/pardo tour
+
+# The whole suite: formatting, then Release, ASan+UBSan and TSan builds with their tests.
+test: bootstrap format-check test-release test-asan test-tsan
+
+test-release:
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+	ctest --preset release -j $(JOBS)
+
+test-asan:
+	cmake --preset asan-ubsan
+	cmake --build --preset asan-ubsan -j $(JOBS)
+	ctest --preset asan-ubsan -j $(JOBS)
+
+test-tsan:
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+bench: build
+	python3 bench/core/run.py
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
+
+clean:
+	rm -rf build build-debug build-asan build-tsan
