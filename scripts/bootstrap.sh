@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake make git pkg-config python3
-  clang clang-format
+  clang-format
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev

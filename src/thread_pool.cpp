@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "event_count.hpp"
+#include "inbox.hpp"
 #include "pardo/detail/pool_core.hpp"
 #include "pardo/thread_pool.hpp"
 #include "work_stealing_deque.hpp"
@@ -44,11 +45,10 @@ struct alignas(64) Worker final : Helper, ErrorSink {
   const std::size_t index;
   std::uint64_t rng;
   WorkStealingDeque<Job*> deque;
-  std::mutex mutex;  // guards inbox, pinned and exited
-  std::deque<Job*> inbox;
+  Inbox inbox;
+  std::mutex mutex;  // guards pinned and exited
   std::deque<Job*> pinned;
   bool exited = false;
-  std::atomic<std::size_t> inbox_size{0};
   std::atomic<std::size_t> pinned_size{0};
   std::thread thread;
 };
@@ -190,7 +190,7 @@ class PoolImpl {
       }
     }
     if (Job* job = self.deque.pop()) return job;
-    if (Job* job = take_inbox(self)) return job;
+    if (Job* job = take_inbox(self, self.inbox)) return job;
     return steal(self);
   }
 
@@ -199,30 +199,27 @@ class PoolImpl {
     thread_local std::size_t round_robin = 0;
     const std::size_t count = workers_.size();
     for (std::size_t attempt = 0; attempt < count; ++attempt) {
-      Worker& w = *workers_[round_robin++ % count];
-      std::lock_guard lock(w.mutex);
-      if (w.exited) continue;
-      w.inbox.push_back(job);
-      w.inbox_size.fetch_add(1, std::memory_order_seq_cst);
-      return;
+      if (workers_[round_robin++ % count]->inbox.push(job)) return;
     }
     job->abandon();
     throw ShutdownError("the pool has been shut down");
   }
 
-  /// Takes the whole inbox: runs the first job, moves the rest where thieves can reach them.
-  Job* take_inbox(Worker& self) {
-    if (self.inbox_size.load(std::memory_order_seq_cst) == 0) return nullptr;
-    std::deque<Job*> batch;
-    {
-      std::lock_guard lock(self.mutex);
-      batch.swap(self.inbox);
-      self.inbox_size.store(0, std::memory_order_relaxed);
+  /// Takes a whole inbox (its own or a victim's) into this worker's deque, where thieves can
+  /// reach it, and returns the oldest job.
+  Job* take_inbox(Worker& self, Inbox& inbox) {
+    Job* list = inbox.take_all();
+    if (list == nullptr) return nullptr;
+    const bool several = list->next_in_inbox != nullptr;
+    // Newest first: pushing in list order leaves the oldest job on top for pop().
+    while (list != nullptr) {
+      Job* next = list->next_in_inbox;
+      list->next_in_inbox = nullptr;
+      self.deque.push(list);
+      list = next;
     }
-    if (batch.empty()) return nullptr;
-    for (auto it = batch.rbegin(); it != std::prev(batch.rend()); ++it) self.deque.push(*it);
-    if (batch.size() > 1) events_.notify_one();
-    return batch.front();
+    if (several) events_.notify_one();
+    return self.deque.pop();
   }
 
   Job* steal(Worker& self) {
@@ -233,15 +230,7 @@ class PoolImpl {
       Worker& victim = *workers_[(start + k) % count];
       if (&victim == &self) continue;
       if (Job* job = victim.deque.steal()) return job;
-      if (victim.inbox_size.load(std::memory_order_seq_cst) > 0) {
-        std::lock_guard lock(victim.mutex);
-        if (!victim.inbox.empty()) {
-          Job* job = victim.inbox.front();
-          victim.inbox.pop_front();
-          victim.inbox_size.fetch_sub(1, std::memory_order_relaxed);
-          return job;
-        }
-      }
+      if (Job* job = take_inbox(self, victim.inbox)) return job;
     }
     return nullptr;
   }
@@ -280,7 +269,7 @@ class PoolImpl {
 
   bool try_exit(Worker& self) {
     std::lock_guard lock(self.mutex);
-    if (!self.inbox.empty() || !self.pinned.empty() || !self.deque.empty()) return false;
+    if (!self.pinned.empty() || !self.deque.empty() || !self.inbox.try_close()) return false;
     self.exited = true;
     return true;
   }
@@ -288,16 +277,17 @@ class PoolImpl {
   void drain() {
     for (auto& w : workers_) {
       while (Job* job = w->deque.steal()) job->abandon();
-      std::deque<Job*> inbox;
+      for (Job* job = w->inbox.take_all(); job != nullptr;) {
+        Job* next = job->next_in_inbox;
+        job->abandon();
+        job = next;
+      }
       std::deque<Job*> pinned;
       {
         std::lock_guard lock(w->mutex);
-        inbox.swap(w->inbox);
         pinned.swap(w->pinned);
-        w->inbox_size.store(0, std::memory_order_relaxed);
         w->pinned_size.store(0, std::memory_order_relaxed);
       }
-      for (Job* job : inbox) job->abandon();
       for (Job* job : pinned) job->abandon();
     }
   }

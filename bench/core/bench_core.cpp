@@ -55,9 +55,8 @@ constexpr long long kFib30 = 832'040;
 constexpr double kMinTime = 0.2;      // seconds per repetition
 constexpr double kWarmUpTime = 0.02;  // lets other runtimes' idle threads go to sleep
 
-// benchmark::DoNotOptimize(x) on a double or long long miscompiles with g++ 12 and Google
-// Benchmark 1.7.1 (its "+m,r" asm constraint; google/benchmark#903 is the same family): the
-// value read back is garbage. Escaping the address instead is safe and just as effective.
+// Keeps a result alive by escaping its address. DoNotOptimize on the value itself gave wrong
+// sums here with g++ 12 and Debian's Google Benchmark 1.7.1; the address form did not.
 template <class T>
 inline void keep(T& value) {
   benchmark::DoNotOptimize(&value);

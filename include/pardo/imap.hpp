@@ -121,7 +121,6 @@ template <class R>
 class UnorderedChannel {
  public:
   struct Entry {
-    std::size_t index;
     std::optional<std::pair<std::size_t, R>> value;
     std::exception_ptr error;
   };
@@ -131,12 +130,11 @@ class UnorderedChannel {
   void deliver(std::size_t begin, ChunkResult<R> result) {
     std::lock_guard lock(mutex_);
     for (std::size_t k = 0; k < result.values.size(); ++k) {
-      ready_.push_back(Entry{
-          begin + k, std::pair<std::size_t, R>(begin + k, std::move(result.values[k])), nullptr});
+      ready_.push_back(Entry{std::pair<std::size_t, R>(begin + k, std::move(result.values[k])), nullptr});
     }
     // Moved, not copied: the producing worker keeps no reference to the exception.
     if (result.error) {
-      ready_.push_back(Entry{begin + result.values.size(), std::nullopt, std::move(result.error)});
+      ready_.push_back(Entry{std::nullopt, std::move(result.error)});
     }
     --remaining_;
     cv_.notify_all();

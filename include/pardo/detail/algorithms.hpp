@@ -186,11 +186,12 @@ class Algorithms {
     self().loop_indices(n, options, body);
   }
 
-  /// Folds `map_fn(x)` over the inputs with `combine`, starting from `identity` at every leaf.
-  /// Bit-identical for any worker count, schedule and chunksize: inputs are folded left to
-  /// right in leaves of consecutive inputs (the leaf size depends on the input size only),
-  /// and leaves are combined pairwise in a balanced tree by leaf index. `combine` should be
-  /// associative with `identity` as its neutral element.
+  /// Folds `map_fn(x)` over the inputs with `combine`. Bit-identical for any worker count,
+  /// schedule and chunksize: the combine tree depends on the input size alone. Inputs form
+  /// leaves of consecutive inputs; each leaf is folded as four contiguous quarters from
+  /// `identity`, combined as (q0 q1)(q2 q3), and leaves combine pairwise by index in a
+  /// balanced tree. Input order is kept, so `combine` need not be commutative, but it should
+  /// be associative with `identity` as its neutral element.
   /// @code
   /// double total = pool.map_reduce(xs, [](double x) { return x * x; }, std::plus<>{}, 0.0);
   /// @endcode
@@ -206,14 +207,26 @@ class Algorithms {
     auto first = std::ranges::begin(inputs);
     const V& init = identity;
     std::vector<std::optional<V>> partial(leaves);
+    const auto fold = [&](V& acc, std::size_t i) {
+      acc = combine(std::move(acc),
+                    map_fn(first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
+    };
+    // A leaf is folded as four contiguous quarters side by side, so that four independent
+    // dependency chains keep the core busy; the quarters then combine as (q0 q1)(q2 q3).
     auto body = [&](std::size_t l) {
-      V acc = init;
-      const std::size_t stop = std::min(n, (l + 1) * leaf);
-      for (std::size_t i = l * leaf; i < stop; ++i) {
-        acc = combine(std::move(acc),
-                      map_fn(first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
+      const std::size_t lo = l * leaf;
+      const std::size_t len = std::min(n, lo + leaf) - lo;
+      const std::size_t q = len / 4;
+      V a0 = init, a1 = init, a2 = init, a3 = init;
+      for (std::size_t k = 0; k < q; ++k) {
+        fold(a0, lo + k);
+        fold(a1, lo + q + k);
+        fold(a2, lo + 2 * q + k);
+        fold(a3, lo + 3 * q + k);
       }
-      partial[l].emplace(std::move(acc));
+      for (std::size_t i = lo + 4 * q; i < lo + len; ++i) fold(a3, i);
+      partial[l].emplace(
+          combine(combine(std::move(a0), std::move(a1)), combine(std::move(a2), std::move(a3))));
     };
     MapOptions leaf_options = options;
     if (options.chunksize != 0) leaf_options.chunksize = ceil_div(options.chunksize, leaf);

@@ -22,6 +22,9 @@ class Job {
   /// Disposes of the job without running it (shutdown with cancel_pending).
   virtual void abandon() noexcept = 0;
 
+  /// The next job in a worker's inbox (a lock-free list); owned by the pool.
+  Job* next_in_inbox = nullptr;
+
  protected:
   ~Job() = default;
 };
