@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <numeric>
 #include <pardo/pardo.hpp>
 #include <string>
 #include <vector>
@@ -65,6 +66,22 @@ class Gate {
   std::condition_variable cv_;
   bool open_ = false;
 };
+
+/// A task for `pool` that returns `value` once `gate` opens.
+template <class Pool>
+Future<int> submit_held(Pool& pool, Gate& gate, int value) {
+  return pool.submit([&gate, value] {
+    gate.wait();
+    return value;
+  });
+}
+
+/// 0, 1, ..., n - 1.
+inline std::vector<int> iota_vector(int n) {
+  std::vector<int> v(static_cast<std::size_t>(n));
+  std::iota(v.begin(), v.end(), 0);
+  return v;
+}
 
 /// Waits (polling) until `condition()` holds or a generous limit passes.
 template <class Condition>

@@ -117,10 +117,7 @@ TEST_P(PoolCallbacks, ThrowingCallbackGoesToThePoolsHandler) {
   Reports reports;
   pool.set_error_handler(reports.handler());
   Gate release;
-  auto f = pool.submit([&] {
-    release.wait();
-    return 5;
-  });
+  auto f = submit_held(pool, release, 5);
   std::atomic<int> after{0};
   f.add_done_callback([](const Future<int>&) { throw std::runtime_error("on a worker"); });
   f.add_done_callback([&](const Future<int>& g) { after = g.get(); });

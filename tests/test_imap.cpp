@@ -12,12 +12,6 @@
 namespace pardo::test {
 namespace {
 
-std::vector<int> iota_vector(int n) {
-  std::vector<int> v(static_cast<std::size_t>(n));
-  std::iota(v.begin(), v.end(), 0);
-  return v;
-}
-
 class Imap : public OnEveryExecutor {};
 
 TEST_P(Imap, YieldsInInputOrder) {

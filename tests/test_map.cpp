@@ -17,12 +17,6 @@ const std::vector<Schedule> all_schedules{Schedule::automatic, Schedule::static_
                                           Schedule::round_robin, Schedule::dynamic,
                                           Schedule::guided};
 
-std::vector<int> iota_vector(int n) {
-  std::vector<int> v(static_cast<std::size_t>(n));
-  std::iota(v.begin(), v.end(), 0);
-  return v;
-}
-
 class Map : public OnEveryExecutor {};
 
 TEST_P(Map, KeepsInputOrderForEveryScheduleAndChunksize) {

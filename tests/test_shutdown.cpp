@@ -65,10 +65,7 @@ TEST_P(PoolShutdown, DestructorRunsTasksThatTasksSubmitWhileDraining) {
 TEST_P(PoolShutdown, ShutdownWithoutWaitReturnsAtOnce) {
   ThreadPool pool(GetParam());
   Gate release;
-  auto f = pool.submit([&release] {
-    release.wait();
-    return 3;
-  });
+  auto f = submit_held(pool, release, 3);
   pool.shutdown(false);
   EXPECT_THROW(pool.submit([] {}), ShutdownError);
   release.open();

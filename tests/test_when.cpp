@@ -80,10 +80,7 @@ TEST_P(Wait, FirstCompletedReturnsWhenOneIsDone) {
   ThreadPool pool(GetParam());
   Gate release;
   std::vector<Future<int>> futures;
-  futures.push_back(pool.submit([&release] {
-    release.wait();
-    return 1;
-  }));
+  futures.push_back(submit_held(pool, release, 1));
   futures.push_back(pool.submit([] { return 2; }));
   if (GetParam() == 1) {
     // One worker is blocked: the second task is queued behind it. Use a promise instead.
@@ -103,10 +100,7 @@ TEST_P(Wait, FirstExceptionStopsAtAFailure) {
   ThreadPool pool(GetParam());
   Gate release;
   std::vector<Future<int>> futures;
-  futures.push_back(pool.submit([&release] {
-    release.wait();
-    return 0;
-  }));
+  futures.push_back(submit_held(pool, release, 0));
   Promise<int> ok, failing;
   futures.push_back(ok.get_future());
   futures.push_back(failing.get_future());
@@ -141,10 +135,7 @@ TEST_P(Wait, TimeoutReturnsThePartialSets) {
   ThreadPool pool(GetParam());
   Gate release;
   std::vector<Future<int>> futures;
-  futures.push_back(pool.submit([&release] {
-    release.wait();
-    return 0;
-  }));
+  futures.push_back(submit_held(pool, release, 0));
   Promise<int> p;
   p.set_value(1);
   futures.push_back(p.get_future());

@@ -130,7 +130,8 @@ class UnorderedChannel {
   void deliver(std::size_t begin, ChunkResult<R> result) {
     std::lock_guard lock(mutex_);
     for (std::size_t k = 0; k < result.values.size(); ++k) {
-      ready_.push_back(Entry{std::pair<std::size_t, R>(begin + k, std::move(result.values[k])), nullptr});
+      ready_.push_back(
+          Entry{std::pair<std::size_t, R>(begin + k, std::move(result.values[k])), nullptr});
     }
     // Moved, not copied: the producing worker keeps no reference to the exception.
     if (result.error) {
