@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev
+  librandom123-dev dieharder linux-perf
+  python3-numpy python3-numba python3-matplotlib
 )
 
 missing=()
