@@ -1,15 +1,16 @@
-#include "tour.hpp"
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <pardo/pardo.hpp>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "commands.hpp"
 
 namespace pardo::cli {
 
@@ -27,8 +28,6 @@ long fib(ThreadPool& pool, int n) {
   const long right = fib(pool, n - 2);
   return left.get() + right;
 }
-
-}  // namespace
 
 int run_tour(std::size_t workers) {
   ThreadPool pool(workers);
@@ -94,6 +93,16 @@ int run_tour(std::size_t workers) {
   for (auto& f : queued) cancelled += f.cancelled() ? 1u : 0u;
   std::printf("   %zu of %zu cancelled, the rest finished\n", cancelled, queued.size());
   return 0;
+}
+
+}  // namespace
+
+void add_tour_command(CLI::App& app, int& exit_code) {
+  auto* tour = app.add_subcommand("tour", "A short tour of the executor: futures, map, reductions");
+  auto workers = std::make_shared<std::size_t>(0);
+  tour->add_option("-w,--workers", *workers, "Worker threads (0: one per core)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{4096}));
+  tour->callback([&exit_code, workers] { exit_code = run_tour(*workers); });
 }
 
 }  // namespace pardo::cli

@@ -29,7 +29,8 @@ std::uint64_t count_scalar(const Key& key, std::uint64_t stream_id, std::uint64_
   std::uint64_t count = 0;
   for (std::uint64_t i = 0; i < n_blocks; ++i) {
     const Counter c = philox4x32(stream_counter(stream_id, first_block + i), key, rounds);
-    count += static_cast<std::uint64_t>(inside(c[0], c[1])) + static_cast<std::uint64_t>(inside(c[2], c[3]));
+    count += static_cast<std::uint64_t>(inside(c[0], c[1])) +
+             static_cast<std::uint64_t>(inside(c[2], c[3]));
   }
   return count;
 }
