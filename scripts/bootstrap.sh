@@ -8,7 +8,7 @@ packages=(
   clang-format
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
-  libcli11-dev libfmt-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev
   librandom123-dev dieharder linux-perf
   python3-numpy python3-numba python3-matplotlib
 )

@@ -9,10 +9,15 @@ int main(int argc, char** argv) {
   CLI::App app{"pardo: parallel work from one core to a cluster, with reproducible results"};
   app.set_version_flag("--version", std::string(pardo::version()));
   app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "pardo: " + std::string(e.what()) + " (see --help)\n";
+  });
 
   int exit_code = 0;
   pardo::cli::add_info_command(app, exit_code);
   pardo::cli::add_tour_command(app, exit_code);
+  pardo::cli::add_pi_command(app, exit_code);
+  pardo::cli::add_bench_command(app, exit_code);
   pardo::cli::add_rng_command(app, exit_code);
 
   try {

@@ -11,6 +11,7 @@
 #include "pardo/future.hpp"
 #include "pardo/imap.hpp"
 #include "pardo/options.hpp"
+#include "pardo/random.hpp"
 #include "pardo/serial_executor.hpp"
 #include "pardo/thread_pool.hpp"
 #include "pardo/version.hpp"

@@ -1,0 +1,21 @@
+#pragma once
+// Parsing of the counts the CLI takes: 1e10, 10000000000, 10G, 2.5e9, 4Ki.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace pardo::cli {
+
+/// A bad command-line value; the message names the option and the value.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A positive whole count: digits, scientific notation (1e10, 2.5e9) or a suffix k, M, G, T
+/// (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024). Throws UsageError naming `option`.
+std::uint64_t parse_count(std::string_view text, std::string_view option);
+
+}  // namespace pardo::cli

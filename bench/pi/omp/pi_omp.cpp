@@ -1,0 +1,103 @@
+// Monte Carlo pi with OpenMP and std::mt19937_64: the C++ peer a C++ programmer writes first.
+//
+//   pi_omp --samples N --workers W --seed S
+//
+// Prints one JSON line: {"runtime": "omp_mt19937_64", "workers": W, "samples": N,
+// "estimate": ..., "seconds": T}, where T is the wall time of the estimation only (the
+// OpenMP thread team is started by an empty parallel region before the clock starts).
+//
+// Each thread owns a std::mt19937_64 seeded through std::seed_seq from (seed, thread
+// number), so the threads draw distinct streams; a point is two
+// std::uniform_real_distribution<double>(0, 1) draws, inside when x*x + y*y < 1. The loop is
+// an `omp for` with a static schedule and a reduction on the hit count. The estimate
+// depends on the worker count (each thread has its own stream), as in the usual OpenMP code.
+#include <omp.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string_view>
+#include <system_error>
+
+#ifndef PI_RUNTIME_NAME
+#define PI_RUNTIME_NAME "omp_mt19937_64"
+#endif
+
+namespace {
+
+struct Args {
+  std::uint64_t samples = 100'000'000;
+  std::uint64_t workers = 1;
+  std::uint64_t seed = 42;
+};
+
+bool parse_u64(std::string_view text, std::uint64_t& out) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc{} && ptr == end;
+}
+
+bool parse_args(int argc, char** argv, Args& args) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "-h" || flag == "--help" || i + 1 >= argc) return false;
+    const std::string_view value = argv[++i];
+    std::uint64_t* target = flag == "--samples"   ? &args.samples
+                            : flag == "--workers" ? &args.workers
+                            : flag == "--seed"    ? &args.seed
+                                                  : nullptr;
+    if (target == nullptr || !parse_u64(value, *target)) return false;
+  }
+  return args.samples > 0 && args.workers > 0 && args.workers <= 4096 &&
+         args.samples <= static_cast<std::uint64_t>(INT64_MAX);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!parse_args(argc, argv, args)) {
+    std::fprintf(stderr, "usage: %s --samples N --workers W --seed S\n", argv[0]);
+    return 2;
+  }
+  const auto n = static_cast<std::int64_t>(args.samples);
+  omp_set_dynamic(0);
+  omp_set_num_threads(static_cast<int>(args.workers));
+
+  // Start the thread team outside the timed region.
+  int team = 0;
+#pragma omp parallel
+  {
+#pragma omp single
+    team = omp_get_num_threads();
+  }
+
+  std::uint64_t hits = 0;
+  const auto start = std::chrono::steady_clock::now();
+#pragma omp parallel reduction(+ : hits)
+  {
+    const auto thread = static_cast<std::uint64_t>(omp_get_thread_num());
+    std::seed_seq seq{static_cast<std::uint32_t>(args.seed),
+                      static_cast<std::uint32_t>(args.seed >> 32),
+                      static_cast<std::uint32_t>(thread)};
+    std::mt19937_64 gen(seq);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double x = uniform(gen);
+      const double y = uniform(gen);
+      if (x * x + y * y < 1.0) ++hits;
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const double estimate = 4.0 * static_cast<double>(hits) / static_cast<double>(n);
+  std::printf("{\"runtime\": \"" PI_RUNTIME_NAME
+              "\", \"workers\": %d, \"samples\": %llu, \"estimate\": "
+              "%.17g, \"seconds\": %.9g}\n",
+              team, static_cast<unsigned long long>(args.samples), estimate, seconds);
+  return 0;
+}

@@ -1,0 +1,140 @@
+#include "pardo/mc/pi.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <numbers>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pardo/random/bulk.hpp"
+#include "pardo/random/stream.hpp"
+
+namespace pardo::mc {
+
+namespace {
+
+std::uint64_t count_naive(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+  // Seeded from (seed, block) so that a block draws the same numbers on any worker.
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32)};
+  std::mt19937_64 engine(seq);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::uint64_t hits = 0;
+  for (std::uint64_t i = 0; i < samples; ++i) {
+    const double x = uniform(engine);
+    const double y = uniform(engine);
+    hits += x * x + y * y < 1.0 ? 1u : 0u;
+  }
+  return hits;
+}
+
+std::uint64_t count_batched(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+  // Bounded memory: 64 Ki points (1 MiB of doubles) at a time, like a chunked numpy loop.
+  constexpr std::size_t chunk_points = std::size_t{1} << 16;
+  thread_local std::vector<double> buffer(2 * chunk_points);
+  random::Stream stream(seed, block);
+  std::uint64_t hits = 0;
+  for (std::uint64_t done = 0; done < samples;) {
+    const auto points =
+        static_cast<std::size_t>(std::min<std::uint64_t>(chunk_points, samples - done));
+    const std::span<double> xy(buffer.data(), 2 * points);
+    stream.fill(xy);
+    for (std::size_t i = 0; i < points; ++i) {
+      hits += xy[2 * i] * xy[2 * i] + xy[2 * i + 1] * xy[2 * i + 1] < 1.0 ? 1u : 0u;
+    }
+    done += points;
+  }
+  return hits;
+}
+
+std::uint64_t count_simd(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+  const random::Key key = random::derive_key(seed);
+  const std::uint64_t pairs = samples / 2;
+  std::uint64_t hits = random::count_in_quarter_disc(key, block, 0, pairs);
+  if (samples % 2 != 0) {
+    // An odd sample count takes the first point of one more Philox block.
+    const random::Counter c = random::philox4x32(random::stream_counter(block, pairs), key);
+    const std::uint64_t x = c[0] >> 1;
+    const std::uint64_t y = c[1] >> 1;
+    hits += x * x + y * y < (std::uint64_t{1} << 62) ? 1u : 0u;
+  }
+  return hits;
+}
+
+}  // namespace
+
+std::string_view to_string(PiMethod method) noexcept {
+  switch (method) {
+    case PiMethod::naive:
+      return "naive";
+    case PiMethod::batched:
+      return "batched";
+    case PiMethod::simd:
+      return "simd";
+  }
+  return "unknown";
+}
+
+std::optional<PiMethod> parse_pi_method(std::string_view name) noexcept {
+  for (PiMethod method : {PiMethod::naive, PiMethod::batched, PiMethod::simd}) {
+    if (name == to_string(method)) return method;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+void validate(const PiOptions& options) {
+  if (options.samples == 0)
+    throw std::invalid_argument("estimate_pi: samples must be positive, got 0");
+  if (options.block_samples == 0) {
+    throw std::invalid_argument("estimate_pi: block_samples must be positive, got 0");
+  }
+  if (!parse_pi_method(to_string(options.method))) {
+    throw std::invalid_argument("estimate_pi: unknown method " +
+                                std::to_string(static_cast<int>(options.method)));
+  }
+}
+
+std::uint64_t count_block(const PiOptions& options, std::uint64_t block, std::uint64_t samples) {
+  switch (options.method) {
+    case PiMethod::naive:
+      return count_naive(options.seed, block, samples);
+    case PiMethod::batched:
+      return count_batched(options.seed, block, samples);
+    case PiMethod::simd:
+      break;
+  }
+  return count_simd(options.seed, block, samples);
+}
+
+PiResult summarise(const BlockCount& total, std::uint64_t blocks_total, double seconds) {
+  PiResult r;
+  r.samples = total.samples;
+  r.hits = total.hits;
+  r.blocks_done = total.blocks;
+  r.blocks_total = blocks_total;
+  r.complete = total.blocks == blocks_total;
+  r.seconds = seconds;
+  r.samples_per_second = seconds > 0 ? static_cast<double>(total.samples) / seconds : 0.0;
+  if (total.samples == 0) {
+    r.estimate = r.std_error = r.ci_low = r.ci_high = r.abs_error =
+        std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  const double n = static_cast<double>(total.samples);
+  const double p = static_cast<double>(total.hits) / n;
+  r.estimate = 4.0 * p;
+  r.std_error = 4.0 * std::sqrt(p * (1.0 - p) / n);
+  constexpr double z95 = 1.959963984540054;
+  r.ci_low = r.estimate - z95 * r.std_error;
+  r.ci_high = r.estimate + z95 * r.std_error;
+  r.abs_error = std::abs(r.estimate - std::numbers::pi);
+  return r;
+}
+
+}  // namespace detail
+}  // namespace pardo::mc

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The pi command as a user meets it: bad values exit 2 with one line naming the value, and
+# the estimate is the same, bit for bit, on 1, 2 and 8 workers and serially.
+set -uo pipefail
+pardo=$1
+failures=0
+
+expect_usage_error() {
+  local pattern=$1
+  shift
+  local err
+  err=$("$pardo" "$@" 2>&1 >/dev/null)
+  local code=$?
+  if [[ $code -ne 2 ]]; then
+    echo "FAIL: pardo $* exited $code, expected 2"
+    failures=$((failures + 1))
+  elif ! grep -q -- "$pattern" <<<"$err"; then
+    echo "FAIL: pardo $*: stderr does not mention '$pattern': $err"
+    failures=$((failures + 1))
+  elif [[ $(wc -l <<<"$err") -gt 3 ]]; then
+    echo "FAIL: pardo $*: more than a short message: $err"
+    failures=$((failures + 1))
+  fi
+}
+
+expect_usage_error "'0' must be positive" pi --samples 0
+expect_usage_error "'-5'" pi --samples -5
+expect_usage_error "'abc' is not a number" pi --samples abc
+expect_usage_error "'1e30' is too large" pi --samples 1e30
+expect_usage_error "'1.5' is not a whole number" pi --samples 1.5
+expect_usage_error "workers" pi --workers 0 --samples 1000
+expect_usage_error "unknown method 'fast'" pi --method fast --samples 1000
+expect_usage_error "unknown backend 'gpu'" pi --backend gpu --samples 1000
+
+# Prints "hits estimate" of one run; an empty line (and a failure) if the run failed.
+estimate() {
+  local samples=$1
+  shift
+  "$pardo" pi --samples "$samples" --block-size 65536 --seed 7 --json "$@" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["hits"], repr(r["estimate"]))'
+}
+for method in naive batched simd; do
+  samples=20000001
+  [[ $method == naive ]] && samples=2000001
+  ref=$(estimate "$samples" --method "$method" --backend serial --workers 1)
+  if [[ -z "$ref" ]]; then
+    echo "FAIL: the serial $method run failed"
+    failures=$((failures + 1))
+    continue
+  fi
+  for w in 1 2 8; do
+    got=$(estimate "$samples" --method "$method" --workers "$w")
+    if [[ "$got" != "$ref" ]]; then
+      echo "FAIL: $method on $w workers gave '$got', serial gave '$ref'"
+      failures=$((failures + 1))
+    fi
+  done
+done
+
+for spelled in 10000000 1e7 10M; do
+  n=$("$pardo" pi --samples "$spelled" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["samples"])')
+  if [[ $n != 10000000 ]]; then
+    echo "FAIL: --samples $spelled gave $n samples"
+    failures=$((failures + 1))
+  fi
+done
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "pardo pi: bad values exit 2; estimates identical on serial, 1, 2 and 8 workers"

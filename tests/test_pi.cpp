@@ -1,0 +1,154 @@
+// Monte Carlo pi: the same bits on every executor, honest error bars, stops and bad input.
+#include <atomic>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+
+#include <pardo/mc/pi.hpp>
+
+#include "support.hpp"
+
+namespace pardo::test {
+namespace {
+
+using mc::PiMethod;
+using mc::PiOptions;
+
+// Small enough for the sanitizer builds; blocks small enough that there are many of them.
+PiOptions small(PiMethod method) {
+  PiOptions options;
+  options.method = method;
+  options.seed = 2024;
+  options.block_samples = 1 << 14;
+  options.samples = method == PiMethod::naive ? 300'001 : 3'000'001;  // odd: a short last block
+  return options;
+}
+
+class PiOnEveryExecutor : public OnEveryExecutor {};
+
+TEST_P(PiOnEveryExecutor, BitIdenticalToTheSerialRun) {
+  for (PiMethod method : {PiMethod::naive, PiMethod::batched, PiMethod::simd}) {
+    SerialExecutor serial;
+    const mc::PiResult reference = mc::estimate_pi(serial, small(method));
+    with_executor([&](auto& ex) {
+      const mc::PiResult r = mc::estimate_pi(ex, small(method));
+      EXPECT_EQ(r.hits, reference.hits) << mc::to_string(method);
+      EXPECT_EQ(r.samples, small(method).samples);
+      EXPECT_EQ(r.estimate, reference.estimate);
+      EXPECT_TRUE(r.complete);
+      EXPECT_EQ(r.blocks_done, r.blocks_total);
+    });
+  }
+}
+
+PARDO_ON_EVERY_EXECUTOR(PiOnEveryExecutor);
+
+TEST(Pi, EstimateIsWithinItsErrorBars) {
+  ThreadPool pool(2);
+  for (PiMethod method : {PiMethod::naive, PiMethod::batched, PiMethod::simd}) {
+    const mc::PiResult r = mc::estimate_pi(pool, small(method));
+    EXPECT_LT(r.abs_error, 5 * r.std_error) << mc::to_string(method);
+    EXPECT_NEAR(r.std_error,
+                4 * std::sqrt(std::numbers::pi / 4 * (1 - std::numbers::pi / 4) /
+                              static_cast<double>(r.samples)),
+                1e-3 * r.std_error + 1e-9);
+    EXPECT_NEAR(r.ci_high - r.ci_low, 2 * 1.959963984540054 * r.std_error, 1e-12);
+    EXPECT_GT(r.samples_per_second, 0);
+  }
+}
+
+TEST(Pi, SeedsGiveIndependentEstimates) {
+  ThreadPool pool(2);
+  PiOptions a = small(PiMethod::simd);
+  PiOptions b = a;
+  b.seed = a.seed + 1;
+  EXPECT_NE(mc::estimate_pi(pool, a).hits, mc::estimate_pi(pool, b).hits);
+  EXPECT_EQ(mc::estimate_pi(pool, a).hits, mc::estimate_pi(pool, a).hits);
+}
+
+// A 95% interval should cover pi in about 95% of independent runs.
+TEST(Pi, IntervalCoverage) {
+  ThreadPool pool(2);
+  constexpr int runs = 1000;
+  const auto covered = pool.map(
+      [](int seed) {
+        SerialExecutor serial;
+        PiOptions options{
+            .samples = 20'000, .seed = static_cast<std::uint64_t>(seed), .method = PiMethod::simd};
+        const mc::PiResult r = mc::estimate_pi(serial, options);
+        return r.ci_low <= std::numbers::pi && std::numbers::pi <= r.ci_high ? 1 : 0;
+      },
+      std::views::iota(0, runs));
+  int count = 0;
+  for (int c : covered) count += c;
+  EXPECT_GT(count, 925);
+  EXPECT_LT(count, 975);
+}
+
+TEST(Pi, ProgressCountsEverySample) {
+  ThreadPool pool(2);
+  std::atomic<std::uint64_t> done{0};
+  const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.samples_done = &done});
+  EXPECT_EQ(done.load(), r.samples);
+}
+
+TEST(Pi, StopBeforeStartGivesAnEmptyPartialResult) {
+  ThreadPool pool(2);
+  std::stop_source stop;
+  stop.request_stop();
+  const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.stop = stop.get_token()});
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.samples, 0u);
+  EXPECT_EQ(r.blocks_done, 0u);
+  EXPECT_TRUE(std::isnan(r.estimate));
+}
+
+TEST(Pi, StopMidwayKeepsTheFinishedBlocks) {
+  ThreadPool pool(1);
+  std::stop_source stop;
+  std::atomic<std::uint64_t> done{0};
+  PiOptions options = small(PiMethod::batched);
+  options.samples = 50'000'000;
+  std::thread stopper([&] {
+    eventually([&] { return done.load() > 0; });
+    stop.request_stop();
+  });
+  const mc::PiResult r =
+      mc::estimate_pi(pool, options, {.stop = stop.get_token(), .samples_done = &done});
+  stopper.join();
+  EXPECT_FALSE(r.complete);
+  EXPECT_GT(r.samples, 0u);
+  EXPECT_LT(r.samples, options.samples);
+  EXPECT_EQ(r.samples, r.blocks_done * options.block_samples);
+  EXPECT_LT(r.abs_error, 6 * r.std_error);
+}
+
+TEST(Pi, BadOptionsNameTheValue) {
+  SerialExecutor serial;
+  PiOptions zero_samples = small(PiMethod::simd);
+  zero_samples.samples = 0;
+  try {
+    mc::estimate_pi(serial, zero_samples);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "estimate_pi: samples must be positive, got 0");
+  }
+  PiOptions zero_block = small(PiMethod::simd);
+  zero_block.block_samples = 0;
+  EXPECT_THROW(mc::estimate_pi(serial, zero_block), std::invalid_argument);
+  PiOptions bad_method = small(PiMethod::simd);
+  bad_method.method = static_cast<PiMethod>(9);
+  EXPECT_THROW(mc::estimate_pi(serial, bad_method), std::invalid_argument);
+}
+
+TEST(Pi, MethodNamesRoundTrip) {
+  for (PiMethod method : {PiMethod::naive, PiMethod::batched, PiMethod::simd}) {
+    EXPECT_EQ(mc::parse_pi_method(mc::to_string(method)), method);
+  }
+  EXPECT_FALSE(mc::parse_pi_method("fast").has_value());
+}
+
+}  // namespace
+}  // namespace pardo::test
