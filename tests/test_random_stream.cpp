@@ -15,7 +15,7 @@ namespace {
 using pardo::random::Counter;
 using pardo::random::derive_key;
 using pardo::random::Key;
-using pardo::random::philox4x32;
+using pardo::random::philox;
 using pardo::random::Position;
 using pardo::random::Stream;
 using pardo::random::stream_counter;
@@ -24,7 +24,7 @@ using pardo::random::StreamFamily;
 constexpr std::uint64_t last_block = std::numeric_limits<std::uint64_t>::max();
 
 Counter block_of(std::uint64_t seed, std::uint64_t id, std::uint64_t block, unsigned rounds = 10) {
-  return philox4x32(stream_counter(id, block), derive_key(seed), rounds);
+  return philox(stream_counter(id, block), derive_key(seed), rounds);
 }
 
 std::uint64_t key_bits(const Key& k) { return k[0] | std::uint64_t{k[1]} << 32; }

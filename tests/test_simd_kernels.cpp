@@ -42,7 +42,7 @@ std::vector<std::uint32_t> reference_words(const Key& key, std::uint64_t stream_
   words.reserve(4 * n_blocks);
   for (std::size_t i = 0; i < n_blocks; ++i) {
     const random::Counter c =
-        random::philox4x32(random::stream_counter(stream_id, first_block + i), key, rounds);
+        random::philox(random::stream_counter(stream_id, first_block + i), key, rounds);
     words.insert(words.end(), c.begin(), c.end());
   }
   return words;

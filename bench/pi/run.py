@@ -436,7 +436,7 @@ def plot(runtimes, results, info, path: Path) -> None:
     title = "Monte Carlo pi: samples per ns per core"
     reps = max((len(r.seconds) for r in results), default=0)
     sub = (f"{info.get('cpu', '')}, {info.get('cpus', '?')} CPUs; median of {reps} "
-           f"repetition{'s' if reps != 1 else ''}; load average "
+           f"repetition{'s' if reps != 1 else ''}\nload average "
            f"{fmt(info.get('load_before'), 2)}; hatched bars: 2 workers")
     if missing:
         sub += "\nnot available: " + ", ".join(missing)

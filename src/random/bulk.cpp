@@ -14,7 +14,7 @@ namespace {
 void philox_blocks_scalar(const Key& key, std::uint64_t stream_id, std::uint64_t first_block,
                           std::span<std::uint32_t> out, unsigned rounds) {
   for (std::size_t i = 0; i < out.size() / 4; ++i) {
-    const Counter c = philox4x32(stream_counter(stream_id, first_block + i), key, rounds);
+    const Counter c = philox(stream_counter(stream_id, first_block + i), key, rounds);
     for (std::size_t w = 0; w < 4; ++w) out[4 * i + w] = c[w];
   }
 }
@@ -31,7 +31,7 @@ std::uint64_t count_scalar(const Key& key, std::uint64_t stream_id, std::uint64_
                            std::uint64_t n_blocks, unsigned rounds) {
   std::uint64_t count = 0;
   for (std::uint64_t i = 0; i < n_blocks; ++i) {
-    const Counter c = philox4x32(stream_counter(stream_id, first_block + i), key, rounds);
+    const Counter c = philox(stream_counter(stream_id, first_block + i), key, rounds);
     count += static_cast<std::uint64_t>(inside(c[0], c[1])) +
              static_cast<std::uint64_t>(inside(c[2], c[3]));
   }

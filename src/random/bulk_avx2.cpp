@@ -5,15 +5,8 @@
 
 #if defined(PARDO_X86_KERNELS)
 
-// GCC 12's intrinsics headers initialise their placeholder "undefined" vectors from
-// themselves, which -Wuninitialized flags once inlined (GCC bug 105593).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-
 #include "bulk_simd.hpp"
+#include "intrinsics.hpp"
 
 namespace pardo::random::detail {
 namespace {

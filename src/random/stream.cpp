@@ -63,7 +63,7 @@ Position Stream::advanced(std::uint64_t n) const {
 void Stream::move_to(Position p) {
   block_ = p.block;
   word_ = p.word;
-  if (word_ % 4 != 0) buffer_ = philox4x32(stream_counter(id_, block_), key_, rounds_);
+  if (word_ % 4 != 0) buffer_ = philox(stream_counter(id_, block_), key_, rounds_);
 }
 
 void Stream::discard(std::uint64_t n) { move_to(advanced(n)); }
@@ -78,7 +78,7 @@ void Stream::fill(std::span<std::uint32_t> out) {
     if (whole != 0) philox_blocks(key_, id_, first, out.subspan(i, 4 * whole), rounds_);
     i += 4 * whole;
     if (i < out.size()) {
-      buffer_ = philox4x32(stream_counter(id_, first + whole), key_, rounds_);
+      buffer_ = philox(stream_counter(id_, first + whole), key_, rounds_);
       for (unsigned w = 0; i < out.size(); ++w) out[i++] = buffer_[w];
     }
   }

@@ -13,13 +13,12 @@
 // depends on the worker count (each thread has its own stream), as in the usual OpenMP code.
 #include <omp.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <random>
-#include <string_view>
-#include <system_error>
+
+#include "../peer_args.hpp"
 
 #ifndef PI_RUNTIME_NAME
 #define PI_RUNTIME_NAME "omp_mt19937_64"
@@ -27,32 +26,8 @@
 
 namespace {
 
-struct Args {
-  std::uint64_t samples = 100'000'000;
-  std::uint64_t workers = 1;
-  std::uint64_t seed = 42;
-};
-
-bool parse_u64(std::string_view text, std::uint64_t& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end;
-}
-
-bool parse_args(int argc, char** argv, Args& args) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "-h" || flag == "--help" || i + 1 >= argc) return false;
-    const std::string_view value = argv[++i];
-    std::uint64_t* target = flag == "--samples"   ? &args.samples
-                            : flag == "--workers" ? &args.workers
-                            : flag == "--seed"    ? &args.seed
-                                                  : nullptr;
-    if (target == nullptr || !parse_u64(value, *target)) return false;
-  }
-  return args.samples > 0 && args.workers > 0 && args.workers <= 4096 &&
-         args.samples <= static_cast<std::uint64_t>(INT64_MAX);
-}
+using pi_peer::Args;
+using pi_peer::parse_args;
 
 }  // namespace
 

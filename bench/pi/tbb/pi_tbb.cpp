@@ -19,13 +19,12 @@
 #include <Random123/uniform.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
-#include <string_view>
-#include <system_error>
+
+#include "../peer_args.hpp"
 
 #ifndef PI_RUNTIME_NAME
 #define PI_RUNTIME_NAME "tbb_philox"
@@ -37,31 +36,8 @@ using Philox = r123::Philox4x32;
 
 constexpr std::uint64_t kBlockPoints = std::uint64_t{1} << 16;
 
-struct Args {
-  std::uint64_t samples = 100'000'000;
-  std::uint64_t workers = 1;
-  std::uint64_t seed = 42;
-};
-
-bool parse_u64(std::string_view text, std::uint64_t& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end;
-}
-
-bool parse_args(int argc, char** argv, Args& args) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "-h" || flag == "--help" || i + 1 >= argc) return false;
-    const std::string_view value = argv[++i];
-    std::uint64_t* target = flag == "--samples"   ? &args.samples
-                            : flag == "--workers" ? &args.workers
-                            : flag == "--seed"    ? &args.seed
-                                                  : nullptr;
-    if (target == nullptr || !parse_u64(value, *target)) return false;
-  }
-  return args.samples > 0 && args.workers > 0 && args.workers <= 4096;
-}
+using pi_peer::Args;
+using pi_peer::parse_args;
 
 bool inside(std::uint32_t a, std::uint32_t b) {
   const double x = r123::u01<double>(a);

@@ -32,10 +32,10 @@ constexpr Counter philox_round(const Counter& c, const Key& k) noexcept {
 /// The Philox4x32 bijection with `rounds` rounds (10 is the standard Philox4x32-10; fewer
 /// rounds exist only to show that statistical tests catch a weakened generator).
 /// @code
-/// pardo::random::Counter out = pardo::random::philox4x32({0, 0, 0, 0}, {0, 0});
+/// pardo::random::Counter out = pardo::random::philox({0, 0, 0, 0}, {0, 0});
 /// // out == {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}
 /// @endcode
-constexpr Counter philox4x32(Counter counter, Key key, unsigned rounds = 10) noexcept {
+constexpr Counter philox(Counter counter, Key key, unsigned rounds = 10) noexcept {
   for (unsigned r = 0; r < rounds; ++r) {
     if (r != 0) {
       key[0] += detail::philox_w0;

@@ -22,7 +22,7 @@ namespace pardo::random {
 /// bijection, so distinct seeds always give distinct keys.
 /// @code
 /// pardo::random::Key k = pardo::random::derive_key(42);
-/// auto block = pardo::random::philox4x32(pardo::random::stream_counter(0, 0), k);
+/// auto block = pardo::random::philox(pardo::random::stream_counter(0, 0), k);
 /// @endcode
 Key derive_key(std::uint64_t seed) noexcept;
 
@@ -40,7 +40,7 @@ struct Position {
   friend bool operator==(const Position&, const Position&) = default;
 };
 
-/// Stream `id` of a seed: block b is `philox4x32(stream_counter(id, b), derive_key(seed),
+/// Stream `id` of a seed: block b is `philox(stream_counter(id, b), derive_key(seed),
 /// rounds)`, and the stream is the words of blocks 0, 1, ..., 2^64 - 1 in order, 2^66
 /// values in all. Drawing past the end throws std::out_of_range rather than wrapping, so a
 /// stream never silently repeats itself. A copy continues identically to the original,
@@ -91,7 +91,7 @@ class Stream {
   std::uint32_t next_u32() {
     if (word_ % 4 == 0) {
       if (word_ == 4) throw_exhausted();
-      buffer_ = philox4x32(stream_counter(id_, block_), key_, rounds_);
+      buffer_ = philox(stream_counter(id_, block_), key_, rounds_);
     }
     const std::uint32_t value = buffer_[word_];
     if (++word_ == 4 && block_ != std::numeric_limits<std::uint64_t>::max()) {
