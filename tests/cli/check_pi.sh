@@ -65,8 +65,28 @@ for spelled in 10000000 1e7 10M; do
   fi
 done
 
+# Ctrl-C: the run stops within a block and reports the partial estimate, exit 130.
+out=$(mktemp)
+"$pardo" pi --samples 1e12 --method batched --workers 2 >"$out" 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+  kill -KILL "$pid"
+  echo "FAIL: pardo pi still running 20 s after SIGINT"
+  failures=$((failures + 1))
+fi
+wait "$pid"
+code=$?
+if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial estimate from" "$out"; then
+  echo "FAIL: SIGINT gave exit $code and: $(cat "$out")"
+  failures=$((failures + 1))
+fi
+rm -f "$out"
+
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"
   exit 1
 fi
-echo "pardo pi: bad values exit 2; estimates identical on serial, 1, 2 and 8 workers"
+echo "pardo pi: bad values exit 2; estimates identical on serial, 1, 2 and 8 workers; Ctrl-C stops cleanly"
