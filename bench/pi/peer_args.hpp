@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <string_view>
 #include <system_error>
 
@@ -35,6 +36,13 @@ inline bool parse_args(int argc, char** argv, Args& args) {
   }
   return args.samples > 0 && args.workers > 0 && args.workers <= 4096 &&
          args.samples <= static_cast<std::uint64_t>(INT64_MAX);
+}
+
+/// Parses the command line, or prints the usage line and returns false (the caller exits 2).
+inline bool parse_or_usage(int argc, char** argv, Args& args) {
+  if (parse_args(argc, argv, args)) return true;
+  std::fprintf(stderr, "usage: %s --samples N --workers W --seed S\n", argv[0]);
+  return false;
 }
 
 }  // namespace pi_peer

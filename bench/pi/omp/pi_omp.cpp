@@ -27,16 +27,12 @@
 namespace {
 
 using pi_peer::Args;
-using pi_peer::parse_args;
 
 }  // namespace
 
 int main(int argc, char** argv) {
   Args args;
-  if (!parse_args(argc, argv, args)) {
-    std::fprintf(stderr, "usage: %s --samples N --workers W --seed S\n", argv[0]);
-    return 2;
-  }
+  if (!pi_peer::parse_or_usage(argc, argv, args)) return 2;
   const auto n = static_cast<std::int64_t>(args.samples);
   omp_set_dynamic(0);
   omp_set_num_threads(static_cast<int>(args.workers));

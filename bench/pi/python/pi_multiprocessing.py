@@ -20,20 +20,15 @@ import random
 import time
 
 from _common import emit, parse_args
+from pi_pure import count_inside
 
 CHUNKS = 32
 
 
 def count_chunk(task: tuple[int, int, int]) -> int:
     seed, chunk, samples = task
-    uniform = random.Random(f"pi:{seed}:{chunk}").uniform
-    hits = 0
-    for _ in range(samples):
-        x = uniform(0.0, 1.0)
-        y = uniform(0.0, 1.0)
-        if x * x + y * y < 1.0:
-            hits += 1
-    return hits
+    # One generator per chunk, never per worker: the estimate is the same on any pool size.
+    return count_inside(samples, random.Random(f"pi:{seed}:{chunk}"))
 
 
 def _ready(_: int) -> int:

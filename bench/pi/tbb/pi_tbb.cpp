@@ -37,7 +37,6 @@ using Philox = r123::Philox4x32;
 constexpr std::uint64_t kBlockPoints = std::uint64_t{1} << 16;
 
 using pi_peer::Args;
-using pi_peer::parse_args;
 
 bool inside(std::uint32_t a, std::uint32_t b) {
   const double x = r123::u01<double>(a);
@@ -85,10 +84,7 @@ std::uint64_t count_inside(const Philox::key_type& key, std::uint64_t samples) {
 
 int main(int argc, char** argv) {
   Args args;
-  if (!parse_args(argc, argv, args)) {
-    std::fprintf(stderr, "usage: %s --samples N --workers W --seed S\n", argv[0]);
-    return 2;
-  }
+  if (!pi_peer::parse_or_usage(argc, argv, args)) return 2;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(args.workers));
   const Philox::key_type key = {
