@@ -39,6 +39,7 @@ test-tsan:
 
 bench: build
 	python3 bench/core/run.py
+	/usr/bin/python3 bench/process/run.py
 
 format:
 	clang-format -i $(SOURCES)

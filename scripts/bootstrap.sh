@@ -5,10 +5,10 @@ set -euo pipefail
 
 packages=(
   build-essential cmake make git pkg-config python3
-  clang-format
+  clang-format clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libcereal-dev
   librandom123-dev dieharder linux-perf
   python3-numpy python3-numba python3-matplotlib
 )

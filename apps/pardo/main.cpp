@@ -6,6 +6,7 @@
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
+  pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
   CLI::App app{"pardo: parallel work from one core to a cluster, with reproducible results"};
   app.set_version_flag("--version", std::string(pardo::version()));
   app.require_subcommand(1);

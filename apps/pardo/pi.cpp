@@ -60,8 +60,9 @@ int run_pi(const PiArgs& args) {
                  args.method.c_str());
     return 2;
   }
-  if (args.backend != "threads" && args.backend != "serial") {
-    std::fprintf(stderr, "pardo pi: --backend: unknown backend '%s' (serial or threads)\n",
+  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes") {
+    std::fprintf(stderr,
+                 "pardo pi: --backend: unknown backend '%s' (serial, threads or processes)\n",
                  args.backend.c_str());
     return 2;
   }
@@ -91,12 +92,13 @@ void add_pi_command(CLI::App& app, int& exit_code) {
   auto* pi = app.add_subcommand("pi", "Estimate pi by Monte Carlo, with error bars, reproducibly");
   pi->add_option("-n,--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
       ->capture_default_str();
-  pi->add_option("-w,--workers", args->workers, "Worker threads")
+  pi->add_option("-w,--workers", args->workers, "Worker threads or processes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
-  pi->add_option("-b,--backend", args->backend, "serial or threads")->capture_default_str();
+  pi->add_option("-b,--backend", args->backend, "serial, threads or processes")
+      ->capture_default_str();
   pi->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");

@@ -15,6 +15,9 @@ PiRun run_pi_request(const PiRequest& request) {
   if (request.backend == "serial") {
     SerialExecutor serial;
     run.result = mc::estimate_pi(serial, request.options, control);
+  } else if (request.backend == "processes") {
+    ProcessPool pool(request.workers);
+    run.result = mc::estimate_pi(pool, request.options, control);
   } else {
     ThreadPool pool(request.workers);
     run.result = mc::estimate_pi(pool, request.options, control);

@@ -48,12 +48,14 @@ for method in naive batched simd; do
     failures=$((failures + 1))
     continue
   fi
-  for w in 1 2 8; do
-    got=$(estimate "$samples" --method "$method" --workers "$w")
-    if [[ "$got" != "$ref" ]]; then
-      echo "FAIL: $method on $w workers gave '$got', serial gave '$ref'"
-      failures=$((failures + 1))
-    fi
+  for backend in threads processes; do
+    for w in 1 2 8; do
+      got=$(estimate "$samples" --method "$method" --workers "$w" --backend "$backend")
+      if [[ "$got" != "$ref" ]]; then
+        echo "FAIL: $method on $w $backend gave '$got', serial gave '$ref'"
+        failures=$((failures + 1))
+      fi
+    done
   done
 done
 
@@ -65,28 +67,38 @@ for spelled in 10000000 1e7 10M; do
   fi
 done
 
-# Ctrl-C: the run stops within a block and reports the partial estimate, exit 130.
-out=$(mktemp)
-"$pardo" pi --samples 1e12 --method batched --workers 2 >"$out" 2>&1 &
-pid=$!
-sleep 1
-kill -INT "$pid"
-for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2>/dev/null; then
-  kill -KILL "$pid"
-  echo "FAIL: pardo pi still running 20 s after SIGINT"
-  failures=$((failures + 1))
-fi
-wait "$pid"
-code=$?
-if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial estimate from" "$out"; then
-  echo "FAIL: SIGINT gave exit $code and: $(cat "$out")"
-  failures=$((failures + 1))
-fi
-rm -f "$out"
+# Ctrl-C: the run stops within a block and reports the partial estimate, exit 130; on the
+# process backend no worker is left behind.
+for backend in threads processes; do
+  out=$(mktemp)
+  "$pardo" pi --samples 1e12 --method batched --workers 2 --backend "$backend" >"$out" 2>&1 &
+  pid=$!
+  sleep 1
+  workers=$(pgrep -P "$pid" | tr '\n' ' ')
+  kill -INT "$pid"
+  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    echo "FAIL: pardo pi --backend $backend still running 20 s after SIGINT"
+    failures=$((failures + 1))
+  fi
+  wait "$pid"
+  code=$?
+  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial estimate from" "$out"; then
+    echo "FAIL: SIGINT on $backend gave exit $code and: $(cat "$out")"
+    failures=$((failures + 1))
+  fi
+  for w in $workers; do
+    if kill -0 "$w" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$w/status" 2>/dev/null; then
+      echo "FAIL: worker $w of pardo pi --backend $backend outlived it"
+      failures=$((failures + 1))
+    fi
+  done
+  rm -f "$out"
+done
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed"
   exit 1
 fi
-echo "pardo pi: bad values exit 2; estimates identical on serial, 1, 2 and 8 workers; Ctrl-C stops cleanly"
+echo "pardo pi: bad values exit 2; estimates identical on serial, 1, 2 and 8 threads and processes; Ctrl-C stops cleanly"

@@ -71,6 +71,39 @@ inline std::size_t ceil_div(std::size_t a, std::size_t b) { return a / b + (a % 
 /// the tree, and with it the floating-point result, never depends on how work was dealt.
 inline std::size_t leaf_size(std::size_t n) { return std::clamp<std::size_t>(n / 1024, 1, 1024); }
 
+/// Folds leaf `l` of map_reduce's tree over n inputs: `value(i)` for the leaf's inputs, as
+/// four contiguous quarters side by side (four independent dependency chains keep the core
+/// busy), combined as (q0 q1)(q2 q3).
+template <class V, class Value, class Combine>
+V fold_leaf(std::size_t l, std::size_t n, const V& init, Value&& value, Combine& combine) {
+  const std::size_t leaf = leaf_size(n);
+  const std::size_t lo = l * leaf;
+  const std::size_t len = std::min(n, lo + leaf) - lo;
+  const std::size_t q = len / 4;
+  const auto fold = [&](V& acc, std::size_t i) { acc = combine(std::move(acc), value(i)); };
+  V a0 = init, a1 = init, a2 = init, a3 = init;
+  for (std::size_t k = 0; k < q; ++k) {
+    fold(a0, lo + k);
+    fold(a1, lo + q + k);
+    fold(a2, lo + 2 * q + k);
+    fold(a3, lo + 3 * q + k);
+  }
+  for (std::size_t i = lo + 4 * q; i < lo + len; ++i) fold(a3, i);
+  return combine(combine(std::move(a0), std::move(a1)), combine(std::move(a2), std::move(a3)));
+}
+
+/// Combines the leaves' partial results pairwise by index in a balanced tree.
+template <class V, class Combine>
+V combine_leaves(std::vector<std::optional<V>>& partial, Combine& combine) {
+  for (std::size_t count = partial.size(); count > 1; count = ceil_div(count, 2)) {
+    for (std::size_t i = 0; i + 1 < count; i += 2) {
+      partial[i / 2].emplace(combine(std::move(*partial[i]), std::move(*partial[i + 1])));
+    }
+    if (count % 2 == 1) partial[count / 2] = std::move(partial[count - 1]);
+  }
+  return std::move(*partial[0]);
+}
+
 /// Implements the map family for an executor `E` that provides
 ///   worker_count(), loop_indices(n, options, f) and spawn(worker_hint, f) -> Future.
 template <class E>
@@ -202,42 +235,18 @@ class Algorithms {
     validate(options, "map_reduce");
     const std::size_t n = std::ranges::size(inputs);
     if (n == 0) return V(std::forward<T>(identity));
-    const std::size_t leaf = leaf_size(n);
-    const std::size_t leaves = ceil_div(n, leaf);
+    const std::size_t leaves = ceil_div(n, leaf_size(n));
     auto first = std::ranges::begin(inputs);
     const V& init = identity;
     std::vector<std::optional<V>> partial(leaves);
-    const auto fold = [&](V& acc, std::size_t i) {
-      acc = combine(std::move(acc),
-                    map_fn(first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
+    const auto value = [&](std::size_t i) {
+      return map_fn(first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]);
     };
-    // A leaf is folded as four contiguous quarters side by side, so that four independent
-    // dependency chains keep the core busy; the quarters then combine as (q0 q1)(q2 q3).
-    auto body = [&](std::size_t l) {
-      const std::size_t lo = l * leaf;
-      const std::size_t len = std::min(n, lo + leaf) - lo;
-      const std::size_t q = len / 4;
-      V a0 = init, a1 = init, a2 = init, a3 = init;
-      for (std::size_t k = 0; k < q; ++k) {
-        fold(a0, lo + k);
-        fold(a1, lo + q + k);
-        fold(a2, lo + 2 * q + k);
-        fold(a3, lo + 3 * q + k);
-      }
-      for (std::size_t i = lo + 4 * q; i < lo + len; ++i) fold(a3, i);
-      partial[l].emplace(
-          combine(combine(std::move(a0), std::move(a1)), combine(std::move(a2), std::move(a3))));
-    };
+    auto body = [&](std::size_t l) { partial[l].emplace(fold_leaf(l, n, init, value, combine)); };
     MapOptions leaf_options = options;
-    if (options.chunksize != 0) leaf_options.chunksize = ceil_div(options.chunksize, leaf);
+    if (options.chunksize != 0) leaf_options.chunksize = ceil_div(options.chunksize, leaf_size(n));
     self().loop_indices(leaves, leaf_options, body);
-    for (std::size_t count = leaves; count > 1; count = ceil_div(count, 2)) {
-      for (std::size_t i = 0; i + 1 < count; i += 2) {
-        partial[i / 2].emplace(combine(std::move(*partial[i]), std::move(*partial[i + 1])));
-      }
-      if (count % 2 == 1) partial[count / 2] = std::move(partial[count - 1]);
-    }
-    return std::move(*partial[0]);
+    return combine_leaves(partial, combine);
   }
 
  protected:

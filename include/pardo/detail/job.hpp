@@ -82,6 +82,11 @@ class LoopErrors {
     std::lock_guard lock(mutex_);
     if (error_) std::rethrow_exception(error_);
   }
+  /// Moves the error out, so that the one who reports it holds its only reference.
+  std::exception_ptr take() noexcept {
+    std::lock_guard lock(mutex_);
+    return std::move(error_);
+  }
 
  private:
   std::atomic<std::size_t> first_{none};

@@ -194,6 +194,8 @@ class SharedState : public StateBase {
     end_completion(std::move(error));
   }
   const T& value() const noexcept { return *value_; }
+  /// For a producer that holds the only handle of a finished state (ProcessPool::map).
+  T& mutable_value() noexcept { return *value_; }
 
  private:
   std::optional<T> value_;

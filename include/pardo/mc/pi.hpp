@@ -13,6 +13,10 @@
 
 #include "pardo/options.hpp"
 
+namespace pardo {
+class ProcessPool;
+}  // namespace pardo
+
 namespace pardo::mc {
 
 /// The ladder of implementations, slowest first.
@@ -133,5 +137,13 @@ PiResult estimate_pi(Executor& executor, const PiOptions& options, const PiContr
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return detail::summarise(total, blocks, seconds);
 }
+
+/// `estimate_pi` on worker processes: the same blocks and streams as on threads, so the
+/// same bits. Blocks in flight when a stop is requested finish; the rest are cancelled.
+/// @code
+/// pardo::ProcessPool pool(4);
+/// pardo::mc::PiResult r = pardo::mc::estimate_pi(pool, {.samples = 1'000'000'000});
+/// @endcode
+PiResult estimate_pi(ProcessPool& pool, const PiOptions& options, const PiControl& control = {});
 
 }  // namespace pardo::mc

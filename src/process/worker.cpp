@@ -1,0 +1,144 @@
+// The worker side: pardo::init, and the loop a worker process runs until told to exit.
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "pardo/remote.hpp"
+#include "pardo/wire.hpp"
+#include "process_globals.hpp"
+#include "protocol.hpp"
+
+namespace pardo {
+
+namespace detail {
+
+namespace {
+std::atomic<bool> init_done{false};
+std::string program_name;  // written once by init, before any pool exists
+}  // namespace
+
+const std::string& worker_program_name() noexcept { return program_name; }
+
+}  // namespace detail
+
+void init(int argc, char** argv) {
+  if (argc >= 4 && argv[1] == detail::protocol::worker_flag) {
+    detail::protocol::run_worker(std::atoi(argv[2]), std::atoi(argv[3]));
+  }
+  detail::program_name = argc > 0 && argv[0] != nullptr ? argv[0] : "pardo-worker";
+  detail::init_done.store(true, std::memory_order_release);
+}
+
+bool initialized() noexcept { return detail::init_done.load(std::memory_order_acquire); }
+
+namespace detail::protocol {
+
+namespace {
+
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "pardo worker %d: %s\n", static_cast<int>(::getpid()), what);
+  std::fflush(stderr);
+  ::_exit(70);
+}
+
+/// Runs one task frame and appends its result frame to `out`.
+void run_task(const FrameView& frame, std::string& out) {
+  const std::size_t at = begin_frame(out, FrameKind::result, frame.header.id);
+  std::uint32_t ok = 0;
+  std::uint16_t flags = 0;
+  FailureReport failure;
+  wire::Reader args(frame.payload);
+  try {
+    const auto id = wire::decode<std::uint64_t>(args);
+    const auto entry = find_remote(id);
+    if (!entry) throw SerializationError("unknown remote function id " + std::to_string(id));
+    wire::Writer results(out);
+    ok = entry->invoke(args, frame.header.aux, results, failure);
+    if (ok == frame.header.aux) args.expect_end();
+  } catch (...) {
+    describe_current_exception(failure, FailureReport::Kind::bad_arguments);
+  }
+  if (ok < frame.header.aux) {
+    flags = flag_failed;
+    append_failure(out, failure);
+  }
+  patch_frame(out, at, ok, flags);
+  try {
+    end_frame(out, at);
+  } catch (...) {
+    // The results are over the frame limit: report that instead of them.
+    FailureReport too_big;
+    describe_current_exception(too_big, FailureReport::Kind::unencodable_result);
+    const std::size_t again = begin_frame(out, FrameKind::result, frame.header.id);
+    append_failure(out, too_big);
+    patch_frame(out, again, 0, flag_failed);
+    end_frame(out, again);
+  }
+}
+
+}  // namespace
+
+void run_worker(int fd, int parent_pid) {
+  // Die with the parent even while a task runs; the parent may have gone before this line.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent_pid) ::_exit(0);
+  // Ctrl-C reaches the whole process group: the parent decides what stops.
+  std::signal(SIGINT, SIG_IGN);
+  try {
+    std::string out;
+    const std::size_t at =
+        begin_frame(out, FrameKind::hello, static_cast<std::uint64_t>(::getpid()));
+    wire::Writer hello(out);
+    wire::encode(hello, registry_fingerprint());
+    patch_frame(out, at, version, 0);
+    end_frame(out, at);
+    if (!write_all(fd, out)) ::_exit(0);
+    out.clear();
+
+    FrameDecoder in;
+    for (;;) {
+      const auto space = in.prepare();
+      const ssize_t n = ::recv(fd, space.data(), space.size(), 0);
+      if (n == 0) break;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      in.commit(static_cast<std::size_t>(n));
+      bool exit_now = false;
+      while (auto frame = in.next()) {
+        if (frame->header.kind == FrameKind::task) {
+          run_task(*frame, out);
+          // Each result leaves before the next task starts: if that task kills the
+          // process, the parent knows which one did, and no finished result is lost.
+          if (!write_all(fd, out)) ::_exit(0);
+          out.clear();
+        } else if (frame->header.kind == FrameKind::exit) {
+          exit_now = true;
+          break;
+        } else {
+          die("unexpected frame from the parent");
+        }
+      }
+      if (exit_now) break;
+    }
+  } catch (const std::exception& e) {
+    die(e.what());
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  ::_exit(0);
+}
+
+}  // namespace detail::protocol
+}  // namespace pardo

@@ -1,0 +1,10 @@
+// The process tests' main: pardo::init first, because workers re-run this program.
+#include <gtest/gtest.h>
+
+#include <pardo/remote.hpp>
+
+int main(int argc, char** argv) {
+  pardo::init(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
