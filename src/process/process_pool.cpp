@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -53,6 +55,8 @@ constexpr int max_start_failures = 3;
 /// running one: enough to hide the round trip for short tasks, little enough to balance.
 constexpr double queued_seconds_target = 1e-3;
 constexpr std::size_t max_depth = 64;
+/// How often task timeouts are checked while a worker is between jobs.
+constexpr std::chrono::milliseconds poll_period{50};
 
 [[noreturn]] void throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -88,9 +92,10 @@ struct Worker {
   bool watching_writes = false;
   std::deque<InFlight> inflight;
   std::int64_t tasks_sent = 0;
-  Clock::time_point started_at;    // spawn, or exit request
-  Clock::time_point head_started;  // when the first job in flight began
-  double task_seconds = 0;         // running mean of a job's time; 0 = unknown
+  Clock::time_point started_at;            // spawn, or exit request
+  Clock::time_point head_started;          // when the first job in flight began, as seen here
+  protocol::Progress* progress = nullptr;  // mapped from the worker's progress page
+  double task_seconds = 0;                 // running mean of a job's time; 0 = unknown
   bool timed_out = false;
   std::string protocol_error;
 };
@@ -221,13 +226,32 @@ struct ProcessCore::Impl final : ErrorSink {
       if (w.fd < 0) continue;
       if (w.phase == Phase::starting) consider(w.started_at + start_timeout);
       if (w.phase == Phase::exiting) consider(w.started_at + exit_timeout);
-      if (task_timeout() && !w.inflight.empty() && w.inflight.front().job) {
-        consider(w.head_started + *task_timeout());
-      }
+      if (task_timeout() && !w.inflight.empty()) consider(task_deadline(w));
     }
     if (!next) return -1;
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count();
     return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+  }
+
+  /// The id of the job the worker runs now, if one of its jobs in flight has started.
+  std::optional<std::uint64_t> running_job(const Worker& w) const {
+    if (w.progress == nullptr || w.inflight.empty()) return std::nullopt;
+    const std::uint64_t id = w.progress->job.load(std::memory_order_acquire);
+    if (id < w.inflight.front().id || id > w.inflight.back().id) return std::nullopt;
+    return id;
+  }
+
+  /// When the running job passes task_timeout; while the worker is between jobs, a time
+  /// soon, to look again (it does not tell the parent when it starts one).
+  Clock::time_point task_deadline(const Worker& w) const {
+    const auto running = running_job(w);
+    const bool initializer =
+        running && *running == w.inflight.front().id && !w.inflight.front().job;
+    if (!running || initializer)
+      return Clock::now() + std::min<Clock::duration>(*task_timeout(), poll_period);
+    const Clock::time_point started{
+        Clock::duration(w.progress->started_ns.load(std::memory_order_relaxed))};
+    return started + *task_timeout();
   }
 
   std::optional<Clock::duration> task_timeout() const {
@@ -241,8 +265,8 @@ struct ProcessCore::Impl final : ErrorSink {
       if (w.fd < 0 || w.pid < 0) continue;
       const bool late_start = w.phase == Phase::starting && now > w.started_at + start_timeout;
       const bool late_exit = w.phase == Phase::exiting && now > w.started_at + exit_timeout;
-      const bool late_task = task_timeout() && !w.inflight.empty() && w.inflight.front().job &&
-                             !w.timed_out && now > w.head_started + *task_timeout();
+      const bool late_task =
+          task_timeout() && !w.inflight.empty() && !w.timed_out && now > task_deadline(w);
       if (late_task) w.timed_out = true;
       if (late_start) w.protocol_error = "did not start within 60 s";
       if (late_start || late_exit || late_task) ::kill(w.pid, SIGKILL);
@@ -539,10 +563,19 @@ struct ProcessCore::Impl final : ErrorSink {
     }
     const bool was_starting = w.phase == Phase::starting || w.phase == Phase::initializing;
     const bool clean = w.phase == Phase::exiting && w.inflight.empty() && code == 0;
+    const std::optional<std::uint64_t> running = running_job(w);
     std::deque<InFlight> inflight = std::move(w.inflight);
     w.inflight.clear();
-
-    if (!inflight.empty() && inflight.front().job) {
+    // Jobs before the running one finished, but their results died with the worker: they
+    // run again (a retry they are not charged for).
+    while (running && !inflight.empty() && inflight.front().id < *running) {
+      if (inflight.front().job) {
+        --inflight.front().job->attempts;
+        requeue_front(std::move(inflight.front().job), w.index);
+      }
+      inflight.pop_front();
+    }
+    if (running && !inflight.empty() && inflight.front().job) {
       InFlight head = std::move(inflight.front());
       inflight.pop_front();
       RemoteJob& job = *head.job;
@@ -567,8 +600,13 @@ struct ProcessCore::Impl final : ErrorSink {
     }
     // Jobs queued behind the one that ran never started: they go back to the queue.
     for (auto it = inflight.rbegin(); it != inflight.rend(); ++it) {
-      if (it->job) requeue_front(std::move(it->job), w.index);
+      if (it->job) {
+        --it->job->attempts;
+        requeue_front(std::move(it->job), w.index);
+      }
     }
+    ::munmap(w.progress, sizeof(protocol::Progress));
+    w.progress = nullptr;
     if (was_starting && !clean) {
       if (++start_failures >= max_start_failures) {
         std::ostringstream message;
@@ -610,17 +648,31 @@ struct ProcessCore::Impl final : ErrorSink {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
       throw_errno("ProcessPool: socketpair");
     }
-    int child_end = sv[1];
-    if (child_end == protocol::worker_fd) {
-      // dup2 onto itself would keep close-on-exec set.
-      child_end = ::fcntl(sv[1], F_DUPFD_CLOEXEC, protocol::worker_fd + 1);
-      ::close(sv[1]);
+    const int child_end = sv[1];
+    const int page_fd = ::memfd_create("pardo-progress", MFD_CLOEXEC);
+    void* page = MAP_FAILED;
+    if (page_fd >= 0 && ::ftruncate(page_fd, sizeof(protocol::Progress)) == 0) {
+      page = ::mmap(nullptr, sizeof(protocol::Progress), PROT_READ | PROT_WRITE, MAP_SHARED,
+                    page_fd, 0);
     }
+    if (page == MAP_FAILED) {
+      const int error = errno;
+      if (page_fd >= 0) ::close(page_fd);
+      ::close(sv[0]);
+      ::close(child_end);
+      throw std::system_error(error, std::generic_category(), "ProcessPool: progress page");
+    }
+    auto* progress = new (page) protocol::Progress();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, child_end, protocol::worker_fd);
+    // Both descriptors go above the fixed numbers first, so that neither dup2 clobbers the
+    // other's source.
+    const int high_socket = ::fcntl(child_end, F_DUPFD_CLOEXEC, 10);
+    const int high_page = ::fcntl(page_fd, F_DUPFD_CLOEXEC, 10);
+    posix_spawn_file_actions_adddup2(&actions, high_socket, protocol::worker_fd);
+    posix_spawn_file_actions_adddup2(&actions, high_page, protocol::progress_fd);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addclosefrom_np(&actions, protocol::worker_fd + 1);
+    posix_spawn_file_actions_addclosefrom_np(&actions, protocol::progress_fd + 1);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t none;
@@ -641,10 +693,15 @@ struct ProcessCore::Impl final : ErrorSink {
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(child_end);
+    ::close(high_socket);
+    ::close(high_page);
+    ::close(page_fd);
     if (rc != 0) {
       ::close(sv[0]);
+      ::munmap(page, sizeof(protocol::Progress));
       throw std::system_error(rc, std::generic_category(), "ProcessPool: posix_spawn");
     }
+    w.progress = progress;
     ::fcntl(sv[0], F_SETFL, ::fcntl(sv[0], F_GETFL) | O_NONBLOCK);
     w.pid = pid;
     w.fd = sv[0];

@@ -6,7 +6,11 @@
 //   result  worker -> parent  id = job id, aux = calls that returned, payload = their results;
 //                             with flag_failed, then a failure block and its u32 length
 //   exit    parent -> worker  finish and exit
+//
+// A worker writes its results when it has no task left to start, when they pass 64 KiB, or
+// when the oldest is 1 ms old; before each task it records the job in its Progress page.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +27,17 @@ inline constexpr std::uint16_t flag_failed = 1;
 inline constexpr std::string_view worker_flag = "--pardo-worker";
 /// The descriptor number of the worker's socket.
 inline constexpr int worker_fd = 3;
+/// The descriptor number of the worker's progress page (a memfd holding a Progress).
+inline constexpr int progress_fd = 4;
+
+/// What a worker is running, in memory its parent maps too. Results travel in batches, so
+/// the parent learns from here which job a dead worker was running (the jobs before it
+/// finished, even if their results were lost with it) and since when (for task_timeout).
+struct Progress {
+  std::atomic<std::uint64_t> job{0};        ///< id of the job started last
+  std::atomic<std::int64_t> started_ns{0};  ///< its start, steady_clock nanoseconds
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
 /// Sets the aux field and flags of the frame begun at `header_at`.
 void patch_frame(std::string& out, std::size_t header_at, std::uint32_t aux, std::uint16_t flags);

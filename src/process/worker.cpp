@@ -1,11 +1,13 @@
 // The worker side: pardo::init, and the loop a worker process runs until told to exit.
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -105,6 +107,15 @@ void run_worker(int fd, int parent_pid) {
     if (!write_all(fd, out)) ::_exit(0);
     out.clear();
 
+    void* page =
+        ::mmap(nullptr, sizeof(Progress), PROT_READ | PROT_WRITE, MAP_SHARED, progress_fd, 0);
+    if (page == MAP_FAILED) die("cannot map the progress page");
+    ::close(progress_fd);
+    auto* progress = static_cast<Progress*>(page);
+    constexpr std::size_t flush_bytes = 64 * 1024;
+    constexpr auto flush_age = std::chrono::milliseconds(1);
+    auto oldest = std::chrono::steady_clock::now();
+
     FrameDecoder in;
     for (;;) {
       const auto space = in.prepare();
@@ -118,17 +129,25 @@ void run_worker(int fd, int parent_pid) {
       bool exit_now = false;
       while (auto frame = in.next()) {
         if (frame->header.kind == FrameKind::task) {
+          const auto now = std::chrono::steady_clock::now();
+          if (!out.empty() && (out.size() >= flush_bytes || now - oldest >= flush_age)) {
+            if (!write_all(fd, out)) ::_exit(0);
+            out.clear();
+          }
+          if (out.empty()) oldest = now;
+          progress->started_ns.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+          progress->job.store(frame->header.id, std::memory_order_release);
           run_task(*frame, out);
-          // Each result leaves before the next task starts: if that task kills the
-          // process, the parent knows which one did, and no finished result is lost.
-          if (!write_all(fd, out)) ::_exit(0);
-          out.clear();
         } else if (frame->header.kind == FrameKind::exit) {
           exit_now = true;
           break;
         } else {
           die("unexpected frame from the parent");
         }
+      }
+      if (!out.empty()) {
+        if (!write_all(fd, out)) break;
+        out.clear();
       }
       if (exit_now) break;
     }
