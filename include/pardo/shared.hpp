@@ -43,6 +43,10 @@ struct SharedHandle {
   /// Unique to the segment, so a stale handle whose fd number was reused is refused.
   std::uint64_t id = 0;
 
+  /// Equal handles name the same segment.
+  /// @code
+  /// assert(pardo::SharedArray<double>::attach(h).handle() == h);
+  /// @endcode
   friend bool operator==(const SharedHandle&, const SharedHandle&) = default;
 };
 static_assert(std::is_trivially_copyable_v<SharedHandle>);
