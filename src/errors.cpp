@@ -4,6 +4,7 @@
 #include <string>
 #include <typeinfo>
 
+#include "demangle.hpp"
 #include "pardo/detail/state.hpp"
 #include "pardo/errors.hpp"
 
@@ -15,15 +16,15 @@ std::mutex handler_mutex;
 ErrorHandler process_handler;  // guarded by handler_mutex; empty means the default
 thread_local detail::ErrorSink* tls_sink = nullptr;
 
-std::string demangle(const char* name) {
+}  // namespace
+
+std::string detail::demangle(const char* name) {
   int status = 0;
   char* readable = abi::__cxa_demangle(name, nullptr, nullptr, &status);
   std::string result = status == 0 && readable != nullptr ? readable : name;
   std::free(readable);
   return result;
 }
-
-}  // namespace
 
 ErrorHandler set_error_handler(ErrorHandler handler) {
   std::lock_guard lock(handler_mutex);
@@ -35,10 +36,10 @@ std::string describe(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    return demangle(typeid(e).name()) + ": " + e.what();
+    return detail::demangle(typeid(e).name()) + ": " + e.what();
   } catch (...) {
     const std::type_info* type = abi::__cxa_current_exception_type();
-    return type != nullptr ? demangle(type->name()) : std::string("unknown exception");
+    return type != nullptr ? detail::demangle(type->name()) : std::string("unknown exception");
   }
 }
 

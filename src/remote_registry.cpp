@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <sstream>
@@ -12,19 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "demangle.hpp"
 #include "pardo/detail/remote_registry.hpp"
 
 namespace pardo::detail {
 
 namespace {
-
-std::string demangle(const char* name) {
-  int status = 0;
-  char* readable = abi::__cxa_demangle(name, nullptr, nullptr, &status);
-  std::string result = status == 0 && readable != nullptr ? readable : name;
-  std::free(readable);
-  return result;
-}
 
 std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
   for (const char c : text) {

@@ -183,7 +183,7 @@ class ProcessPool {
   auto imap(F fn, const Inputs& inputs, MapOptions options = {}) {
     using R = typename detail::RemoteCallable<F>::value;
     std::vector<Future<detail::ChunkResult<R>>> chunks;
-    for_each_chunk<false>(fn, inputs, options, "imap",
+    for_each_chunk<false>(fn, inputs, plan(inputs, options, "imap"), "imap",
                           [&](std::uint64_t id, std::string encoded, std::uint32_t count,
                               const Chunk& chunk, std::exception_ptr error) {
                             auto ref =
@@ -203,11 +203,11 @@ class ProcessPool {
   template <class F, InputRange Inputs>
   auto imap_unordered(F fn, const Inputs& inputs, MapOptions options = {}) {
     using R = typename detail::RemoteCallable<F>::value;
-    auto channel = std::make_shared<detail::UnorderedChannel<R>>(
-        plan_chunks(std::ranges::size(inputs), options).size());
+    const std::vector<Chunk> chunks = plan(inputs, options, "imap_unordered");
+    auto channel = std::make_shared<detail::UnorderedChannel<R>>(chunks.size());
     std::vector<Future<void>> handles;
     for_each_chunk<false>(
-        fn, inputs, options, "imap_unordered",
+        fn, inputs, chunks, "imap_unordered",
         [&](std::uint64_t id, std::string encoded, std::uint32_t count, const Chunk& chunk,
             std::exception_ptr error) {
           auto ref = detail::StateRef<detail::SharedState<void>>(new detail::SharedState<void>());
@@ -380,15 +380,21 @@ class ProcessPool {
     return nullptr;
   }
 
-  /// Plans the chunks of a map, encodes each, and queues the job `make_job` builds for it.
-  template <bool Star, class F, class Inputs, class MakeJob>
-  void for_each_chunk(F fn, const Inputs& inputs, const MapOptions& options, const char* caller,
-                      MakeJob make_job) {
+  /// Checks the options and that the pool accepts work, then plans the chunks.
+  template <class Inputs>
+  std::vector<Chunk> plan(const Inputs& inputs, const MapOptions& options, const char* caller) {
     detail::validate(options, caller);
     core_.check_accepting(caller);
+    return plan_chunks(std::ranges::size(inputs), options);
+  }
+
+  /// Encodes each planned chunk and queues the job `make_job` builds for it.
+  template <bool Star, class F, class Inputs, class MakeJob>
+  void for_each_chunk(F fn, const Inputs& inputs, const std::vector<Chunk>& chunks,
+                      const char* caller, MakeJob make_job) {
     const std::uint64_t id = function_id(fn, caller);
     std::vector<std::unique_ptr<detail::RemoteJob>> jobs;
-    for (const Chunk& chunk : plan_chunks(std::ranges::size(inputs), options)) {
+    for (const Chunk& chunk : chunks) {
       std::string encoded;
       std::uint32_t count = 0;
       std::exception_ptr error = encode_chunk<Star, F>(inputs, chunk, encoded, count);
@@ -406,17 +412,16 @@ class ProcessPool {
     auto ref = detail::StateRef<detail::SharedState<std::vector<R>>>(
         new detail::SharedState<std::vector<R>>());
     Future<std::vector<R>> future = detail::make_future(ref);
-    const std::size_t n = std::ranges::size(inputs);
-    if (n == 0) {
-      detail::validate(options, caller);
-      core_.check_accepting(caller);
+    const std::vector<Chunk> chunks = plan(inputs, options, caller);
+    if (chunks.empty()) {
       function_id(fn, caller);
       ref->try_start();
       ref->set_value();
       return future;
     }
-    auto gather = std::make_shared<detail::MapGather<R>>(n, plan_chunks(n, options).size(), ref);
-    for_each_chunk<Star>(fn, inputs, options, caller,
+    auto gather =
+        std::make_shared<detail::MapGather<R>>(std::ranges::size(inputs), chunks.size(), ref);
+    for_each_chunk<Star>(fn, inputs, chunks, caller,
                          [&](std::uint64_t id, std::string encoded, std::uint32_t count,
                              const Chunk& chunk, std::exception_ptr error) {
                            return std::make_unique<detail::MapChunkJob<R>>(

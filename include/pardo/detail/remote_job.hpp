@@ -122,6 +122,27 @@ ChunkError decode_chunk(wire::Reader& results, std::uint32_t ok, const FailureRe
   return {};
 }
 
+/// A chunk reply as values up to the first error; if the worker ran every call, the error is
+/// `error_after` (an input after them could not be encoded), moved out.
+template <class R>
+ChunkResult<R> decode_chunk_result(wire::Reader& results, std::uint32_t ok,
+                                   const FailureReport* failure, std::uint64_t function,
+                                   std::size_t first_index,
+                                   std::exception_ptr& error_after) noexcept {
+  ChunkResult<R> chunk;
+  try {
+    chunk.values.reserve(ok);
+    chunk.error =
+        decode_chunk<R>(results, ok, failure, function, first_index, [&](std::uint32_t, R&& value) {
+          chunk.values.push_back(std::move(value));
+        }).error;
+  } catch (...) {
+    chunk.error = std::current_exception();
+  }
+  if (!chunk.error) chunk.error = std::move(error_after);
+  return chunk;
+}
+
 /// A chunk of `imap`/`imap_unordered`: values up to the first error, as a future.
 template <class R>
 class ChunkJob final : public RemoteJob {
@@ -136,18 +157,8 @@ class ChunkJob final : public RemoteJob {
 
   void complete(wire::Reader& results, std::uint32_t ok,
                 const FailureReport* failure) noexcept override {
-    ChunkResult<R> chunk;
-    try {
-      chunk.values.reserve(ok);
-      chunk.error = decode_chunk<R>(
-                        results, ok, failure, function(), first_index(),
-                        [&](std::uint32_t, R&& value) { chunk.values.push_back(std::move(value)); })
-                        .error;
-    } catch (...) {
-      chunk.error = std::current_exception();
-    }
-    if (!chunk.error) chunk.error = std::move(error_after_);
-    state_->set_value(std::move(chunk));
+    state_->set_value(
+        decode_chunk_result<R>(results, ok, failure, function(), first_index(), error_after_));
   }
 
   void fail(std::exception_ptr error) noexcept override {
@@ -181,18 +192,7 @@ class UnorderedChunkJob final : public RemoteJob {
 
   void complete(wire::Reader& results, std::uint32_t ok,
                 const FailureReport* failure) noexcept override {
-    ChunkResult<R> chunk;
-    try {
-      chunk.values.reserve(ok);
-      chunk.error = decode_chunk<R>(
-                        results, ok, failure, function(), first_index(),
-                        [&](std::uint32_t, R&& value) { chunk.values.push_back(std::move(value)); })
-                        .error;
-    } catch (...) {
-      chunk.error = std::current_exception();
-    }
-    if (!chunk.error) chunk.error = std::move(error_after_);
-    settle(std::move(chunk));
+    settle(decode_chunk_result<R>(results, ok, failure, function(), first_index(), error_after_));
   }
 
   void fail(std::exception_ptr error) noexcept override {
