@@ -10,6 +10,7 @@ packages=(
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libcereal-dev
   librandom123-dev dieharder linux-perf
+  openmpi-bin libopenmpi-dev python3-mpi4py
   python3-numpy python3-numba python3-matplotlib
 )
 

@@ -102,6 +102,20 @@ void end_frame(std::string& out, std::size_t header_at, std::size_t max_payload)
   store_le(out.data() + header_at + length_at, static_cast<std::uint32_t>(payload));
 }
 
+FrameView parse_frame(std::string_view bytes, std::size_t max_payload) {
+  if (bytes.size() < frame_header_size) {
+    throw SerializationError("frame of " + std::to_string(bytes.size()) +
+                             " bytes is shorter than its header");
+  }
+  const FrameHeader header = parse_header(bytes.data(), max_payload);
+  if (bytes.size() - frame_header_size != header.length) {
+    throw SerializationError("frame header says " + std::to_string(header.length) +
+                             " payload bytes, the message has " +
+                             std::to_string(bytes.size() - frame_header_size));
+  }
+  return FrameView{header, bytes.substr(frame_header_size)};
+}
+
 FrameDecoder::FrameDecoder(std::size_t max_payload)
     : max_payload_(std::min(max_payload, max_length)) {}
 

@@ -10,6 +10,7 @@ void add_info_command(CLI::App& app, int& exit_code);
 void add_tour_command(CLI::App& app, int& exit_code);
 void add_rng_command(CLI::App& app, int& exit_code);
 void add_pi_command(CLI::App& app, int& exit_code);
+void add_laplace_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 
 }  // namespace pardo::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   pardo::cli::add_info_command(app, exit_code);
   pardo::cli::add_tour_command(app, exit_code);
   pardo::cli::add_pi_command(app, exit_code);
+  pardo::cli::add_laplace_command(app, exit_code);
   pardo::cli::add_bench_command(app, exit_code);
   pardo::cli::add_rng_command(app, exit_code);
 

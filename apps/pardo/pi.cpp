@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "mpi_session.hpp"
 #include "parse.hpp"
 #include "pi_run.hpp"
 
@@ -60,12 +61,14 @@ int run_pi(const PiArgs& args) {
                  args.method.c_str());
     return 2;
   }
-  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes") {
+  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes" &&
+      args.backend != "mpi") {
     std::fprintf(stderr,
-                 "pardo pi: --backend: unknown backend '%s' (serial, threads or processes)\n",
+                 "pardo pi: --backend: unknown backend '%s' (serial, threads, processes or mpi)\n",
                  args.backend.c_str());
     return 2;
   }
+  if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in("pi");
   if (args.backend == "serial" && args.workers != 1) {
     std::fprintf(stderr, "pardo pi: --backend serial runs on 1 worker, not %zu\n", args.workers);
     return 2;
@@ -77,6 +80,7 @@ int run_pi(const PiArgs& args) {
   request.quiet = args.quiet || args.json;
 
   const PiRun run = run_pi_request(request);
+  if (!run.report) return 0;
   if (args.json) {
     std::cout << to_json(run).dump() << '\n';
   } else {
@@ -97,7 +101,7 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
-  pi->add_option("-b,--backend", args->backend, "serial, threads or processes")
+  pi->add_option("-b,--backend", args->backend, "serial, threads, processes or mpi (under mpirun)")
       ->capture_default_str();
   pi->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
       ->capture_default_str();

@@ -3,11 +3,36 @@
 #include <atomic>
 #include <pardo/pardo.hpp>
 
+#include "mpi_session.hpp"
 #include "progress.hpp"
 
 namespace pardo::cli {
 
+namespace {
+
+#ifdef PARDO_CLI_WITH_MPI
+/// Every rank builds the pool; rank 0 runs the estimate while the others serve it.
+PiRun run_pi_mpi(const PiRequest& request) {
+  MpiSession session;
+  PiRun run{request.options, static_cast<std::size_t>(session.world().size()), request.backend, {}};
+  run.report = session.prints();
+  mpi::Pool pool(session.world());
+  if (pool.is_master()) {
+    std::atomic<std::uint64_t> done{0};
+    RunMonitor monitor(request.options.samples, done, request.quiet);
+    const mc::PiControl control{monitor.stop_token(), &done};
+    run.result = mc::estimate_pi(pool, request.options, control);
+  }
+  return run;
+}
+#endif
+
+}  // namespace
+
 PiRun run_pi_request(const PiRequest& request) {
+#ifdef PARDO_CLI_WITH_MPI
+  if (request.backend == "mpi") return run_pi_mpi(request);
+#endif
   std::atomic<std::uint64_t> done{0};
   PiRun run{request.options, request.workers, request.backend, {}};
   RunMonitor monitor(request.options.samples, done, request.quiet);

@@ -20,6 +20,7 @@ struct PiRun {
   std::size_t workers = 1;
   std::string backend;
   mc::PiResult result;
+  bool report = true;  ///< false on MPI ranks other than 0: they print nothing
 };
 
 /// Runs the request with a progress bar (unless quiet) and Ctrl-C handling.

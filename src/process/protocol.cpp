@@ -68,4 +68,38 @@ bool write_all(int fd, std::string_view data) noexcept {
   return true;
 }
 
+void run_task(const FrameView& frame, std::string& out) {
+  const std::size_t at = begin_frame(out, FrameKind::result, frame.header.id);
+  std::uint32_t ok = 0;
+  std::uint16_t flags = 0;
+  FailureReport failure;
+  wire::Reader args(frame.payload);
+  try {
+    const auto id = wire::decode<std::uint64_t>(args);
+    const auto entry = find_remote(id);
+    if (!entry) throw SerializationError("unknown remote function id " + std::to_string(id));
+    wire::Writer results(out);
+    ok = entry->invoke(args, frame.header.aux, results, failure);
+    if (ok == frame.header.aux) args.expect_end();
+  } catch (...) {
+    describe_current_exception(failure, FailureReport::Kind::bad_arguments);
+  }
+  if (ok < frame.header.aux) {
+    flags = flag_failed;
+    append_failure(out, failure);
+  }
+  patch_frame(out, at, ok, flags);
+  try {
+    end_frame(out, at);
+  } catch (...) {
+    // The results are over the frame limit: report that instead of them.
+    FailureReport too_big;
+    describe_current_exception(too_big, FailureReport::Kind::unencodable_result);
+    const std::size_t again = begin_frame(out, FrameKind::result, frame.header.id);
+    append_failure(out, too_big);
+    patch_frame(out, again, 0, flag_failed);
+    end_frame(out, again);
+  }
+}
+
 }  // namespace pardo::detail::protocol

@@ -52,6 +52,10 @@ struct Reply {
 };
 Reply parse_reply(std::string_view payload, std::uint16_t flags);
 
+/// Runs the calls of one task frame and appends their result frame to `out`: what a worker
+/// process, or an MPI rank, does with each task.
+void run_task(const FrameView& frame, std::string& out);
+
 /// Writes all of `data` to a blocking socket; false if the peer is gone.
 bool write_all(int fd, std::string_view data) noexcept;
 

@@ -92,6 +92,10 @@ std::size_t begin_frame(std::string& out, FrameKind kind, std::uint64_t id, std:
 void end_frame(std::string& out, std::size_t header_at,
                std::size_t max_payload = default_max_frame_payload);
 
+/// The one whole frame that `bytes` holds, as a message-based transport (MPI) delivers it.
+/// Throws SerializationError if the header is invalid or its length is not the rest.
+FrameView parse_frame(std::string_view bytes, std::size_t max_payload = default_max_frame_payload);
+
 /// Cuts a byte stream (a socket) into frames, without an allocation per frame: the bytes
 /// are read straight into its buffer and frames are handed out as views into it.
 ///

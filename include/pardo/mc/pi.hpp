@@ -15,6 +15,9 @@
 
 namespace pardo {
 class ProcessPool;
+namespace mpi {
+class Pool;
+}  // namespace mpi
 }  // namespace pardo
 
 namespace pardo::mc {
@@ -145,5 +148,13 @@ PiResult estimate_pi(Executor& executor, const PiOptions& options, const PiContr
 /// pardo::mc::PiResult r = pardo::mc::estimate_pi(pool, {.samples = 1'000'000'000});
 /// @endcode
 PiResult estimate_pi(ProcessPool& pool, const PiOptions& options, const PiControl& control = {});
+
+/// `estimate_pi` on MPI ranks (call it on the pool's master; link pardo::mpi): the same
+/// blocks and streams, so the same bits as one thread, for any number of ranks.
+/// @code
+/// pardo::mpi::Pool pool(env.world());
+/// if (pool.is_master()) print(pardo::mc::estimate_pi(pool, {.samples = 10'000'000'000}));
+/// @endcode
+PiResult estimate_pi(mpi::Pool& pool, const PiOptions& options, const PiControl& control = {});
 
 }  // namespace pardo::mc

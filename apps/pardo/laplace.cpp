@@ -1,0 +1,155 @@
+// `pardo laplace`: Laplace's equation by Jacobi iteration, serially, on threads or on MPI
+// ranks, with the same iterates on each.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <pardo/pardo.hpp>
+#include <pardo/pde/laplace.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "commands.hpp"
+#include "mpi_session.hpp"
+
+#ifdef PARDO_CLI_WITH_MPI
+#include <pardo/mpi/laplace.hpp>
+#endif
+
+namespace pardo::cli {
+
+namespace {
+
+struct LaplaceArgs {
+  pde::LaplaceOptions options;
+  std::string backend = "threads";
+  std::size_t workers = detail::hardware_workers();
+  bool workers_given = false;
+  bool json = false;
+};
+
+void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r, std::size_t workers) {
+  const pde::LaplaceOptions& o = args.options;
+  if (args.json) {
+    const nlohmann::json out = {{"backend", args.backend},
+                                {"workers", workers},
+                                {"nx", o.nx},
+                                {"ny", o.ny},
+                                {"tol", o.tol},
+                                {"iterations", r.iterations},
+                                {"residual", r.residual},
+                                {"max_error", r.max_error},
+                                {"converged", r.converged},
+                                {"seconds", r.seconds},
+                                {"seconds_per_iteration", r.seconds_per_iteration}};
+    std::cout << out.dump() << std::endl;
+    return;
+  }
+  const char* unit = args.backend == "mpi" ? "rank" : "worker";
+  std::printf(
+      "pardo laplace: u = x^2 - y^2 on the unit square, %zu x %zu grid, tol %g, %s (%zu %s%s)\n",
+      o.nx, o.ny, o.tol, args.backend.c_str(), workers, unit, workers == 1 ? "" : "s");
+  if (r.converged) {
+    std::printf("  iterations    %zu (converged)\n", r.iterations);
+  } else {
+    std::printf("  iterations    %zu (NOT converged: --max-iterations reached)\n", r.iterations);
+  }
+  std::printf("  residual      %.6g\n", r.residual);
+  std::printf("  max error     %.6g\n", r.max_error);
+  std::printf("  time          %.3f s  (%.4g us per iteration)\n", r.seconds,
+              r.seconds_per_iteration * 1e6);
+  std::fflush(stdout);
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "pardo laplace: %s\n", message.c_str());
+  return 2;
+}
+
+int run_laplace(const LaplaceArgs& args) {
+  if (args.backend != "serial" && args.backend != "threads" && args.backend != "mpi") {
+    return usage_error("--backend: unknown backend '" + args.backend +
+                       "' (serial, threads or mpi)");
+  }
+  if (args.backend == "serial" && args.workers_given && args.workers != 1) {
+    return usage_error("--backend serial runs on 1 worker, not " + std::to_string(args.workers));
+  }
+  if (args.backend == "mpi" && args.workers_given) {
+    return usage_error("--workers " + std::to_string(args.workers) +
+                       ": not with --backend mpi (mpirun -np sets the ranks)");
+  }
+
+  if (args.backend == "mpi") {
+#ifdef PARDO_CLI_WITH_MPI
+    MpiSession session;
+    pde::LaplaceResult r;
+    try {
+      r = pde::solve_laplace(session.world(), args.options);
+    } catch (const std::invalid_argument& e) {
+      // Every rank throws alike; one message is enough.
+      if (session.prints()) std::fprintf(stderr, "pardo %s\n", e.what());
+      return 2;
+    }
+    if (session.prints()) print_result(args, r, static_cast<std::size_t>(session.world().size()));
+    return r.converged ? 0 : 1;
+#else
+    return mpi_not_compiled_in("laplace");
+#endif
+  }
+
+  pde::LaplaceResult r;
+  std::size_t workers = 1;
+  try {
+    pde::detail::validate(args.options);
+    if (args.backend == "serial") {
+      r = pde::solve_laplace(args.options);
+    } else {
+      ThreadPool pool(args.workers);
+      workers = pool.size();
+      r = pde::solve_laplace(pool, args.options);
+    }
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "pardo %s\n", e.what());
+    return 2;
+  }
+  print_result(args, r, workers);
+  return r.converged ? 0 : 1;
+}
+
+}  // namespace
+
+void add_laplace_command(CLI::App& app, int& exit_code) {
+  // CLI11 would wrap "-5" around to a huge unsigned count; name the value instead.
+  const CLI::Validator not_negative(
+      [](std::string& text) {
+        return !text.empty() && text.front() == '-' ? "'" + text + "' is negative" : std::string{};
+      },
+      "", "NOT_NEGATIVE");
+  auto args = std::make_shared<LaplaceArgs>();
+  auto* cmd = app.add_subcommand(
+      "laplace", "Solve Laplace's equation by Jacobi iteration, with the same iterates anywhere");
+  cmd->add_option("--nx", args->options.nx, "Grid points along x, boundary included (>= 3)")
+      ->capture_default_str()
+      ->check(not_negative);
+  cmd->add_option("--ny", args->options.ny, "Grid points along y, boundary included (>= 3)")
+      ->capture_default_str()
+      ->check(not_negative);
+  cmd->add_option("--tol", args->options.tol, "Stop when no point changes by more than this")
+      ->capture_default_str();
+  cmd->add_option("--max-iterations", args->options.max_iterations,
+                  "Stop after this many sweeps (exit 1: not converged)")
+      ->capture_default_str()
+      ->check(not_negative);
+  cmd->add_option("-b,--backend", args->backend, "serial, threads or mpi (under mpirun)")
+      ->capture_default_str();
+  auto* workers = cmd->add_option("-w,--workers", args->workers, "Worker threads (threads)")
+                      ->capture_default_str()
+                      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->callback([&exit_code, args, workers] {
+    args->workers_given = workers->count() > 0;
+    exit_code = run_laplace(*args);
+  });
+}
+
+}  // namespace pardo::cli

@@ -1,0 +1,34 @@
+#pragma once
+// `--backend mpi` in the CLI: MPI lives for the command's run, and only rank 0 prints.
+
+#include <memory>
+#include <string_view>
+
+#ifdef PARDO_CLI_WITH_MPI
+#include <pardo/mpi.hpp>
+#endif
+
+namespace pardo::cli {
+
+/// True if this pardo was built with the MPI backend.
+bool mpi_compiled_in() noexcept;
+
+/// Prints "pardo <command>: --backend mpi: ..." for a build without MPI; returns exit code 2.
+int mpi_not_compiled_in(std::string_view command);
+
+#ifdef PARDO_CLI_WITH_MPI
+/// MPI initialised for one command (under mpirun, or alone as a singleton).
+class MpiSession {
+ public:
+  MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {}
+  const mpi::Communicator& world() const noexcept { return world_; }
+  /// Rank 0 prints results and progress; the others stay silent.
+  bool prints() const noexcept { return world_.rank() == 0; }
+
+ private:
+  mpi::Environment env_;
+  mpi::Communicator world_;
+};
+#endif
+
+}  // namespace pardo::cli

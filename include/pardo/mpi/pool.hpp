@@ -1,0 +1,107 @@
+#pragma once
+// `pardo::mpi::Pool`: master/worker over MPI ranks, with the executor contract.
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "pardo/detail/remote_job.hpp"
+#include "pardo/detail/remote_pool.hpp"
+#include "pardo/errors.hpp"
+#include "pardo/mpi/communicator.hpp"
+
+namespace pardo::mpi {
+
+/// How an mpi::Pool uses its ranks.
+struct PoolOptions {
+  /// The rank that submits work and receives results; the others serve it.
+  int master = 0;
+  /// The master runs tasks too, on a thread of its own; false keeps it free to coordinate.
+  bool master_computes = true;
+  /// Tasks in flight per worker rank, so that the next one is there when one finishes.
+  std::size_t pipeline = 2;
+};
+
+namespace detail {
+
+/// The machinery of mpi::Pool: the master's dispatcher and compute threads, the workers'
+/// serving loop. Everything else lives in src/mpi/pool.cpp.
+class PoolCore {
+ public:
+  PoolCore(const Communicator& comm, PoolOptions options);
+  PoolCore(const PoolCore&) = delete;
+  PoolCore& operator=(const PoolCore&) = delete;
+  ~PoolCore();
+
+  std::size_t size() const noexcept;
+  bool is_master() const noexcept;
+  int rank_of(std::size_t worker) const;
+  void check_accepting(const char* caller) const;
+  void push(std::vector<std::unique_ptr<pardo::detail::RemoteJob>>& jobs);
+  void shutdown(bool wait, bool cancel_pending);
+  void set_error_handler(ErrorHandler handler);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace detail
+
+/// A pool of MPI ranks with the executor contract of `ProcessPool`, for functions registered
+/// with `PARDO_REMOTE`: `submit`, `map`, `map_async`, `starmap`, `imap`, `imap_unordered`,
+/// `map_reduce`, `on_each_worker`. Arguments and results travel in pardo's wire format.
+///
+/// Every rank of `comm` constructs the pool (it is collective). On the master the
+/// constructor returns at once and the pool is used as any other; on every other rank it
+/// serves tasks until the master's pool shuts down, then returns, as mpi4py's
+/// MPICommExecutor does. Schedules: `Schedule::static_blocks` gives each worker one
+/// contiguous, equal portion (pyina's "equalportion"); `Schedule::dynamic` and the others
+/// deal chunks to whichever worker is free ("carddealer"). Worker 0 is the master itself
+/// when it computes; the others follow in rank order (see rank_of).
+///
+/// A task's exception arrives on its future as `RemoteError`, as with ProcessPool. A rank
+/// that dies takes the MPI job with it: mpirun ends every rank (see docs/design.md).
+/// @code
+/// double square(double x) { return x * x; }
+/// PARDO_REMOTE(square);
+///
+/// int main(int argc, char** argv) {
+///   pardo::mpi::Environment env(argc, argv);
+///   pardo::mpi::Pool pool(env.world());  // ranks other than 0 serve here
+///   if (pool.is_master()) {
+///     std::vector<double> ys = pool.map(square, std::vector{1.0, 2.0, 3.0});
+///   }
+/// }
+/// @endcode
+class Pool : public pardo::detail::RemotePool<detail::PoolCore> {
+ public:
+  /// Makes the pool over `comm` (collective). Throws std::invalid_argument naming a bad
+  /// option (a master outside the communicator, pipeline 0, no rank left to compute) and
+  /// std::logic_error if MPI lacks ThreadLevel::multiple or the ranks' PARDO_REMOTE tables
+  /// differ.
+  /// @code
+  /// pardo::mpi::Pool pool(world, {.master_computes = false});
+  /// @endcode
+  explicit Pool(const Communicator& comm, PoolOptions options = {}) : RemotePool(comm, options) {}
+
+  /// On the master: runs every task already submitted, then releases the workers.
+  /// @code
+  /// { pardo::mpi::Pool pool(world); if (pool.is_master()) pool.submit(work, 1); }
+  /// @endcode
+  ~Pool() = default;
+
+  /// True on the master rank: the one that uses the pool.
+  /// @code
+  /// if (pool.is_master()) print(pool.map(f, inputs));
+  /// @endcode
+  bool is_master() const noexcept { return core_.is_master(); }
+
+  /// The rank that runs worker `worker` (static_blocks gives worker w the w-th block).
+  /// @code
+  /// int r = pool.rank_of(0);  // the master's rank when it computes
+  /// @endcode
+  int rank_of(std::size_t worker) const { return core_.rank_of(worker); }
+};
+
+}  // namespace pardo::mpi

@@ -1,0 +1,480 @@
+// mpi::Pool's machinery. The master runs a dispatcher thread that alone talks MPI on the
+// pool's own communicator (a dup, so user messages never mix with it), and, when it
+// computes, a compute thread fed like a worker rank. Worker ranks serve in the constructor.
+//
+// Messages carry the process backend's frames unchanged:
+//   task    master -> worker  tag_task, one task frame
+//   result  worker -> master  tag_result, one result frame
+//   stop    master -> worker  tag_stop, empty
+// Frames longer than MPI's int count travel in pieces (detail/transport.hpp).
+
+#include "pardo/mpi/pool.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "../process/protocol.hpp"
+#include "pardo/detail/frame.hpp"
+#include "pardo/detail/remote_registry.hpp"
+
+namespace pardo::mpi::detail {
+
+namespace {
+
+using pardo::detail::RemoteJob;
+using JobList = std::vector<std::unique_ptr<RemoteJob>>;
+
+constexpr int tag_task = 1;
+constexpr int tag_result = 2;
+constexpr int tag_stop = 3;
+
+/// The frame of `job`'s calls, as a worker process would receive it.
+std::string task_frame(const RemoteJob& job, std::uint64_t id) {
+  std::string frame;
+  const std::size_t at =
+      pardo::detail::begin_frame(frame, pardo::detail::FrameKind::task, id, job.count());
+  wire::Writer out(frame);
+  wire::encode(out, job.function());
+  out.write(job.args().data(), job.args().size());
+  pardo::detail::end_frame(frame, at);
+  return frame;
+}
+
+/// Runs one task frame's calls; returns the result frame.
+std::string run_frame(std::string_view bytes) {
+  std::string out;
+  pardo::detail::protocol::run_task(pardo::detail::parse_frame(bytes), out);
+  return out;
+}
+
+/// Receives the rest of a message whose first piece matched.
+std::string receive_rest(MPI_Comm comm, Piece piece) {
+  std::string bytes;
+  for (;;) {
+    const std::size_t at = bytes.size();
+    bytes.resize(at + piece.count);
+    receive_piece(piece, bytes.data() + at, MPI_BYTE);
+    if (piece.count < message_limit()) return bytes;
+    piece = probe_piece(comm, piece.status.MPI_SOURCE, piece.status.MPI_TAG, MPI_BYTE);
+  }
+}
+
+void serve(MPI_Comm comm, int master) {
+  for (;;) {
+    Piece first = probe_piece(comm, master, MPI_ANY_TAG, MPI_BYTE);
+    const int tag = first.status.MPI_TAG;
+    const std::string message = receive_rest(comm, first);
+    if (tag == tag_stop) return;
+    const std::string result = run_frame(message);
+    send_pieces(comm, result.data(), result.size(), MPI_BYTE, master, tag_result);
+  }
+}
+
+}  // namespace
+
+struct PoolCore::Impl {
+  struct Running {
+    std::uint64_t id;
+    std::unique_ptr<RemoteJob> job;
+  };
+  struct Slot {
+    int rank;                     // the master's own rank for its compute thread
+    std::deque<Running> running;  // sent, in order: results come back in this order
+  };
+  struct Sending {
+    std::string frame;
+    std::vector<MPI_Request> requests;
+  };
+
+  Impl(const Communicator& world, PoolOptions opts) : comm(world.dup()), options(opts) {}
+
+  Communicator comm;
+  PoolOptions options;
+  std::deque<Slot> slots;  // a deque: Slot holds move-only jobs and never relocates
+
+  // Shared with the user's threads and the compute thread.
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  JobList incoming;
+  std::deque<std::pair<std::uint64_t, std::string>> local_results;
+  bool accepting = true;
+  bool stopping = false;
+  bool cancel_queued = false;
+  ErrorHandler handler;
+
+  // The compute thread's inbox.
+  std::mutex local_mutex;
+  std::condition_variable local_wake;
+  std::deque<std::pair<std::uint64_t, std::string>> local_tasks;
+  bool local_stop = false;
+
+  std::thread dispatcher;
+  std::thread compute;
+
+  // The dispatcher's own state.
+  std::deque<std::unique_ptr<RemoteJob>> queue;
+  std::vector<Sending> sending;
+  std::uint64_t next_id = 1;
+
+  bool is_master() const noexcept { return comm.rank() == options.master; }
+
+  void start_master() {
+    if (options.master_computes) slots.push_back({options.master, {}});
+    for (int r = 0; r < comm.size(); ++r) {
+      if (r != options.master) slots.push_back({r, {}});
+    }
+    if (options.master_computes) compute = std::thread([this] { run_compute(); });
+    dispatcher = std::thread([this] { run_dispatcher(); });
+  }
+
+  void run_compute() {
+    for (;;) {
+      std::pair<std::uint64_t, std::string> task;
+      {
+        std::unique_lock lock(local_mutex);
+        local_wake.wait(lock, [&] { return local_stop || !local_tasks.empty(); });
+        if (local_tasks.empty()) return;
+        task = std::move(local_tasks.front());
+        local_tasks.pop_front();
+      }
+      std::string result = run_frame(task.second);
+      std::lock_guard lock(mutex);
+      local_results.emplace_back(task.first, std::move(result));
+      wake.notify_all();
+    }
+  }
+
+  bool is_local(const Slot& slot) const {
+    return options.master_computes && &slot == &slots.front();
+  }
+
+  std::size_t running_count() const {
+    std::size_t n = 0;
+    for (const Slot& s : slots) n += s.running.size();
+    return n;
+  }
+
+  /// The slot that takes `job` now, if one has room.
+  Slot* slot_for(const RemoteJob& job) {
+    if (job.worker) {
+      Slot& s = slots[*job.worker % slots.size()];
+      return s.running.size() < options.pipeline ? &s : nullptr;
+    }
+    Slot* best = nullptr;
+    for (Slot& s : slots) {
+      if (s.running.size() < options.pipeline &&
+          (best == nullptr || s.running.size() < best->running.size())) {
+        best = &s;
+      }
+    }
+    return best;
+  }
+
+  bool dispatch() {
+    bool moved = false;
+    for (auto it = queue.begin(); it != queue.end();) {
+      Slot* slot = slot_for(**it);
+      if (slot == nullptr) {
+        ++it;
+        continue;
+      }
+      std::unique_ptr<RemoteJob> job = std::move(*it);
+      it = queue.erase(it);
+      moved = true;
+      if (!job->start()) continue;  // cancelled while queued
+      job->started = true;
+      const std::uint64_t id = next_id++;
+      std::string frame = task_frame(*job, id);
+      slot->running.push_back({id, std::move(job)});
+      if (is_local(*slot)) {
+        std::lock_guard lock(local_mutex);
+        local_tasks.emplace_back(id, std::move(frame));
+        local_wake.notify_one();
+      } else {
+        Sending s{std::move(frame), {}};
+        isend_pieces(comm.native(), s.frame.data(), s.frame.size(), MPI_BYTE, slot->rank, tag_task,
+                     s.requests);
+        sending.push_back(std::move(s));
+      }
+    }
+    return moved;
+  }
+
+  void complete(Slot& slot, const std::string& bytes) {
+    const pardo::detail::FrameView frame = pardo::detail::parse_frame(bytes);
+    if (slot.running.empty() || slot.running.front().id != frame.header.id) {
+      throw std::logic_error("mpi::Pool: rank " + std::to_string(slot.rank) +
+                             " answered a task it was not given");
+    }
+    std::unique_ptr<RemoteJob> job = std::move(slot.running.front().job);
+    slot.running.pop_front();
+    const auto reply = pardo::detail::protocol::parse_reply(frame.payload, frame.header.flags);
+    wire::Reader results(reply.results);
+    job->complete(results, frame.header.aux, reply.failure ? &*reply.failure : nullptr);
+  }
+
+  bool poll_remote() {
+    bool moved = false;
+    Piece piece;
+    while (poll_piece(comm.native(), MPI_ANY_SOURCE, tag_result, MPI_BYTE, piece)) {
+      const int source = piece.status.MPI_SOURCE;
+      const std::string bytes = receive_rest(comm.native(), piece);
+      for (Slot& slot : slots) {
+        if (slot.rank == source && !is_local(slot)) complete(slot, bytes);
+      }
+      moved = true;
+    }
+    for (auto it = sending.begin(); it != sending.end();) {
+      int done = 0;
+      check(MPI_Testall(static_cast<int>(it->requests.size()), it->requests.data(), &done,
+                        MPI_STATUSES_IGNORE),
+            "MPI_Testall");
+      it = done != 0 ? sending.erase(it) : it + 1;
+    }
+    return moved;
+  }
+
+  void complete_local(std::deque<std::pair<std::uint64_t, std::string>>& results) {
+    for (auto& [id, bytes] : results) complete(slots.front(), bytes);
+    results.clear();
+  }
+
+  void fail_everything(std::exception_ptr error) {
+    for (Slot& slot : slots) {
+      for (Running& r : slot.running) r.job->fail(error);
+      slot.running.clear();
+    }
+    for (auto& job : queue) {
+      if (job->start()) job->fail(error);
+    }
+    queue.clear();
+  }
+
+  void run_dispatcher() {
+    auto idle = std::chrono::microseconds(0);
+    std::exception_ptr broken;
+    for (;;) {
+      std::deque<std::pair<std::uint64_t, std::string>> finished;
+      bool stop = false;
+      {
+        std::unique_lock lock(mutex);
+        for (auto& job : incoming) queue.push_back(std::move(job));
+        incoming.clear();
+        finished.swap(local_results);
+        if (cancel_queued) {
+          for (auto& job : queue) job->cancel();
+          queue.clear();
+          cancel_queued = false;
+        }
+        stop = stopping && queue.empty() && finished.empty() && running_count() == 0;
+      }
+      if (stop) break;
+      bool moved = !finished.empty();
+      try {
+        if (broken) {
+          fail_everything(broken);
+        } else {
+          complete_local(finished);
+          moved = dispatch() || moved;
+          moved = poll_remote() || moved;
+        }
+      } catch (...) {
+        // MPI failed under the pool: every task still open fails with that error.
+        broken = std::current_exception();
+        report_error(broken, "mpi::Pool");
+        continue;
+      }
+      if (moved) {
+        idle = std::chrono::microseconds(0);
+        continue;
+      }
+      // Results from other ranks cannot wake us: poll them with a growing pause.
+      const bool remote = std::any_of(slots.begin(), slots.end(), [&](const Slot& s) {
+        return !is_local(s) && !s.running.empty();
+      });
+      std::unique_lock lock(mutex);
+      const auto ready = [&] {
+        return !incoming.empty() || !local_results.empty() ||
+               (stopping && queue.empty() && running_count() == 0);
+      };
+      if (remote || !sending.empty()) {
+        idle = std::min(std::chrono::microseconds(100), idle + std::chrono::microseconds(5));
+        wake.wait_for(lock, idle, ready);
+      } else {
+        wake.wait(lock, ready);
+      }
+    }
+    for (const Slot& slot : slots) {
+      if (is_local(slot)) continue;
+      const int rc = MPI_Send(nullptr, 0, MPI_BYTE, slot.rank, tag_stop, comm.native());
+      if (rc != MPI_SUCCESS) {
+        try {
+          check(rc, "MPI_Send (mpi::Pool stop)");
+        } catch (...) {
+          report_error(std::current_exception(), "mpi::Pool");
+        }
+      }
+    }
+    for (Sending& s : sending) {
+      MPI_Waitall(static_cast<int>(s.requests.size()), s.requests.data(), MPI_STATUSES_IGNORE);
+    }
+    sending.clear();
+  }
+
+  void report_error(std::exception_ptr error, std::string_view where) {
+    ErrorHandler h;
+    {
+      std::lock_guard lock(mutex);
+      h = handler;
+    }
+    if (h) {
+      h(std::move(error), where);
+    } else {
+      pardo::detail::report_error(std::move(error), where);
+    }
+  }
+};
+
+namespace {
+
+void validate(const Communicator& comm, const PoolOptions& options) {
+  if (options.master < 0 || options.master >= comm.size()) {
+    throw std::invalid_argument("mpi::Pool: master rank " + std::to_string(options.master) +
+                                " is outside [0, " + std::to_string(comm.size()) + ")");
+  }
+  if (options.pipeline == 0) {
+    throw std::invalid_argument("mpi::Pool: pipeline must be at least 1, got 0");
+  }
+  if (!options.master_computes && comm.size() == 1) {
+    throw std::invalid_argument(
+        "mpi::Pool: no rank computes: 1 rank, and master_computes is false");
+  }
+  int provided = MPI_THREAD_SINGLE;
+  MPI_Query_thread(&provided);
+  if (provided != MPI_THREAD_MULTIPLE) {
+    throw std::logic_error(
+        "mpi::Pool needs MPI_THREAD_MULTIPLE (pardo::mpi::Environment's "
+        "default); MPI provides less");
+  }
+  // Every rank must run the same program: the same functions under the same ids.
+  const auto fingerprint = pardo::detail::registry_fingerprint();
+  const std::uint64_t mine[2] = {fingerprint, ~fingerprint};
+  std::uint64_t most[2];
+  check(MPI_Allreduce(mine, most, 2, MPI_UINT64_T, MPI_MAX, comm.native()), "MPI_Allreduce");
+  if (most[0] != fingerprint || most[1] != ~fingerprint) {
+    throw std::logic_error(
+        "mpi::Pool: the ranks' PARDO_REMOTE tables differ: every rank must "
+        "run the same program");
+  }
+}
+
+}  // namespace
+
+PoolCore::PoolCore(const Communicator& comm, PoolOptions options) {
+  validate(comm, options);
+  impl_ = std::make_unique<Impl>(comm, options);
+  if (impl_->is_master()) {
+    impl_->start_master();
+  } else {
+    impl_->accepting = false;
+    serve(impl_->comm.native(), options.master);
+  }
+}
+
+PoolCore::~PoolCore() { shutdown(true, false); }
+
+std::size_t PoolCore::size() const noexcept {
+  const auto ranks = static_cast<std::size_t>(impl_->comm.size());
+  return impl_->options.master_computes ? ranks : ranks - 1;
+}
+
+bool PoolCore::is_master() const noexcept { return impl_->is_master(); }
+
+int PoolCore::rank_of(std::size_t worker) const {
+  if (worker >= size()) {
+    throw std::out_of_range("mpi::Pool: worker " + std::to_string(worker) + " of " +
+                            std::to_string(size()));
+  }
+  const int master = impl_->options.master;
+  if (impl_->options.master_computes) {
+    if (worker == 0) return master;
+    --worker;
+  }
+  const int r = static_cast<int>(worker);
+  return r < master ? r : r + 1;
+}
+
+void PoolCore::check_accepting(const char* caller) const {
+  if (!impl_->is_master()) {
+    throw std::logic_error(std::string(caller) + ": mpi::Pool takes work on its master, rank " +
+                           std::to_string(impl_->options.master) + "; this is rank " +
+                           std::to_string(impl_->comm.rank()));
+  }
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->accepting) {
+    throw ShutdownError(std::string(caller) + ": the mpi::Pool has been shut down");
+  }
+}
+
+void PoolCore::push(JobList& jobs) {
+  JobList empty_jobs;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->accepting) throw ShutdownError("the mpi::Pool has been shut down");
+    for (auto& job : jobs) {
+      (job->count() == 0 ? empty_jobs : impl_->incoming).push_back(std::move(job));
+    }
+    impl_->wake.notify_all();
+  }
+  jobs.clear();
+  for (auto& job : empty_jobs) {
+    if (job->start()) {
+      // Its first input could not be encoded: it fails without a worker.
+      wire::Reader nothing{std::string_view()};
+      job->complete(nothing, 0, nullptr);
+    }
+  }
+}
+
+void PoolCore::shutdown(bool wait, bool cancel_pending) {
+  if (!impl_->is_master()) return;
+  JobList cancelled;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->accepting = false;
+    impl_->stopping = true;
+    if (cancel_pending) {
+      for (auto& job : impl_->incoming) cancelled.push_back(std::move(job));
+      impl_->incoming.clear();
+      impl_->cancel_queued = true;
+    }
+    impl_->wake.notify_all();
+  }
+  for (auto& job : cancelled) job->cancel();
+  if (!wait || !impl_->dispatcher.joinable() ||
+      impl_->dispatcher.get_id() == std::this_thread::get_id()) {
+    return;
+  }
+  impl_->dispatcher.join();
+  {
+    std::lock_guard lock(impl_->local_mutex);
+    impl_->local_stop = true;
+    impl_->local_wake.notify_one();
+  }
+  if (impl_->compute.joinable()) impl_->compute.join();
+}
+
+void PoolCore::set_error_handler(ErrorHandler handler) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->handler = std::move(handler);
+}
+
+}  // namespace pardo::mpi::detail
