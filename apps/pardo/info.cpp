@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "mpi_session.hpp"
 
 namespace pardo::cli {
 
@@ -16,7 +17,11 @@ void add_info_command(CLI::App& app, int& exit_code) {
     std::printf("pardo     %s\n", std::string(version()).c_str());
     std::printf("cores     %u hardware threads\n", std::thread::hardware_concurrency());
     std::printf("simd      %s\n", std::string(random::to_string(random::simd_level())).c_str());
-    std::printf("backends  serial, threads\n");
+    std::printf("backends  serial, threads, processes%s\n",
+                mpi_compiled_in() ? ", mpi (under mpirun)" : "");
+#ifdef PARDO_CLI_WITH_MPI
+    std::printf("mpi       %s\n", mpi::Environment::library_version().c_str());
+#endif
     exit_code = 0;
   });
 }
