@@ -1,7 +1,7 @@
 #pragma once
 // A typed MPI communicator: point-to-point, collectives and a deterministic reduction.
 
-#include <mpi.h>
+#include "pardo/mpi/detail/mpi_h.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +21,9 @@
 namespace pardo::mpi {
 
 /// Receive from any rank (MPI_ANY_SOURCE).
+/// @code
+/// auto job = world.recv<Job>(pardo::mpi::any_source, pardo::mpi::any_tag);
+/// @endcode
 inline constexpr int any_source = MPI_ANY_SOURCE;
 /// Receive any tag (MPI_ANY_TAG).
 inline constexpr int any_tag = MPI_ANY_TAG;
@@ -53,6 +56,10 @@ template <NativeRange R>
 using element_t = std::remove_cv_t<std::ranges::range_value_t<R>>;
 
 /// Where a received message came from and how many elements it held.
+/// @code
+/// pardo::mpi::Status st;
+/// auto v = world.recv<std::vector<int>>(pardo::mpi::any_source, 0, &st);  // st.source
+/// @endcode
 struct Status {
   int source = proc_null;
   int tag = any_tag;
@@ -60,6 +67,9 @@ struct Status {
 };
 
 /// How much a communicator verifies before each collective.
+/// @code
+/// auto fast = world.unchecked();  // fast.checks() == pardo::mpi::Checks::local
+/// @endcode
 enum class Checks {
   /// Also that every rank passed the same count and root: one small allreduce first, so a
   /// mismatch throws std::invalid_argument on every rank instead of hanging or truncating.
@@ -89,22 +99,48 @@ enum class Checks {
 class Communicator {
  public:
   /// Borrows `comm` (MPI_COMM_WORLD, or one you made) and sets MPI_ERRORS_RETURN on it.
+  /// @code
+  /// pardo::mpi::Communicator self(MPI_COMM_SELF);
+  /// @endcode
   explicit Communicator(MPI_Comm comm);
 
   /// The underlying MPI_Comm, for calls pardo does not wrap.
+  /// @code
+  /// MPI_Comm_set_name(world.native(), "pardo world");
+  /// @endcode
   MPI_Comm native() const noexcept { return comm_; }
   /// This process's rank, in [0, size()).
+  /// @code
+  /// if (world.rank() == 0) std::puts("rank 0 reports");
+  /// @endcode
   int rank() const noexcept { return rank_; }
   /// The number of ranks.
+  /// @code
+  /// std::vector<double> per_rank(static_cast<std::size_t>(world.size()));
+  /// @endcode
   int size() const noexcept { return size_; }
   /// The checks this view makes before collectives.
+  /// @code
+  /// assert(world.checks() == pardo::mpi::Checks::collective);
+  /// @endcode
   Checks checks() const noexcept { return checks_; }
-  /// The same communicator, without the cross-rank agreement checks.
+  /// The same communicator, without the cross-rank agreement checks: for loops whose counts
+  /// are right by construction and whose latency matters.
+  /// @code
+  /// const auto fast = world.unchecked();
+  /// for (int it = 0; it < n; ++it) change = fast.allreduce(local_change, pardo::mpi::max{});
+  /// @endcode
   Communicator unchecked() const;
 
   /// Blocks until every rank has called it.
+  /// @code
+  /// world.barrier();  // every rank has written its file
+  /// @endcode
   void barrier() const;
   /// A new communicator with the same ranks and a separate message space (collective).
+  /// @code
+  /// const pardo::mpi::Communicator library_comm = world.dup();
+  /// @endcode
   Communicator dup() const;
   /// Ranks with the same `color` form a new communicator, ordered by `key` then old rank;
   /// nullopt on ranks whose colour is mpi::undefined (collective).

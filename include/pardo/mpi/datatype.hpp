@@ -2,7 +2,7 @@
 // Which C++ types travel as native MPI datatypes; everything else goes through pardo's wire
 // format, as between worker processes.
 
-#include <mpi.h>
+#include "pardo/mpi/detail/mpi_h.hpp"
 
 #include <complex>
 #include <concepts>

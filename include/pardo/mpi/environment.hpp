@@ -16,6 +16,9 @@ enum class ThreadLevel {
 };
 
 /// "single", "funneled", "serialized" or "multiple".
+/// @code
+/// assert(pardo::mpi::to_string(pardo::mpi::ThreadLevel::multiple) == "multiple");
+/// @endcode
 std::string to_string(ThreadLevel level);
 
 /// Initialises MPI with the thread level it needs and finalises it when destroyed; one per
@@ -32,23 +35,47 @@ std::string to_string(ThreadLevel level);
 class Environment {
  public:
   /// MPI_Init_thread with `required`; throws std::logic_error if MPI was initialised already.
+  /// @code
+  /// pardo::mpi::Environment env(argc, argv, pardo::mpi::ThreadLevel::serialized);
+  /// @endcode
   Environment(int& argc, char**& argv, ThreadLevel required = ThreadLevel::multiple);
   /// The same without the program's arguments.
+  /// @code
+  /// pardo::mpi::Environment env;
+  /// @endcode
   explicit Environment(ThreadLevel required = ThreadLevel::multiple);
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
   /// Stops pardo's progress thread, failing receives still waiting, then MPI_Finalize.
+  /// @code
+  /// { pardo::mpi::Environment env(argc, argv); run(env.world()); }  // finalised here
+  /// @endcode
   ~Environment();
 
   /// The thread level MPI provides (at least the one asked for).
+  /// @code
+  /// std::printf("MPI threads: %s\n", to_string(env.thread_level()).c_str());
+  /// @endcode
   ThreadLevel thread_level() const noexcept { return provided_; }
   /// MPI_COMM_WORLD, with errors returned rather than fatal.
+  /// @code
+  /// const pardo::mpi::Communicator world = env.world();
+  /// @endcode
   Communicator world() const;
   /// The name of this node, as MPI_Get_processor_name gives it.
+  /// @code
+  /// auto hosts = env.world().gather(env.processor_name(), 0);
+  /// @endcode
   std::string processor_name() const;
-  /// The MPI library's version line ("Open MPI v4.1.4, ...").
+  /// The MPI library's version line ("Open MPI v4.1.4, ..."); callable before MPI starts.
+  /// @code
+  /// std::puts(pardo::mpi::Environment::library_version().c_str());
+  /// @endcode
   static std::string library_version();
   /// True between an Environment's construction and destruction.
+  /// @code
+  /// if (!pardo::mpi::Environment::active()) return run_locally();
+  /// @endcode
   static bool active() noexcept;
 
  private:

@@ -18,12 +18,22 @@ namespace pardo::mpi {
 /// @endcode
 class Error : public std::runtime_error {
  public:
+  /// An error with its message, MPI error code and class.
+  /// @code
+  /// throw pardo::mpi::Error("MPI_Send failed: invalid rank", rc, MPI_ERR_RANK);
+  /// @endcode
   Error(const std::string& message, int code, int error_class)
       : std::runtime_error(message), code_(code), error_class_(error_class) {}
 
   /// The MPI error code, as returned by the failing call.
+  /// @code
+  /// char text[MPI_MAX_ERROR_STRING]; int n; MPI_Error_string(e.code(), text, &n);
+  /// @endcode
   int code() const noexcept { return code_; }
   /// Its MPI error class (MPI_ERR_TRUNCATE, MPI_ERR_RANK, ...).
+  /// @code
+  /// if (e.error_class() == MPI_ERR_RANK) std::cerr << "no such rank\n";
+  /// @endcode
   int error_class() const noexcept { return error_class_; }
 
  private:

@@ -2,7 +2,7 @@
 // Reduction operations: the standard function objects map to MPI's built-in operations;
 // any other callable becomes a user-defined MPI operation, applied in rank order.
 
-#include <mpi.h>
+#include "pardo/mpi/detail/mpi_h.hpp"
 
 #include <functional>
 #include <optional>

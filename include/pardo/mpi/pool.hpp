@@ -13,6 +13,9 @@
 namespace pardo::mpi {
 
 /// How an mpi::Pool uses its ranks.
+/// @code
+/// pardo::mpi::Pool pool(world, {.master = 0, .master_computes = false, .pipeline = 4});
+/// @endcode
 struct PoolOptions {
   /// The rank that submits work and receives results; the others serve it.
   int master = 0;

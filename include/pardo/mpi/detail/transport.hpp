@@ -2,7 +2,7 @@
 // Messages of any length: pieces of at most MPI's int count, and the asynchronous engine
 // that completes isend and irecv futures.
 
-#include <mpi.h>
+#include "pardo/mpi/detail/mpi_h.hpp"
 
 #include <algorithm>
 #include <climits>
