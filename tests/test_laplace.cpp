@@ -2,10 +2,8 @@
 // serial iterates bit for bit.
 #include <gtest/gtest.h>
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <numbers>
 #include <pardo/pde/laplace.hpp>
@@ -13,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+#include "laplace_support.hpp"
 
 namespace pardo::test {
 namespace {
@@ -23,8 +22,6 @@ using pde::LaplaceResult;
 LaplaceOptions grid(std::size_t nx, std::size_t ny, double tol, bool keep = true) {
   return {.nx = nx, .ny = ny, .tol = tol, .keep_grid = keep};
 }
-
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
 
 /// Jacobi's spectral radius on this grid: the error shrinks by about this factor a sweep, so
 /// a sweep that changes u by at most tol leaves an error of about tol * rho / (1 - rho).
@@ -48,17 +45,6 @@ double error_of(const std::vector<double>& g, std::size_t nx, std::size_t ny) {
     }
   }
   return worst;
-}
-
-void expect_identical(const LaplaceResult& got, const LaplaceResult& want,
-                      const std::string& what) {
-  EXPECT_EQ(got.iterations, want.iterations) << what;
-  EXPECT_EQ(bits(got.residual), bits(want.residual)) << what;
-  EXPECT_EQ(bits(got.max_error), bits(want.max_error)) << what;
-  EXPECT_EQ(got.converged, want.converged) << what;
-  ASSERT_EQ(got.grid.size(), want.grid.size()) << what;
-  EXPECT_EQ(std::memcmp(got.grid.data(), want.grid.data(), got.grid.size() * sizeof(double)), 0)
-      << what << ": the grids differ";
 }
 
 TEST(LaplaceSerial, ConvergesToTheHarmonicPolynomial) {

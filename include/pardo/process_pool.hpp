@@ -2,27 +2,16 @@
 /// @file
 /// `pardo::ProcessPool`: worker processes, supervised and crash-isolated.
 
-#include <algorithm>
 #include <concepts>
 #include <cstddef>
-#include <memory>
-#include <optional>
-#include <ranges>
 #include <stdexcept>
 #include <string>
-#include <tuple>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "pardo/detail/algorithms.hpp"
 #include "pardo/detail/process_core.hpp"
 #include "pardo/detail/remote_pool.hpp"
-#include "pardo/future.hpp"
-#include "pardo/imap.hpp"
-#include "pardo/options.hpp"
 #include "pardo/process_options.hpp"
-#include "pardo/remote.hpp"
 #include "pardo/thread_pool.hpp"
 
 namespace pardo {

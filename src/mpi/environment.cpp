@@ -122,10 +122,7 @@ void require_thread_multiple(const char* call) {
   }
 }
 
-void post(std::unique_ptr<AsyncOp> op, const char* call) {
-  require_thread_multiple(call);
-  engine->post(std::move(op));
-}
+void post(std::unique_ptr<AsyncOp> op) { engine->post(std::move(op)); }
 
 void stop_progress() noexcept {
   if (engine != nullptr) engine->stop();

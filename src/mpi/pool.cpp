@@ -55,23 +55,21 @@ std::string run_frame(std::string_view bytes) {
   return out;
 }
 
-/// Receives the rest of a message whose first piece matched.
-std::string receive_rest(MPI_Comm comm, Piece piece) {
+/// The bytes of a message whose first piece matched.
+std::string receive_bytes(MPI_Comm comm, const Piece& first) {
   std::string bytes;
-  for (;;) {
-    const std::size_t at = bytes.size();
-    bytes.resize(at + piece.count);
-    receive_piece(piece, bytes.data() + at, MPI_BYTE);
-    if (piece.count < message_limit()) return bytes;
-    piece = probe_piece(comm, piece.status.MPI_SOURCE, piece.status.MPI_TAG, MPI_BYTE);
-  }
+  receive_rest(comm, first, MPI_BYTE, [&](std::size_t at, std::size_t n) -> void* {
+    bytes.resize(at + n);
+    return bytes.data() + at;
+  });
+  return bytes;
 }
 
 void serve(MPI_Comm comm, int master) {
   for (;;) {
     Piece first = probe_piece(comm, master, MPI_ANY_TAG, MPI_BYTE);
     const int tag = first.status.MPI_TAG;
-    const std::string message = receive_rest(comm, first);
+    const std::string message = receive_bytes(comm, first);
     if (tag == tag_stop) return;
     const std::string result = run_frame(message);
     send_pieces(comm, result.data(), result.size(), MPI_BYTE, master, tag_result);
@@ -226,7 +224,7 @@ struct PoolCore::Impl {
     Piece piece;
     while (poll_piece(comm.native(), MPI_ANY_SOURCE, tag_result, MPI_BYTE, piece)) {
       const int source = piece.status.MPI_SOURCE;
-      const std::string bytes = receive_rest(comm.native(), piece);
+      const std::string bytes = receive_bytes(comm.native(), piece);
       for (Slot& slot : slots) {
         if (slot.rank == source && !is_local(slot)) complete(slot, bytes);
       }

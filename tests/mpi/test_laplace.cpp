@@ -3,14 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include <bit>
-#include <cstdint>
-#include <cstring>
 #include <pardo/mpi/laplace.hpp>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "../laplace_support.hpp"
 #include "mpi_support.hpp"
 
 namespace {
@@ -18,19 +16,7 @@ namespace {
 using pardo::mpi::testing::world;
 using pardo::pde::LaplaceOptions;
 using pardo::pde::LaplaceResult;
-
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
-
-void expect_identical(const LaplaceResult& got, const LaplaceResult& want,
-                      const std::string& what) {
-  EXPECT_EQ(got.iterations, want.iterations) << what;
-  EXPECT_EQ(bits(got.residual), bits(want.residual)) << what;
-  EXPECT_EQ(bits(got.max_error), bits(want.max_error)) << what;
-  EXPECT_EQ(got.converged, want.converged) << what;
-  ASSERT_EQ(got.grid.size(), want.grid.size()) << what;
-  EXPECT_EQ(std::memcmp(got.grid.data(), want.grid.data(), got.grid.size() * sizeof(double)), 0)
-      << what << ": the grids differ";
-}
+using pardo::test::expect_identical;
 
 TEST(LaplaceMpi, BitIdenticalToSerialOnEveryRank) {
   const auto& w = world();

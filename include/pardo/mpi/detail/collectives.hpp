@@ -132,15 +132,14 @@ void Communicator::bcast(T& value, int root) const {
     if constexpr (Native<T>) {
       detail::check(MPI_Bcast(&value, 1, datatype<T>(), root, comm_), "MPI_Bcast");
     } else {
-      using V = typename std::conditional_t<NativeVector<T>, T, std::vector<char>>::value_type;
-      std::vector<char> bytes;
+      using V = typename std::conditional_t<NativeVector<T>, T, std::string>::value_type;
+      std::string bytes;
       std::uint64_t n = 0;
       if (rank_ == root) {
         if constexpr (NativeVector<T>) {
           n = value.size();
         } else {
-          const std::string encoded = detail::encode_value(value);
-          bytes.assign(encoded.begin(), encoded.end());
+          bytes = detail::encode_value(value);
           n = bytes.size();
         }
       }
@@ -159,7 +158,7 @@ void Communicator::bcast(T& value, int root) const {
                           "MPI_Bcast");
           });
       if constexpr (!NativeVector<T>) {
-        if (rank_ != root) value = detail::decode_value<T>(std::string_view(bytes.data(), n));
+        if (rank_ != root) value = detail::decode_value<T>(bytes);
       }
     }
   }

@@ -34,34 +34,44 @@ T decode_value(std::string_view bytes) {
 [[noreturn]] void throw_length_mismatch(const char* call, std::size_t expected, std::size_t actual,
                                         int source, int tag);
 
-/// Receives one message into T: a native value, a native vector or encoded bytes.
+/// The MPI datatype a T arrives in: its own, its elements', or bytes when encoded.
 template <class T>
-T receive_value(MPI_Comm comm, int& source, int& tag, std::size_t& count) {
+MPI_Datatype arrival_type() {
+  if constexpr (Native<T>) {
+    return datatype<T>();
+  } else if constexpr (NativeVector<T>) {
+    return datatype<typename T::value_type>();
+  } else {
+    return MPI_BYTE;
+  }
+}
+
+/// Receives the message whose first piece has matched as a T: a native value, a native
+/// vector of any length, or an encoded object. Sets `count` to its elements (or bytes).
+template <class T>
+T receive_value(MPI_Comm comm, const Piece& first, const char* call, std::size_t& count) {
+  const int source = first.status.MPI_SOURCE;
+  const int tag = first.status.MPI_TAG;
   if constexpr (Native<T>) {
     T value{};
-    const Received got = receive_message(
-        comm, source, tag, datatype<T>(),
+    const Received got = receive_rest(
+        comm, first, arrival_type<T>(),
         [&](std::size_t at, std::size_t n) -> void* { return at + n <= 1 ? &value : nullptr; });
-    if (!got.fitted || got.count != 1) throw_length_mismatch("recv", 1, got.count, source, tag);
+    if (!got.fitted || got.count != 1) throw_length_mismatch(call, 1, got.count, source, tag);
     count = 1;
     return value;
-  } else if constexpr (NativeVector<T>) {
-    T values;
-    count = receive_message(comm, source, tag, datatype<typename T::value_type>(),
-                            [&](std::size_t at, std::size_t n) -> void* {
-                              values.resize(at + n);
-                              return values.data() + at;
-                            })
-                .count;
-    return values;
   } else {
-    std::string bytes;
+    std::conditional_t<NativeVector<T>, T, std::string> buffer;
     count =
-        receive_message(comm, source, tag, MPI_BYTE, [&](std::size_t at, std::size_t n) -> void* {
-          bytes.resize(at + n);
-          return bytes.data() + at;
+        receive_rest(comm, first, arrival_type<T>(), [&](std::size_t at, std::size_t n) -> void* {
+          buffer.resize(at + n);
+          return buffer.data() + at;
         }).count;
-    return decode_value<T>(bytes);
+    if constexpr (NativeVector<T>) {
+      return buffer;
+    } else {
+      return decode_value<T>(buffer);
+    }
   }
 }
 
@@ -115,7 +125,8 @@ class SendOp final : public AsyncOp {
   pardo::detail::StateRef<pardo::detail::SharedState<void>> state_;
 };
 
-/// A receive the progress thread polls for, piece by piece.
+/// A receive the progress thread polls for; once its first piece has matched, the rest of
+/// the message is on its way and is received at once.
 template <class T>
 class RecvOp final : public AsyncOp {
  public:
@@ -125,32 +136,10 @@ class RecvOp final : public AsyncOp {
 
   bool progress() override {
     try {
-      for (;;) {
-        Piece piece;
-        if (!poll_piece(comm_, source_, tag_, type(), piece)) return false;
-        source_ = piece.status.MPI_SOURCE;
-        tag_ = piece.status.MPI_TAG;
-        if constexpr (Native<T>) {
-          if (got_ + piece.count > 1) {
-            const std::size_t total = got_ + drain_message(comm_, piece, type());
-            throw_length_mismatch("irecv", 1, total, source_, tag_);
-          }
-          receive_piece(piece, &value_, type());
-        } else {
-          buffer_.resize(got_ + piece.count);
-          receive_piece(piece, buffer_.data() + got_, type());
-        }
-        got_ += piece.count;
-        if (piece.count < message_limit() || source_ == MPI_PROC_NULL) break;
-      }
-      if constexpr (Native<T>) {
-        if (got_ != 1) throw_length_mismatch("irecv", 1, got_, source_, tag_);
-        state_->set_value(value_);
-      } else if constexpr (NativeVector<T>) {
-        state_->set_value(std::move(buffer_));
-      } else {
-        state_->set_value(decode_value<T>(std::string_view(buffer_.data(), buffer_.size())));
-      }
+      Piece first;
+      if (!poll_piece(comm_, source_, tag_, arrival_type<T>(), first)) return false;
+      std::size_t count = 0;
+      state_->set_value(receive_value<T>(comm_, first, "irecv", count));
     } catch (...) {
       state_->set_exception(std::current_exception());
     }
@@ -162,23 +151,9 @@ class RecvOp final : public AsyncOp {
   }
 
  private:
-  static MPI_Datatype type() {
-    if constexpr (Native<T>) {
-      return datatype<T>();
-    } else if constexpr (NativeVector<T>) {
-      return datatype<typename T::value_type>();
-    } else {
-      return MPI_BYTE;
-    }
-  }
-  using Buffer = std::conditional_t<NativeVector<T>, T, std::vector<char>>;
-
   MPI_Comm comm_;
   int source_;
   int tag_;
-  std::size_t got_ = 0;
-  std::conditional_t<Native<T>, T, char> value_{};
-  Buffer buffer_;
   pardo::detail::StateRef<pardo::detail::SharedState<T>> state_;
 };
 
@@ -199,9 +174,10 @@ void Communicator::send(const T& value, int dest, int tag) const {
 
 template <class T>
 T Communicator::recv(int source, int tag, Status* status) const {
+  const detail::Piece first = detail::probe_piece(comm_, source, tag, detail::arrival_type<T>());
   std::size_t count = 0;
-  T value = detail::receive_value<T>(comm_, source, tag, count);
-  if (status != nullptr) *status = {source, tag, count};
+  T value = detail::receive_value<T>(comm_, first, "recv", count);
+  if (status != nullptr) *status = {first.status.MPI_SOURCE, first.status.MPI_TAG, count};
   return value;
 }
 
@@ -260,7 +236,7 @@ Future<void> Communicator::isend(T value, int dest, int tag) const {
   ref->try_start();
   auto op = std::make_unique<detail::SendOp<T>>(std::move(value), std::move(ref));
   op->start(comm_, dest, tag);
-  detail::post(std::move(op), "isend");
+  detail::post(std::move(op));
   return future;
 }
 
@@ -271,7 +247,7 @@ Future<T> Communicator::irecv(int source, int tag) const {
       pardo::detail::StateRef<pardo::detail::SharedState<T>>(new pardo::detail::SharedState<T>());
   Future<T> future = pardo::detail::make_future(ref);
   ref->try_start();
-  detail::post(std::make_unique<detail::RecvOp<T>>(comm_, source, tag, std::move(ref)), "irecv");
+  detail::post(std::make_unique<detail::RecvOp<T>>(comm_, source, tag, std::move(ref)));
   return future;
 }
 

@@ -214,7 +214,7 @@ template <class T, class Op>
 T Communicator::deterministic_allreduce(std::span<const T> local, Op op, T identity) const {
   std::optional<T> result = deterministic_reduce(local, std::move(op), identity, 0);
   T value = result ? std::move(*result) : std::move(identity);
-  bcast(value, 0);
+  unchecked().bcast(value, 0);  // the reduction has checked the root already
   return value;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pardo/mpi/error.hpp"
@@ -69,22 +70,32 @@ struct Received {
   bool fitted = true;
 };
 
-/// Receives a whole message into a buffer that `room(offset, count)` extends and returns
-/// a pointer into, or nullptr if it has no room: then the rest is drained and `fitted` is
-/// false. `source` and `tag` become the matched ones.
+/// Receives the message whose first piece has matched into a buffer that
+/// `room(offset, count)` extends and returns a pointer into, or nullptr if it has no room:
+/// then the rest is drained and `fitted` is false. The later pieces come from the first
+/// one's source and tag, which are already on their way.
 template <class Room>
-Received receive_message(MPI_Comm comm, int& source, int& tag, MPI_Datatype type, Room&& room) {
+Received receive_rest(MPI_Comm comm, Piece piece, MPI_Datatype type, Room&& room) {
+  const int source = piece.status.MPI_SOURCE;
   std::size_t total = 0;
   for (;;) {
-    Piece piece = probe_piece(comm, source, tag, type);
-    source = piece.status.MPI_SOURCE;
-    tag = piece.status.MPI_TAG;
     void* into = room(total, piece.count);
     if (into == nullptr) return {total + drain_message(comm, piece, type), false};
     receive_piece(piece, into, type);
     total += piece.count;
     if (piece.count < message_limit() || source == MPI_PROC_NULL) return {total, true};
+    piece = probe_piece(comm, source, piece.status.MPI_TAG, type);
   }
+}
+
+/// Waits for a message and receives it as receive_rest does; `source` and `tag` become the
+/// matched ones.
+template <class Room>
+Received receive_message(MPI_Comm comm, int& source, int& tag, MPI_Datatype type, Room&& room) {
+  const Piece first = probe_piece(comm, source, tag, type);
+  source = first.status.MPI_SOURCE;
+  tag = first.status.MPI_TAG;
+  return receive_rest(comm, first, type, std::forward<Room>(room));
 }
 
 /// Something the progress thread drives to completion: an isend's requests or an irecv.
@@ -100,9 +111,9 @@ class AsyncOp {
   virtual void abandon(std::exception_ptr error) noexcept = 0;
 };
 
-/// Hands `op` to the progress thread (started on first use). Throws std::logic_error
-/// naming `call` unless MPI provides ThreadLevel::multiple.
-void post(std::unique_ptr<AsyncOp> op, const char* call);
+/// Hands `op` to the progress thread (started on first use); the caller has checked
+/// require_thread_multiple before starting the operation.
+void post(std::unique_ptr<AsyncOp> op);
 
 /// Throws std::logic_error naming `call` unless MPI provides ThreadLevel::multiple.
 void require_thread_multiple(const char* call);
