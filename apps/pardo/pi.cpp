@@ -24,6 +24,7 @@ struct PiArgs {
   std::uint64_t seed = 42;
   bool json = false;
   bool quiet = false;
+  bool workers_given = false;
 };
 
 void print_human(const PiRun& run) {
@@ -69,6 +70,13 @@ int run_pi(const PiArgs& args) {
     return 2;
   }
   if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in("pi");
+  if (args.backend == "mpi" && args.workers_given) {
+    std::fprintf(stderr,
+                 "pardo pi: --workers %zu does not apply to --backend mpi: it runs on the ranks "
+                 "mpirun starts (mpirun -np N)\n",
+                 args.workers);
+    return 2;
+  }
   if (args.backend == "serial" && args.workers != 1) {
     std::fprintf(stderr, "pardo pi: --backend serial runs on 1 worker, not %zu\n", args.workers);
     return 2;
@@ -96,9 +104,9 @@ void add_pi_command(CLI::App& app, int& exit_code) {
   auto* pi = app.add_subcommand("pi", "Estimate pi by Monte Carlo, with error bars, reproducibly");
   pi->add_option("-n,--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
       ->capture_default_str();
-  pi->add_option("-w,--workers", args->workers, "Worker threads or processes")
-      ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+  auto* workers = pi->add_option("-w,--workers", args->workers, "Worker threads or processes")
+                      ->capture_default_str()
+                      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
   pi->add_option("-b,--backend", args->backend, "serial, threads, processes or mpi (under mpirun)")
@@ -107,7 +115,10 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  pi->callback([&exit_code, args] { exit_code = run_pi(*args); });
+  pi->callback([&exit_code, args, workers] {
+    args->workers_given = workers->count() > 0;
+    exit_code = run_pi(*args);
+  });
 }
 
 }  // namespace pardo::cli

@@ -74,6 +74,7 @@ if "$pardo" pi --backend mpi --samples 1000 --json >/dev/null 2>&1; then
       failures=$((failures + 1))
     fi
   done
+  expect_usage_error "--workers 3 does not apply to --backend mpi" pi --backend mpi --workers 3 --samples 1000
 else
   expect_usage_error "built without MPI" pi --backend mpi --samples 1000
 fi
