@@ -31,6 +31,7 @@ struct Entry {
   std::string signature;
   AnyFunction address;
   RemoteInvoker invoke;
+  const std::type_info* type;
   bool ambiguous = false;
 };
 
@@ -75,7 +76,7 @@ bool register_remote(std::string_view name, std::string_view file, const std::ty
     const std::string readable = demangle(signature.name());
     const std::uint64_t id = fnv1a(readable, fnv1a(file, fnv1a(name)));
     auto [it, inserted] =
-        r.by_id.try_emplace(id, Entry{std::string(name), readable, address, invoker});
+        r.by_id.try_emplace(id, Entry{std::string(name), readable, address, invoker, &signature});
     if (!inserted && it->second.address != address) it->second.ambiguous = true;
     r.by_address.emplace(address, id);
     return true;
@@ -93,8 +94,9 @@ std::uint64_t remote_id(AnyFunction address, const std::type_info& signature, co
     std::ostringstream message;
     message << caller << ": the function " << demangle(signature.name()) << " at "
             << reinterpret_cast<void*>(address)
-            << " is not registered for worker processes; add PARDO_REMOTE(its_name) at "
-               "namespace scope";
+            << " is not registered for worker processes; add PARDO_REMOTE(its_name) (or "
+               "PARDO_REMOTE_FUNCTION(its_name) for a function a workload calls) at namespace "
+               "scope";
     throw std::invalid_argument(message.str());
   }
   const Entry& entry = r.by_id.at(found->second);
@@ -112,7 +114,7 @@ std::optional<RemoteEntry> find_remote(std::uint64_t id) noexcept {
   std::lock_guard lock(r.mutex);
   const auto it = r.by_id.find(id);
   if (it == r.by_id.end() || it->second.ambiguous) return std::nullopt;
-  return RemoteEntry{it->second.name, it->second.invoke};
+  return RemoteEntry{it->second.name, it->second.invoke, it->second.address, it->second.type};
 }
 
 std::string_view remote_name(std::uint64_t id) noexcept {

@@ -77,7 +77,8 @@ void run_task(const FrameView& frame, std::string& out) {
   try {
     const auto id = wire::decode<std::uint64_t>(args);
     const auto entry = find_remote(id);
-    if (!entry) throw SerializationError("unknown remote function id " + std::to_string(id));
+    if (!entry || entry->invoke == nullptr)
+      throw SerializationError("unknown remote function id " + std::to_string(id));
     wire::Writer results(out);
     ok = entry->invoke(args, frame.header.aux, results, failure);
     if (ok == frame.header.aux) args.expect_end();

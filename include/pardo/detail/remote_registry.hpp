@@ -41,7 +41,8 @@ using RemoteInvoker = std::uint32_t (*)(wire::Reader& args, std::uint32_t count,
 
 /// Adds a function to the table (at static initialisation). The key is `name`, the file
 /// that registers it and the signature; two functions with one key make that key unusable,
-/// with a clear error.
+/// with a clear error. `invoker` is null for functions that only a RemoteFunction handle
+/// calls (their parameters need not travel).
 bool register_remote(std::string_view name, std::string_view file, const std::type_info& signature,
                      AnyFunction address, RemoteInvoker invoker) noexcept;
 
@@ -49,10 +50,12 @@ bool register_remote(std::string_view name, std::string_view file, const std::ty
 /// (by signature and address) if it was never registered or its key is ambiguous.
 std::uint64_t remote_id(AnyFunction address, const std::type_info& signature, const char* caller);
 
-/// The invoker and name of a wire id, or nullopt for an unknown id.
+/// What the table knows of a wire id; `find_remote` gives nullopt for an unknown id.
 struct RemoteEntry {
   std::string_view name;
-  RemoteInvoker invoke;
+  RemoteInvoker invoke;  ///< null for functions registered with PARDO_REMOTE_FUNCTION
+  AnyFunction address;
+  const std::type_info* signature;
 };
 std::optional<RemoteEntry> find_remote(std::uint64_t id) noexcept;
 
