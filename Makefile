@@ -40,6 +40,7 @@ test-tsan:
 bench: build
 	python3 bench/core/run.py
 	/usr/bin/python3 bench/process/run.py
+	/usr/bin/python3 bench/stats/run.py --build build
 	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build; \
 	else echo "make bench: skipping bench/mpi: build/bin/bench_mpi_collectives was not built (needs MPI)"; fi
 

@@ -10,7 +10,13 @@ void add_info_command(CLI::App& app, int& exit_code);
 void add_tour_command(CLI::App& app, int& exit_code);
 void add_rng_command(CLI::App& app, int& exit_code);
 void add_pi_command(CLI::App& app, int& exit_code);
+void add_integrate_command(CLI::App& app, int& exit_code);
+void add_bootstrap_command(CLI::App& app, int& exit_code);
+void add_power_command(CLI::App& app, int& exit_code);
+void add_fit_command(CLI::App& app, int& exit_code);
 void add_laplace_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
+void add_permtest_command(CLI::App& app, int& exit_code);
+void add_mcmc_command(CLI::App& app, int& exit_code);
 
 }  // namespace pardo::cli

@@ -18,8 +18,14 @@ int main(int argc, char** argv) {
   pardo::cli::add_info_command(app, exit_code);
   pardo::cli::add_tour_command(app, exit_code);
   pardo::cli::add_pi_command(app, exit_code);
+  pardo::cli::add_integrate_command(app, exit_code);
+  pardo::cli::add_bootstrap_command(app, exit_code);
+  pardo::cli::add_power_command(app, exit_code);
+  pardo::cli::add_fit_command(app, exit_code);
   pardo::cli::add_laplace_command(app, exit_code);
   pardo::cli::add_bench_command(app, exit_code);
+  pardo::cli::add_permtest_command(app, exit_code);
+  pardo::cli::add_mcmc_command(app, exit_code);
   pardo::cli::add_rng_command(app, exit_code);
 
   try {

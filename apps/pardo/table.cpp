@@ -54,7 +54,10 @@ const std::vector<double>& Table::column(const std::string& name, const std::str
     return columns[index];
   }
   std::string known;
-  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  for (const auto& n : names) {
+    if (!known.empty()) known += ", ";
+    known += n;
+  }
   throw UsageError(option + ": no column '" + name + "' (the columns are " + known + ")");
 }
 
@@ -82,7 +85,7 @@ Table read_csv(const std::string& path) {
         continue;
       }
       for (std::size_t c = 0; c < fields.size(); ++c) {
-        table.names.push_back("x" + std::to_string(c + 1));
+        table.names.push_back(std::string(1, 'x').append(std::to_string(c + 1)));
       }
     }
     if (fields.size() != table.columns.size()) {

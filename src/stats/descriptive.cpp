@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "bootstrap_kernels.hpp"
 #include "pardo/remote_function.hpp"
 
 namespace pardo::stats {
@@ -15,9 +16,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 double mean(std::span<const double> x) {
   if (x.empty()) return nan;
-  double sum = 0;
-  for (const double v : x) sum += v;
-  return sum / static_cast<double>(x.size());
+  return detail::mean_sum(x.data(), x.size()) / static_cast<double>(x.size());
 }
 
 double variance(std::span<const double> x) {

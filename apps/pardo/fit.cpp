@@ -1,0 +1,160 @@
+// `pardo fit`: the same model fitted to every CSV file in a directory, as one table.
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <pardo/stats/fit.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "backend.hpp"
+#include "commands.hpp"
+#include "parse.hpp"
+#include "progress.hpp"
+
+namespace pardo::cli {
+
+namespace {
+
+struct FitArgs {
+  std::string path;
+  std::string model = "ols";
+  std::string response = "y";
+  std::vector<std::string> predictors;
+  bool no_intercept = false;
+  double tolerance = 1e-10;
+  std::uint32_t max_iterations = 100;
+  BackendArgs backend;
+  bool json = false;
+  bool quiet = false;
+};
+
+nlohmann::json row_json(const stats::FitRow& row, stats::FitModel model) {
+  nlohmann::json j{{"name", row.name},
+                   {"terms", row.terms},
+                   {"estimates", row.estimates},
+                   {"std_errors", row.std_errors},
+                   {"n", row.n},
+                   {"converged", row.converged},
+                   {"error", row.error}};
+  if (model == stats::FitModel::ols) {
+    j["r_squared"] = row.r_squared;
+    j["sigma"] = row.sigma;
+  } else {
+    j["log_likelihood"] = row.log_likelihood;
+    j["iterations"] = row.iterations;
+  }
+  return j;
+}
+
+void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitModel model,
+                 std::size_t workers) {
+  std::printf("pardo fit: %s of %s on %zu data set%s, %zu worker%s (%s)\n", args.model.c_str(),
+              args.response.c_str(), table.datasets, table.datasets == 1 ? "" : "s", workers,
+              workers == 1 ? "" : "s", args.backend.backend.c_str());
+  if (!table.complete) std::printf("interrupted: %zu data sets fitted\n", table.rows.size());
+  std::printf("\n  %-16s %-12s %14s %14s\n", "data set", "term", "estimate", "std error");
+  for (const auto& row : table.rows) {
+    if (row.estimates.empty()) continue;
+    for (std::size_t k = 0; k < row.terms.size(); ++k) {
+      std::printf("  %-16s %-12s %14.6g %14.6g\n", k == 0 ? row.name.c_str() : "",
+                  row.terms[k].c_str(), row.estimates[k], row.std_errors[k]);
+    }
+    if (model == stats::FitModel::ols) {
+      std::printf("  %-16s n = %zu, R^2 = %.4f, sigma = %.4g\n", "", row.n, row.r_squared,
+                  row.sigma);
+    } else {
+      std::printf("  %-16s n = %zu, log-likelihood = %.6g, %u iterations%s\n", "", row.n,
+                  row.log_likelihood, row.iterations, row.converged ? "" : " (not converged)");
+    }
+  }
+  std::printf("\n  fitted        %zu of %zu (%zu failed)\n", table.rows.size() - table.failed,
+              table.datasets, table.failed);
+  std::printf("  time          %.3f s\n", table.seconds);
+  if (table.failed == 0) return;
+  std::printf("\nerrors:\n");
+  for (const auto& row : table.rows) {
+    if (!row.error.empty()) std::printf("  %s: %s\n", row.name.c_str(), row.error.c_str());
+  }
+}
+
+int run_fit(const FitArgs& args) {
+  const auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "pardo fit: %s\n", message.c_str());
+    return 2;
+  };
+  if (const int code = check_backend(args.backend, "fit"); code != 0) return code;
+  const auto model = stats::parse_fit_model(args.model);
+  if (!model) return fail("--model: unknown model '" + args.model + "' (ols or logistic)");
+  const stats::FitOptions options{.model = *model,
+                                  .response = args.response,
+                                  .predictors = args.predictors,
+                                  .intercept = !args.no_intercept,
+                                  .tolerance = args.tolerance,
+                                  .max_iterations = args.max_iterations};
+  const bool quiet = args.quiet || args.json;
+  std::vector<stats::Dataset> datasets;
+  stats::FitTable table;
+  std::size_t used_workers = 1;
+  bool prints = true;
+  try {
+    stats::detail::validate(options);
+    datasets = std::filesystem::is_directory(args.path)
+                   ? stats::read_datasets(args.path)
+                   : std::vector<stats::Dataset>{stats::read_dataset(args.path)};
+    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
+      used_workers = workers;
+      std::atomic<std::uint64_t> done{0};
+      RunMonitor monitor(datasets.size(), done, quiet);
+      table = stats::fit_many(executor, datasets, options, RunControl{monitor.stop_token(), &done});
+    });
+  } catch (const std::invalid_argument& e) {
+    return fail(e.what());
+  }
+  if (!prints) return 0;
+  if (args.json) {
+    nlohmann::json j{{"model", args.model},
+                     {"response", args.response},
+                     {"intercept", options.intercept},
+                     {"backend", args.backend.backend},
+                     {"workers", used_workers},
+                     {"datasets", table.datasets},
+                     {"failed", table.failed},
+                     {"seconds", table.seconds},
+                     {"complete", table.complete},
+                     {"rows", nlohmann::json::array()}};
+    for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model));
+    std::cout << j.dump() << '\n';
+  } else {
+    print_human(args, table, *model, used_workers);
+  }
+  return table.complete ? 0 : 130;
+}
+
+}  // namespace
+
+void add_fit_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<FitArgs>();
+  auto* cmd = app.add_subcommand(
+      "fit", "Fit OLS or logistic regression to every CSV file in a directory (or to one file)");
+  cmd->add_option("path", args->path, "A directory of .csv files, or one .csv file")->required();
+  cmd->add_option("-m,--model", args->model, "ols or logistic")->capture_default_str();
+  cmd->add_option("-y,--response", args->response, "The response column")->capture_default_str();
+  cmd->add_option("-x,--predictors", args->predictors,
+                  "Predictor columns, comma-separated (default: all but the response)")
+      ->delimiter(',');
+  cmd->add_flag("--no-intercept", args->no_intercept, "Do not add a constant term");
+  cmd->add_option("--tolerance", args->tolerance, "IRLS convergence tolerance")
+      ->capture_default_str();
+  cmd->add_option("--max-iterations", args->max_iterations, "IRLS iterations before giving up")
+      ->capture_default_str();
+  add_backend_options(*cmd, args->backend);
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
+  cmd->callback([&exit_code, args] { exit_code = run_fit(*args); });
+}
+
+}  // namespace pardo::cli

@@ -1,0 +1,210 @@
+// `pardo permtest`: a permutation test of two CSV columns (independent, paired or
+// correlation design).
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <pardo/stats/permutation.hpp>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "backend.hpp"
+#include "commands.hpp"
+#include "parse.hpp"
+#include "progress.hpp"
+#include "table.hpp"
+
+namespace pardo::cli {
+
+namespace {
+
+using StatisticFn = double (*)(std::span<const double>, std::span<const double>);
+
+struct PermtestArgs {
+  std::string file;
+  std::string x = "0";
+  std::string y = "1";
+  std::string design = "independent";
+  std::string statistic;
+  std::string alternative = "two-sided";
+  std::string permutations = "9999";
+  std::string block = "1024";
+  std::uint64_t seed = 42;
+  BackendArgs backend;
+  bool json = false;
+  bool quiet = false;
+  bool distribution = false;
+};
+
+StatisticFn find_statistic(const std::string& name) {
+  if (name == "mean-diff") return stats::mean_difference;
+  if (name == "t") return stats::t_statistic;
+  if (name == "pearson") return stats::pearson_r;
+  return nullptr;
+}
+
+/// The column a --x/--y value names: "COLUMN" of the positional file, or "FILE:COLUMN".
+/// Each file is read once, so "-" may serve both samples.
+class Columns {
+ public:
+  explicit Columns(std::string file) : file_(std::move(file)) {}
+
+  std::vector<double> get(const std::string& spec, const std::string& option) {
+    const auto colon = spec.rfind(':');
+    std::string path = file_;
+    std::string column = spec;
+    if (colon != std::string::npos) {
+      path = spec.substr(0, colon);
+      column = spec.substr(colon + 1);
+    } else if (file_.empty()) {
+      throw UsageError(option + " '" + spec +
+                       "' names a column but no FILE was given (use FILE:COLUMN or a FILE)");
+    }
+    auto found = tables_.find(path);
+    if (found == tables_.end()) found = tables_.emplace(path, read_csv(path)).first;
+    return found->second.column(column, option);
+  }
+
+ private:
+  std::string file_;
+  std::map<std::string, Table> tables_;
+};
+
+void print_human(const PermtestArgs& args, std::size_t nx, std::size_t ny, std::size_t workers,
+                 const stats::PermutationResult& r) {
+  std::printf("pardo permtest: %s design, %s, %s, %zu + %zu values, %zu worker%s (%s)\n",
+              args.design.c_str(), args.statistic.c_str(), args.alternative.c_str(), nx, ny,
+              workers, workers == 1 ? "" : "s", args.backend.backend.c_str());
+  if (!r.complete) {
+    std::printf("interrupted: partial result from %llu of %llu blocks\n",
+                static_cast<unsigned long long>(r.blocks_done),
+                static_cast<unsigned long long>(r.blocks_total));
+  }
+  std::printf("  statistic     %.10g\n", r.statistic);
+  std::printf("  p-value       %.6g%s\n", r.p_value, r.exact ? "  (exact)" : "");
+  if (!r.exact) std::printf("  std error     %.3g\n", r.std_error);
+  std::printf("  permutations  %llu%s\n", static_cast<unsigned long long>(r.permutations),
+              r.exact ? " (all arrangements)" : "");
+  std::printf("  time          %.3f s\n", r.seconds);
+}
+
+int run_permtest(PermtestArgs args) {
+  const auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "pardo permtest: %s\n", message.c_str());
+    return 2;
+  };
+  if (const int code = check_backend(args.backend, "permtest"); code != 0) return code;
+  const auto design = stats::parse_design(args.design);
+  if (!design) {
+    return fail("--design: unknown design '" + args.design +
+                "' (independent, paired or correlation)");
+  }
+  if (args.statistic.empty()) {
+    args.statistic = *design == stats::Design::correlation ? "pearson" : "mean-diff";
+  }
+  const StatisticFn statistic = find_statistic(args.statistic);
+  if (statistic == nullptr) {
+    return fail("--statistic: unknown statistic '" + args.statistic +
+                "' (mean-diff, t or pearson)");
+  }
+  const auto alternative = stats::parse_alternative(args.alternative);
+  if (!alternative) {
+    return fail("--alternative: unknown alternative '" + args.alternative +
+                "' (two-sided, less or greater)");
+  }
+  stats::PermutationOptions options{.design = *design,
+                                    .alternative = *alternative,
+                                    .seed = args.seed,
+                                    .keep_distribution = args.distribution};
+  std::vector<double> x;
+  std::vector<double> y;
+  try {
+    options.permutations = parse_count(args.permutations, "--permutations");
+    options.block_permutations = parse_count(args.block, "--block-size");
+    Columns columns(args.file);
+    x = columns.get(args.x, "--x");
+    y = columns.get(args.y, "--y");
+  } catch (const UsageError& e) {
+    return fail(e.what());
+  }
+  const bool quiet = args.quiet || args.json;
+  stats::PermutationResult result;
+  std::size_t used_workers = 1;
+  bool prints = true;
+  try {
+    const std::uint64_t blocks = stats::detail::plan_permutations(x, y, options).blocks;
+    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
+      used_workers = workers;
+      std::atomic<std::uint64_t> done{0};
+      RunMonitor monitor(blocks, done, quiet);
+      result = stats::permutation_test(executor, x, y, statistic, options,
+                                       RunControl{monitor.stop_token(), &done});
+    });
+  } catch (const std::invalid_argument& e) {
+    return fail(e.what());
+  }
+  if (!prints) return 0;
+  if (args.json) {
+    nlohmann::json j{{"design", args.design},
+                     {"statistic_name", args.statistic},
+                     {"alternative", args.alternative},
+                     {"n_x", x.size()},
+                     {"n_y", y.size()},
+                     {"backend", args.backend.backend},
+                     {"workers", used_workers},
+                     {"seed", options.seed},
+                     {"block_permutations", options.block_permutations},
+                     {"statistic", result.statistic},
+                     {"p_value", result.p_value},
+                     {"std_error", result.std_error},
+                     {"exact", result.exact},
+                     {"permutations", result.permutations},
+                     {"less_or_equal", result.less_or_equal},
+                     {"greater_or_equal", result.greater_or_equal},
+                     {"seconds", result.seconds},
+                     {"blocks_done", result.blocks_done},
+                     {"blocks_total", result.blocks_total},
+                     {"complete", result.complete}};
+    if (args.distribution) j["null_distribution"] = result.null_distribution;
+    std::cout << j.dump() << '\n';
+  } else {
+    print_human(args, x.size(), y.size(), used_workers, result);
+  }
+  return result.complete ? 0 : 130;
+}
+
+}  // namespace
+
+void add_permtest_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PermtestArgs>();
+  auto* cmd = app.add_subcommand(
+      "permtest",
+      "Permutation test of two CSV columns; --x/--y take COLUMN (of FILE) or FILE:COLUMN");
+  cmd->add_option("file", args->file, "CSV file of numbers, '-' for stdin");
+  cmd->add_option("--x", args->x, "First sample: column name or 0-based index, or FILE:COLUMN")
+      ->capture_default_str();
+  cmd->add_option("--y", args->y, "Second sample: column name or 0-based index, or FILE:COLUMN")
+      ->capture_default_str();
+  cmd->add_option("-d,--design", args->design, "independent, paired or correlation")
+      ->capture_default_str();
+  cmd->add_option("--statistic", args->statistic,
+                  "mean-diff, t or pearson (default: pearson for correlation, else mean-diff)");
+  cmd->add_option("-a,--alternative", args->alternative, "two-sided, less or greater")
+      ->capture_default_str();
+  cmd->add_option("-n,--permutations", args->permutations,
+                  "Random permutations, unless fewer arrangements exist (then all, exactly)")
+      ->capture_default_str();
+  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  cmd->add_option("--block-size", args->block, "Permutations per block (fixes the streams)")
+      ->capture_default_str();
+  add_backend_options(*cmd, args->backend);
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_flag("--distribution", args->distribution, "Include the null distribution in the JSON");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
+  cmd->callback([&exit_code, args] { exit_code = run_permtest(*args); });
+}
+
+}  // namespace pardo::cli

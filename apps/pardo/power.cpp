@@ -1,0 +1,224 @@
+// `pardo power`: the power of a two-sample test by simulation, or the sample size that
+// reaches a target power.
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pardo/detail/validate.hpp>
+#include <pardo/stats/power.hpp>
+#include <pardo/stats/t_test.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "backend.hpp"
+#include "commands.hpp"
+#include "parse.hpp"
+#include "progress.hpp"
+
+namespace pardo::cli {
+
+namespace {
+
+struct PowerArgs {
+  std::string test = "t";
+  double effect = 0.5;
+  std::string n1 = "30";
+  std::string n2;
+  double alpha = 0.05;
+  std::string replications = "10000";
+  std::string alternative = "two-sided";
+  std::optional<double> target_power;
+  double ratio = 1.0;
+  std::string max_n = "1000000";
+  std::string permutations = "999";
+  std::string block = "256";
+  std::uint64_t seed = 42;
+  BackendArgs backend;
+  bool json = false;
+  bool quiet = false;
+};
+
+// The analytic power where there is one: Student's t-test.
+std::optional<double> analytic(const stats::PowerOptions& o, std::size_t n1, std::size_t n2) {
+  if (o.test != stats::PowerTest::student) return std::nullopt;
+  return stats::t_test_power(o.effect, n1, n2, o.alpha, o.alternative);
+}
+
+nlohmann::json result_json(const stats::PowerResult& r, const std::optional<double>& exact) {
+  return {{"n1", r.n1},
+          {"n2", r.n2},
+          {"power", r.power},
+          {"std_error", r.std_error},
+          {"interval", {r.interval.low, r.interval.high}},
+          {"interval_method", "wilson"},
+          {"level", r.interval.level},
+          {"replications", r.replications},
+          {"rejections", r.rejections},
+          {"analytic_power", exact ? nlohmann::json(*exact) : nlohmann::json(nullptr)},
+          {"seconds", r.seconds},
+          {"blocks_done", r.blocks_done},
+          {"blocks_total", r.blocks_total},
+          {"complete", r.complete}};
+}
+
+void print_result(const stats::PowerResult& r, const std::optional<double>& exact) {
+  std::printf("  power         %.4f  (std error %.4f)\n", r.power, r.std_error);
+  std::printf("  95%% interval  [%.4f, %.4f]  (Wilson)\n", r.interval.low, r.interval.high);
+  if (exact) std::printf("  analytic      %.4f  (noncentral t)\n", *exact);
+  std::printf("  rejections    %llu of %llu\n", static_cast<unsigned long long>(r.rejections),
+              static_cast<unsigned long long>(r.replications));
+}
+
+int run_power(const PowerArgs& args) {
+  const auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "pardo power: %s\n", message.c_str());
+    return 2;
+  };
+  if (const int code = check_backend(args.backend, "power"); code != 0) return code;
+  const auto test = stats::parse_power_test(args.test);
+  if (!test) return fail("--test: unknown test '" + args.test + "' (t, welch or permutation)");
+  const auto alternative = stats::parse_alternative(args.alternative);
+  if (!alternative) {
+    return fail("--alternative: unknown alternative '" + args.alternative +
+                "' (two-sided, less or greater)");
+  }
+  stats::PowerOptions options{.effect = args.effect,
+                              .alpha = args.alpha,
+                              .alternative = *alternative,
+                              .seed = args.seed,
+                              .test = *test};
+  stats::SampleSizeOptions search{.ratio = args.ratio};
+  try {
+    options.n1 = parse_count(args.n1, "--n");
+    if (!args.n2.empty()) options.n2 = parse_count(args.n2, "--n2");
+    options.replications = parse_count(args.replications, "--replications");
+    options.permutations = parse_count(args.permutations, "--permutations");
+    options.block_replications = parse_count(args.block, "--block-size");
+    search.max_n = parse_count(args.max_n, "--max-n");
+  } catch (const UsageError& e) {
+    return fail(e.what());
+  }
+  if (args.target_power) search.target_power = *args.target_power;
+  const bool quiet = args.quiet || args.json;
+  stats::PowerResult result;
+  stats::SampleSizeResult found;
+  std::size_t used_workers = 1;
+  bool prints = true;
+  try {
+    stats::detail::validate(options, "power");
+    if (args.target_power) stats::detail::validate(search, "power");
+    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
+      used_workers = workers;
+      std::atomic<std::uint64_t> done{0};
+      const std::uint64_t blocks = stats::detail::power_blocks(options);
+      if (args.target_power) {
+        // Doubling and bisection take about 2 log2(max_n) evaluations at most.
+        const auto steps = static_cast<std::uint64_t>(
+            2 * std::ceil(std::log2(static_cast<double>(search.max_n) + 1)));
+        RunMonitor monitor(blocks * steps, done, quiet);
+        found = stats::find_sample_size(executor, options, search,
+                                        RunControl{monitor.stop_token(), &done});
+      } else {
+        RunMonitor monitor(blocks, done, quiet);
+        result = stats::power(executor, options, RunControl{monitor.stop_token(), &done});
+      }
+    });
+  } catch (const std::invalid_argument& e) {
+    return fail(e.what());
+  }
+  if (!prints) return 0;
+  const stats::PowerResult& shown = args.target_power ? found.at_n : result;
+  const std::optional<double> exact =
+      shown.replications > 0 ? analytic(options, shown.n1, shown.n2) : std::nullopt;
+  const bool complete = args.target_power ? found.complete : result.complete;
+  if (args.json) {
+    nlohmann::json j{{"test", args.test},       {"effect", options.effect},
+                     {"alpha", options.alpha},  {"alternative", args.alternative},
+                     {"seed", options.seed},    {"backend", args.backend.backend},
+                     {"workers", used_workers}, {"block_replications", options.block_replications}};
+    if (options.test == stats::PowerTest::permutation) j["permutations"] = options.permutations;
+    if (args.target_power) {
+      j["target_power"] = search.target_power;
+      j["ratio"] = search.ratio;
+      j["found"] = found.found;
+      j["n1"] = found.n1;
+      j["n2"] = found.n2;
+      j["at_n"] = result_json(found.at_n, exact);
+      j["evaluations"] = nlohmann::json::array();
+      for (const auto& e : found.evaluations) {
+        j["evaluations"].push_back(
+            {{"n1", e.n1}, {"n2", e.n2}, {"power", e.power}, {"rejections", e.rejections}});
+      }
+      j["seconds"] = found.seconds;
+      j["complete"] = found.complete;
+    } else {
+      j.update(result_json(result, exact));
+    }
+    std::cout << j.dump() << '\n';
+    return complete ? 0 : 130;
+  }
+  std::printf(
+      "pardo power: %s test, effect %g, alpha %g, %s, %llu replications, %zu worker%s "
+      "(%s), seed %llu\n",
+      args.test.c_str(), options.effect, options.alpha, args.alternative.c_str(),
+      static_cast<unsigned long long>(options.replications), used_workers,
+      used_workers == 1 ? "" : "s", args.backend.backend.c_str(),
+      static_cast<unsigned long long>(options.seed));
+  if (!complete) std::printf("interrupted: partial result\n");
+  if (args.target_power) {
+    if (found.found) {
+      std::printf("  smallest n    %zu per group (n2 = %zu) for power >= %g\n", found.n1, found.n2,
+                  search.target_power);
+    } else if (found.complete) {
+      std::printf("  not found     power stays below %g up to n = %zu\n", search.target_power,
+                  search.max_n);
+    }
+    if (found.at_n.replications > 0) print_result(found.at_n, exact);
+    std::printf("  searched      ");
+    for (const auto& e : found.evaluations) std::printf(" n=%zu:%.3f", e.n1, e.power);
+    std::printf("\n  time          %.3f s\n", found.seconds);
+  } else {
+    std::printf("  n1, n2        %zu, %zu\n", result.n1, result.n2);
+    print_result(result, exact);
+    std::printf("  time          %.3f s\n", result.seconds);
+  }
+  return complete ? 0 : 130;
+}
+
+}  // namespace
+
+void add_power_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PowerArgs>();
+  auto* cmd = app.add_subcommand(
+      "power", "Power of a two-sample test by simulation, or the n reaching a target power");
+  cmd->add_option("-t,--test", args->test, "t, welch or permutation")->capture_default_str();
+  cmd->add_option("-e,--effect", args->effect, "Mean difference in standard deviations")
+      ->capture_default_str();
+  cmd->add_option("-n,--n", args->n1, "Size of the first group")->capture_default_str();
+  cmd->add_option("--n2", args->n2, "Size of the second group (default: --n)");
+  cmd->add_option("-a,--alpha", args->alpha, "Significance level")->capture_default_str();
+  cmd->add_option("-r,--replications", args->replications, "Simulated experiments: 1e4, 1e5")
+      ->capture_default_str();
+  cmd->add_option("--alternative", args->alternative,
+                  "two-sided, less or greater (greater: the second group's mean is larger)")
+      ->capture_default_str();
+  cmd->add_option("--target-power", args->target_power,
+                  "Search for the smallest n reaching this power instead");
+  cmd->add_option("--ratio", args->ratio, "With --target-power: n2 = ceil(ratio * n)")
+      ->capture_default_str();
+  cmd->add_option("--max-n", args->max_n, "With --target-power: the largest n tried")
+      ->capture_default_str();
+  cmd->add_option("--permutations", args->permutations, "Per replication, for --test permutation")
+      ->capture_default_str();
+  cmd->add_option("--block-size", args->block, "Replications per block")->capture_default_str();
+  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_backend_options(*cmd, args->backend);
+  cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
+  cmd->callback([&exit_code, args] { exit_code = run_power(*args); });
+}
+
+}  // namespace pardo::cli

@@ -1,0 +1,247 @@
+#pragma once
+/// @file
+/// Several random-walk Metropolis chains at once, one chain per task, with the proposal
+/// scale adapted during warm-up and the rank-normalised R-hat and bulk ESS of every
+/// parameter. Chain c draws from random stream (seed, c) alone, so the draws are
+/// bit-identical on any executor, worker count and backend.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ranges>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "pardo/detail/blocks.hpp"
+#include "pardo/remote_function.hpp"
+#include "pardo/run_control.hpp"
+
+namespace pardo::mcmc {
+
+/// A log-density that can travel to worker processes: a free function registered with
+/// PARDO_REMOTE_FUNCTION. On remote pools run_chains takes this; elsewhere any callable.
+/// @code
+/// double log_p(std::span<const double> theta) { return -0.5 * theta[0] * theta[0]; }
+/// PARDO_REMOTE_FUNCTION(log_p);
+/// pardo::mcmc::LogDensity density(log_p);
+/// @endcode
+using LogDensity = RemoteFunction<double(std::span<const double>)>;
+
+/// How to run the chains. Each chain makes `warmup` steps that adapt its proposal scale,
+/// then `draws * thin` steps with the scale frozen, keeping every `thin`-th state. The
+/// proposal is theta + step * N(0, I); during warm-up the step follows Nesterov dual
+/// averaging (Hoffman and Gelman 2014: gamma 0.05, t0 10, kappa 0.75, shrunk towards the
+/// initial step) of the acceptance probability towards `target_acceptance`, and the
+/// averaged iterate is the frozen step. Each step fills 2 ceil(dim / 2) + 1 doubles u from
+/// the chain's stream: Box-Muller pairs sqrt(-2 log(1 - u_2j)) (cos, sin)(2 pi u_2j+1) for
+/// the proposal, then the uniform that accepts it.
+/// @code
+/// pardo::mcmc::MetropolisOptions options{.chains = 8, .warmup = 2000, .draws = 10000,
+///                                        .seed = 7};
+/// @endcode
+struct MetropolisOptions {
+  std::uint64_t chains = 4;
+  std::uint64_t warmup = 1000;
+  std::uint64_t draws = 1000;  ///< kept per chain; at least 4, which the split diagnostics need
+  std::uint64_t thin = 1;
+  std::uint64_t seed = 42;
+  double step_size = 0;  ///< initial proposal scale; 0 means 2.38 / sqrt(dim)
+  double target_acceptance = 0.234;
+  /// A shared initial point is moved, per chain, by jitter * U(-1, 1) in each coordinate,
+  /// drawn first from the chain's stream; a chain whose jittered point has zero density
+  /// starts at the initial point itself.
+  double jitter = 0.5;
+};
+
+/// The chains' draws and each parameter's summary. Parameters are pooled over all chains;
+/// `mcse` is sd / sqrt(ess), the Monte Carlo standard error of `mean`.
+/// @code
+/// auto r = pardo::mcmc::run_chains(pool, log_p, initial, {.chains = 4});
+/// for (std::size_t k = 0; k < r.dim; ++k)
+///   std::printf("%g +- %g  rhat %.3f  ess %.0f\n", r.mean[k], r.mcse[k], r.rhat[k], r.ess[k]);
+/// @endcode
+struct ChainsResult {
+  std::size_t chains = 0;
+  std::size_t draws_per_chain = 0;
+  std::size_t dim = 0;
+  /// Chain-major: draws[(c * draws_per_chain + i) * dim + k] is parameter k of draw i of
+  /// chain c. Chains stopped before they ran are absent (`chains` counts those present).
+  std::vector<double> draws;
+  std::vector<double> mean;             ///< per parameter
+  std::vector<double> sd;               ///< per parameter, over all draws (n - 1 divisor)
+  std::vector<double> mcse;             ///< per parameter: sd / sqrt(ess)
+  std::vector<double> rhat;             ///< per parameter: split_rhat
+  std::vector<double> ess;              ///< per parameter: ess_bulk
+  std::vector<double> acceptance_rate;  ///< per chain, after warm-up
+  std::vector<double> step_size;        ///< per chain, the frozen proposal scale
+  std::uint64_t steps = 0;              ///< Metropolis steps made, warm-up included
+  double seconds = 0;                   ///< wall time of the whole run, diagnostics included
+  bool complete = false;                ///< false if stopped before every chain ran
+
+  /// Parameter k of every draw, chain after chain: what split_rhat and ess_bulk take.
+  /// @code
+  /// std::vector<double> x = r.parameter(0);
+  /// double rhat = pardo::mcmc::split_rhat(x, r.chains);
+  /// @endcode
+  std::vector<double> parameter(std::size_t k) const;
+};
+
+namespace detail {
+
+/// A borrowed callable `double(std::span<const double>)`, so the chain loop lives in the
+/// library whatever the caller's density type.
+struct DensityRef {
+  const void* object;
+  double (*call)(const void*, std::span<const double>);
+  template <class F>
+  explicit DensityRef(const F& f)
+      : object(&f), call([](const void* o, std::span<const double> theta) -> double {
+          return (*static_cast<const F*>(o))(theta);
+        }) {}
+  double operator()(std::span<const double> theta) const { return call(object, theta); }
+};
+
+/// What one chain hands back.
+struct ChainOutput {
+  std::vector<double> draws;  ///< draws * dim, draw-major
+  double acceptance_rate = 0;
+  double step_size = 0;
+};
+
+/// Chain `chain` from `start` (jittered first when `jitter_start`).
+ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
+                      const MetropolisOptions& options, std::uint64_t chain);
+
+/// Checks the options, the initial points and their densities; throws
+/// std::invalid_argument naming the bad value. `starts` holds one shared point, or one
+/// per chain when `per_chain`.
+void validate(DensityRef density, const std::vector<std::vector<double>>& starts, bool per_chain,
+              const MetropolisOptions& options);
+
+/// The chains that ran, in chain order, without the per-parameter summaries.
+ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
+                    const MetropolisOptions& options);
+
+struct ParameterSummary {
+  double mean = 0;
+  double sd = 0;
+  double mcse = 0;
+  double rhat = 0;
+  double ess = 0;
+};
+
+/// Parameter k's summary (NaN if no chain ran).
+ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k);
+
+/// Stores the summaries and the time since `start`.
+void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries,
+            std::chrono::steady_clock::time_point start);
+
+/// One chain as a remote task.
+struct ChainTask {
+  LogDensity density;
+  std::vector<double> start;
+  bool jitter_start = false;
+  MetropolisOptions options;
+  std::uint64_t chain = 0;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(density, start, jitter_start, chain, options.chains, options.warmup, options.draws,
+            options.thin, options.seed, options.step_size, options.target_acceptance,
+            options.jitter);
+  }
+};
+
+/// The chain's output as bytes: acceptance rate, step size, then the draws. Bytes rather
+/// than a struct holding a vector because g++ 12 at -O3 sees a false -Wmaybe-uninitialized
+/// in imap_unordered's results when they hold a std::vector. Registered with PARDO_REMOTE.
+std::string run_chain_task(ChainTask task);
+
+/// The chains that came back from a remote pool, unpacked.
+std::vector<std::optional<ChainOutput>> unpack_chains(
+    const std::vector<std::optional<std::string>>& packed);
+
+template <class Executor, class F>
+ChainsResult run_chains(Executor& executor, const F& log_density,
+                        const std::vector<std::vector<double>>& starts, bool per_chain,
+                        const MetropolisOptions& options, const RunControl& control) {
+  const auto begin = std::chrono::steady_clock::now();
+  const DensityRef density(log_density);
+  validate(density, starts, per_chain, options);
+  const bool shared = !per_chain;
+  const auto start_of = [&](std::uint64_t c) -> const std::vector<double>& {
+    return starts[shared ? 0 : c];
+  };
+  std::vector<std::optional<ChainOutput>> chains;
+  const std::size_t dim = starts.front().size();
+  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
+    std::vector<ChainTask> tasks;
+    tasks.reserve(options.chains);
+    for (std::uint64_t c = 0; c < options.chains; ++c) {
+      tasks.push_back({LogDensity(log_density), start_of(c), shared, options, c});
+    }
+    chains =
+        unpack_chains(pardo::detail::map_remote_blocks(executor, &run_chain_task, tasks, control));
+  } else {
+    chains = pardo::detail::map_blocks(
+        executor, options.chains,
+        [&](std::uint64_t c) { return run_chain(density, start_of(c), shared, options, c); },
+        control);
+  }
+  ChainsResult result = gather(chains, dim, options);
+  // The diagnostics sort every parameter's draws: one parameter per task where tasks can
+  // be any callable, on the caller otherwise.
+  const auto summarise = [&](std::size_t k) { return summarise_parameter(result, k); };
+  std::vector<ParameterSummary> summaries;
+  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
+    for (std::size_t k = 0; k < dim; ++k) summaries.push_back(summarise(k));
+  } else {
+    summaries =
+        executor.map(summarise, std::views::iota(std::size_t{0}, dim), MapOptions{.chunksize = 1});
+  }
+  finish(result, summaries, begin);
+  return result;
+}
+
+}  // namespace detail
+
+/// Runs `options.chains` random-walk Metropolis chains from `initial` (each jittered as
+/// MetropolisOptions::jitter says) on `executor`, one chain per task. `log_density(theta)`
+/// returns log p(theta) up to a constant, -infinity outside the support; it is called
+/// from several threads at once on a ThreadPool. On ProcessPool and mpi::Pool it must be a
+/// LogDensity (a registered function). Throws std::invalid_argument naming the bad value
+/// for an empty or non-finite initial point, zero chains, fewer than 4 draws, zero thin, a
+/// negative or non-finite step size, a target acceptance outside (0, 1), a negative jitter,
+/// or a log-density that is not finite at the initial point; a NaN log-density during the
+/// run throws std::invalid_argument naming the point (a RemoteError on remote pools).
+/// @code
+/// pardo::ThreadPool pool;
+/// auto log_p = [](std::span<const double> t) { return -0.5 * (t[0] * t[0] + t[1] * t[1]); };
+/// std::vector<double> initial{0.0, 0.0};
+/// auto r = pardo::mcmc::run_chains(pool, log_p, initial, {.chains = 4, .draws = 5000});
+/// @endcode
+template <class Executor, class F>
+ChainsResult run_chains(Executor& executor, F log_density, std::span<const double> initial,
+                        const MetropolisOptions& options = {}, const RunControl& control = {}) {
+  return detail::run_chains(executor, log_density,
+                            {std::vector<double>(initial.begin(), initial.end())}, false, options,
+                            control);
+}
+
+/// As above with one initial point per chain, used as given (no jitter); there must be
+/// `options.chains` of them, all of one dimension.
+/// @code
+/// std::vector<std::vector<double>> inits{{-5, -5}, {5, 5}, {-5, 5}, {5, -5}};
+/// auto r = pardo::mcmc::run_chains(pool, log_p, inits, {.chains = 4});
+/// @endcode
+template <class Executor, class F>
+ChainsResult run_chains(Executor& executor, F log_density,
+                        const std::vector<std::vector<double>>& initial_per_chain,
+                        const MetropolisOptions& options = {}, const RunControl& control = {}) {
+  return detail::run_chains(executor, log_density, initial_per_chain, true, options, control);
+}
+
+}  // namespace pardo::mcmc

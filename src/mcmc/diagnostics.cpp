@@ -1,0 +1,369 @@
+#include "pardo/mcmc/diagnostics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <unsupported/Eigen/FFT>
+
+#include "pardo/detail/validate.hpp"
+#include "pardo/stats/descriptive.hpp"
+#include "rank_diagnostics.hpp"
+
+namespace pardo::mcmc {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Phi^-1(p) for 0 < p < 1 by Wichura's algorithm AS 241 (PPND16, 1988), relative error
+/// about 1e-16: as exact as Boost's, without its long double arithmetic, which matters
+/// when every draw of every parameter is transformed.
+double normal_quantile(double p) {
+  const double q = p - 0.5;
+  if (std::abs(q) <= 0.425) {
+    const double r = 0.180625 - q * q;
+    return q *
+           (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) *
+                    r +
+                45921.953931549871457) *
+                   r +
+               13731.693765509461125) *
+                  r +
+              1971.5909503065514427) *
+                 r +
+             133.14166789178437745) *
+                r +
+            3.387132872796366608) /
+           (((((((5226.495278852545925 * r + 28729.085735721942674) * r + 39307.89580009271061) *
+                    r +
+                21213.794301586595867) *
+                   r +
+               5394.1960214247511077) *
+                  r +
+              687.1870074920579083) *
+                 r +
+             42.313330701600911252) *
+                r +
+            1.0);
+  }
+  double r = q < 0 ? p : 1 - p;
+  r = std::sqrt(-std::log(r));
+  double value;
+  if (r <= 5) {
+    r -= 1.6;
+    value = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r +
+                  0.24178072517745061177) *
+                     r +
+                 1.27045825245236838258) *
+                    r +
+                3.64784832476320460504) *
+                   r +
+               5.7694972214606914055) *
+                  r +
+              4.6303378461565452959) *
+                 r +
+             1.42343711074968357734) /
+            (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r +
+                  0.0151986665636164571966) *
+                     r +
+                 0.14810397642748007459) *
+                    r +
+                0.68976733498510000455) *
+                   r +
+               1.6763848301838038494) *
+                  r +
+              2.05319162663775882187) *
+                 r +
+             1.0);
+  } else {
+    r -= 5;
+    value = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
+                  0.0012426609473880784386) *
+                     r +
+                 0.026532189526576123093) *
+                    r +
+                0.29656057182850489123) *
+                   r +
+               1.7848265399172913358) *
+                  r +
+              5.4637849111641143699) *
+                 r +
+             6.6579046435011037772) /
+            (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r +
+                  1.8463183175100546818e-5) *
+                     r +
+                 7.868691311456132591e-4) *
+                    r +
+                0.0148753612908506148525) *
+                   r +
+               0.13692988092273580531) *
+                  r +
+              0.59983220655588793769) *
+                 r +
+             1.0);
+  }
+  return q < 0 ? -value : value;
+}
+
+/// Chains of equal length, chain after chain.
+struct Chains {
+  std::vector<double> values;
+  std::size_t count = 0;
+  std::size_t length = 0;
+  std::span<const double> chain(std::size_t c) const {
+    return std::span<const double>(values).subspan(c * length, length);
+  }
+};
+
+void check(std::span<const double> draws, std::size_t chains, std::string_view caller) {
+  pardo::detail::require_positive(chains, caller, "chains");
+  if (draws.size() % chains != 0) {
+    pardo::detail::throw_invalid(
+        caller, "draws has " + std::to_string(draws.size()) +
+                    " values, not a multiple of chains = " + std::to_string(chains));
+  }
+  pardo::detail::require_at_least(draws.size() / chains, 4, caller, "each chain");
+  pardo::detail::require_finite(draws, caller, "draws");
+}
+
+/// Each chain's first and last halves as two chains; an odd chain loses its middle draw.
+/// `z` holds a value per draw, chain after chain, as `draws` does.
+Chains split(std::span<const double> z, std::size_t chains) {
+  const std::size_t n = z.size() / chains;
+  const std::size_t half = n / 2;
+  Chains out{{}, 2 * chains, half};
+  out.values.reserve(2 * chains * half);
+  for (std::size_t c = 0; c < chains; ++c) {
+    const auto chain = z.subspan(c * n, n);
+    out.values.insert(out.values.end(), chain.begin(), chain.begin() + static_cast<long>(half));
+    out.values.insert(out.values.end(), chain.end() - static_cast<long>(half), chain.end());
+  }
+  return out;
+}
+
+/// Whether draw i of chain-major draws survives the split (odd chains lose their middle).
+bool kept(std::size_t i, std::size_t n) {
+  const std::size_t j = i % n;
+  return n % 2 == 0 || j != n / 2;
+}
+
+/// Rank-normalises the draws that `order` sorts by `key` (ascending), skipping the dropped
+/// middle draws: z = Phi^-1((r - 3/8) / (S + 1/4)), ties given their average rank.
+std::vector<double> rank_normalise(std::span<const std::size_t> order, std::span<const double> key,
+                                   std::size_t n) {
+  std::vector<std::size_t> kept_order;
+  kept_order.reserve(order.size());
+  for (const std::size_t i : order) {
+    if (kept(i, n)) kept_order.push_back(i);
+  }
+  std::vector<double> z(key.size(), 0.0);
+  const std::size_t size = kept_order.size();
+  const double denominator = static_cast<double>(size) + 0.25;
+  for (std::size_t first = 0; first < size;) {
+    std::size_t last = first;
+    while (last + 1 < size && key[kept_order[last + 1]] == key[kept_order[first]]) ++last;
+    // Ranks first + 1 .. last + 1 tie: each gets their average.
+    const double rank = 0.5 * static_cast<double>(first + last) + 1.0;
+    const double value = normal_quantile((rank - 0.375) / denominator);
+    for (std::size_t i = first; i <= last; ++i) z[kept_order[i]] = value;
+    first = last + 1;
+  }
+  return z;
+}
+
+/// Gelman-Rubin R-hat of already split chains.
+double rhat(const Chains& chains) {
+  const double n = static_cast<double>(chains.length);
+  std::vector<double> means(chains.count);
+  double within = 0;
+  for (std::size_t c = 0; c < chains.count; ++c) {
+    means[c] = stats::mean(chains.chain(c));
+    within += stats::variance(chains.chain(c));
+  }
+  within /= static_cast<double>(chains.count);
+  const double between = n * stats::variance(means);
+  return std::sqrt((between / within + n - 1) / n);
+}
+
+/// The autocovariances of every chain at increasing lags, averaged over chains, computed
+/// as needed: direct sums for the first lags, where Geyer's truncation usually stops, and
+/// all lags at once by FFT if it looks further.
+class MeanAutocovariance {
+ public:
+  explicit MeanAutocovariance(const Chains& chains) : chains_(chains), centred_(chains.values) {
+    for (std::size_t c = 0; c < chains.count; ++c) {
+      const double m = stats::mean(chains.chain(c));
+      for (std::size_t i = 0; i < chains.length; ++i) centred_[c * chains.length + i] -= m;
+    }
+  }
+
+  /// (1/n) sum_i (x_i - mean)(x_{i+lag} - mean), averaged over chains.
+  double operator()(std::size_t lag) {
+    if (lag >= lags_.size() && lags_.size() >= direct_lags) transform();
+    while (lags_.size() <= lag) lags_.push_back(direct(lags_.size()));
+    return lags_[lag];
+  }
+
+ private:
+  static constexpr std::size_t direct_lags = 32;
+
+  double direct(std::size_t lag) const {
+    const std::size_t n = chains_.length;
+    double total = 0;
+    for (std::size_t c = 0; c < chains_.count; ++c) {
+      const double* x = centred_.data() + c * n;
+      double sum = 0;
+      for (std::size_t i = 0; i + lag < n; ++i) sum += x[i] * x[i + lag];
+      total += sum / static_cast<double>(n);
+    }
+    return total / static_cast<double>(chains_.count);
+  }
+
+  // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
+  // zero-padded to at least 2n so that the circular sums do not wrap. Only the sum over
+  // chains is needed, so two real chains share one complex transform z = x + i y:
+  // |X_k|^2 + |Y_k|^2 = (|Z_k|^2 + |Z_{m-k}|^2) / 2, and one inverse transform serves all.
+  void transform() {
+    const std::size_t n = chains_.length;
+    std::size_t m = 1;
+    while (m < 2 * n) m *= 2;
+    Eigen::FFT<double> fft;
+    std::vector<std::complex<double>> packed(m);
+    std::vector<std::complex<double>> spectrum;
+    std::vector<std::complex<double>> power(m, 0.0);
+    for (std::size_t c = 0; c < chains_.count; c += 2) {
+      std::fill(packed.begin(), packed.end(), 0.0);
+      const double* x = centred_.data() + c * n;
+      const double* y = c + 1 < chains_.count ? x + n : nullptr;
+      for (std::size_t i = 0; i < n; ++i) packed[i] = {x[i], y != nullptr ? y[i] : 0.0};
+      fft.fwd(spectrum, packed);
+      for (std::size_t k = 0; k < m; ++k) {
+        power[k] += 0.5 * (std::norm(spectrum[k]) + std::norm(spectrum[(m - k) % m]));
+      }
+    }
+    std::vector<std::complex<double>> sums;
+    fft.inv(sums, power);
+    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(chains_.count));
+    for (std::size_t t = lags_.size(); t < n; ++t) lags_.push_back(sums[t].real() * scale);
+  }
+
+  const Chains& chains_;
+  std::vector<double> centred_;
+  std::vector<double> lags_;
+};
+
+/// The effective sample size of already split chains (Vehtari et al. 2021, eqs. 10-11),
+/// step by step as ArviZ's _ess.
+double ess(const Chains& chains) {
+  const std::size_t n = chains.length;
+  const double nd = static_cast<double>(n);
+  MeanAutocovariance acov(chains);
+  const double mean_var = acov(0) * nd / (nd - 1);
+  double var_plus = mean_var * (nd - 1) / nd;
+  if (chains.count > 1) {
+    std::vector<double> means(chains.count);
+    for (std::size_t c = 0; c < chains.count; ++c) means[c] = stats::mean(chains.chain(c));
+    var_plus += stats::variance(means);
+  }
+  if (!(var_plus > 0)) return nan;
+  const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
+
+  std::vector<double> rho(n, 0.0);
+  double rho_even = 1;
+  double rho_odd = rho_at(1);
+  rho[0] = rho_even;
+  rho[1] = rho_odd;
+  // Geyer's initial positive sequence: sums of pairs while they stay positive.
+  std::size_t t = 1;
+  while (t + 3 < n && rho_even + rho_odd > 0) {
+    rho_even = rho_at(t + 1);
+    rho_odd = rho_at(t + 2);
+    if (rho_even + rho_odd >= 0) {
+      rho[t + 1] = rho_even;
+      rho[t + 2] = rho_odd;
+    }
+    t += 2;
+  }
+  const auto max_t = static_cast<std::ptrdiff_t>(t) - 2;
+  if (rho_even > 0) rho[static_cast<std::size_t>(max_t + 1)] = rho_even;
+  // Geyer's initial monotone sequence: pair sums never increase.
+  for (std::ptrdiff_t s = 1; s <= max_t - 2; s += 2) {
+    const auto u = static_cast<std::size_t>(s);
+    if (rho[u + 1] + rho[u + 2] > rho[u - 1] + rho[u]) {
+      rho[u + 1] = (rho[u - 1] + rho[u]) / 2;
+      rho[u + 2] = rho[u + 1];
+    }
+  }
+  const double size = static_cast<double>(chains.count) * nd;
+  double sum = 0;
+  for (std::ptrdiff_t s = 0; s <= max_t; ++s) sum += rho[static_cast<std::size_t>(s)];
+  double tau = -1 + 2 * sum + rho[static_cast<std::size_t>(max_t + 1)];
+  tau = std::max(tau, 1 / std::log10(size));
+  return std::isnan(tau) ? nan : size / tau;
+}
+
+}  // namespace
+
+namespace detail {
+
+RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chains) {
+  const std::size_t n = draws.size() / chains;
+  // Sorting (value, index) pairs keeps the comparisons in cache.
+  std::vector<std::pair<double, std::size_t>> sorted(draws.size());
+  for (std::size_t i = 0; i < draws.size(); ++i) sorted[i] = {draws[i], i};
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::size_t> order(draws.size());
+  for (std::size_t i = 0; i < draws.size(); ++i) order[i] = sorted[i].second;
+  sorted = {};
+  const Chains bulk = split(rank_normalise(order, draws, n), chains);
+
+  // |x - median| in order: walk outwards from the median, merging the two sides.
+  const std::size_t size = order.size();
+  const double median =
+      size % 2 == 1
+          ? draws[order[size / 2]]
+          : draws[order[size / 2 - 1]] + (draws[order[size / 2]] - draws[order[size / 2 - 1]]) / 2;
+  std::vector<double> folded(size);
+  for (std::size_t i = 0; i < size; ++i) folded[i] = std::abs(draws[i] - median);
+  const auto split_at = static_cast<std::size_t>(
+      std::partition_point(order.begin(), order.end(),
+                           [&](std::size_t i) { return draws[i] < median; }) -
+      order.begin());
+  std::vector<std::size_t> folded_order;
+  folded_order.reserve(size);
+  std::size_t below = split_at;
+  std::size_t above = split_at;
+  while (below > 0 || above < size) {
+    const bool take_below =
+        above == size || (below > 0 && folded[order[below - 1]] <= folded[order[above]]);
+    folded_order.push_back(take_below ? order[--below] : order[above++]);
+  }
+  const Chains tails = split(rank_normalise(folded_order, folded, n), chains);
+
+  const double bulk_rhat = rhat(bulk);
+  const double tail_rhat = rhat(tails);
+  const double r =
+      std::isnan(bulk_rhat) || std::isnan(tail_rhat) ? nan : std::max(bulk_rhat, tail_rhat);
+  return {r, ess(bulk)};
+}
+
+}  // namespace detail
+
+double split_rhat(std::span<const double> draws, std::size_t chains) {
+  check(draws, chains, "split_rhat");
+  return detail::rank_diagnostics(draws, chains).rhat;
+}
+
+double ess_bulk(std::span<const double> draws, std::size_t chains) {
+  check(draws, chains, "ess_bulk");
+  return detail::rank_diagnostics(draws, chains).ess;
+}
+
+}  // namespace pardo::mcmc

@@ -1,0 +1,324 @@
+#include "pardo/stats/bootstrap.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "bootstrap_kernels.hpp"
+#include "pardo/detail/validate.hpp"
+#include "pardo/random/bulk.hpp"
+#include "pardo/random/stream.hpp"
+#include "pardo/stats/distributions.hpp"
+
+namespace pardo::stats {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view caller = "bootstrap";
+
+// np.percentile(sorted, q) with method="linear", step by step as numpy 1.24 computes it
+// (q / 100, the lerp from whichever end is nearer), so that the interval matches scipy's to
+// the last bit on the same distribution.
+double numpy_percentile(std::span<const double> sorted, double q) {
+  const double p = q / 100.0;
+  const double virtual_index = static_cast<double>(sorted.size() - 1) * p;
+  if (std::isnan(virtual_index)) return nan;
+  if (virtual_index >= static_cast<double>(sorted.size() - 1)) return sorted.back();
+  if (virtual_index < 0) return sorted.front();
+  const double below = std::floor(virtual_index);
+  const auto i = static_cast<std::size_t>(below);
+  const double gamma = virtual_index - below;
+  const double a = sorted[i];
+  const double b = sorted[i + 1];
+  const double diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
+// BCa's corrected levels, scipy's _bca_interval (Efron and Tibshirani 1993, eq. 14.9-14.15):
+// z0 from the fraction of the distribution below the estimate (ties counted half), the
+// acceleration from the jackknife's skewness.
+struct BcaLevels {
+  double low = nan;
+  double high = nan;
+  double z0 = nan;
+  double acceleration = nan;
+};
+
+BcaLevels bca_levels(double estimate, std::span<const double> distribution,
+                     std::span<const double> jackknife, double alpha) {
+  BcaLevels levels;
+  std::size_t below = 0;
+  std::size_t at_or_below = 0;
+  for (const double t : distribution) {
+    below += t < estimate ? 1u : 0u;
+    at_or_below += t <= estimate ? 1u : 0u;
+  }
+  const double fraction =
+      static_cast<double>(below + at_or_below) / (2.0 * static_cast<double>(distribution.size()));
+  if (!(fraction > 0 && fraction < 1)) return levels;  // z0 infinite: scipy gives NaN too
+  levels.z0 = normal_quantile(fraction);
+
+  const double n = static_cast<double>(jackknife.size());
+  double sum = 0;
+  for (const double t : jackknife) sum += t;
+  const double dot = sum / n;
+  double cubes = 0;
+  double squares = 0;
+  for (const double t : jackknife) {
+    const double u = (n - 1) * (dot - t);
+    cubes += u * u * u;
+    squares += u * u;
+  }
+  levels.acceleration = 1.0 / 6.0 * (cubes / (n * n * n)) / std::pow(squares / (n * n), 1.5);
+  if (!std::isfinite(levels.acceleration)) return levels;
+
+  const double z_alpha = normal_quantile(alpha);
+  const double num1 = levels.z0 + z_alpha;
+  const double num2 = levels.z0 - z_alpha;
+  const double z1 = levels.z0 + num1 / (1 - levels.acceleration * num1);
+  const double z2 = levels.z0 + num2 / (1 - levels.acceleration * num2);
+  if (std::isnan(z1) || std::isnan(z2)) return levels;
+  levels.low = normal_cdf(z1);
+  levels.high = normal_cdf(z2);
+  return levels;
+}
+
+}  // namespace
+
+std::string_view to_string(BootstrapMethod method) noexcept {
+  switch (method) {
+    case BootstrapMethod::percentile:
+      return "percentile";
+    case BootstrapMethod::basic:
+      return "basic";
+    case BootstrapMethod::bca:
+      break;
+  }
+  return "bca";
+}
+
+std::optional<BootstrapMethod> parse_bootstrap_method(std::string_view name) noexcept {
+  for (const BootstrapMethod method :
+       {BootstrapMethod::percentile, BootstrapMethod::basic, BootstrapMethod::bca}) {
+    if (name == to_string(method)) return method;
+  }
+  return std::nullopt;
+}
+
+Columns::Columns(std::span<const double> column_major, std::size_t columns)
+    : data_(column_major),
+      columns_(columns),
+      rows_(columns == 0 ? 0 : column_major.size() / columns) {
+  if (columns == 0) pardo::detail::throw_invalid("Columns", "columns is 0; it must be at least 1");
+  if (column_major.size() % columns != 0) {
+    pardo::detail::throw_invalid("Columns", std::to_string(column_major.size()) +
+                                                " values do not split into " +
+                                                std::to_string(columns) + " equal columns");
+  }
+}
+
+std::vector<double> stack_columns(std::initializer_list<std::span<const double>> columns) {
+  std::vector<double> storage;
+  if (columns.size() == 0) return storage;
+  const std::size_t rows = columns.begin()->size();
+  storage.reserve(rows * columns.size());
+  std::size_t j = 0;
+  for (const std::span<const double> column : columns) {
+    pardo::detail::require_same_size(column.size(), rows, "stack_columns",
+                                     "column " + std::to_string(j), "column 0");
+    storage.insert(storage.end(), column.begin(), column.end());
+    ++j;
+  }
+  return storage;
+}
+
+double pearson(const Columns& table) {
+  if (table.columns() < 2 || table.rows() < 2) return nan;
+  const std::span<const double> x = table.column(0);
+  const std::span<const double> y = table.column(1);
+  const double n = static_cast<double>(x.size());
+  double sx = 0;
+  double sy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sx += x[i];
+    sy += y[i];
+  }
+  const double mx = sx / n;
+  const double my = sy / n;
+  double sxx = 0;
+  double syy = 0;
+  double sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double dx = x[i] - mx;
+    const double dy = y[i] - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+PARDO_REMOTE_FUNCTION(pearson);
+
+std::uint64_t bootstrap_blocks(std::size_t rows, const BootstrapOptions& options) noexcept {
+  if (options.block_resamples == 0) return 0;
+  const std::uint64_t jackknife =
+      options.method == BootstrapMethod::bca
+          ? (static_cast<std::uint64_t>(rows) + options.block_resamples - 1) /
+                options.block_resamples
+          : 0;
+  return detail::resample_blocks(options) + jackknife;
+}
+
+namespace detail {
+
+namespace {
+constexpr std::size_t words_per_refill = 4096;
+}  // namespace
+
+ResampleIndices::ResampleIndices(std::uint64_t seed, std::uint64_t block, std::uint32_t rows)
+    : key_(random::derive_key(seed)),
+      stream_(block),
+      n_(rows),
+      threshold_(static_cast<std::uint32_t>(((std::uint64_t{1} << 32) - rows) % rows)),
+      words_(words_per_refill),
+      position_(words_per_refill) {}
+
+void ResampleIndices::refill() {
+  random::philox_blocks(key_, stream_, next_philox_block_, words_);
+  next_philox_block_ += words_per_refill / 4;
+  position_ = 0;
+}
+
+void ResampleIndices::next(std::span<std::uint32_t> out) {
+  std::size_t i = 0;
+  while (i < out.size()) {
+    if (position_ == words_.size()) refill();
+    const Drawn drawn = lemire(words_.data() + position_, words_.size() - position_, n_, threshold_,
+                               out.data() + i, out.size() - i);
+    position_ += drawn.used;
+    i += drawn.made;
+  }
+}
+
+std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
+                                   std::uint64_t block) {
+  const std::size_t rows = data.size();
+  const double n = static_cast<double>(rows);
+  const std::uint64_t first_jackknife = resample_blocks(options);
+  std::vector<double> out;
+  if (block < first_jackknife) {
+    const std::uint64_t first = block * options.block_resamples;
+    const auto count =
+        static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
+    out.reserve(count);
+    ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
+    std::vector<std::uint32_t> index(rows);
+    for (std::size_t r = 0; r < count; ++r) {
+      indices.next(index);
+      out.push_back(gathered_sum(data.data(), index.data(), rows) / n);
+    }
+    return out;
+  }
+  const std::uint64_t first = (block - first_jackknife) * options.block_resamples;
+  const auto stop = static_cast<std::size_t>(
+      std::min<std::uint64_t>(first + options.block_resamples, static_cast<std::uint64_t>(rows)));
+  const double total = mean_sum(data.data(), rows);
+  out.reserve(stop - static_cast<std::size_t>(first));
+  for (auto i = static_cast<std::size_t>(first); i < stop; ++i) {
+    out.push_back((total - data[i]) / (n - 1));
+  }
+  return out;
+}
+
+void validate(const Columns& table, const BootstrapOptions& options) {
+  pardo::detail::require_at_least(table.rows(), 2, caller, "data");
+  pardo::detail::require_finite(table.data(), caller, "data");
+  pardo::detail::require_positive(options.resamples, caller, "resamples");
+  pardo::detail::require_positive(options.block_resamples, caller, "block_resamples");
+  pardo::detail::require_open_unit(options.level, caller, "level");
+  if (options.method != BootstrapMethod::percentile && options.method != BootstrapMethod::basic &&
+      options.method != BootstrapMethod::bca) {
+    pardo::detail::throw_invalid(
+        caller, "unknown method " + std::to_string(static_cast<int>(options.method)));
+  }
+  if (table.rows() > std::numeric_limits<std::uint32_t>::max()) {
+    pardo::detail::throw_invalid(
+        caller, "data has " + std::to_string(table.rows()) + " rows; at most 4294967295 supported");
+  }
+}
+
+std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept {
+  if (options.block_resamples == 0) return 0;
+  return (options.resamples + options.block_resamples - 1) / options.block_resamples;
+}
+
+BootstrapResult summarise(double estimate,
+                          const std::vector<std::optional<std::vector<double>>>& blocks,
+                          const BootstrapOptions& options, double seconds) {
+  BootstrapResult r;
+  r.estimate = estimate;
+  r.seconds = seconds;
+  r.blocks_total = blocks.size();
+  r.interval = {nan, nan, options.level};
+  r.std_error = r.bias = nan;
+  const auto first_jackknife = static_cast<std::size_t>(resample_blocks(options));
+  std::vector<double> distribution;
+  distribution.reserve(static_cast<std::size_t>(options.resamples));
+  std::vector<double> jackknife;
+  bool jackknife_complete = true;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (blocks[b]) ++r.blocks_done;
+    if (b < first_jackknife) {
+      if (blocks[b]) distribution.insert(distribution.end(), blocks[b]->begin(), blocks[b]->end());
+    } else if (blocks[b]) {
+      jackknife.insert(jackknife.end(), blocks[b]->begin(), blocks[b]->end());
+    } else {
+      jackknife_complete = false;
+    }
+  }
+  r.complete = r.blocks_done == r.blocks_total;
+  r.resamples = distribution.size();
+  if (distribution.empty()) return r;
+
+  const double count = static_cast<double>(distribution.size());
+  const double centre = stats::mean(distribution);
+  double squares = 0;
+  for (const double t : distribution) squares += (t - centre) * (t - centre);
+  r.std_error = distribution.size() > 1 ? std::sqrt(squares / (count - 1)) : nan;
+  r.bias = centre - estimate;
+
+  const double alpha = (1 - options.level) / 2;
+  double low_level = alpha;
+  double high_level = 1 - alpha;
+  if (options.method == BootstrapMethod::bca) {
+    if (!jackknife_complete) {
+      r.bias_correction = r.acceleration = nan;
+      low_level = high_level = nan;
+    } else {
+      const BcaLevels levels = bca_levels(estimate, distribution, jackknife, alpha);
+      r.bias_correction = levels.z0;
+      r.acceleration = levels.acceleration;
+      low_level = levels.low;
+      high_level = levels.high;
+    }
+  }
+  std::vector<double> sorted(distribution);
+  std::sort(sorted.begin(), sorted.end());
+  const double low = numpy_percentile(sorted, low_level * 100);
+  const double high = numpy_percentile(sorted, high_level * 100);
+  if (options.method == BootstrapMethod::basic) {
+    r.interval.low = 2 * estimate - high;
+    r.interval.high = 2 * estimate - low;
+  } else {
+    r.interval.low = low;
+    r.interval.high = high;
+  }
+  if (options.keep_distribution) r.distribution = std::move(distribution);
+  return r;
+}
+
+}  // namespace detail
+
+}  // namespace pardo::stats

@@ -1,0 +1,459 @@
+// Permutation tests: the block kernels (random shuffles and exact enumeration), the plan
+// and the p-values, following scipy.stats.permutation_test (scipy/stats/_resampling.py).
+
+#include "pardo/stats/permutation.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+
+#include "pardo/detail/validate.hpp"
+#include "pardo/process_pool.hpp"
+#include "pardo/random/stream.hpp"
+#include "pardo/remote_function.hpp"
+#include "pardo/stats/descriptive.hpp"
+
+namespace pardo::stats {
+
+namespace {
+
+constexpr std::string_view caller = "permutation_test";
+
+/// C(n, k), or nullopt if it does not fit in 64 bits.
+std::optional<std::uint64_t> binomial(std::uint64_t n, std::uint64_t k) {
+  if (k > n) return 0;
+  k = std::min(k, n - k);
+  std::uint64_t result = 1;
+  for (std::uint64_t i = 1; i <= k; ++i) {
+    // result * (n - k + i) / i is an integer; divide first where possible to delay overflow.
+    const std::uint64_t g = std::gcd(result, i);
+    const std::uint64_t factor = (n - k + i) / (i / g);
+    if (__builtin_mul_overflow(result / g, factor, &result)) return std::nullopt;
+  }
+  return result;
+}
+
+/// The number of distinct arrangements of the design, or nullopt if above 2^64 - 1.
+std::optional<std::uint64_t> arrangements(Design design, std::size_t nx, std::size_t ny) {
+  switch (design) {
+    case Design::independent:
+      return binomial(nx + ny, nx);
+    case Design::paired:
+      if (nx >= 64) return std::nullopt;
+      return std::uint64_t{1} << nx;
+    case Design::correlation:
+      break;
+  }
+  std::uint64_t factorial = 1;
+  for (std::uint64_t i = 2; i <= nx; ++i) {
+    if (__builtin_mul_overflow(factorial, i, &factorial)) return std::nullopt;
+  }
+  return factorial;
+}
+
+/// Uniform 32-bit words of one block's stream, drawn in bulk, and bounded integers from them.
+class Draws {
+ public:
+  Draws(std::uint64_t seed, std::uint64_t block) : stream_(seed, block) {}
+
+  std::uint32_t word() {
+    if (next_ == words_.size()) {
+      stream_.fill(std::span<std::uint32_t>(words_));
+      next_ = 0;
+    }
+    return words_[next_++];
+  }
+
+  /// Uniform on [0, range), range > 0, by Lemire's multiply-and-reject: the high half of
+  /// word * range unless the low half falls below 2^32 mod range.
+  std::uint32_t below(std::uint32_t range) {
+    std::uint64_t m = std::uint64_t{word()} * range;
+    if (static_cast<std::uint32_t>(m) < range) {
+      const std::uint32_t threshold = (0u - range) % range;
+      while (static_cast<std::uint32_t>(m) < threshold) m = std::uint64_t{word()} * range;
+    }
+    return static_cast<std::uint32_t>(m >> 32);
+  }
+
+ private:
+  random::Stream stream_;
+  std::array<std::uint32_t, 1024> words_{};
+  std::size_t next_ = words_.size();
+};
+
+/// Tallies values against the observed statistic with scipy's tolerance for ties.
+class Tally {
+ public:
+  Tally(const detail::PermutationPlan& plan, std::uint64_t count) {
+    const double gamma = std::max(1e-14, std::abs(1e-14 * plan.observed));
+    low_ = plan.observed - gamma;
+    high_ = plan.observed + gamma;
+    if (plan.keep) counts_.values.reserve(count);
+    keep_ = plan.keep;
+  }
+  void add(double value) {
+    counts_.less_or_equal += value <= high_ ? 1u : 0u;
+    counts_.greater_or_equal += value >= low_ ? 1u : 0u;
+    ++counts_.done;
+    if (keep_) counts_.values.push_back(value);
+  }
+  detail::PermutationCounts take() { return std::move(counts_); }
+
+ private:
+  double low_ = 0;
+  double high_ = 0;
+  bool keep_ = false;
+  detail::PermutationCounts counts_;
+};
+
+std::vector<double> pooled(std::span<const double> x, std::span<const double> y) {
+  std::vector<double> z(x.begin(), x.end());
+  z.insert(z.end(), y.begin(), y.end());
+  return z;
+}
+
+// Random splits by a partial Fisher-Yates shuffle: only the smaller group's positions are
+// drawn, the rest of the pool is the other group. The buffer carries over from one
+// permutation to the next, which leaves each split uniform and independent of the last.
+void random_splits(std::span<const double> x, std::span<const double> y,
+                   const detail::StatisticView& statistic, std::uint64_t count, Draws& draws,
+                   Tally& tally) {
+  std::vector<double> w = pooled(x, y);
+  const std::size_t n = w.size();
+  const bool x_drawn = x.size() <= y.size();
+  const std::size_t k = std::min(x.size(), y.size());
+  const std::span<const double> drawn(w.data(), k);
+  const std::span<const double> rest(w.data() + k, n - k);
+  for (std::uint64_t p = 0; p < count; ++p) {
+    for (std::size_t i = 0; i < k; ++i) {
+      std::swap(w[i], w[i + draws.below(static_cast<std::uint32_t>(n - i))]);
+    }
+    tally.add(x_drawn ? statistic(drawn, rest) : statistic(rest, drawn));
+  }
+}
+
+// mean_difference's fast path: the same shuffles as random_splits, summing the drawn group
+// as its values are placed; the other group's sum is the total minus it. Centring the pool
+// first keeps that subtraction free of cancellation.
+void random_splits_mean_difference(std::span<const double> x, std::span<const double> y,
+                                   std::uint64_t count, Draws& draws, Tally& tally) {
+  std::vector<double> w = pooled(x, y);
+  const std::size_t n = w.size();
+  const double centre = mean(w);
+  for (double& v : w) v -= centre;
+  double total = 0;
+  for (const double v : w) total += v;
+  const bool x_drawn = x.size() <= y.size();
+  const std::size_t k = std::min(x.size(), y.size());
+  const double k_size = static_cast<double>(k);
+  const double rest_size = static_cast<double>(n - k);
+  double* const values = w.data();
+  const auto place = [&](std::size_t i) {
+    const std::size_t j = i + draws.below(static_cast<std::uint32_t>(n - i));
+    const double v = values[j];
+    values[j] = values[i];
+    values[i] = v;
+    return v;
+  };
+  for (std::uint64_t p = 0; p < count; ++p) {
+    // Four running sums, position i in sum i % 4, so the additions do not wait on each other.
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    std::size_t i = 0;
+    for (; i + 4 <= k; i += 4) {
+      s0 += place(i);
+      s1 += place(i + 1);
+      s2 += place(i + 2);
+      s3 += place(i + 3);
+    }
+    if (i < k) s0 += place(i++);
+    if (i < k) s1 += place(i++);
+    if (i < k) s2 += place(i++);
+    const double drawn_sum = (s0 + s1) + (s2 + s3);
+    const double difference = drawn_sum / k_size - (total - drawn_sum) / rest_size;
+    tally.add(x_drawn ? difference : -difference);
+  }
+}
+
+// Split number `rank` in lexicographic order of x's positions in the pool (scipy's order),
+// then successive splits.
+void exact_splits(std::span<const double> x, std::span<const double> y,
+                  const detail::StatisticView& statistic, std::uint64_t rank, std::uint64_t count,
+                  Tally& tally) {
+  const std::vector<double> z = pooled(x, y);
+  const std::size_t n = z.size();
+  const std::size_t k = x.size();
+  std::vector<std::size_t> chosen(k);
+  std::size_t next = 0;
+  for (std::size_t slot = 0; slot < k; ++slot) {
+    for (;; ++next) {
+      const std::uint64_t with_next = *binomial(n - next - 1, k - slot - 1);
+      if (rank < with_next) break;
+      rank -= with_next;
+    }
+    chosen[slot] = next++;
+  }
+  std::vector<double> a(k);
+  std::vector<double> b(n - k);
+  for (std::uint64_t p = 0; p < count; ++p) {
+    std::size_t ia = 0;
+    std::size_t ib = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (ia < k && chosen[ia] == t) {
+        a[ia++] = z[t];
+      } else {
+        b[ib++] = z[t];
+      }
+    }
+    tally.add(statistic(a, b));
+    std::size_t i = k;
+    while (i > 0 && chosen[i - 1] == n - k + i - 1) --i;
+    if (i == 0) break;
+    ++chosen[i - 1];
+    for (std::size_t j = i; j < k; ++j) chosen[j] = chosen[j - 1] + 1;
+  }
+}
+
+// Sign patterns: bit i of the pattern swaps pair i. Random patterns take their bits from
+// whole words, 32 pairs to a word; exact ones are the patterns rank, rank + 1, ...
+void sign_patterns(std::span<const double> x, std::span<const double> y,
+                   const detail::StatisticView& statistic, bool exact, std::uint64_t rank,
+                   std::uint64_t count, Draws& draws, Tally& tally) {
+  const std::size_t n = x.size();
+  std::vector<double> a(n);
+  std::vector<double> b(n);
+  for (std::uint64_t p = 0; p < count; ++p) {
+    std::uint32_t word = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      bool swap = false;
+      if (exact) {
+        swap = ((rank + p) >> i & 1u) != 0;
+      } else {
+        if (i % 32 == 0) word = draws.word();
+        swap = (word >> (i % 32) & 1u) != 0;
+      }
+      a[i] = swap ? y[i] : x[i];
+      b[i] = swap ? x[i] : y[i];
+    }
+    tally.add(statistic(a, b));
+  }
+}
+
+// Orderings of y against x: full Fisher-Yates shuffles, or the permutations of rank `rank`,
+// rank + 1, ... in lexicographic order.
+void orderings(std::span<const double> x, std::span<const double> y,
+               const detail::StatisticView& statistic, bool exact, std::uint64_t rank,
+               std::uint64_t count, Draws& draws, Tally& tally) {
+  const std::size_t n = y.size();
+  std::vector<double> b(y.begin(), y.end());
+  if (!exact) {
+    for (std::uint64_t p = 0; p < count; ++p) {
+      for (std::size_t i = n - 1; i > 0; --i) {
+        std::swap(b[i], b[draws.below(static_cast<std::uint32_t>(i + 1))]);
+      }
+      tally.add(statistic(x, b));
+    }
+    return;
+  }
+  std::vector<std::size_t> unused(n);
+  std::iota(unused.begin(), unused.end(), std::size_t{0});
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t later = *arrangements(Design::correlation, n - 1 - i, 0);
+    const auto digit = static_cast<std::ptrdiff_t>(rank / later);
+    rank %= later;
+    order[i] = unused[static_cast<std::size_t>(digit)];
+    unused.erase(unused.begin() + digit);
+  }
+  for (std::uint64_t p = 0; p < count; ++p) {
+    for (std::size_t i = 0; i < n; ++i) b[i] = y[order[i]];
+    tally.add(statistic(x, b));
+    std::next_permutation(order.begin(), order.end());
+  }
+}
+
+}  // namespace
+
+double mean_difference(std::span<const double> x, std::span<const double> y) {
+  return mean(x) - mean(y);
+}
+
+double t_statistic(std::span<const double> x, std::span<const double> y) {
+  const double nx = static_cast<double>(x.size());
+  const double ny = static_cast<double>(y.size());
+  const double pooled_variance = ((nx - 1) * variance(x) + (ny - 1) * variance(y)) / (nx + ny - 2);
+  return (mean(x) - mean(y)) / std::sqrt(pooled_variance * (1 / nx + 1 / ny));
+}
+
+double pearson_r(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size() || x.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  const double mx = mean(x);
+  const double my = mean(y);
+  double sxy = 0;
+  double sxx = 0;
+  double syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double dx = x[i] - mx;
+    const double dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+
+PARDO_REMOTE_FUNCTION(mean_difference);
+PARDO_REMOTE_FUNCTION(t_statistic);
+PARDO_REMOTE_FUNCTION(pearson_r);
+
+namespace detail {
+
+PermutationPlan plan_permutations(std::span<const double> x, std::span<const double> y,
+                                  const PermutationOptions& options) {
+  const Design design = options.design;
+  if (design != Design::independent && design != Design::paired && design != Design::correlation) {
+    pardo::detail::throw_invalid(caller,
+                                 "unknown design " + std::to_string(static_cast<int>(design)));
+  }
+  if (options.alternative != Alternative::two_sided && options.alternative != Alternative::less &&
+      options.alternative != Alternative::greater) {
+    pardo::detail::throw_invalid(
+        caller, "unknown alternative " + std::to_string(static_cast<int>(options.alternative)));
+  }
+  pardo::detail::require_at_least(x.size(), 2, caller, "x");
+  pardo::detail::require_at_least(y.size(), 2, caller, "y");
+  if (design != Design::independent) {
+    pardo::detail::require_same_size(x.size(), y.size(), caller, "x", "y");
+  }
+  pardo::detail::require_finite(x, caller, "x");
+  pardo::detail::require_finite(y, caller, "y");
+  pardo::detail::require_positive(options.permutations, caller, "permutations");
+  pardo::detail::require_positive(options.block_permutations, caller, "block_permutations");
+  if (x.size() + y.size() > std::numeric_limits<std::uint32_t>::max()) {
+    pardo::detail::throw_invalid(caller, "x and y have " + std::to_string(x.size() + y.size()) +
+                                             " values; at most 2^32 - 1 supported");
+  }
+  PermutationPlan plan;
+  plan.design = design;
+  plan.keep = options.keep_distribution;
+  plan.seed = options.seed;
+  plan.block_permutations = options.block_permutations;
+  const std::optional<std::uint64_t> distinct = arrangements(design, x.size(), y.size());
+  plan.exact = distinct && *distinct <= options.permutations;
+  plan.total = plan.exact ? *distinct : options.permutations;
+  plan.blocks =
+      plan.total / plan.block_permutations + (plan.total % plan.block_permutations != 0 ? 1 : 0);
+  return plan;
+}
+
+PermutationCounts permutation_block(std::span<const double> x, std::span<const double> y,
+                                    StatisticView statistic, const PermutationPlan& plan,
+                                    std::uint64_t block) {
+  const std::uint64_t first = block * plan.block_permutations;
+  const std::uint64_t count = std::min(plan.block_permutations, plan.total - first);
+  Tally tally(plan, count);
+  Draws draws(plan.seed, block);
+  switch (plan.design) {
+    case Design::independent:
+      if (plan.exact) {
+        exact_splits(x, y, statistic, first, count, tally);
+      } else if (statistic.is_mean_difference) {
+        random_splits_mean_difference(x, y, count, draws, tally);
+      } else {
+        random_splits(x, y, statistic, count, draws, tally);
+      }
+      break;
+    case Design::paired:
+      sign_patterns(x, y, statistic, plan.exact, first, count, draws, tally);
+      break;
+    case Design::correlation:
+      orderings(x, y, statistic, plan.exact, first, count, draws, tally);
+      break;
+  }
+  return tally.take();
+}
+
+PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,
+                                         std::vector<std::optional<PermutationCounts>>& blocks,
+                                         double seconds) {
+  PermutationResult r;
+  r.statistic = plan.observed;
+  r.exact = plan.exact;
+  r.blocks_total = plan.blocks;
+  r.seconds = seconds;
+  for (auto& block : blocks) {
+    if (!block) continue;
+    ++r.blocks_done;
+    r.permutations += block->done;
+    r.less_or_equal += block->less_or_equal;
+    r.greater_or_equal += block->greater_or_equal;
+    if (plan.keep) {
+      r.null_distribution.insert(r.null_distribution.end(), block->values.begin(),
+                                 block->values.end());
+    }
+  }
+  r.complete = r.blocks_done == r.blocks_total;
+  if (r.permutations == 0 || (plan.exact && !r.complete)) {
+    r.p_value = r.std_error = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  // scipy: (count + adjustment) / (n + adjustment), adjustment 1 for random permutations.
+  const double adjustment = plan.exact ? 0.0 : 1.0;
+  const double n = static_cast<double>(r.permutations) + adjustment;
+  const double p_less = (static_cast<double>(r.less_or_equal) + adjustment) / n;
+  const double p_greater = (static_cast<double>(r.greater_or_equal) + adjustment) / n;
+  const double p = alternative == Alternative::less      ? p_less
+                   : alternative == Alternative::greater ? p_greater
+                                                         : std::min(p_less, p_greater) * 2;
+  r.p_value = std::clamp(p, 0.0, 1.0);
+  r.std_error = plan.exact
+                    ? 0.0
+                    : std::sqrt(r.p_value * (1 - r.p_value) / static_cast<double>(r.permutations));
+  return r;
+}
+
+std::string permutation_block_remote(PermutationTask task) {
+  const PermutationCounts counts =
+      permutation_block(task.x, task.y, view_of(task.statistic), task.plan, task.block);
+  const std::array<std::uint64_t, 3> head{counts.less_or_equal, counts.greater_or_equal,
+                                          counts.done};
+  std::string packed(sizeof head + counts.values.size() * sizeof(double), '\0');
+  std::memcpy(packed.data(), head.data(), sizeof head);
+  if (!counts.values.empty()) {
+    std::memcpy(packed.data() + sizeof head, counts.values.data(),
+                counts.values.size() * sizeof(double));
+  }
+  return packed;
+}
+PARDO_REMOTE(permutation_block_remote);
+
+std::vector<std::optional<PermutationCounts>> unpack_counts(
+    const std::vector<std::optional<std::string>>& packed) {
+  std::vector<std::optional<PermutationCounts>> blocks(packed.size());
+  for (std::size_t b = 0; b < packed.size(); ++b) {
+    if (!packed[b]) continue;
+    const std::string& bytes = *packed[b];
+    std::array<std::uint64_t, 3> head{};
+    std::memcpy(head.data(), bytes.data(), sizeof head);
+    PermutationCounts& counts = blocks[b].emplace();
+    counts.less_or_equal = head[0];
+    counts.greater_or_equal = head[1];
+    counts.done = head[2];
+    counts.values.resize((bytes.size() - sizeof head) / sizeof(double));
+    if (!counts.values.empty()) {
+      std::memcpy(counts.values.data(), bytes.data() + sizeof head,
+                  counts.values.size() * sizeof(double));
+    }
+  }
+  return blocks;
+}
+
+}  // namespace detail
+}  // namespace pardo::stats

@@ -1,0 +1,178 @@
+#include "pardo/stats/power.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "pardo/detail/validate.hpp"
+#include "pardo/process_pool.hpp"
+#include "pardo/random/distributions.hpp"
+#include "pardo/random/stream.hpp"
+#include "pardo/serial_executor.hpp"
+#include "pardo/stats/permutation.hpp"
+#include "pardo/stats/t_test.hpp"
+
+namespace pardo::stats {
+
+std::string_view to_string(PowerTest test) noexcept {
+  switch (test) {
+    case PowerTest::welch:
+      return "welch";
+    case PowerTest::permutation:
+      return "permutation";
+    case PowerTest::student:
+      break;
+  }
+  return "t";
+}
+
+std::optional<PowerTest> parse_power_test(std::string_view name) noexcept {
+  for (const PowerTest test : {PowerTest::student, PowerTest::welch, PowerTest::permutation}) {
+    if (name == to_string(test)) return test;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+using pardo::detail::format_number;
+using pardo::detail::require_open_unit;
+using pardo::detail::require_positive;
+using pardo::detail::throw_invalid;
+
+namespace {
+
+void require_group(std::size_t n, std::string_view caller, std::string_view what) {
+  if (n < 2) {
+    throw_invalid(caller, std::string(what) + " = " + std::to_string(n) +
+                              " is too small; each group needs at least 2 values");
+  }
+}
+
+}  // namespace
+
+std::size_t second_group(const PowerOptions& options) {
+  return options.n2 == 0 ? options.n1 : options.n2;
+}
+
+std::size_t ratio_size(std::size_t n, double ratio) {
+  const double size = std::ceil(ratio * static_cast<double>(n));
+  return size < 2 ? 2 : static_cast<std::size_t>(size);
+}
+
+void validate(const PowerOptions& options, std::string_view caller) {
+  if (!std::isfinite(options.effect)) {
+    throw_invalid(caller, "effect " + format_number(options.effect) + " is not finite");
+  }
+  require_group(options.n1, caller, "n1");
+  require_group(second_group(options), caller, "n2");
+  require_open_unit(options.alpha, caller, "alpha");
+  require_positive(options.replications, caller, "replications");
+  require_positive(options.block_replications, caller, "block_replications");
+  if (!parse_power_test(to_string(options.test))) {
+    throw_invalid(caller, "unknown test " + std::to_string(static_cast<int>(options.test)));
+  }
+  if (options.test == PowerTest::permutation) {
+    require_positive(options.permutations, caller, "permutations");
+  }
+}
+
+void validate(const SampleSizeOptions& search, std::string_view caller) {
+  require_open_unit(search.target_power, caller, "target power");
+  if (!(std::isfinite(search.ratio) && search.ratio > 0)) {
+    throw_invalid(caller, "ratio " + format_number(search.ratio) + " must be positive and finite");
+  }
+  require_group(search.min_n, caller, "min_n");
+  if (search.max_n < search.min_n) {
+    throw_invalid(caller, "max_n = " + std::to_string(search.max_n) +
+                              " is below min_n = " + std::to_string(search.min_n));
+  }
+}
+
+std::uint64_t power_blocks(const PowerOptions& options) {
+  return options.replications / options.block_replications +
+         (options.replications % options.block_replications != 0 ? 1 : 0);
+}
+
+void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
+                      std::vector<double>& y) {
+  x.resize(options.n1);
+  y.resize(second_group(options));
+  random::Stream xs(options.seed, 2 * r);
+  for (double& v : x) v = random::normal(xs);
+  random::Stream ys(options.seed, 2 * r + 1);
+  for (double& v : y) v = random::normal(ys, options.effect, 1.0);
+}
+
+std::uint64_t power_rejections(const PowerOptions& options, std::uint64_t block,
+                               const PowerTestFunction& test) {
+  if (test) return user_rejections(options, block, test);
+  if (options.test == PowerTest::permutation) {
+    const std::uint64_t first = block * options.block_replications;
+    const std::uint64_t last = std::min(options.replications, first + options.block_replications);
+    std::vector<double> x;
+    std::vector<double> y;
+    SerialExecutor serial;
+    std::uint64_t rejections = 0;
+    for (std::uint64_t r = first; r < last; ++r) {
+      draw_replication(options, r, x, y);
+      const PermutationOptions permutation{.alternative = options.alternative,
+                                           .permutations = options.permutations,
+                                           .seed = random::Stream(~options.seed, r).next_u64(),
+                                           .block_permutations = options.permutations};
+      const double p = permutation_test(serial, std::span<const double>(y),
+                                        std::span<const double>(x), mean_difference, permutation)
+                           .p_value;
+      rejections += p < options.alpha ? 1u : 0u;
+    }
+    return rejections;
+  }
+  // y against x, so that `greater` is the alternative effect > 0.
+  const TTestOptions t_options{.equal_var = options.test == PowerTest::student,
+                               .alternative = options.alternative};
+  return user_rejections(options, block, [&](std::span<const double> x, std::span<const double> y) {
+    return t_test(y, x, t_options).p_value;
+  });
+}
+
+std::uint64_t power_block(PowerBlock task) {
+  return power_rejections(task.options, task.block, PowerTestFunction::from_id(task.test_id));
+}
+PARDO_REMOTE(power_block);
+
+PowerResult summarise_power(const PowerOptions& options,
+                            const std::vector<std::optional<std::uint64_t>>& blocks,
+                            double seconds) {
+  PowerResult r;
+  r.n1 = options.n1;
+  r.n2 = second_group(options);
+  r.blocks_total = blocks.size();
+  for (std::uint64_t b = 0; b < blocks.size(); ++b) {
+    if (!blocks[b]) continue;
+    ++r.blocks_done;
+    r.rejections += *blocks[b];
+    const std::uint64_t first = b * options.block_replications;
+    r.replications += std::min(options.replications, first + options.block_replications) - first;
+  }
+  r.complete = r.blocks_done == r.blocks_total;
+  r.seconds = seconds;
+  r.interval.level = 0.95;
+  if (r.replications == 0) {
+    r.power = r.std_error = r.interval.low = r.interval.high = std::nan("");
+    return r;
+  }
+  const double n = static_cast<double>(r.replications);
+  const double p = static_cast<double>(r.rejections) / n;
+  r.power = p;
+  r.std_error = std::sqrt(p * (1 - p) / n);
+  // Wilson's score interval: sensible at 0 and 1 rejections, where p +- z se collapses.
+  constexpr double z = 1.959963984540054;
+  const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  const double half = z / (1 + z * z / n) * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+  r.interval.low = std::max(0.0, centre - half);
+  r.interval.high = std::min(1.0, centre + half);
+  return r;
+}
+
+}  // namespace detail
+
+}  // namespace pardo::stats

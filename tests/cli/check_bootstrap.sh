@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The bootstrap command as a user meets it: bad values exit 2 with one line naming the
+# value, and the interval is the same, bit for bit, on any backend and worker count.
+set -uo pipefail
+pardo=$1
+failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect_usage_error() {
+  local pattern=$1
+  shift
+  local err
+  err=$("$pardo" "$@" 2>&1 >/dev/null)
+  local code=$?
+  if [[ $code -ne 2 ]]; then
+    echo "FAIL: pardo $* exited $code, expected 2"
+    failures=$((failures + 1))
+  elif ! grep -q -- "$pattern" <<<"$err"; then
+    echo "FAIL: pardo $*: stderr does not mention '$pattern': $err"
+    failures=$((failures + 1))
+  elif [[ $(wc -l <<<"$err") -gt 3 ]]; then
+    echo "FAIL: pardo $*: more than a short message: $err"
+    failures=$((failures + 1))
+  fi
+}
+
+printf 'x,y\n' >"$tmp/data.csv"
+for i in $(seq 1 200); do printf '%d.%d,%d\n' $((i % 17)) $((i * 7 % 10)) $((i % 5)) >>"$tmp/data.csv"; done
+printf 'x\n1\n2\nnan\n4\n' >"$tmp/nan.csv"
+: >"$tmp/empty.csv"
+
+expect_usage_error "data\[2\] is nan" bootstrap "$tmp/nan.csv"
+expect_usage_error "level 1.5 is outside (0, 1)" bootstrap "$tmp/data.csv" --level 1.5
+expect_usage_error "'0' must be positive" bootstrap "$tmp/data.csv" --resamples 0
+expect_usage_error "empty.csv" bootstrap "$tmp/empty.csv"
+expect_usage_error "no column 'z'" bootstrap "$tmp/data.csv" --column z
+expect_usage_error "unknown statistic 'mode'" bootstrap "$tmp/data.csv" --statistic mode
+expect_usage_error "unknown method 'studentized'" bootstrap "$tmp/data.csv" --method studentized
+expect_usage_error "unknown backend 'gpu'" bootstrap "$tmp/data.csv" --backend gpu
+
+# Prints the interval's bits and the standard error of one run.
+interval() {
+  "$pardo" bootstrap "$tmp/data.csv" --resamples 2000 --block-size 100 --seed 3 --json -q "$@" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(repr(r["interval"]), repr(r["std_error"]), r["resamples"])'
+}
+for method in percentile basic bca; do
+  ref=$(interval --method "$method" --statistic median --column y --backend serial)
+  if [[ -z "$ref" ]]; then
+    echo "FAIL: the serial $method run failed"
+    failures=$((failures + 1))
+    continue
+  fi
+  for backend in threads processes; do
+    for w in 1 2 5; do
+      got=$(interval --method "$method" --statistic median --column y --backend "$backend" --workers "$w")
+      if [[ "$got" != "$ref" ]]; then
+        echo "FAIL: $method on $w $backend gave '$got', serial gave '$ref'"
+        failures=$((failures + 1))
+      fi
+    done
+  done
+done
+
+# stdin, the distribution on request, and the column by index.
+got=$("$pardo" bootstrap - --column 0 --resamples 50 --distribution --json <"$tmp/data.csv" |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r["distribution"]), r["rows"], r["complete"])')
+if [[ "$got" != "50 200 True" ]]; then
+  echo "FAIL: bootstrap from stdin with --distribution gave '$got'"
+  failures=$((failures + 1))
+fi
+if ! "$pardo" bootstrap "$tmp/data.csv" --resamples 100 | grep -q "95% interval"; then
+  echo "FAIL: the human-readable output has no interval line"
+  failures=$((failures + 1))
+fi
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "pardo bootstrap: all checks passed"

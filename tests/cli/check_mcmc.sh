@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The mcmc command as a user meets it: bad values exit 2 with one line naming the value, and
+# the draws' summaries are the same, bit for bit, on 1 and 2 workers, serially, on threads
+# and on worker processes.
+set -uo pipefail
+pardo=$1
+failures=0
+
+expect_usage_error() {
+  local pattern=$1
+  shift
+  local err
+  err=$("$pardo" "$@" 2>&1 >/dev/null)
+  local code=$?
+  if [[ $code -ne 2 ]]; then
+    echo "FAIL: pardo $* exited $code, expected 2"
+    failures=$((failures + 1))
+  elif ! grep -q -- "$pattern" <<<"$err"; then
+    echo "FAIL: pardo $*: stderr does not mention '$pattern': $err"
+    failures=$((failures + 1))
+  elif [[ $(wc -l <<<"$err") -gt 3 ]]; then
+    echo "FAIL: pardo $*: more than a short message: $err"
+    failures=$((failures + 1))
+  fi
+}
+
+expect_usage_error "--draws 3: at least 4" mcmc --draws 3
+expect_usage_error "--chains: '0' must be positive" mcmc --chains 0
+expect_usage_error "--dim: '0' must be positive" mcmc --dim 0
+expect_usage_error "--dim 1: the banana needs at least 2" mcmc --target banana --dim 1
+expect_usage_error "unknown target 'gauss'" mcmc --target gauss
+expect_usage_error "--draws: 'many' is not a number" mcmc --draws many
+expect_usage_error "--step -1" mcmc --step -1
+expect_usage_error "--thin: '0' must be positive" mcmc --thin 0
+expect_usage_error "unknown backend 'gpu'" mcmc --backend gpu
+expect_usage_error "workers" mcmc --workers 0
+
+# Prints every number of the summary of one run; an empty line if it failed.
+summary() {
+  "$pardo" mcmc --target "$1" --dim 3 --chains 5 --warmup 300 --draws 2000 --seed 11 --json "${@:2}" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)
+print([[repr(p[k]) for k in ("mean","sd","mcse","rhat","ess_bulk")] for p in r["parameters"]],
+      [repr(x) for x in r["acceptance_rate"] + r["step_size"]], r["steps"], r["complete"])'
+}
+for target in mvnormal banana; do
+  ref=$(summary "$target" --backend serial)
+  if [[ -z "$ref" ]]; then
+    echo "FAIL: the serial $target run failed"
+    failures=$((failures + 1))
+    continue
+  fi
+  for backend in threads processes; do
+    for w in 1 2; do
+      got=$(summary "$target" --backend "$backend" --workers "$w")
+      if [[ "$got" != "$ref" ]]; then
+        echo "FAIL: $target on $w $backend gave '$got', serial gave '$ref'"
+        failures=$((failures + 1))
+      fi
+    done
+  done
+done
+
+# The human table names the parameters and the true means.
+out=$("$pardo" mcmc --dim 2 --draws 1000 -q)
+if ! grep -q "true mean" <<<"$out" || ! grep -q "x\[1\]" <<<"$out"; then
+  echo "FAIL: the table lacks its columns: $out"
+  failures=$((failures + 1))
+fi
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "pardo mcmc: bad values exit 2; summaries identical serially and on 1 and 2 threads and processes"

@@ -1,0 +1,351 @@
+// The bootstrap: intervals as scipy defines them, rows of a table kept together, the same
+// bits on every backend, and 95% intervals that cover the truth 95% of the time.
+
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <pardo/random/distributions.hpp>
+#include <pardo/stats/bootstrap.hpp>
+#include <pardo/stats/descriptive.hpp>
+#include <ranges>
+#include <stdexcept>
+#include <stop_token>
+#include <vector>
+
+#include "stats_support.hpp"
+
+namespace {
+
+namespace stats = pardo::stats;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+std::vector<double> normal_sample(std::size_t n, std::uint64_t seed, double mean = 0.0) {
+  pardo::random::Stream s(seed, 0);
+  std::vector<double> x(n);
+  for (double& v : x) v = pardo::random::normal(s, mean, 1.0);
+  return x;
+}
+
+std::vector<double> exponential_sample(std::size_t n, std::uint64_t seed) {
+  pardo::random::Stream s(seed, 0);
+  std::vector<double> x(n);
+  for (double& v : x) v = pardo::random::exponential(s);
+  return x;
+}
+
+TEST(Bootstrap, MethodNamesRoundTrip) {
+  for (const auto m : {stats::BootstrapMethod::percentile, stats::BootstrapMethod::basic,
+                       stats::BootstrapMethod::bca}) {
+    EXPECT_EQ(stats::parse_bootstrap_method(stats::to_string(m)), m);
+  }
+  EXPECT_EQ(stats::parse_bootstrap_method("BCa"), std::nullopt);
+}
+
+TEST(Bootstrap, IndicesAreUniformIntsOfTheBlocksStream) {
+  for (const std::uint32_t rows : {7u, 10'000u, 3'000'000'000u}) {
+    stats::detail::ResampleIndices indices(5, 3, rows);
+    std::vector<std::uint32_t> got(10'000);
+    indices.next(std::span(got).first(4'999));
+    indices.next(std::span(got).subspan(4'999));
+    pardo::random::Stream s(5, 3);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i], pardo::random::uniform_int(s, 0, rows - 1)) << rows << " rows, i " << i;
+    }
+  }
+}
+
+TEST(Bootstrap, PercentileIntervalIsTheDistributionsQuantiles) {
+  const auto x = exponential_sample(40, 1);
+  pardo::SerialExecutor serial;
+  const auto r = stats::bootstrap(
+      serial, x, stats::mean,
+      {.resamples = 999, .method = stats::BootstrapMethod::percentile, .keep_distribution = true});
+  ASSERT_EQ(r.distribution.size(), 999u);
+  EXPECT_EQ(r.resamples, 999u);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.estimate, stats::mean(x));
+  std::vector<double> sorted = r.distribution;
+  std::sort(sorted.begin(), sorted.end());
+  // 998 * 0.025 = 24.95: between order statistics 24 and 25.
+  EXPECT_DOUBLE_EQ(r.interval.low, sorted[24] + 0.95 * (sorted[25] - sorted[24]));
+  EXPECT_DOUBLE_EQ(r.interval.high, sorted[973] + 0.05 * (sorted[974] - sorted[973]));
+  EXPECT_EQ(r.interval.level, 0.95);
+  EXPECT_DOUBLE_EQ(r.std_error, stats::std_dev(r.distribution));
+  EXPECT_DOUBLE_EQ(r.bias, stats::mean(r.distribution) - r.estimate);
+  EXPECT_EQ(r.bias_correction, 0.0);
+  EXPECT_EQ(r.acceleration, 0.0);
+}
+
+TEST(Bootstrap, BasicIntervalReflectsThePercentileIntervalAboutTheEstimate) {
+  const auto x = exponential_sample(40, 2);
+  pardo::SerialExecutor serial;
+  const auto p = stats::bootstrap(serial, x, stats::median,
+                                  {.resamples = 500, .method = stats::BootstrapMethod::percentile});
+  const auto b = stats::bootstrap(serial, x, stats::median,
+                                  {.resamples = 500, .method = stats::BootstrapMethod::basic});
+  EXPECT_EQ(b.interval.low, 2 * p.estimate - p.interval.high);
+  EXPECT_EQ(b.interval.high, 2 * p.estimate - p.interval.low);
+  EXPECT_TRUE(b.distribution.empty());
+}
+
+TEST(Bootstrap, StandardErrorOfTheMeanMatchesTheoryWithinMonteCarloError) {
+  const auto x = normal_sample(200, 3);
+  pardo::ThreadPool pool(2);
+  const std::uint64_t resamples = 9999;
+  const auto r = stats::bootstrap(
+      pool, x, stats::mean, {.resamples = resamples, .method = stats::BootstrapMethod::percentile});
+  // The bootstrap's truth: the plug-in sd / sqrt(n); an sd from B draws has relative
+  // standard error 1 / sqrt(2 (B - 1)).
+  const double n = static_cast<double>(x.size());
+  const double truth = stats::std_dev(x) * std::sqrt((n - 1) / n) / std::sqrt(n);
+  const double relative_se = 1 / std::sqrt(2.0 * static_cast<double>(resamples - 1));
+  EXPECT_NEAR(r.std_error / truth, 1.0, 4 * relative_se);
+  EXPECT_NEAR(r.bias, 0.0, 4 * truth / std::sqrt(static_cast<double>(resamples)));
+}
+
+TEST(Bootstrap, BcaAccelerationIsTheJackknifeSkewness) {
+  const auto x = exponential_sample(30, 4);
+  pardo::ThreadPool pool(2);
+  const auto r = stats::bootstrap(pool, x, stats::std_dev, {.resamples = 2000});
+  // Efron and Tibshirani (14.15), computed here the slow way.
+  std::vector<double> jack;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::vector<double> rest(x);
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i));
+    jack.push_back(stats::std_dev(rest));
+  }
+  const double dot = stats::mean(jack);
+  double num = 0;
+  double den = 0;
+  for (const double t : jack) {
+    num += std::pow(dot - t, 3);
+    den += std::pow(dot - t, 2);
+  }
+  EXPECT_NEAR(r.acceleration, num / (6 * std::pow(den, 1.5)), 1e-12);
+  EXPECT_TRUE(std::isfinite(r.bias_correction));
+  EXPECT_LT(r.interval.low, r.estimate);
+  EXPECT_GT(r.interval.high, r.estimate);
+}
+
+TEST(Bootstrap, TableRowsAreResampledTogether) {
+  const auto x = normal_sample(20, 5);
+  std::vector<double> y(x.size());
+  std::transform(x.begin(), x.end(), y.begin(), [](double v) { return 3 - 2 * v; });
+  const std::vector<double> storage = stats::stack_columns({x, y});
+  const stats::Columns table(storage, 2);
+  EXPECT_EQ(table.rows(), 20u);
+  pardo::ThreadPool pool(2);
+  const auto r = stats::bootstrap(
+      pool, table, stats::pearson,
+      {.resamples = 300, .method = stats::BootstrapMethod::percentile, .keep_distribution = true});
+  EXPECT_NEAR(r.estimate, -1.0, 1e-12);
+  for (const double t : r.distribution) ASSERT_NEAR(t, -1.0, 1e-12);
+}
+
+TEST(Bootstrap, TableJackknifeLeavesOutWholeRows) {
+  const auto x = normal_sample(40, 6);
+  auto y = exponential_sample(40, 7);
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] += x[i];
+  const std::vector<double> storage = stats::stack_columns({x, y});
+  pardo::ThreadPool pool(2);
+  const auto r = stats::bootstrap(pool, stats::Columns(storage, 2), stats::pearson,
+                                  {.resamples = 2000, .block_resamples = 16});
+  std::vector<double> jack;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::vector<double> rx(x);
+    std::vector<double> ry(y);
+    rx.erase(rx.begin() + static_cast<std::ptrdiff_t>(i));
+    ry.erase(ry.begin() + static_cast<std::ptrdiff_t>(i));
+    const std::vector<double> rest = stats::stack_columns({rx, ry});
+    jack.push_back(stats::pearson(stats::Columns(rest, 2)));
+  }
+  const double dot = stats::mean(jack);
+  double num = 0;
+  double den = 0;
+  for (const double t : jack) {
+    num += std::pow(dot - t, 3);
+    den += std::pow(dot - t, 2);
+  }
+  EXPECT_NEAR(r.acceleration, num / (6 * std::pow(den, 1.5)), 1e-12);
+  EXPECT_TRUE(r.interval.contains(r.estimate));
+}
+
+TEST(Bootstrap, SameBitsOnEveryBackend) {
+  const auto x = exponential_sample(300, 8);
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return stats::bootstrap(
+        executor, x, stats::median,
+        {.resamples = 1000, .seed = 11, .block_resamples = 64, .keep_distribution = true});
+  });
+  const auto& ref = results.front().second;
+  EXPECT_TRUE(ref.complete);
+  EXPECT_EQ(ref.blocks_total, 16u + 5u);
+  for (const auto& [name, r] : results) {
+    EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(ref.interval.low)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(ref.interval.high)) << name;
+    EXPECT_EQ(pardo::test::bits(r.std_error), pardo::test::bits(ref.std_error)) << name;
+    EXPECT_EQ(pardo::test::bits(r.acceleration), pardo::test::bits(ref.acceleration)) << name;
+    EXPECT_EQ(r.distribution, ref.distribution) << name;
+  }
+}
+
+// stats::mean runs a fused kernel; a lambda around it is opaque and runs the generic path.
+double mean_via_generic_path(std::span<const double> x) { return stats::mean(x); }
+
+TEST(Bootstrap, MeanFastPathHasTheGenericPathsBits) {
+  EXPECT_TRUE(stats::detail::is_mean(stats::mean));
+  EXPECT_TRUE(stats::detail::is_mean(stats::SampleStatistic(stats::mean)));
+  EXPECT_FALSE(stats::detail::is_mean(stats::median));
+  EXPECT_FALSE(stats::detail::is_mean(mean_via_generic_path));
+  // 1003 rows: every resample ends in a partial group of mean's eight running sums.
+  const auto x = exponential_sample(1003, 13);
+  const stats::BootstrapOptions options{.resamples = 300,
+                                        .method = stats::BootstrapMethod::percentile,
+                                        .block_resamples = 64,
+                                        .keep_distribution = true};
+  const auto results = pardo::test::on_every_backend(
+      [&](auto& executor) { return stats::bootstrap(executor, x, stats::mean, options); });
+  pardo::SerialExecutor serial;
+  const auto generic = stats::bootstrap(serial, x, mean_via_generic_path, options);
+  ASSERT_EQ(generic.distribution.size(), 300u);
+  for (const auto& [name, r] : results) {
+    ASSERT_EQ(r.distribution.size(), generic.distribution.size()) << name;
+    for (std::size_t i = 0; i < r.distribution.size(); ++i) {
+      ASSERT_EQ(pardo::test::bits(r.distribution[i]), pardo::test::bits(generic.distribution[i]))
+          << name << ", resample " << i;
+    }
+    EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(generic.interval.low)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(generic.interval.high)) << name;
+  }
+}
+
+TEST(Bootstrap, MeanFastPathJackknifeMatchesTheGenericPathToRounding) {
+  // The fast path's leave-one-out means are (sum - x_i) / (n - 1): a few ulps from the
+  // generic path's sums of n - 1 values, which moves the acceleration by about n ulps.
+  const auto x = exponential_sample(501, 14);
+  const stats::BootstrapOptions options{.resamples = 400, .keep_distribution = true};
+  const auto results = pardo::test::on_every_backend(
+      [&](auto& executor) { return stats::bootstrap(executor, x, stats::mean, options); });
+  pardo::SerialExecutor serial;
+  const auto generic = stats::bootstrap(serial, x, mean_via_generic_path, options);
+  const auto& fast = results.front().second;
+  EXPECT_EQ(fast.distribution, generic.distribution);
+  EXPECT_NEAR(fast.acceleration, generic.acceleration, 1e-10 * std::abs(generic.acceleration));
+  EXPECT_EQ(fast.bias_correction, generic.bias_correction);
+  EXPECT_NEAR(fast.interval.low, generic.interval.low, 1e-10 * generic.std_error);
+  EXPECT_NEAR(fast.interval.high, generic.interval.high, 1e-10 * generic.std_error);
+  for (const auto& [name, r] : results) {
+    EXPECT_EQ(pardo::test::bits(r.acceleration), pardo::test::bits(fast.acceleration)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(fast.interval.low)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(fast.interval.high)) << name;
+  }
+}
+
+TEST(Bootstrap, TableSameBitsOnEveryBackend) {
+  const auto x = normal_sample(150, 9);
+  const auto y = exponential_sample(150, 10);
+  const std::vector<double> storage = stats::stack_columns({x, y});
+  const stats::Columns table(storage, 2);
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return stats::bootstrap(executor, table, stats::pearson,
+                            {.resamples = 700, .seed = 3, .block_resamples = 50});
+  });
+  const auto& ref = results.front().second;
+  for (const auto& [name, r] : results) {
+    EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(ref.interval.low)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(ref.interval.high)) << name;
+  }
+}
+
+TEST(Bootstrap, ProgressCountsEveryBlockAndAStopLeavesAPartialResult) {
+  const auto x = normal_sample(50, 12);
+  const stats::BootstrapOptions options{.resamples = 1000, .block_resamples = 100};
+  EXPECT_EQ(stats::bootstrap_blocks(x.size(), options), 10u + 1u);
+  std::atomic<std::uint64_t> done{0};
+  pardo::ThreadPool pool(2);
+  auto r = stats::bootstrap(pool, x, stats::mean, options, {.blocks_done = &done});
+  EXPECT_EQ(done.load(), 11u);
+  EXPECT_EQ(r.blocks_done, 11u);
+
+  std::stop_source stop;
+  stop.request_stop();
+  r = stats::bootstrap(pool, x, stats::mean, options, {.stop = stop.get_token()});
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.resamples, 0u);
+  EXPECT_EQ(r.estimate, stats::mean(x));
+  EXPECT_TRUE(std::isnan(r.interval.low));
+}
+
+TEST(Bootstrap, ADegenerateDistributionGivesNoBcaInterval) {
+  const std::vector<double> x(10, 2.5);
+  pardo::SerialExecutor serial;
+  const auto r = stats::bootstrap(serial, x, stats::mean, {.resamples = 100});
+  EXPECT_EQ(r.estimate, 2.5);
+  EXPECT_TRUE(std::isnan(r.interval.low));
+  EXPECT_TRUE(std::isnan(r.interval.high));
+  EXPECT_EQ(r.std_error, 0.0);
+}
+
+TEST(Bootstrap, BadInputIsRejectedByName) {
+  pardo::SerialExecutor serial;
+  const std::vector<double> good{1, 2, 3};
+  const auto run = [&](std::vector<double> data, stats::BootstrapOptions options) {
+    return [&serial, data, options] { stats::bootstrap(serial, data, stats::mean, options); };
+  };
+  EXPECT_THAT(run({}, {}), ThrowsMessage<std::invalid_argument>(
+                               HasSubstr("bootstrap: data has 0 values; at least 2")));
+  EXPECT_THAT(run({1, std::numeric_limits<double>::quiet_NaN()}, {}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr("bootstrap: data[1] is nan")));
+  EXPECT_THAT(run(good, {.resamples = 0}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr("bootstrap: resamples is 0")));
+  EXPECT_THAT(run(good, {.level = 1.5}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr("bootstrap: level 1.5 is outside")));
+  EXPECT_THAT(run(good, {.level = 0}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr("level 0 is outside (0, 1)")));
+  EXPECT_THAT(run(good, {.block_resamples = 0}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr("block_resamples is 0")));
+  EXPECT_THAT(
+      [] {
+        stats::Columns(std::vector<double>{1, 2, 3}, 2);
+      },
+      ThrowsMessage<std::invalid_argument>(HasSubstr("3 values do not split into 2")));
+  EXPECT_THAT(
+      [&] {
+        (void)stats::stack_columns({good, std::vector<double>{1}});
+      },
+      ThrowsMessage<std::invalid_argument>(HasSubstr("column 1 has 1 values")));
+}
+
+// 2000 data sets of n = 100 normal values, a 999-resample interval for each mean. The
+// percentile interval is about mean -/+ 1.96 sd sqrt((n-1)/n) / sqrt(n), whose exact
+// coverage is P(|t_99| < 1.95) = 0.947; the binomial standard error of 2000 trials is 0.5%.
+double coverage(stats::BootstrapMethod method) {
+  constexpr std::size_t replications = 2000;
+  pardo::ThreadPool pool(2);
+  const auto covered = pool.map(
+      [method](std::uint64_t rep) {
+        const auto x = normal_sample(100, 1000 + rep, 10.0);
+        pardo::SerialExecutor serial;
+        const auto r = stats::bootstrap(serial, x, stats::mean,
+                                        {.resamples = 999, .method = method, .seed = rep});
+        return r.interval.contains(10.0) ? 1 : 0;
+      },
+      std::views::iota(std::uint64_t{0}, std::uint64_t{replications}));
+  double hits = 0;
+  for (const int c : covered) hits += c;
+  return hits / replications;
+}
+
+TEST(Bootstrap, CoveragePercentileIntervalOfTheMean) {
+  EXPECT_NEAR(coverage(stats::BootstrapMethod::percentile), 0.95, 0.02);
+}
+
+TEST(Bootstrap, CoverageBcaIntervalOfTheMean) {
+  EXPECT_NEAR(coverage(stats::BootstrapMethod::bca), 0.95, 0.02);
+}
+
+}  // namespace

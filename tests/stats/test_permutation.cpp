@@ -1,0 +1,320 @@
+// Permutation tests: exact p-values against scipy and brute force, randomized ones within
+// Monte Carlo error, the same bits on every backend, the size of the test under the null.
+
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <pardo/random/distributions.hpp>
+#include <pardo/stats/descriptive.hpp>
+#include <pardo/stats/permutation.hpp>
+#include <span>
+#include <stdexcept>
+#include <stop_token>
+#include <vector>
+
+#include "stats_support.hpp"
+
+namespace {
+
+using pardo::stats::Alternative;
+using pardo::stats::Design;
+using pardo::stats::PermutationOptions;
+using pardo::stats::PermutationResult;
+using pardo::test::bits;
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+const std::vector<double> ind_x{2.1, 3.4, 1.9, 5.6, 4.2};
+const std::vector<double> ind_y{6.3, 5.1, 7.7, 4.8, 6.0, 5.5};
+const std::vector<double> pair_x{1.2, 3.1, 2.2, 4.0, 2.9, 3.3, 1.8, 2.5};
+const std::vector<double> pair_y{1.0, 2.5, 2.6, 3.1, 2.0, 3.0, 1.1, 2.4};
+const std::vector<double> corr_x{1, 2, 3, 4, 5, 6};
+const std::vector<double> corr_y{2, 1, 4, 3, 6, 5.5};
+
+std::vector<double> normal_sample(std::uint64_t seed, std::size_t n, double shift) {
+  pardo::random::Stream s(seed, 0);
+  std::vector<double> v(n);
+  for (double& x : v) x = pardo::random::normal(s, shift, 1.0);
+  return v;
+}
+
+// A statistic the library cannot recognise, so the generic path runs.
+double mean_difference_generic(std::span<const double> x, std::span<const double> y) {
+  return pardo::stats::mean(x) - pardo::stats::mean(y);
+}
+PARDO_REMOTE_FUNCTION(mean_difference_generic);
+
+PermutationResult run(std::span<const double> x, std::span<const double> y, auto statistic,
+                      PermutationOptions options) {
+  pardo::SerialExecutor serial;
+  return pardo::stats::permutation_test(serial, x, y, statistic, options);
+}
+
+// Exact p-values printed by scipy 1.10 (n_resamples=np.inf, vectorized statistics).
+TEST(PermutationTest, ExactPValuesMatchScipy) {
+  struct Case {
+    Design design;
+    const std::vector<double>& x;
+    const std::vector<double>& y;
+    double (*statistic)(std::span<const double>, std::span<const double>);
+    double observed;
+    std::uint64_t arrangements;
+    double two_sided, less, greater;
+  };
+  const Case cases[] = {
+      {Design::independent, ind_x, ind_y, pardo::stats::mean_difference, -2.4599999999999995, 462,
+       0.017316017316017316, 0.008658008658008658, 0.9935064935064936},
+      {Design::paired, pair_x, pair_y, pardo::stats::mean_difference, 0.4125000000000001, 256,
+       0.0546875, 0.98046875, 0.02734375},
+      {Design::correlation, corr_x, corr_y, pardo::stats::pearson_r, 0.8590465379982941, 720,
+       0.03888888888888889, 0.9861111111111112, 0.019444444444444445},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(to_string(c.design)));
+    for (const auto& [alternative, expected] :
+         {std::pair{Alternative::two_sided, c.two_sided}, std::pair{Alternative::less, c.less},
+          std::pair{Alternative::greater, c.greater}}) {
+      const auto r = run(c.x, c.y, c.statistic, {.design = c.design, .alternative = alternative});
+      EXPECT_TRUE(r.exact);
+      EXPECT_TRUE(r.complete);
+      EXPECT_EQ(r.permutations, c.arrangements);
+      EXPECT_DOUBLE_EQ(r.statistic, c.observed);
+      EXPECT_EQ(r.p_value, expected) << to_string(alternative);
+      EXPECT_EQ(r.std_error, 0.0);
+    }
+  }
+}
+
+// Every split of the pool counted by brute force over bit masks.
+TEST(PermutationTest, ExactSplitsEnumerateEverySplitOnce) {
+  const std::vector<double> x{0.3, 1.7, 2.2};
+  const std::vector<double> y{1.1, 0.2, 3.9, 2.8};
+  const auto r = run(
+      x, y, pardo::stats::mean_difference,
+      {.alternative = Alternative::greater, .block_permutations = 4, .keep_distribution = true});
+  std::vector<double> pool(x);
+  pool.insert(pool.end(), y.begin(), y.end());
+  std::vector<double> expected;
+  for (unsigned mask = 0; mask < 128; ++mask) {
+    if (__builtin_popcount(mask) != 3) continue;
+    std::vector<double> a, b;
+    for (unsigned i = 0; i < 7; ++i) (mask >> i & 1u ? a : b).push_back(pool[i]);
+    expected.push_back(pardo::stats::mean_difference(a, b));
+  }
+  ASSERT_EQ(r.null_distribution.size(), 35u);
+  std::vector<double> got = r.null_distribution;
+  std::sort(got.begin(), got.end());
+  std::sort(expected.begin(), expected.end());
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_DOUBLE_EQ(got[i], expected[i]);
+  EXPECT_EQ(r.blocks_total, 9u);
+  EXPECT_EQ(r.greater_or_equal, static_cast<std::uint64_t>(std::count_if(
+                                    expected.begin(), expected.end(),
+                                    [&](double v) { return v >= r.statistic - 1e-14; })));
+}
+
+TEST(PermutationTest, ExactOrderingsAndSignPatternsCoverEveryArrangement) {
+  const std::vector<double> x{1, 2, 3, 4};
+  const std::vector<double> y{10, 20, 30, 40};
+  // Both statistics tell every arrangement apart.
+  const auto orderings =
+      run(x, y, [](auto, auto b) { return b[0] + 1e2 * b[1] + 1e4 * b[2]; },
+          {.design = Design::correlation, .block_permutations = 5, .keep_distribution = true});
+  EXPECT_EQ(orderings.permutations, 24u);
+  std::vector<double> seen = orderings.null_distribution;
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "a repeated ordering";
+
+  const auto patterns =
+      run(x, y, [](auto a, auto) { return a[0] + 2 * a[1] + 4 * a[2] + 8 * a[3]; },
+          {.design = Design::paired, .block_permutations = 3, .keep_distribution = true});
+  EXPECT_EQ(patterns.permutations, 16u);
+  seen = patterns.null_distribution;
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "a repeated pattern";
+}
+
+TEST(PermutationTest, RandomizedPValueIsWithinMonteCarloErrorOfTheExactOne) {
+  // 8 + 8 values: 12870 splits, 40320 orderings; 12 pairs: 4096 sign patterns.
+  for (const Design design : {Design::independent, Design::paired, Design::correlation}) {
+    const std::size_t n = design == Design::paired ? 12 : 8;
+    const auto x = normal_sample(1, n, 0.8);
+    const auto y = normal_sample(2, n, 0.0);
+    const auto statistic =
+        design == Design::correlation ? pardo::stats::pearson_r : pardo::stats::mean_difference;
+    const auto exact = run(x, y, statistic, {.design = design, .permutations = 50'000});
+    ASSERT_TRUE(exact.exact);
+    const auto sampled = run(x, y, statistic, {.design = design, .permutations = 4'000});
+    ASSERT_FALSE(sampled.exact);
+    EXPECT_EQ(sampled.permutations, 4'000u);
+    const double se = std::sqrt(exact.p_value * (1 - exact.p_value) / 4'000.0);
+    EXPECT_NEAR(sampled.p_value, exact.p_value, 4 * se + 1.0 / 4'001) << to_string(design);
+    EXPECT_NEAR(sampled.std_error, se, 0.2 * se + 1e-4);
+  }
+}
+
+TEST(PermutationTest, TheObservedValueCountsOnceInARandomizedPValue) {
+  const std::vector<double> x{10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21};
+  const std::vector<double> y{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  const auto greater = run(x, y, pardo::stats::mean_difference,
+                           {.alternative = Alternative::greater, .permutations = 999});
+  EXPECT_EQ(greater.greater_or_equal, 0u);
+  EXPECT_EQ(greater.p_value, 1.0 / 1000);
+  const auto two_sided = run(x, y, pardo::stats::mean_difference, {.permutations = 999});
+  EXPECT_EQ(two_sided.p_value, 2.0 / 1000);
+  const auto less = run(x, y, pardo::stats::mean_difference,
+                        {.alternative = Alternative::less, .permutations = 999});
+  EXPECT_EQ(less.p_value, 1.0);
+}
+
+TEST(PermutationTest, MeanDifferenceFastPathAgreesWithTheGenericPath) {
+  for (const auto& [nx, ny] : {std::pair{40, 60}, std::pair{75, 25}, std::pair{30, 30}}) {
+    auto x = normal_sample(3, static_cast<std::size_t>(nx), 1e3 + 0.2);
+    const auto y = normal_sample(4, static_cast<std::size_t>(ny), 1e3);
+    const PermutationOptions options{
+        .permutations = 3000, .block_permutations = 700, .keep_distribution = true};
+    const auto fast = run(x, y, pardo::stats::mean_difference, options);
+    const auto generic = run(x, y, mean_difference_generic, options);
+    EXPECT_EQ(bits(fast.statistic), bits(generic.statistic));
+    EXPECT_EQ(fast.less_or_equal, generic.less_or_equal);
+    EXPECT_EQ(fast.greater_or_equal, generic.greater_or_equal);
+    EXPECT_EQ(bits(fast.p_value), bits(generic.p_value));
+    ASSERT_EQ(fast.null_distribution.size(), generic.null_distribution.size());
+    for (std::size_t i = 0; i < fast.null_distribution.size(); ++i) {
+      ASSERT_NEAR(fast.null_distribution[i], generic.null_distribution[i], 1e-10) << i;
+    }
+  }
+}
+
+TEST(PermutationTest, BitsDoNotDependOnTheBackendOrWorkerCount) {
+  const auto x = normal_sample(5, 40, 0.3);
+  const auto y = normal_sample(6, 40, 0.0);
+  const std::vector<double> small_x(x.begin(), x.begin() + 6);
+  const std::vector<double> small_y(y.begin(), y.begin() + 5);
+  struct Case {
+    const char* name;
+    std::span<const double> x, y;
+    double (*statistic)(std::span<const double>, std::span<const double>);
+    PermutationOptions options;
+  };
+  const Case cases[] = {
+      {"independent fast", x, y, pardo::stats::mean_difference, {}},
+      {"independent generic", x, y, pardo::stats::t_statistic, {}},
+      {"paired", x, y, pardo::stats::mean_difference, {.design = Design::paired}},
+      {"correlation", x, y, pardo::stats::pearson_r, {.design = Design::correlation}},
+      {"exact", small_x, small_y, mean_difference_generic, {.alternative = Alternative::less}},
+  };
+  for (const Case& c : cases) {
+    PermutationOptions options = c.options;
+    options.permutations = 2000;
+    options.block_permutations = 300;
+    options.keep_distribution = true;
+    const auto results = pardo::test::on_every_backend([&](auto& executor) {
+      return pardo::stats::permutation_test(
+          executor, c.x, c.y,
+          pardo::RemoteFunction<double(std::span<const double>, std::span<const double>)>(
+              c.statistic),
+          options);
+    });
+    const PermutationResult& first = results.front().second;
+    EXPECT_TRUE(first.complete);
+    EXPECT_GT(first.p_value, 0.0);
+    for (const auto& [backend, r] : results) {
+      EXPECT_EQ(bits(r.p_value), bits(first.p_value)) << c.name << " on " << backend;
+      EXPECT_EQ(r.permutations, first.permutations) << c.name << " on " << backend;
+      ASSERT_EQ(r.null_distribution.size(), first.null_distribution.size());
+      for (std::size_t i = 0; i < r.null_distribution.size(); ++i) {
+        ASSERT_EQ(bits(r.null_distribution[i]), bits(first.null_distribution[i]))
+            << c.name << " on " << backend << " at " << i;
+      }
+    }
+  }
+}
+
+TEST(PermutationTest, AnyCallableIsAStatisticInProcess) {
+  pardo::ThreadPool pool(2);
+  const double offset = 0.5;
+  const auto r = pardo::stats::permutation_test(
+      pool, std::span<const double>(ind_x), std::span<const double>(ind_y),
+      [offset](std::span<const double> a, std::span<const double> b) {
+        return pardo::stats::median(a) - pardo::stats::median(b) + offset;
+      },
+      {.alternative = Alternative::less});
+  EXPECT_TRUE(r.exact);
+  EXPECT_DOUBLE_EQ(r.statistic, 3.4 - 5.75 + 0.5);
+  EXPECT_GT(r.p_value, 0.0);
+  EXPECT_LT(r.p_value, 0.1);
+}
+
+TEST(PermutationTest, AStoppedRunIsPartial) {
+  const auto x = normal_sample(7, 30, 0.0);
+  const auto y = normal_sample(8, 30, 0.0);
+  std::stop_source stop;
+  stop.request_stop();
+  pardo::SerialExecutor serial;
+  const auto r = pardo::stats::permutation_test(serial, x, y, pardo::stats::mean_difference,
+                                                {.permutations = 5000}, {.stop = stop.get_token()});
+  EXPECT_FALSE(r.complete);
+  EXPECT_EQ(r.blocks_done, 0u);
+  EXPECT_EQ(r.blocks_total, 5u);
+  EXPECT_TRUE(std::isnan(r.p_value));
+}
+
+TEST(PermutationTest, ReadyMadeStatisticsMatchScipy) {
+  EXPECT_DOUBLE_EQ(pardo::stats::t_statistic(ind_x, ind_y), -3.1646143145617893);
+  EXPECT_DOUBLE_EQ(pardo::stats::pearson_r(corr_x, corr_y), 0.8590465379982941);
+  EXPECT_DOUBLE_EQ(pardo::stats::mean_difference(ind_x, ind_y), -2.4599999999999995);
+}
+
+TEST(PermutationTest, BadInputIsRejectedByName) {
+  const std::vector<double> ok{1, 2, 3};
+  const std::vector<double> one{1};
+  const std::vector<double> with_nan{1, std::nan(""), 3};
+  const std::vector<double> four{1, 2, 3, 4};
+  const auto stat = pardo::stats::mean_difference;
+  EXPECT_THAT([&] { run(one, ok, stat, {}); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("permutation_test: x has 1 value")));
+  EXPECT_THAT([&] { run(ok, {}, stat, {}); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("y has 0 values")));
+  EXPECT_THAT([&] { run(ok, with_nan, stat, {}); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("y[1] is nan")));
+  EXPECT_THAT([&] { run(ok, ok, stat, {.permutations = 0}); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("permutations is 0")));
+  EXPECT_THAT([&] { run(ok, ok, stat, {.block_permutations = 0}); },
+              ThrowsMessage<std::invalid_argument>(HasSubstr("block_permutations is 0")));
+  for (const Design design : {Design::paired, Design::correlation}) {
+    EXPECT_THAT([&] { run(ok, four, stat, {.design = design}); },
+                ThrowsMessage<std::invalid_argument>(
+                    HasSubstr("x has 3 values but y has 4; they must match")));
+  }
+  EXPECT_NO_THROW(run(ok, four, stat, {}));
+}
+
+// The size of the test: under the null, P(p <= 0.05) is 0.05 (exactly, for a one-sided
+// randomized test with 199 permutations and continuous data). 2000 replications on one
+// serial executor, as a power simulation calls it.
+TEST(PermutationTest, CoverageSizeUnderTheNullIsTheNominalLevel) {
+  constexpr int replications = 2000;
+  pardo::SerialExecutor serial;
+  pardo::random::Stream data(99, 0);
+  for (const Alternative alternative : {Alternative::greater, Alternative::two_sided}) {
+    int rejections = 0;
+    for (int rep = 0; rep < replications; ++rep) {
+      std::vector<double> x(10);
+      std::vector<double> y(12);
+      for (double& v : x) v = pardo::random::normal(data);
+      for (double& v : y) v = pardo::random::normal(data);
+      const auto r = pardo::stats::permutation_test(serial, x, y, pardo::stats::mean_difference,
+                                                    {.alternative = alternative,
+                                                     .permutations = 199,
+                                                     .seed = static_cast<std::uint64_t>(rep)});
+      rejections += r.p_value <= 0.05 ? 1 : 0;
+    }
+    const double rate = rejections / static_cast<double>(replications);
+    const double se = std::sqrt(0.05 * 0.95 / replications);
+    EXPECT_NEAR(rate, 0.05, 4 * se) << to_string(alternative);
+  }
+}
+
+}  // namespace
