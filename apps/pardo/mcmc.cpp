@@ -94,6 +94,7 @@ nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& opti
           {"step_size", r.step_size},
           {"steps", r.steps},
           {"seconds", r.seconds},
+          {"sampling_seconds", r.sampling_seconds},
           {"complete", r.complete}};
 }
 

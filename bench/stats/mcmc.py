@@ -113,16 +113,20 @@ def run(pardo: str, quick: bool) -> list[dict]:
     size = f"{CHAINS} chains x {warmup + draws} steps, 10-d correlated normal"
     rows = []
     for workers in (1, 2):
-        times = []
+        times, totals = [], []
         for _ in range(repeats):
             result = subprocess.run(
                 [pardo, "mcmc", "--target", "mvnormal", "--dim", str(DIM), "--chains", str(CHAINS),
                  "--warmup", str(warmup), "--draws", str(draws), "--seed", "1",
                  "--workers", str(workers), "--json", "-q"],
                 check=True, capture_output=True, text=True)
-            times.append(json.loads(result.stdout)["seconds"])
+            report = json.loads(result.stdout)
+            times.append(report["sampling_seconds"])
+            totals.append(report["seconds"])
+        # The peers compute no diagnostics: compare the sampling alone, and keep the total.
         rows.append({"workload": "mcmc", "runtime": f"pardo-{workers}",
-                     "seconds": statistics.median(times), "repeats": repeats, "size": size})
+                     "seconds": statistics.median(times), "repeats": repeats, "size": size,
+                     "with_diagnostics": statistics.median(totals)})
     rows.append({"workload": "mcmc", "runtime": "numpy",
                  "seconds": median_seconds(lambda: numpy_vectorised(warmup, draws, 1), repeats),
                  "repeats": repeats, "size": size})

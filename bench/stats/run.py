@@ -14,7 +14,9 @@ the library measured, so reading the CSV and starting the pool are excluded), an
 peers (scipy.stats with vectorized=True, a plain numpy implementation) in this process on
 the same data. Every figure is the median of several repeats. The table gives each
 peer's time over pardo's at 1 worker (the speed-up per core) and pardo's parallel
-efficiency at 2 workers: t1 / (2 t2).
+efficiency at 2 workers: t1 / (2 t2). For MCMC the peers are numpy vectorised across the
+chains and a Python loop per step; pardo's figure is its sampling time, since the peers
+compute no R-hat or ESS (the JSON keeps the total as "with_diagnostics").
 
 The exit status is 0 whatever the figures (benchmarks are not tests), 2 when the pardo
 binary or scipy is missing.
@@ -52,7 +54,7 @@ def summarise(rows: list[dict]) -> list[dict]:
                 "size": next(iter(by.values())).get("size", ""),
                 "pardo-1": one, "pardo-2": two,
                 "efficiency-2": one / (2 * two) if one and two else None}
-        for peer in ("scipy", "numpy"):
+        for peer in ("scipy", "numpy", "numpy-loop"):
             seconds = by.get(peer, {}).get("seconds")
             line[peer] = seconds
             line[f"{peer}/pardo-1"] = seconds / one if seconds and one else None
@@ -68,10 +70,12 @@ def fmt(value, unit="") -> str:
 
 def print_table(lines: list[dict], markdown: bool) -> None:
     head = ["workload", "size", "pardo 1 w (s)", "pardo 2 w (s)", "efficiency at 2",
-            "scipy (s)", "scipy / pardo-1", "numpy (s)", "numpy / pardo-1"]
+            "scipy (s)", "scipy / pardo-1", "numpy (s)", "numpy / pardo-1", "numpy loop (s)",
+            "numpy loop / pardo-1"]
     body = [[l["workload"], l["size"], fmt(l["pardo-1"]), fmt(l["pardo-2"]),
              fmt(l["efficiency-2"] and 100 * l["efficiency-2"], "%"), fmt(l["scipy"]),
-             fmt(l["scipy/pardo-1"], "x"), fmt(l["numpy"]), fmt(l["numpy/pardo-1"], "x")]
+             fmt(l["scipy/pardo-1"], "x"), fmt(l["numpy"]), fmt(l["numpy/pardo-1"], "x"),
+             fmt(l["numpy-loop"]), fmt(l["numpy-loop/pardo-1"], "x")]
             for l in lines]
     if markdown:
         print("| " + " | ".join(head) + " |")

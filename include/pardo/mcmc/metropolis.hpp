@@ -79,6 +79,7 @@ struct ChainsResult {
   std::vector<double> step_size;        ///< per chain, the frozen proposal scale
   std::uint64_t steps = 0;              ///< Metropolis steps made, warm-up included
   double seconds = 0;                   ///< wall time of the whole run, diagnostics included
+  double sampling_seconds = 0;          ///< wall time of the chains alone, before the diagnostics
   bool complete = false;                ///< false if stopped before every chain ran
 
   /// Parameter k of every draw, chain after chain: what split_rhat and ess_bulk take.
@@ -191,7 +192,10 @@ ChainsResult run_chains(Executor& executor, const F& log_density,
         [&](std::uint64_t c) { return run_chain(density, start_of(c), shared, options, c); },
         control);
   }
+  const double sampling_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   ChainsResult result = gather(chains, dim, options);
+  result.sampling_seconds = sampling_seconds;
   // The diagnostics sort every parameter's draws: one parameter per task where tasks can
   // be any callable, on the caller otherwise.
   const auto summarise = [&](std::size_t k) { return summarise_parameter(result, k); };
