@@ -7,23 +7,7 @@ failures=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-expect_usage_error() {
-  local pattern=$1
-  shift
-  local err
-  err=$("$pardo" "$@" 2>&1 >/dev/null)
-  local code=$?
-  if [[ $code -ne 2 ]]; then
-    echo "FAIL: pardo $* exited $code, expected 2"
-    failures=$((failures + 1))
-  elif ! grep -q -- "$pattern" <<<"$err"; then
-    echo "FAIL: pardo $*: stderr does not mention '$pattern': $err"
-    failures=$((failures + 1))
-  elif [[ $(wc -l <<<"$err") -gt 3 ]]; then
-    echo "FAIL: pardo $*: more than a short message: $err"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 printf 'x,y\n' >"$tmp/data.csv"
 for i in $(seq 1 200); do printf '%d.%d,%d\n' $((i % 17)) $((i * 7 % 10)) $((i % 5)) >>"$tmp/data.csv"; done
