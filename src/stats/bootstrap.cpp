@@ -135,29 +135,8 @@ std::vector<double> stack_columns(std::initializer_list<std::span<const double>>
 }
 
 double pearson(const Columns& table) {
-  if (table.columns() < 2 || table.rows() < 2) return nan;
-  const std::span<const double> x = table.column(0);
-  const std::span<const double> y = table.column(1);
-  const double n = static_cast<double>(x.size());
-  double sx = 0;
-  double sy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sx += x[i];
-    sy += y[i];
-  }
-  const double mx = sx / n;
-  const double my = sy / n;
-  double sxx = 0;
-  double syy = 0;
-  double sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double dx = x[i] - mx;
-    const double dy = y[i] - my;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
-  return sxy / std::sqrt(sxx * syy);
+  if (table.columns() < 2) return nan;
+  return pearson_r(table.column(0), table.column(1));
 }
 PARDO_REMOTE_FUNCTION(pearson);
 

@@ -52,9 +52,27 @@ double quantile_sorted(std::span<const double> sorted, double p) {
   return sorted[i] + fraction * (sorted[i + 1] - sorted[i]);
 }
 
+double pearson_r(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size() || x.size() < 2) return nan;
+  const double mx = mean(x);
+  const double my = mean(y);
+  double sxy = 0;
+  double sxx = 0;
+  double syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double dx = x[i] - mx;
+    const double dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxy / std::sqrt(sxx * syy);
+}
+
 PARDO_REMOTE_FUNCTION(mean);
 PARDO_REMOTE_FUNCTION(variance);
 PARDO_REMOTE_FUNCTION(std_dev);
 PARDO_REMOTE_FUNCTION(median);
+PARDO_REMOTE_FUNCTION(pearson_r);
 
 }  // namespace pardo::stats

@@ -292,26 +292,8 @@ double t_statistic(std::span<const double> x, std::span<const double> y) {
   return (mean(x) - mean(y)) / std::sqrt(pooled_variance * (1 / nx + 1 / ny));
 }
 
-double pearson_r(std::span<const double> x, std::span<const double> y) {
-  if (x.size() != y.size() || x.size() < 2) return std::numeric_limits<double>::quiet_NaN();
-  const double mx = mean(x);
-  const double my = mean(y);
-  double sxy = 0;
-  double sxx = 0;
-  double syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double dx = x[i] - mx;
-    const double dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
-
 PARDO_REMOTE_FUNCTION(mean_difference);
 PARDO_REMOTE_FUNCTION(t_statistic);
-PARDO_REMOTE_FUNCTION(pearson_r);
 
 namespace detail {
 

@@ -35,6 +35,13 @@ double std_dev(std::span<const double> x);
 /// @endcode
 double median(std::span<const double> x);
 
+/// Pearson's correlation coefficient of the pairs (x[i], y[i]); NaN if either is constant.
+/// @code
+/// auto r = pardo::stats::permutation_test(pool, x, y, pardo::stats::pearson_r,
+///                                         {.design = pardo::stats::Design::correlation});
+/// @endcode
+double pearson_r(std::span<const double> x, std::span<const double> y);
+
 /// The `p` quantile of a sample already sorted ascending, interpolating linearly between
 /// order statistics: numpy's default (`method="linear"`). `p` is clamped to [0, 1].
 /// @code

@@ -16,6 +16,7 @@
 #include "pardo/remote_function.hpp"
 #include "pardo/run_control.hpp"
 #include "pardo/stats/common.hpp"
+#include "pardo/stats/descriptive.hpp"
 
 namespace pardo::stats {
 
@@ -110,13 +111,6 @@ double mean_difference(std::span<const double> x, std::span<const double> y);
 /// double t = pardo::stats::t_statistic(x, y);
 /// @endcode
 double t_statistic(std::span<const double> x, std::span<const double> y);
-
-/// Pearson's correlation coefficient of the pairs (x[i], y[i]); NaN if either is constant.
-/// @code
-/// auto r = pardo::stats::permutation_test(pool, x, y, pardo::stats::pearson_r,
-///                                         {.design = pardo::stats::Design::correlation});
-/// @endcode
-double pearson_r(std::span<const double> x, std::span<const double> y);
 
 namespace detail {
 
