@@ -5,11 +5,11 @@
 #include <limits>
 #include <string>
 
-#include "bootstrap_kernels.hpp"
 #include "pardo/detail/validate.hpp"
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/stats/distributions.hpp"
+#include "resampling_kernels.hpp"
 
 namespace pardo::stats {
 
@@ -154,13 +154,18 @@ namespace detail {
 
 namespace {
 constexpr std::size_t words_per_refill = 4096;
+// Two indices per word while rows^2 < 2^32.
+constexpr std::uint32_t pair_rows_limit = 65535;
 }  // namespace
 
 ResampleIndices::ResampleIndices(std::uint64_t seed, std::uint64_t block, std::uint32_t rows)
     : key_(random::derive_key(seed)),
       stream_(block),
       n_(rows),
-      threshold_(static_cast<std::uint32_t>(((std::uint64_t{1} << 32) - rows) % rows)),
+      pairs_(rows <= pair_rows_limit),
+      threshold_(pairs_ ? static_cast<std::uint32_t>(
+                              ((std::uint64_t{1} << 32) % (std::uint64_t{rows} * rows)))
+                        : static_cast<std::uint32_t>(((std::uint64_t{1} << 32) - rows) % rows)),
       words_(words_per_refill),
       position_(words_per_refill) {}
 
@@ -172,12 +177,32 @@ void ResampleIndices::refill() {
 
 void ResampleIndices::next(std::span<std::uint32_t> out) {
   std::size_t i = 0;
+  if (pending_ && !out.empty()) {
+    out[i++] = *pending_;
+    pending_.reset();
+  }
   while (i < out.size()) {
     if (position_ == words_.size()) refill();
-    const Drawn drawn = lemire(words_.data() + position_, words_.size() - position_, n_, threshold_,
-                               out.data() + i, out.size() - i);
-    position_ += drawn.used;
-    i += drawn.made;
+    const std::uint32_t* words = words_.data() + position_;
+    const std::size_t left = words_.size() - position_;
+    if (!pairs_) {
+      const Drawn drawn = lemire(words, left, n_, threshold_, out.data() + i, out.size() - i);
+      position_ += drawn.used;
+      i += drawn.made;
+    } else if (out.size() - i >= 2) {
+      const Drawn drawn = lemire_pairs(words, left, n_, threshold_, out.data() + i,
+                                       (out.size() - i) & ~std::size_t{1});
+      position_ += drawn.used;
+      i += drawn.made;
+    } else {
+      std::uint32_t pair[2];
+      const Drawn drawn = lemire_pairs(words, left, n_, threshold_, pair, 2);
+      position_ += drawn.used;
+      if (drawn.made == 2) {
+        out[i++] = pair[0];
+        pending_ = pair[1];
+      }
+    }
   }
 }
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "bootstrap_kernels.hpp"
 #include "pardo/remote_function.hpp"
+#include "resampling_kernels.hpp"
 
 namespace pardo::stats {
 

@@ -17,6 +17,7 @@
 #include "pardo/random/stream.hpp"
 #include "pardo/remote_function.hpp"
 #include "pardo/stats/descriptive.hpp"
+#include "resampling_kernels.hpp"
 
 namespace pardo::stats {
 
@@ -62,27 +63,31 @@ class Draws {
   Draws(std::uint64_t seed, std::uint64_t block) : stream_(seed, block) {}
 
   std::uint32_t word() {
-    if (next_ == words_.size()) {
-      stream_.fill(std::span<std::uint32_t>(words_));
-      next_ = 0;
-    }
+    if (next_ == words_.size()) refill();
     return words_[next_++];
   }
 
-  /// Uniform on [0, range), range > 0, by Lemire's multiply-and-reject: the high half of
-  /// word * range unless the low half falls below 2^32 mod range.
-  std::uint32_t below(std::uint32_t range) {
-    std::uint64_t m = std::uint64_t{word()} * range;
-    if (static_cast<std::uint32_t>(m) < range) {
-      const std::uint32_t threshold = (0u - range) % range;
-      while (static_cast<std::uint32_t>(m) < threshold) m = std::uint64_t{word()} * range;
+  /// out[m] uniform on [0, top - m), as successive Lemire draws (multiply-and-reject) for
+  /// the ranges top, top - 1, ...: a Fisher-Yates shuffle's swaps. out.size() <= top.
+  void below_descending(std::uint32_t top, std::span<std::uint32_t> out) {
+    std::size_t made = 0;
+    while (made < out.size()) {
+      if (next_ == words_.size()) refill();
+      const detail::Drawn drawn = detail::lemire_descending(
+          words_.data() + next_, words_.size() - next_, static_cast<std::uint32_t>(top - made),
+          out.data() + made, out.size() - made);
+      next_ += drawn.used;
+      made += drawn.made;
     }
-    return static_cast<std::uint32_t>(m >> 32);
   }
 
  private:
+  void refill() {
+    stream_.fill(std::span<std::uint32_t>(words_));
+    next_ = 0;
+  }
   random::Stream stream_;
-  std::array<std::uint32_t, 1024> words_{};
+  std::array<std::uint32_t, 4096> words_{};
   std::size_t next_ = words_.size();
 };
 
@@ -129,16 +134,17 @@ void random_splits(std::span<const double> x, std::span<const double> y,
   const std::size_t k = std::min(x.size(), y.size());
   const std::span<const double> drawn(w.data(), k);
   const std::span<const double> rest(w.data() + k, n - k);
+  std::vector<std::uint32_t> offset(k);
   for (std::uint64_t p = 0; p < count; ++p) {
-    for (std::size_t i = 0; i < k; ++i) {
-      std::swap(w[i], w[i + draws.below(static_cast<std::uint32_t>(n - i))]);
-    }
+    draws.below_descending(static_cast<std::uint32_t>(n), offset);
+    for (std::size_t i = 0; i < k; ++i) std::swap(w[i], w[i + offset[i]]);
     tally.add(x_drawn ? statistic(drawn, rest) : statistic(rest, drawn));
   }
 }
 
 // mean_difference's fast path: the same shuffles as random_splits, summing the drawn group
-// as its values are placed; the other group's sum is the total minus it. Centring the pool
+// as its values are placed (in stats::mean's pattern of running sums, which keeps the
+// additions independent); the other group's sum is the total minus it. Centring the pool
 // first keeps that subtraction free of cancellation.
 void random_splits_mean_difference(std::span<const double> x, std::span<const double> y,
                                    std::uint64_t count, Draws& draws, Tally& tally) {
@@ -152,31 +158,27 @@ void random_splits_mean_difference(std::span<const double> x, std::span<const do
   const std::size_t k = std::min(x.size(), y.size());
   const double k_size = static_cast<double>(k);
   const double rest_size = static_cast<double>(n - k);
+  constexpr std::size_t lanes = detail::mean_lanes;
   double* const values = w.data();
-  const auto place = [&](std::size_t i) {
-    const std::size_t j = i + draws.below(static_cast<std::uint32_t>(n - i));
-    const double v = values[j];
-    values[j] = values[i];
-    values[i] = v;
-    return v;
-  };
+  std::vector<std::uint32_t> offset(k);
   for (std::uint64_t p = 0; p < count; ++p) {
-    // Four running sums, position i in sum i % 4, so the additions do not wait on each other.
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
+    draws.below_descending(static_cast<std::uint32_t>(n), offset);
+    const std::uint32_t* const step = offset.data();
+    const auto place = [values, step](std::size_t i) {
+      const std::size_t j = i + step[i];
+      const double v = values[j];
+      values[j] = values[i];
+      values[i] = v;
+      return v;
+    };
+    double sums[lanes] = {};
     std::size_t i = 0;
-    for (; i + 4 <= k; i += 4) {
-      s0 += place(i);
-      s1 += place(i + 1);
-      s2 += place(i + 2);
-      s3 += place(i + 3);
+    for (; i + lanes <= k; i += lanes) {
+#pragma GCC unroll 8
+      for (std::size_t lane = 0; lane < lanes; ++lane) sums[lane] += place(i + lane);
     }
-    if (i < k) s0 += place(i++);
-    if (i < k) s1 += place(i++);
-    if (i < k) s2 += place(i++);
-    const double drawn_sum = (s0 + s1) + (s2 + s3);
+    for (std::size_t lane = 0; i < k; ++i, ++lane) sums[lane] += place(i);
+    const double drawn_sum = detail::combine_mean_lanes(sums);
     const double difference = drawn_sum / k_size - (total - drawn_sum) / rest_size;
     tally.add(x_drawn ? difference : -difference);
   }
@@ -254,10 +256,11 @@ void orderings(std::span<const double> x, std::span<const double> y,
   const std::size_t n = y.size();
   std::vector<double> b(y.begin(), y.end());
   if (!exact) {
+    // Swap m puts a value at position n - 1 - m, drawn from the n - m positions up to it.
+    std::vector<std::uint32_t> pick(n - 1);
     for (std::uint64_t p = 0; p < count; ++p) {
-      for (std::size_t i = n - 1; i > 0; --i) {
-        std::swap(b[i], b[draws.below(static_cast<std::uint32_t>(i + 1))]);
-      }
+      draws.below_descending(static_cast<std::uint32_t>(n), pick);
+      for (std::size_t m = 0; m + 1 < n; ++m) std::swap(b[n - 1 - m], b[pick[m]]);
       tally.add(statistic(x, b));
     }
     return;

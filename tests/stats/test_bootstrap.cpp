@@ -45,17 +45,53 @@ TEST(Bootstrap, MethodNamesRoundTrip) {
   EXPECT_EQ(stats::parse_bootstrap_method("BCa"), std::nullopt);
 }
 
-TEST(Bootstrap, IndicesAreUniformIntsOfTheBlocksStream) {
-  for (const std::uint32_t rows : {7u, 10'000u, 3'000'000'000u}) {
+// The definition, one word of stream (seed, block) at a time: below 65536 rows, an index
+// uniform on [0, rows^2) by Lemire's method, split into its two base-rows digits.
+std::vector<std::uint32_t> indices_by_definition(std::uint64_t seed, std::uint64_t block,
+                                                 std::uint64_t rows, std::size_t count) {
+  pardo::random::Stream s(seed, block);
+  std::vector<std::uint32_t> out;
+  if (rows > 65'535) {
+    while (out.size() < count) {
+      out.push_back(static_cast<std::uint32_t>(pardo::random::uniform_int(s, 0, rows - 1)));
+    }
+    return out;
+  }
+  const std::uint64_t range = rows * rows;
+  const std::uint64_t threshold = (std::uint64_t{1} << 32) % range;
+  while (out.size() < count) {
+    const std::uint64_t m = std::uint64_t{s.next_u32()} * range;
+    if ((m & 0xFFFFFFFFu) < threshold) continue;
+    out.push_back(static_cast<std::uint32_t>((m >> 32) / rows));
+    out.push_back(static_cast<std::uint32_t>((m >> 32) % rows));
+  }
+  out.resize(count);
+  return out;
+}
+
+TEST(Bootstrap, IndicesFollowTheirDefinitionAcrossCalls) {
+  // 46341 rows reject about half the words; 65535 is the last with two indices per word.
+  for (const std::uint32_t rows : {2u, 7u, 10'000u, 46'341u, 65'535u, 65'536u, 3'000'000'000u}) {
     stats::detail::ResampleIndices indices(5, 3, rows);
     std::vector<std::uint32_t> got(10'000);
+    // Odd lengths leave a pair's second index for the next call.
     indices.next(std::span(got).first(4'999));
-    indices.next(std::span(got).subspan(4'999));
-    pardo::random::Stream s(5, 3);
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      ASSERT_EQ(got[i], pardo::random::uniform_int(s, 0, rows - 1)) << rows << " rows, i " << i;
-    }
+    indices.next(std::span(got).subspan(4'999, 1));
+    indices.next(std::span(got).subspan(5'000, 0));
+    indices.next(std::span(got).subspan(5'000, 3));
+    indices.next(std::span(got).subspan(5'003));
+    EXPECT_EQ(got, indices_by_definition(5, 3, rows, got.size())) << rows << " rows";
   }
+}
+
+TEST(Bootstrap, IndicesAreUniform) {
+  // 10^6 indices on 10 cells: each count within 4 standard errors of 10^5.
+  stats::detail::ResampleIndices indices(11, 0, 10);
+  std::vector<std::uint32_t> got(1'000'000);
+  indices.next(got);
+  std::vector<double> counts(10);
+  for (const std::uint32_t i : got) counts.at(i) += 1;
+  for (const double c : counts) EXPECT_NEAR(c, 1e5, 4 * std::sqrt(1e6 * 0.1 * 0.9));
 }
 
 TEST(Bootstrap, PercentileIntervalIsTheDistributionsQuantiles) {

@@ -165,10 +165,12 @@ using TableStatistic = RemoteFunction<double(const Columns&)>;
 
 namespace detail {
 
-/// The row indices of one block's resamples: uniform on [0, rows) by Lemire's
-/// multiply-and-reject on the 32-bit words of random stream (seed, block), taken in order,
-/// so each index equals `random::uniform_int(Stream(seed, block), 0, rows - 1)`. The words
-/// come from the bulk (SIMD) Philox generator.
+/// The row indices of one block's resamples, uniform on [0, rows), from the 32-bit words of
+/// random stream (seed, block) taken in order. Below 65536 rows each word gives two indices
+/// (Lemire's multiply-and-reject for the range rows^2, its result split into two base-rows
+/// digits: half the random words); above, each index equals
+/// `random::uniform_int(Stream(seed, block), 0, rows - 1)`. The words come from the bulk
+/// (SIMD) Philox generator.
 class ResampleIndices {
  public:
   ResampleIndices(std::uint64_t seed, std::uint64_t block, std::uint32_t rows);
@@ -181,9 +183,12 @@ class ResampleIndices {
   std::uint64_t stream_;
   std::uint64_t next_philox_block_ = 0;
   std::uint32_t n_;
+  bool pairs_;
   std::uint32_t threshold_;
   std::vector<std::uint32_t> words_;
   std::size_t position_;
+  /// A pair's second index when the last call ended between the two.
+  std::optional<std::uint32_t> pending_;
 };
 
 /// Throws std::invalid_argument naming the bad value (fewer than 2 rows, a non-finite
