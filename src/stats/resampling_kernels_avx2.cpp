@@ -7,6 +7,7 @@
 #if defined(PARDO_X86_KERNELS)
 
 #include "../random/intrinsics.hpp"
+#include "resampling_steps.hpp"
 
 namespace pardo::stats::detail {
 
@@ -36,30 +37,23 @@ Drawn lemire_avx2(const std::uint32_t* words, std::size_t count, std::uint32_t n
   // AVX2 compares signed: flipping the sign bits orders unsigned values.
   const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
   const __m256i below = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(threshold)), sign);
-  std::size_t used = 0;
-  std::size_t made = 0;
-  while (used + width <= count && made + width <= out_size) {
-    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words + used));
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t) {
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from));
     // Products of the even words, then of the odd ones, as 64-bit lanes.
     const __m256i even = _mm256_mul_epu32(w, bound);
     const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(w, 32), bound);
     const __m256i low = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), odd_lanes);
+    // A rejection is rare unless n is near 2^32.
     const __m256i rejected = _mm256_cmpgt_epi32(below, _mm256_xor_si256(low, sign));
-    if (_mm256_testz_si256(rejected, rejected) == 0) {
-      // A rejection (rare unless n is near 2^32): these words one at a time.
-      const Drawn d = lemire_scalar(words + used, width, n, threshold, out + made, width);
-      used += d.used;
-      made += d.made;
-      continue;
-    }
+    if (_mm256_testz_si256(rejected, rejected) == 0) return one_at_a_time;
     const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, odd_lanes);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + made), high);
-    used += width;
-    made += width;
-  }
-  const Drawn tail =
-      lemire_scalar(words + used, count - used, n, threshold, out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), high);
+    return width;
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room,
+                          std::size_t) { return lemire_scalar(from, c, n, threshold, to, room); };
+  return vector_steps(width, width, words, count, out, out_size, step, scalar);
 }
 
 Drawn lemire_pairs_avx2(const std::uint32_t* words, std::size_t count, std::uint32_t n,
@@ -71,29 +65,23 @@ Drawn lemire_pairs_avx2(const std::uint32_t* words, std::size_t count, std::uint
   // Both sides of the compare are below 2^32, where a signed 64-bit compare orders them.
   const __m256i below = _mm256_set1_epi64x(threshold);
   const __m256i low_half = _mm256_set1_epi64x(0xFFFFFFFF);
-  std::size_t used = 0;
-  std::size_t made = 0;
-  while (used + width <= count && made + 2 * width <= out_size) {
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t) {
     const __m256i w =
-        _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(words + used)));
+        _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(from)));
     const __m256i first = _mm256_mul_epu32(w, bound);
     const __m256i second = _mm256_mul_epu32(first, bound);
+    // AVX2 has no compress: a rejection sends these words one at a time.
     const __m256i rejected = _mm256_cmpgt_epi64(below, _mm256_and_si256(second, low_half));
-    if (_mm256_testz_si256(rejected, rejected) == 0) {
-      // AVX2 has no compress: these words one at a time.
-      const Drawn d = lemire_pairs_scalar(words + used, width, n, threshold, out + made, 2 * width);
-      used += d.used;
-      made += d.made;
-      continue;
-    }
+    if (_mm256_testz_si256(rejected, rejected) == 0) return one_at_a_time;
     const __m256i pairs = _mm256_blend_epi32(_mm256_srli_epi64(first, 32), second, 0xAA);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + made), pairs);
-    used += width;
-    made += 2 * width;
-  }
-  const Drawn tail =
-      lemire_pairs_scalar(words + used, count - used, n, threshold, out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), pairs);
+    return 2 * width;
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room, std::size_t) {
+    return lemire_pairs_scalar(from, c, n, threshold, to, room);
+  };
+  return vector_steps(width, 2 * width, words, count, out, out_size, step, scalar);
 }
 
 Drawn lemire_descending_avx2(const std::uint32_t* words, std::size_t count, std::uint32_t top,
@@ -103,33 +91,25 @@ Drawn lemire_descending_avx2(const std::uint32_t* words, std::size_t count, std:
   const __m256i lane = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
   // AVX2 compares signed: flipping the sign bits orders unsigned values.
   const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
-  std::size_t used = 0;
-  std::size_t made = 0;
-  while (used + width <= count && made + width <= out_size) {
-    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words + used));
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t made) {
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from));
     const __m256i range = _mm256_sub_epi32(_mm256_set1_epi32(static_cast<int>(top - made)), lane);
     const __m256i even = _mm256_mul_epu32(w, range);
     const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(w, 32), _mm256_srli_epi64(range, 32));
     const __m256i low = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), odd_lanes);
+    // A low half below its range may be a rejection, which shifts every later range.
     const __m256i small =
         _mm256_cmpgt_epi32(_mm256_xor_si256(range, sign), _mm256_xor_si256(low, sign));
-    if (_mm256_testz_si256(small, small) == 0) {
-      // A low half below its range may be a rejection, which shifts every later range.
-      const Drawn d = lemire_descending_scalar(
-          words + used, width, static_cast<std::uint32_t>(top - made), out + made, width);
-      used += d.used;
-      made += d.made;
-      continue;
-    }
+    if (_mm256_testz_si256(small, small) == 0) return one_at_a_time;
     const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, odd_lanes);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + made), high);
-    used += width;
-    made += width;
-  }
-  const Drawn tail =
-      lemire_descending_scalar(words + used, count - used, static_cast<std::uint32_t>(top - made),
-                               out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), high);
+    return width;
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room, std::size_t made) {
+    return lemire_descending_scalar(from, c, static_cast<std::uint32_t>(top - made), to, room);
+  };
+  return vector_steps(width, width, words, count, out, out_size, step, scalar);
 }
 
 }  // namespace pardo::stats::detail

@@ -7,6 +7,7 @@
 #if defined(PARDO_X86_KERNELS)
 
 #include "../random/intrinsics.hpp"
+#include "resampling_steps.hpp"
 
 namespace pardo::stats::detail {
 
@@ -30,29 +31,21 @@ Drawn lemire_avx512(const std::uint32_t* words, std::size_t count, std::uint32_t
   constexpr __mmask16 odd_lanes = 0xAAAA;
   const __m512i bound = _mm512_set1_epi32(static_cast<int>(n));
   const __m512i below = _mm512_set1_epi32(static_cast<int>(threshold));
-  std::size_t used = 0;
-  std::size_t made = 0;
-  while (used + width <= count && made + width <= out_size) {
-    const __m512i w = _mm512_loadu_si512(words + used);
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t) {
+    const __m512i w = _mm512_loadu_si512(from);
     // Products of the even words, then of the odd ones, as 64-bit lanes.
     const __m512i even = _mm512_mul_epu32(w, bound);
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(w, 32), bound);
     const __m512i low = _mm512_mask_blend_epi32(odd_lanes, even, _mm512_slli_epi64(odd, 32));
-    if (_mm512_cmplt_epu32_mask(low, below) != 0) {
-      // A rejection (rare unless n is near 2^32): these words one at a time.
-      const Drawn d = lemire_scalar(words + used, width, n, threshold, out + made, width);
-      used += d.used;
-      made += d.made;
-      continue;
-    }
-    const __m512i high = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64(even, 32), odd);
-    _mm512_storeu_si512(out + made, high);
-    used += width;
-    made += width;
-  }
-  const Drawn tail =
-      lemire_scalar(words + used, count - used, n, threshold, out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    // A rejection is rare unless n is near 2^32.
+    if (_mm512_cmplt_epu32_mask(low, below) != 0) return one_at_a_time;
+    _mm512_storeu_si512(to, _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64(even, 32), odd));
+    return width;
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room,
+                          std::size_t) { return lemire_scalar(from, c, n, threshold, to, room); };
+  return vector_steps(width, width, words, count, out, out_size, step, scalar);
 }
 
 Drawn lemire_pairs_avx512(const std::uint32_t* words, std::size_t count, std::uint32_t n,
@@ -63,25 +56,23 @@ Drawn lemire_pairs_avx512(const std::uint32_t* words, std::size_t count, std::ui
   const __m512i bound = _mm512_set1_epi64(n);
   const __m512i below = _mm512_set1_epi64(threshold);
   const __m512i low_half = _mm512_set1_epi64(0xFFFFFFFF);
-  std::size_t used = 0;
-  std::size_t made = 0;
-  // Each step stores a whole register (8 pairs) whatever it keeps.
-  while (used + width <= count && made + 2 * width <= out_size) {
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t) {
     const __m512i w =
-        _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(words + used)));
+        _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(from)));
     const __m512i first = _mm512_mul_epu32(w, bound);
     const __m512i second = _mm512_mul_epu32(first, bound);
     const __m512i pairs = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(first, 32), second);
     // A rejected word leaves no pair; compressing closes the gap, so the kept pairs stay in
-    // the order of their words.
+    // the order of their words. The whole register is stored whatever it keeps.
     const __mmask8 kept = _mm512_cmpge_epu64_mask(_mm512_and_si512(second, low_half), below);
-    _mm512_storeu_si512(out + made, _mm512_maskz_compress_epi64(kept, pairs));
-    used += width;
-    made += 2 * static_cast<std::size_t>(__builtin_popcount(kept));
-  }
-  const Drawn tail =
-      lemire_pairs_scalar(words + used, count - used, n, threshold, out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    _mm512_storeu_si512(to, _mm512_maskz_compress_epi64(kept, pairs));
+    return 2 * static_cast<std::size_t>(__builtin_popcount(kept));
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room, std::size_t) {
+    return lemire_pairs_scalar(from, c, n, threshold, to, room);
+  };
+  return vector_steps(width, 2 * width, words, count, out, out_size, step, scalar);
 }
 
 Drawn lemire_descending_avx512(const std::uint32_t* words, std::size_t count, std::uint32_t top,
@@ -89,32 +80,23 @@ Drawn lemire_descending_avx512(const std::uint32_t* words, std::size_t count, st
   constexpr std::size_t width = 16;
   constexpr __mmask16 odd_lanes = 0xAAAA;
   const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  std::size_t used = 0;
-  std::size_t made = 0;
-  while (used + width <= count && made + width <= out_size) {
-    const __m512i w = _mm512_loadu_si512(words + used);
+  const auto step = [&](const std::uint32_t* from, std::uint32_t* to, std::size_t made) {
+    const __m512i w = _mm512_loadu_si512(from);
     const __m512i range = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(top - made)), lane);
     const __m512i even = _mm512_mul_epu32(w, range);
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(w, 32), _mm512_srli_epi64(range, 32));
     const __m512i low = _mm512_mask_blend_epi32(odd_lanes, even, _mm512_slli_epi64(odd, 32));
-    if (_mm512_cmplt_epu32_mask(low, range) != 0) {
-      // A low half below its range may be a rejection (rare while top is far below 2^32),
-      // which shifts every later range: these words one at a time.
-      const Drawn d = lemire_descending_scalar(
-          words + used, width, static_cast<std::uint32_t>(top - made), out + made, width);
-      used += d.used;
-      made += d.made;
-      continue;
-    }
-    const __m512i high = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64(even, 32), odd);
-    _mm512_storeu_si512(out + made, high);
-    used += width;
-    made += width;
-  }
-  const Drawn tail =
-      lemire_descending_scalar(words + used, count - used, static_cast<std::uint32_t>(top - made),
-                               out + made, out_size - made);
-  return {used + tail.used, made + tail.made};
+    // A low half below its range may be a rejection (rare while top is far below 2^32),
+    // which shifts every later range.
+    if (_mm512_cmplt_epu32_mask(low, range) != 0) return one_at_a_time;
+    _mm512_storeu_si512(to, _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64(even, 32), odd));
+    return width;
+  };
+  const auto scalar = [&](const std::uint32_t* from, std::size_t c, std::uint32_t* to,
+                          std::size_t room, std::size_t made) {
+    return lemire_descending_scalar(from, c, static_cast<std::uint32_t>(top - made), to, room);
+  };
+  return vector_steps(width, width, words, count, out, out_size, step, scalar);
 }
 
 }  // namespace pardo::stats::detail
