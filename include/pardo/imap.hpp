@@ -153,7 +153,16 @@ class UnorderedChannel {
         mutex_, cv_, [this] { return !ready_.empty() || remaining_ == 0; }, std::nullopt);
     std::lock_guard lock(mutex_);
     if (ready_.empty()) return std::nullopt;
+#if defined(__GNUC__) && !defined(__clang__)
+// When R holds a std::vector, g++ 12 at -O3 sees the vector in `value` as maybe uninitialized
+// here. False: std::optional moves its payload only when engaged (GCC bug 80635).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
     Entry entry = std::move(ready_.front());
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     ready_.pop_front();
     return entry;
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -170,33 +169,11 @@ ChainOutput run_chain(DensityRef density, std::span<const double> start, bool ji
   return out;
 }
 
-std::string run_chain_task(ChainTask task) {
-  const ChainOutput out =
-      run_chain(DensityRef(task.density), task.start, task.jitter_start, task.options, task.chain);
-  std::string bytes((2 + out.draws.size()) * sizeof(double), '\0');
-  std::memcpy(bytes.data(), &out.acceptance_rate, sizeof(double));
-  std::memcpy(bytes.data() + sizeof(double), &out.step_size, sizeof(double));
-  std::memcpy(bytes.data() + 2 * sizeof(double), out.draws.data(),
-              out.draws.size() * sizeof(double));
-  return bytes;
+ChainOutput run_chain_task(ChainTask task) {
+  return run_chain(DensityRef(task.density), task.start, task.jitter_start, task.options,
+                   task.chain);
 }
 PARDO_REMOTE(run_chain_task);
-
-std::vector<std::optional<ChainOutput>> unpack_chains(
-    const std::vector<std::optional<std::string>>& packed) {
-  std::vector<std::optional<ChainOutput>> chains(packed.size());
-  for (std::size_t c = 0; c < packed.size(); ++c) {
-    if (!packed[c]) continue;
-    const std::string& bytes = *packed[c];
-    ChainOutput& out = chains[c].emplace();
-    std::memcpy(&out.acceptance_rate, bytes.data(), sizeof(double));
-    std::memcpy(&out.step_size, bytes.data() + sizeof(double), sizeof(double));
-    out.draws.resize(bytes.size() / sizeof(double) - 2);
-    std::memcpy(out.draws.data(), bytes.data() + 2 * sizeof(double),
-                out.draws.size() * sizeof(double));
-  }
-  return chains;
-}
 
 ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
                     const MetropolisOptions& options) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -404,41 +403,10 @@ PermutationResult summarise_permutations(const PermutationPlan& plan, Alternativ
   return r;
 }
 
-std::string permutation_block_remote(PermutationTask task) {
-  const PermutationCounts counts =
-      permutation_block(task.x, task.y, view_of(task.statistic), task.plan, task.block);
-  const std::array<std::uint64_t, 3> head{counts.less_or_equal, counts.greater_or_equal,
-                                          counts.done};
-  std::string packed(sizeof head + counts.values.size() * sizeof(double), '\0');
-  std::memcpy(packed.data(), head.data(), sizeof head);
-  if (!counts.values.empty()) {
-    std::memcpy(packed.data() + sizeof head, counts.values.data(),
-                counts.values.size() * sizeof(double));
-  }
-  return packed;
+PermutationCounts permutation_block_remote(PermutationTask task) {
+  return permutation_block(task.x, task.y, view_of(task.statistic), task.plan, task.block);
 }
 PARDO_REMOTE(permutation_block_remote);
-
-std::vector<std::optional<PermutationCounts>> unpack_counts(
-    const std::vector<std::optional<std::string>>& packed) {
-  std::vector<std::optional<PermutationCounts>> blocks(packed.size());
-  for (std::size_t b = 0; b < packed.size(); ++b) {
-    if (!packed[b]) continue;
-    const std::string& bytes = *packed[b];
-    std::array<std::uint64_t, 3> head{};
-    std::memcpy(head.data(), bytes.data(), sizeof head);
-    PermutationCounts& counts = blocks[b].emplace();
-    counts.less_or_equal = head[0];
-    counts.greater_or_equal = head[1];
-    counts.done = head[2];
-    counts.values.resize((bytes.size() - sizeof head) / sizeof(double));
-    if (!counts.values.empty()) {
-      std::memcpy(counts.values.data(), bytes.data() + sizeof head,
-                  counts.values.size() * sizeof(double));
-    }
-  }
-  return blocks;
-}
 
 }  // namespace detail
 }  // namespace pardo::stats

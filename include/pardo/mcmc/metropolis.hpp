@@ -11,7 +11,6 @@
 #include <optional>
 #include <ranges>
 #include <span>
-#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -105,11 +104,15 @@ struct DensityRef {
   double operator()(std::span<const double> theta) const { return call(object, theta); }
 };
 
-/// What one chain hands back.
+/// What one chain hands back, from a worker too.
 struct ChainOutput {
   std::vector<double> draws;  ///< draws * dim, draw-major
   double acceptance_rate = 0;
   double step_size = 0;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(draws, acceptance_rate, step_size);
+  }
 };
 
 /// Chain `chain` from `start` (jittered first when `jitter_start`).
@@ -156,14 +159,8 @@ struct ChainTask {
   }
 };
 
-/// The chain's output as bytes: acceptance rate, step size, then the draws. Bytes rather
-/// than a struct holding a vector because g++ 12 at -O3 sees a false -Wmaybe-uninitialized
-/// in imap_unordered's results when they hold a std::vector. Registered with PARDO_REMOTE.
-std::string run_chain_task(ChainTask task);
-
-/// The chains that came back from a remote pool, unpacked.
-std::vector<std::optional<ChainOutput>> unpack_chains(
-    const std::vector<std::optional<std::string>>& packed);
+/// `run_chain` in a worker. Registered with PARDO_REMOTE.
+ChainOutput run_chain_task(ChainTask task);
 
 template <class Executor, class F>
 ChainsResult run_chains(Executor& executor, const F& log_density,
@@ -184,8 +181,7 @@ ChainsResult run_chains(Executor& executor, const F& log_density,
     for (std::uint64_t c = 0; c < options.chains; ++c) {
       tasks.push_back({LogDensity(log_density), start_of(c), shared, options, c});
     }
-    chains =
-        unpack_chains(pardo::detail::map_remote_blocks(executor, &run_chain_task, tasks, control));
+    chains = pardo::detail::map_remote_blocks(executor, &run_chain_task, tasks, control);
   } else {
     chains = pardo::detail::map_blocks(
         executor, options.chains,

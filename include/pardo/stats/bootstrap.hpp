@@ -11,7 +11,6 @@
 #include <initializer_list>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -291,14 +290,9 @@ struct BootstrapTask {
   }
 };
 
-/// `run_block` in a worker, its values as bytes: g++ 12 at -O3 sees a false
-/// -Wmaybe-uninitialized in imap_unordered's results when they hold a std::vector.
-/// Registered with PARDO_REMOTE in bootstrap_remote.cpp.
-std::string run_remote_block(BootstrapTask task);
-
-/// The blocks that came back from a remote pool, unpacked.
-std::vector<std::optional<std::vector<double>>> unpack_blocks(
-    const std::vector<std::optional<std::string>>& packed);
+/// `run_block` (or `run_mean_block`) in a worker: the block's values, as the in-process
+/// executors compute them. Registered with PARDO_REMOTE in bootstrap_remote.cpp.
+std::vector<double> run_remote_block(BootstrapTask task);
 
 template <class Executor, class Evaluate>
 BootstrapResult run(Executor& executor, const Columns& table, const Evaluate& statistic,
@@ -322,8 +316,7 @@ BootstrapResult run(Executor& executor, const Columns& table, const Evaluate& st
                   options.seed,
                   b};
     }
-    outputs = unpack_blocks(
-        pardo::detail::map_remote_blocks(executor, &run_remote_block, tasks, control));
+    outputs = pardo::detail::map_remote_blocks(executor, &run_remote_block, tasks, control);
   } else {
     outputs = pardo::detail::map_blocks(
         executor, blocks,

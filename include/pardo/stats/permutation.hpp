@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -159,12 +158,16 @@ StatisticView view_of(const F& f) {
   return view;
 }
 
-/// Counts of one block.
+/// Counts of one block; what a remote block sends back.
 struct PermutationCounts {
   std::uint64_t less_or_equal = 0;
   std::uint64_t greater_or_equal = 0;
   std::uint64_t done = 0;
   std::vector<double> values;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(less_or_equal, greater_or_equal, done, values);
+  }
 };
 
 /// Checks the data and options (std::invalid_argument naming the bad value) and plans the
@@ -195,14 +198,8 @@ struct PermutationTask {
   }
 };
 
-/// A block's counts as bytes: less_or_equal, greater_or_equal, done, then the values.
-/// Bytes rather than a vector because g++ 12 at -O3 sees a false -Wmaybe-uninitialized in
-/// imap_unordered's results when they hold a std::vector. Registered with PARDO_REMOTE.
-std::string permutation_block_remote(PermutationTask task);
-
-/// The blocks that came back from a remote pool, unpacked.
-std::vector<std::optional<PermutationCounts>> unpack_counts(
-    const std::vector<std::optional<std::string>>& packed);
+/// `permutation_block` in a worker: the block's counts. Registered with PARDO_REMOTE.
+PermutationCounts permutation_block_remote(PermutationTask task);
 
 }  // namespace detail
 
@@ -239,9 +236,8 @@ PermutationResult permutation_test(Executor& executor, std::span<const double> x
     for (std::uint64_t b = 0; b < plan.blocks; ++b) {
       tasks[b] = {{x.begin(), x.end()}, {y.begin(), y.end()}, remote, plan, b};
     }
-    auto packed = pardo::detail::map_remote_blocks(executor, &detail::permutation_block_remote,
-                                                   tasks, control);
-    blocks = detail::unpack_counts(packed);
+    blocks = pardo::detail::map_remote_blocks(executor, &detail::permutation_block_remote, tasks,
+                                              control);
   } else {
     const detail::StatisticView view = detail::view_of(statistic);
     blocks = pardo::detail::map_blocks(
