@@ -3,13 +3,18 @@
 // body on the executor they name (under mpirun, on rank 0 while the others serve it).
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <pardo/pardo.hpp>
+#include <pardo/run_control.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "mpi_session.hpp"
+#include "progress.hpp"
 
 namespace pardo::cli {
 
@@ -49,6 +54,35 @@ bool with_backend(const BackendArgs& args, Body&& body) {
     body(pool, args.workers);
   }
   return true;
+}
+
+/// How run_monitored ended.
+struct MonitoredRun {
+  std::size_t workers = 1;  ///< the workers the backend ran on
+  bool prints = true;       ///< false on MPI ranks but 0, and after an error
+  int exit_code = 0;        ///< 2 if the workload rejected an argument, its message printed
+};
+
+/// Calls `workload(executor, control)` on the backend `args` names while a RunMonitor
+/// watches `control` count `total` blocks: a progress bar unless `quiet`, Ctrl-C a stop
+/// request. A std::invalid_argument from the workload prints "pardo <command>: ..." and
+/// ends the run with exit code 2.
+template <class Workload>
+MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, std::uint64_t total,
+                           bool quiet, Workload&& workload) {
+  MonitoredRun run;
+  try {
+    run.prints = with_backend(args, [&](auto& executor, std::size_t workers) {
+      run.workers = workers;
+      std::atomic<std::uint64_t> done{0};
+      RunMonitor monitor(total, done, quiet);
+      workload(executor, RunControl{monitor.stop_token(), &done});
+    });
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "pardo %s: %s\n", std::string(command).c_str(), e.what());
+    return {.workers = run.workers, .prints = false, .exit_code = 2};
+  }
+  return run;
 }
 
 }  // namespace pardo::cli

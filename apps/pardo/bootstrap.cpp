@@ -1,5 +1,4 @@
 // `pardo bootstrap`: a bootstrap confidence interval for a statistic of one CSV column.
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -8,13 +7,11 @@
 #include <pardo/stats/bootstrap.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <span>
-#include <stdexcept>
 #include <string>
 
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 #include "table.hpp"
 
 namespace pardo::cli {
@@ -91,33 +88,24 @@ int run_bootstrap(const BootstrapArgs& args) {
     if (!(args.level > 0 && args.level < 1)) {
       return fail("--level " + pardo::detail::format_number(args.level) + " is outside (0, 1)");
     }
-    data = read_csv(args.file).column(args.column, "--column");
+    data = find_column(read_table(args.file), args.column, "--column");
   } catch (const UsageError& e) {
     return fail(e.what());
   }
-  const bool quiet = args.quiet || args.json;
   stats::BootstrapResult result;
-  std::size_t used_workers = 1;
-  bool prints = true;
-  try {
-    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-      used_workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(stats::bootstrap_blocks(data.size(), options), done, quiet);
-      result = stats::bootstrap(executor, data, statistic, options,
-                                RunControl{monitor.stop_token(), &done});
-    });
-  } catch (const std::invalid_argument& e) {
-    return fail(e.what());
-  }
-  if (!prints) return 0;
+  const auto run =
+      run_monitored(args.backend, "bootstrap", stats::bootstrap_blocks(data.size(), options),
+                    args.quiet || args.json, [&](auto& executor, const RunControl& control) {
+                      result = stats::bootstrap(executor, data, statistic, options, control);
+                    });
+  if (!run.prints) return run.exit_code;
   if (args.json) {
     nlohmann::json j{{"statistic", args.statistic},
                      {"method", args.method},
                      {"column", args.column},
                      {"rows", data.size()},
                      {"backend", args.backend.backend},
-                     {"workers", used_workers},
+                     {"workers", run.workers},
                      {"seed", options.seed},
                      {"level", options.level},
                      {"block_resamples", options.block_resamples},
@@ -135,7 +123,7 @@ int run_bootstrap(const BootstrapArgs& args) {
     if (args.distribution) j["distribution"] = result.distribution;
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, data.size(), used_workers, result);
+    print_human(args, data.size(), run.workers, result);
   }
   return result.complete ? 0 : 130;
 }

@@ -1,5 +1,4 @@
 // `pardo fit`: the same model fitted to every CSV file in a directory, as one table.
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,7 +12,6 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 
 namespace pardo::cli {
 
@@ -95,32 +93,27 @@ int run_fit(const FitArgs& args) {
                                   .intercept = !args.no_intercept,
                                   .tolerance = args.tolerance,
                                   .max_iterations = args.max_iterations};
-  const bool quiet = args.quiet || args.json;
   std::vector<stats::Dataset> datasets;
-  stats::FitTable table;
-  std::size_t used_workers = 1;
-  bool prints = true;
   try {
     stats::detail::validate(options);
     datasets = std::filesystem::is_directory(args.path)
                    ? stats::read_datasets(args.path)
                    : std::vector<stats::Dataset>{stats::read_dataset(args.path)};
-    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-      used_workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(datasets.size(), done, quiet);
-      table = stats::fit_many(executor, datasets, options, RunControl{monitor.stop_token(), &done});
-    });
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }
-  if (!prints) return 0;
+  stats::FitTable table;
+  const auto run = run_monitored(args.backend, "fit", datasets.size(), args.quiet || args.json,
+                                 [&](auto& executor, const RunControl& control) {
+                                   table = stats::fit_many(executor, datasets, options, control);
+                                 });
+  if (!run.prints) return run.exit_code;
   if (args.json) {
     nlohmann::json j{{"model", args.model},
                      {"response", args.response},
                      {"intercept", options.intercept},
                      {"backend", args.backend.backend},
-                     {"workers", used_workers},
+                     {"workers", run.workers},
                      {"datasets", table.datasets},
                      {"failed", table.failed},
                      {"seconds", table.seconds},
@@ -129,7 +122,7 @@ int run_fit(const FitArgs& args) {
     for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model));
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, table, *model, used_workers);
+    print_human(args, table, *model, run.workers);
   }
   return table.complete ? 0 : 130;
 }

@@ -1,6 +1,5 @@
 // `pardo integrate`: Monte Carlo integration of a built-in integrand over a box, with error
 // bars and the exact value to compare with, on any backend, reproducibly.
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -16,7 +15,6 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 
 namespace pardo::cli {
 
@@ -251,14 +249,13 @@ int run_integrate(const IntegrateArgs& args) {
   if (const int code = check_backend(args.backend, "integrate"); code != 0) return code;
 
   const mc::ScalarIntegrand f(builtin->f);
-  const bool report = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-    std::atomic<std::uint64_t> done{0};
-    RunMonitor monitor(mc::integration_blocks(run.box, run.options), done, args.quiet || args.json);
-    run.workers = workers;
-    run.result =
-        mc::integrate(executor, f, run.box, run.options, RunControl{monitor.stop_token(), &done});
-  });
-  if (!report) return 0;
+  const auto monitored =
+      run_monitored(args.backend, "integrate", mc::integration_blocks(run.box, run.options),
+                    args.quiet || args.json, [&](auto& executor, const RunControl& control) {
+                      run.result = mc::integrate(executor, f, run.box, run.options, control);
+                    });
+  if (!monitored.prints) return monitored.exit_code;
+  run.workers = monitored.workers;
   if (args.json) {
     std::cout << to_json(args, run).dump() << '\n';
   } else {

@@ -1,6 +1,5 @@
 // `pardo mcmc`: several random-walk Metropolis chains on a built-in target whose moments
 // are known, with R-hat, bulk ESS and Monte Carlo errors, the same draws on any backend.
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -8,14 +7,12 @@
 #include <pardo/detail/validate.hpp>
 #include <pardo/mcmc.hpp>
 #include <pardo/pardo.hpp>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 
 namespace pardo::cli {
 
@@ -136,26 +133,17 @@ int run_mcmc(const McmcArgs& args) {
                 ": must be >= 0 (0: 2.38 / sqrt(dim))");
   }
   const std::vector<double> initial(dim, 0.0);
-  const bool quiet = args.quiet || args.json;
   mcmc::ChainsResult result;
-  std::size_t used_workers = 1;
-  bool prints = true;
-  try {
-    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-      used_workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(options.chains, done, quiet);
-      result = mcmc::run_chains(executor, density, initial, options,
-                                RunControl{monitor.stop_token(), &done});
-    });
-  } catch (const std::invalid_argument& e) {
-    return fail(e.what());
-  }
-  if (!prints) return 0;
+  const auto run =
+      run_monitored(args.backend, "mcmc", options.chains, args.quiet || args.json,
+                    [&](auto& executor, const RunControl& control) {
+                      result = mcmc::run_chains(executor, density, initial, options, control);
+                    });
+  if (!run.prints) return run.exit_code;
   if (args.json) {
-    std::cout << to_json(args, options, used_workers, result, truth).dump() << '\n';
+    std::cout << to_json(args, options, run.workers, result, truth).dump() << '\n';
   } else {
-    print_human(args, options, used_workers, result, truth);
+    print_human(args, options, run.workers, result, truth);
   }
   return result.complete ? 0 : 130;
 }

@@ -1,6 +1,5 @@
 // `pardo permtest`: a permutation test of two CSV columns (independent, paired or
 // correlation design).
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -14,7 +13,6 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 #include "table.hpp"
 
 namespace pardo::cli {
@@ -64,13 +62,13 @@ class Columns {
                        "' names a column but no FILE was given (use FILE:COLUMN or a FILE)");
     }
     auto found = tables_.find(path);
-    if (found == tables_.end()) found = tables_.emplace(path, read_csv(path)).first;
-    return found->second.column(column, option);
+    if (found == tables_.end()) found = tables_.emplace(path, read_table(path)).first;
+    return find_column(found->second, column, option);
   }
 
  private:
   std::string file_;
-  std::map<std::string, Table> tables_;
+  std::map<std::string, stats::Dataset> tables_;
 };
 
 void print_human(const PermtestArgs& args, std::size_t nx, std::size_t ny, std::size_t workers,
@@ -121,32 +119,26 @@ int run_permtest(PermtestArgs args) {
                                     .keep_distribution = args.distribution};
   std::vector<double> x;
   std::vector<double> y;
+  std::uint64_t blocks = 0;
   try {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_permutations = parse_count(args.block, "--block-size");
     Columns columns(args.file);
     x = columns.get(args.x, "--x");
     y = columns.get(args.y, "--y");
+    blocks = stats::detail::plan_permutations(x, y, options).blocks;
   } catch (const UsageError& e) {
     return fail(e.what());
-  }
-  const bool quiet = args.quiet || args.json;
-  stats::PermutationResult result;
-  std::size_t used_workers = 1;
-  bool prints = true;
-  try {
-    const std::uint64_t blocks = stats::detail::plan_permutations(x, y, options).blocks;
-    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-      used_workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(blocks, done, quiet);
-      result = stats::permutation_test(executor, x, y, statistic, options,
-                                       RunControl{monitor.stop_token(), &done});
-    });
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }
-  if (!prints) return 0;
+  stats::PermutationResult result;
+  const auto run =
+      run_monitored(args.backend, "permtest", blocks, args.quiet || args.json,
+                    [&](auto& executor, const RunControl& control) {
+                      result = stats::permutation_test(executor, x, y, statistic, options, control);
+                    });
+  if (!run.prints) return run.exit_code;
   if (args.json) {
     nlohmann::json j{{"design", args.design},
                      {"statistic_name", args.statistic},
@@ -154,7 +146,7 @@ int run_permtest(PermtestArgs args) {
                      {"n_x", x.size()},
                      {"n_y", y.size()},
                      {"backend", args.backend.backend},
-                     {"workers", used_workers},
+                     {"workers", run.workers},
                      {"seed", options.seed},
                      {"block_permutations", options.block_permutations},
                      {"statistic", result.statistic},
@@ -171,7 +163,7 @@ int run_permtest(PermtestArgs args) {
     if (args.distribution) j["null_distribution"] = result.null_distribution;
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, x.size(), y.size(), used_workers, result);
+    print_human(args, x.size(), y.size(), run.workers, result);
   }
   return result.complete ? 0 : 130;
 }

@@ -1,6 +1,5 @@
 // `pardo power`: the power of a two-sample test by simulation, or the sample size that
 // reaches a target power.
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -16,7 +15,6 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
-#include "progress.hpp"
 
 namespace pardo::cli {
 
@@ -91,6 +89,7 @@ int run_power(const PowerArgs& args) {
                               .seed = args.seed,
                               .test = *test};
   stats::SampleSizeOptions search{.ratio = args.ratio};
+  if (args.target_power) search.target_power = *args.target_power;
   try {
     options.n1 = parse_count(args.n1, "--n");
     if (!args.n2.empty()) options.n2 = parse_count(args.n2, "--n2");
@@ -98,47 +97,40 @@ int run_power(const PowerArgs& args) {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_replications = parse_count(args.block, "--block-size");
     search.max_n = parse_count(args.max_n, "--max-n");
-  } catch (const UsageError& e) {
-    return fail(e.what());
-  }
-  if (args.target_power) search.target_power = *args.target_power;
-  const bool quiet = args.quiet || args.json;
-  stats::PowerResult result;
-  stats::SampleSizeResult found;
-  std::size_t used_workers = 1;
-  bool prints = true;
-  try {
     stats::detail::validate(options, "power");
     if (args.target_power) stats::detail::validate(search, "power");
-    prints = with_backend(args.backend, [&](auto& executor, std::size_t workers) {
-      used_workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      const std::uint64_t blocks = stats::detail::power_blocks(options);
-      if (args.target_power) {
-        // Doubling and bisection take about 2 log2(max_n) evaluations at most.
-        const auto steps = static_cast<std::uint64_t>(
-            2 * std::ceil(std::log2(static_cast<double>(search.max_n) + 1)));
-        RunMonitor monitor(blocks * steps, done, quiet);
-        found = stats::find_sample_size(executor, options, search,
-                                        RunControl{monitor.stop_token(), &done});
-      } else {
-        RunMonitor monitor(blocks, done, quiet);
-        result = stats::power(executor, options, RunControl{monitor.stop_token(), &done});
-      }
-    });
+  } catch (const UsageError& e) {
+    return fail(e.what());
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }
-  if (!prints) return 0;
+  std::uint64_t blocks = stats::detail::power_blocks(options);
+  if (args.target_power) {
+    // Doubling and bisection take about 2 log2(max_n) evaluations at most.
+    blocks *=
+        static_cast<std::uint64_t>(2 * std::ceil(std::log2(static_cast<double>(search.max_n) + 1)));
+  }
+  stats::PowerResult result;
+  stats::SampleSizeResult found;
+  const auto run =
+      run_monitored(args.backend, "power", blocks, args.quiet || args.json,
+                    [&](auto& executor, const RunControl& control) {
+                      if (args.target_power) {
+                        found = stats::find_sample_size(executor, options, search, control);
+                      } else {
+                        result = stats::power(executor, options, control);
+                      }
+                    });
+  if (!run.prints) return run.exit_code;
   const stats::PowerResult& shown = args.target_power ? found.at_n : result;
   const std::optional<double> exact =
       shown.replications > 0 ? analytic(options, shown.n1, shown.n2) : std::nullopt;
   const bool complete = args.target_power ? found.complete : result.complete;
   if (args.json) {
-    nlohmann::json j{{"test", args.test},       {"effect", options.effect},
-                     {"alpha", options.alpha},  {"alternative", args.alternative},
-                     {"seed", options.seed},    {"backend", args.backend.backend},
-                     {"workers", used_workers}, {"block_replications", options.block_replications}};
+    nlohmann::json j{{"test", args.test},      {"effect", options.effect},
+                     {"alpha", options.alpha}, {"alternative", args.alternative},
+                     {"seed", options.seed},   {"backend", args.backend.backend},
+                     {"workers", run.workers}, {"block_replications", options.block_replications}};
     if (options.test == stats::PowerTest::permutation) j["permutations"] = options.permutations;
     if (args.target_power) {
       j["target_power"] = search.target_power;
@@ -164,8 +156,8 @@ int run_power(const PowerArgs& args) {
       "pardo power: %s test, effect %g, alpha %g, %s, %llu replications, %zu worker%s "
       "(%s), seed %llu\n",
       args.test.c_str(), options.effect, options.alpha, args.alternative.c_str(),
-      static_cast<unsigned long long>(options.replications), used_workers,
-      used_workers == 1 ? "" : "s", args.backend.backend.c_str(),
+      static_cast<unsigned long long>(options.replications), run.workers,
+      run.workers == 1 ? "" : "s", args.backend.backend.c_str(),
       static_cast<unsigned long long>(options.seed));
   if (!complete) std::printf("interrupted: partial result\n");
   if (args.target_power) {
