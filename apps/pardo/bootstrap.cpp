@@ -1,4 +1,5 @@
-// `pardo bootstrap`: a bootstrap confidence interval for a statistic of one CSV column.
+// `pardo bootstrap`: a bootstrap confidence interval for a statistic of one CSV column, or of
+// two columns whose rows are resampled together (the correlation).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -19,10 +20,12 @@ namespace pardo::cli {
 namespace {
 
 using StatisticFn = double (*)(std::span<const double>);
+using TableStatisticFn = double (*)(const stats::Columns&);
 
 struct BootstrapArgs {
   std::string file;
   std::string column = "0";
+  std::string columns;
   std::string statistic = "mean";
   std::string resamples = "9999";
   std::string block = "128";
@@ -43,9 +46,28 @@ StatisticFn find_statistic(const std::string& name) {
   return nullptr;
 }
 
+TableStatisticFn find_table_statistic(const std::string& name) {
+  if (name == "pearson") return stats::pearson;
+  return nullptr;
+}
+
+/// "x,y" as its two names (or indices).
+std::vector<std::string> two_columns(const std::string& list) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1) {
+    names.push_back(list.substr(start, comma - start));
+  }
+  names.push_back(list.substr(start));
+  if (names.size() != 2) {
+    throw UsageError("--columns '" + list + "': pearson needs two columns, as --columns x,y");
+  }
+  return names;
+}
+
 void print_human(const BootstrapArgs& args, std::size_t rows, std::size_t workers,
                  const stats::BootstrapResult& r) {
-  std::printf("pardo bootstrap: %s of %zu values, %s interval, %llu resamples, %zu worker%s (%s)\n",
+  std::printf("pardo bootstrap: %s of %zu rows, %s interval, %llu resamples, %zu worker%s (%s)\n",
               args.statistic.c_str(), rows, args.method.c_str(),
               static_cast<unsigned long long>(r.resamples), workers, workers == 1 ? "" : "s",
               args.backend.backend.c_str());
@@ -69,9 +91,16 @@ int run_bootstrap(const BootstrapArgs& args) {
   };
   if (const int code = check_backend(args.backend, "bootstrap"); code != 0) return code;
   const StatisticFn statistic = find_statistic(args.statistic);
-  if (statistic == nullptr) {
+  const TableStatisticFn table_statistic = find_table_statistic(args.statistic);
+  if (statistic == nullptr && table_statistic == nullptr) {
     return fail("--statistic: unknown statistic '" + args.statistic +
-                "' (mean, median, std or var)");
+                "' (mean, median, std, var or pearson)");
+  }
+  if (table_statistic == nullptr && !args.columns.empty()) {
+    return fail("--columns is for pearson; " + args.statistic + " takes one --column");
+  }
+  if (table_statistic != nullptr && args.columns.empty()) {
+    return fail("--statistic pearson needs two columns, as --columns x,y");
   }
   const auto method = stats::parse_bootstrap_method(args.method);
   if (!method) {
@@ -81,29 +110,43 @@ int run_bootstrap(const BootstrapArgs& args) {
                                   .method = *method,
                                   .seed = args.seed,
                                   .keep_distribution = args.distribution};
+  // One column, or two stacked: the rows of a Columns view.
   std::vector<double> data;
+  std::size_t width = 1;
   try {
     options.resamples = parse_count(args.resamples, "--resamples");
     options.block_resamples = parse_count(args.block, "--block-size");
     if (!(args.level > 0 && args.level < 1)) {
       return fail("--level " + pardo::detail::format_number(args.level) + " is outside (0, 1)");
     }
-    data = find_column(read_table(args.file), args.column, "--column");
+    const stats::Dataset table = read_table(args.file);
+    if (table_statistic == nullptr) {
+      data = find_column(table, args.column, "--column");
+    } else {
+      const std::vector<std::string> names = two_columns(args.columns);
+      data = stats::stack_columns(
+          {find_column(table, names[0], "--columns"), find_column(table, names[1], "--columns")});
+      width = 2;
+    }
   } catch (const UsageError& e) {
     return fail(e.what());
   }
+  const stats::Columns rows(data, width);
   stats::BootstrapResult result;
-  const auto run =
-      run_monitored(args.backend, "bootstrap", stats::bootstrap_blocks(data.size(), options),
-                    args.quiet || args.json, [&](auto& executor, const RunControl& control) {
-                      result = stats::bootstrap(executor, data, statistic, options, control);
-                    });
+  const auto run = run_monitored(
+      args.backend, "bootstrap", stats::bootstrap_blocks(rows.rows(), options),
+      args.quiet || args.json, [&](auto& executor, const RunControl& control) {
+        result = table_statistic != nullptr
+                     ? stats::bootstrap(executor, rows, table_statistic, options, control)
+                     : stats::bootstrap(executor, std::span<const double>(data), statistic, options,
+                                        control);
+      });
   if (!run.prints) return run.exit_code;
   if (args.json) {
     nlohmann::json j{{"statistic", args.statistic},
                      {"method", args.method},
-                     {"column", args.column},
-                     {"rows", data.size()},
+                     {"column", table_statistic != nullptr ? args.columns : args.column},
+                     {"rows", rows.rows()},
                      {"backend", args.backend.backend},
                      {"workers", run.workers},
                      {"seed", options.seed},
@@ -123,7 +166,7 @@ int run_bootstrap(const BootstrapArgs& args) {
     if (args.distribution) j["distribution"] = result.distribution;
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, data.size(), run.workers, result);
+    print_human(args, rows.rows(), run.workers, result);
   }
   return result.complete ? 0 : 130;
 }
@@ -133,11 +176,15 @@ int run_bootstrap(const BootstrapArgs& args) {
 void add_bootstrap_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BootstrapArgs>();
   auto* cmd = app.add_subcommand(
-      "bootstrap", "Bootstrap confidence interval for a statistic of a CSV column ('-': stdin)");
+      "bootstrap",
+      "Bootstrap confidence interval for a statistic of a CSV column or two ('-': stdin)");
   cmd->add_option("file", args->file, "CSV file of numbers, '-' for stdin")->required();
   cmd->add_option("-c,--column", args->column, "Column name or 0-based index")
       ->capture_default_str();
-  cmd->add_option("--statistic", args->statistic, "mean, median, std or var")
+  cmd->add_option("--columns", args->columns,
+                  "Two columns whose rows are resampled together, for pearson: x,y");
+  cmd->add_option("--statistic", args->statistic,
+                  "mean, median, std, var (of --column) or pearson (of --columns)")
       ->capture_default_str();
   cmd->add_option("-n,--resamples", args->resamples, "Bootstrap resamples: 9999, 1e5")
       ->capture_default_str();

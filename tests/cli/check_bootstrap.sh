@@ -22,6 +22,10 @@ expect_usage_error "no column 'z'" bootstrap "$tmp/data.csv" --column z
 expect_usage_error "unknown statistic 'mode'" bootstrap "$tmp/data.csv" --statistic mode
 expect_usage_error "unknown method 'studentized'" bootstrap "$tmp/data.csv" --method studentized
 expect_usage_error "unknown backend 'gpu'" bootstrap "$tmp/data.csv" --backend gpu
+expect_usage_error "pearson needs two columns, as --columns x,y" bootstrap "$tmp/data.csv" --statistic pearson
+expect_usage_error "--columns 'x': pearson needs two columns" bootstrap "$tmp/data.csv" --statistic pearson --columns x
+expect_usage_error "--columns is for pearson; median takes one --column" bootstrap "$tmp/data.csv" --statistic median --columns x,y
+expect_usage_error "--columns: no column 'z'" bootstrap "$tmp/data.csv" --statistic pearson --columns x,z
 
 # Prints the interval's bits and the standard error of one run.
 interval() {
@@ -45,6 +49,25 @@ for method in percentile basic bca; do
     done
   done
 done
+
+# The correlation of two columns, rows resampled together: the same bits everywhere, and
+# an interval around the sample correlation.
+ref=$(interval --method bca --statistic pearson --columns x,y --backend serial)
+for backend in threads processes; do
+  for w in 1 3; do
+    got=$(interval --method bca --statistic pearson --columns x,y --backend "$backend" --workers "$w")
+    if [[ -z "$ref" || "$got" != "$ref" ]]; then
+      echo "FAIL: pearson on $w $backend gave '$got', serial gave '$ref'"
+      failures=$((failures + 1))
+    fi
+  done
+done
+got=$("$pardo" bootstrap "$tmp/data.csv" --statistic pearson --columns 0,1 --resamples 500 --json -q |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); lo, hi = r["interval"]; print(r["rows"], lo < r["estimate"] < hi, -1 <= lo and hi <= 1)')
+if [[ "$got" != "200 True True" ]]; then
+  echo "FAIL: the pearson interval by column index gave '$got'"
+  failures=$((failures + 1))
+fi
 
 # stdin, the distribution on request, and the column by index.
 got=$("$pardo" bootstrap - --column 0 --resamples 50 --distribution --json <"$tmp/data.csv" |
