@@ -206,33 +206,29 @@ void ResampleIndices::next(std::span<std::uint32_t> out) {
   }
 }
 
+JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
+                             std::uint64_t jackknife_block) noexcept {
+  const std::uint64_t first = jackknife_block * options.block_resamples;
+  const std::uint64_t stop =
+      std::min<std::uint64_t>(first + options.block_resamples, static_cast<std::uint64_t>(rows));
+  return {static_cast<std::size_t>(first), static_cast<std::size_t>(stop)};
+}
+
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
                                    std::uint64_t block) {
   const std::size_t rows = data.size();
   const double n = static_cast<double>(rows);
   const std::uint64_t first_jackknife = resample_blocks(options);
-  std::vector<double> out;
   if (block < first_jackknife) {
-    const std::uint64_t first = block * options.block_resamples;
-    const auto count =
-        static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
-    out.reserve(count);
-    ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
-    std::vector<std::uint32_t> index(rows);
-    for (std::size_t r = 0; r < count; ++r) {
-      indices.next(index);
-      out.push_back(gathered_sum(data.data(), index.data(), rows) / n);
-    }
-    return out;
+    return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
+      return gathered_sum(data.data(), index.data(), rows) / n;
+    });
   }
-  const std::uint64_t first = (block - first_jackknife) * options.block_resamples;
-  const auto stop = static_cast<std::size_t>(
-      std::min<std::uint64_t>(first + options.block_resamples, static_cast<std::uint64_t>(rows)));
+  const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
   const double total = mean_sum(data.data(), rows);
-  out.reserve(stop - static_cast<std::size_t>(first));
-  for (auto i = static_cast<std::size_t>(first); i < stop; ++i) {
-    out.push_back((total - data[i]) / (n - 1));
-  }
+  std::vector<double> out;
+  out.reserve(stop - start);
+  for (std::size_t i = start; i < stop; ++i) out.push_back((total - data[i]) / (n - 1));
   return out;
 }
 

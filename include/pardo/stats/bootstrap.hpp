@@ -195,6 +195,34 @@ class ResampleIndices {
 void validate(const Columns& table, const BootstrapOptions& options);
 std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept;
 
+/// Resample block `block`: `statistic_of(index)` for each of its resamples, `index` being
+/// the resample's row indices.
+template <class OfIndices>
+std::vector<double> resample_block(std::size_t rows, const BootstrapOptions& options,
+                                   std::uint64_t block, const OfIndices& statistic_of) {
+  const std::uint64_t first = block * options.block_resamples;
+  const auto count =
+      static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
+  std::vector<double> out;
+  out.reserve(count);
+  ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
+  std::vector<std::uint32_t> index(rows);
+  for (std::size_t r = 0; r < count; ++r) {
+    indices.next(index);
+    out.push_back(statistic_of(std::span<const std::uint32_t>(index)));
+  }
+  return out;
+}
+
+/// The rows [first, stop) whose leave-one-out statistics jackknife block `jackknife_block`
+/// (counted from the first block past the resamples) computes.
+struct JackknifeRows {
+  std::size_t first;
+  std::size_t stop;
+};
+JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
+                             std::uint64_t jackknife_block) noexcept;
+
 /// Block `block` of a run: the statistics of its resamples, or past the resample blocks the
 /// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view.
 template <class Evaluate>
@@ -203,31 +231,19 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
   const std::size_t rows = table.rows();
   const std::size_t k = table.columns();
   const std::uint64_t first_jackknife = resample_blocks(options);
-  std::vector<double> out;
   if (block < first_jackknife) {
-    const std::uint64_t first = block * options.block_resamples;
-    const auto count =
-        static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
-    out.reserve(count);
-    ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
-    std::vector<std::uint32_t> index(rows);
     std::vector<double> buffer(rows * k);
-    for (std::size_t r = 0; r < count; ++r) {
-      indices.next(index);
+    return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
       for (std::size_t j = 0; j < k; ++j) {
         const double* column = table.column(j).data();
         double* into = buffer.data() + j * rows;
         for (std::size_t i = 0; i < rows; ++i) into[i] = column[index[i]];
       }
-      out.push_back(statistic(Columns(buffer, k)));
-    }
-    return out;
+      return statistic(Columns(buffer, k));
+    });
   }
   // Leave-one-out row i: moving from i to i + 1 puts row i back at position i.
-  const std::uint64_t first = (block - first_jackknife) * options.block_resamples;
-  const auto stop = static_cast<std::size_t>(
-      std::min<std::uint64_t>(first + options.block_resamples, static_cast<std::uint64_t>(rows)));
-  const auto start = static_cast<std::size_t>(first);
+  const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
   const std::size_t m = rows - 1;
   std::vector<double> buffer(m * k);
   for (std::size_t j = 0; j < k; ++j) {
@@ -236,6 +252,7 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
     std::copy(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(start), into);
     std::copy(column.begin() + static_cast<std::ptrdiff_t>(start + 1), column.end(), into + start);
   }
+  std::vector<double> out;
   out.reserve(stop - start);
   for (std::size_t i = start; i < stop; ++i) {
     out.push_back(statistic(Columns(buffer, k)));
