@@ -12,13 +12,10 @@ compute no diagnostics.
 
 from __future__ import annotations
 
-import json
-import statistics
-import subprocess
 import sys
-import time
 
 import numpy as np
+from _timing import median_of, median_seconds, pardo_reports
 
 DIM = 10
 CHAINS = 8
@@ -98,37 +95,23 @@ def numpy_loop(warmup: int, draws: int, seed: int) -> np.ndarray:
     return out
 
 
-def median_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def run(pardo: str, quick: bool) -> list[dict]:
     warmup, draws = (1000, 9000) if quick else (10_000, 90_000)
     repeats = 3
     # Medians of more runs for pardo, whose sampling takes a few tenths of a second.
-    pardo_repeats = 3 if quick else 7
+    pardo_rounds = 3 if quick else 9
     size = f"{CHAINS} chains x {warmup + draws} steps, 10-d correlated normal"
     rows = []
-    for workers in (1, 2):
-        times, totals = [], []
-        for _ in range(pardo_repeats):
-            result = subprocess.run(
-                [pardo, "mcmc", "--target", "mvnormal", "--dim", str(DIM), "--chains", str(CHAINS),
-                 "--warmup", str(warmup), "--draws", str(draws), "--seed", "1",
-                 "--workers", str(workers), "--json", "-q"],
-                check=True, capture_output=True, text=True)
-            report = json.loads(result.stdout)
-            times.append(report["sampling_seconds"])
-            totals.append(report["seconds"])
+    reports = pardo_reports(
+        lambda w: [pardo, "mcmc", "--target", "mvnormal", "--dim", str(DIM), "--chains",
+                   str(CHAINS), "--warmup", str(warmup), "--draws", str(draws), "--seed", "1",
+                   "--workers", str(w), "--json", "-q"],
+        pardo_rounds)
+    for workers, runs in reports.items():
         # The peers compute no diagnostics: compare the sampling alone, and keep the total.
         rows.append({"workload": "mcmc", "runtime": f"pardo-{workers}",
-                     "seconds": statistics.median(times), "repeats": pardo_repeats, "size": size,
-                     "with_diagnostics": statistics.median(totals)})
+                     "seconds": median_of(runs, "sampling_seconds"), "repeats": pardo_rounds,
+                     "size": size, "with_diagnostics": median_of(runs, "seconds")})
     rows.append({"workload": "mcmc", "runtime": "numpy",
                  "seconds": median_seconds(lambda: numpy_vectorised(warmup, draws, 1), repeats),
                  "repeats": repeats, "size": size})

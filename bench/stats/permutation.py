@@ -8,47 +8,36 @@ documented fast path (partial Fisher-Yates shuffles summing the smaller group as
 drawn); "pardo-1-generic" times the same permutations with the t statistic, which goes
 through the generic path (the statistic called on both groups of every permutation).
 The peers, in this process on the same data: "scipy" is `scipy.stats.permutation_test`
-with a vectorised statistic and `batch=1000` (the default batch=None would hold all
-10^5 x 10^4 indices, 16 GB, at once; batching is also faster); "numpy" is the plain
-implementation, batches of `Generator.permuted` index rows gathered and averaged.
+with a vectorised statistic (its default batch=None would hold all 10^5 x 10^4 indices,
+16 GB, at once); "numpy" is the plain implementation, batches of `Generator.permuted` index
+rows gathered and averaged. Each peer is timed at two batch sizes and compared at the
+faster; the JSON keeps both.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
+from _timing import fastest_batch, median_of, pardo_reports
 
 N_EACH = 5000
-
-
-def median_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def mean_difference(x, y, axis=-1):
     return np.mean(x, axis=axis) - np.mean(y, axis=axis)
 
 
-def scipy_test(x, y, permutations: int):
+def scipy_test(x, y, permutations: int, batch: int):
     from scipy import stats
 
     return stats.permutation_test((x, y), mean_difference, vectorized=True,
-                                  n_resamples=permutations, batch=1000, random_state=1).pvalue
+                                  n_resamples=permutations, batch=batch, random_state=1).pvalue
 
 
-def numpy_test(x, y, permutations: int, batch: int = 500) -> float:
+def numpy_test(x, y, permutations: int, batch: int) -> float:
     rng = np.random.default_rng(1)
     z = np.concatenate([x, y])
     observed = mean_difference(x, y)
@@ -62,24 +51,11 @@ def numpy_test(x, y, permutations: int, batch: int = 500) -> float:
     return (extreme + 1) / (permutations + 1)
 
 
-def pardo_seconds(pardo: str, csv: str, permutations: int, workers: int, statistic: str,
-                  repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        result = subprocess.run(
-            [pardo, "permtest", csv, "--x", "x", "--y", "y", "--statistic", statistic,
-             "--permutations", str(permutations), "--seed", "1", "--workers", str(workers),
-             "--json", "-q"],
-            check=True, capture_output=True, text=True)
-        times.append(json.loads(result.stdout)["seconds"])
-    return statistics.median(times)
-
-
 def run(pardo: str, quick: bool) -> list[dict]:
     permutations = 10_000 if quick else 100_000
     repeats = 3
     # pardo's runs take about a second: more of them steady the median on a shared VM.
-    pardo_repeats = 3 if quick else 5
+    pardo_rounds = 3 if quick else 7
     size = f"2 x {N_EACH} points, {permutations} permutations, difference in means"
     rng = np.random.default_rng(0)
     x = rng.normal(size=N_EACH)
@@ -88,20 +64,25 @@ def run(pardo: str, quick: bool) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         csv = os.path.join(tmp, "data.csv")
         np.savetxt(csv, np.c_[x, y], delimiter=",", header="x,y", comments="", fmt="%.17g")
-        for workers in (1, 2):
+
+        def argv(statistic: str):
+            return lambda w: [pardo, "permtest", csv, "--x", "x", "--y", "y", "--statistic",
+                              statistic, "--permutations", str(permutations), "--seed", "1",
+                              "--workers", str(w), "--json", "-q"]
+
+        for workers, runs in pardo_reports(argv("mean-diff"), pardo_rounds).items():
             rows.append({"workload": "permutation", "runtime": f"pardo-{workers}",
-                         "seconds": pardo_seconds(pardo, csv, permutations, workers, "mean-diff",
-                                                  pardo_repeats),
-                         "repeats": pardo_repeats, "size": size})
+                         "seconds": median_of(runs, "seconds"), "repeats": pardo_rounds,
+                         "size": size})
+        generic = pardo_reports(argv("t"), repeats, workers=(1,))[1]
         rows.append({"workload": "permutation", "runtime": "pardo-1-generic",
-                     "seconds": pardo_seconds(pardo, csv, permutations, 1, "t", repeats),
-                     "repeats": repeats, "size": size + " (t statistic, generic path)"})
-    rows.append({"workload": "permutation", "runtime": "scipy",
-                 "seconds": median_seconds(lambda: scipy_test(x, y, permutations), repeats),
-                 "repeats": repeats, "size": size})
-    rows.append({"workload": "permutation", "runtime": "numpy",
-                 "seconds": median_seconds(lambda: numpy_test(x, y, permutations), repeats),
-                 "repeats": repeats, "size": size})
+                     "seconds": median_of(generic, "seconds"), "repeats": repeats,
+                     "size": size + " (t statistic, generic path)"})
+    for runtime, test in (("scipy", scipy_test), ("numpy", numpy_test)):
+        batch, seconds, by_batch = fastest_batch(lambda b: test(x, y, permutations, b),
+                                                 (100, 1000), repeats)
+        rows.append({"workload": "permutation", "runtime": runtime, "seconds": seconds,
+                     "batch": batch, "by_batch": by_batch, "repeats": repeats, "size": size})
     return rows
 
 
