@@ -36,11 +36,6 @@ void set_points(benchmark::State& state, double points_per_iteration) {
                          benchmark::Counter::kIsRate);
 }
 
-// 2^32 mod rows^2: lemire_pairs' rejection threshold.
-std::uint32_t pair_threshold(std::uint32_t rows) {
-  return static_cast<std::uint32_t>((std::uint64_t{1} << 32) % (std::uint64_t{rows} * rows));
-}
-
 void philox_words(benchmark::State& state) {
   const pardo::random::Key key = pardo::random::derive_key(1);
   std::vector<std::uint32_t> words(kWords);
@@ -58,7 +53,7 @@ void index_pairs(benchmark::State& state) {
   std::vector<std::uint32_t> words(kWords);
   pardo::random::philox_blocks(pardo::random::derive_key(1), 0, 0, words);
   std::vector<std::uint32_t> index(2 * kWords);
-  const std::uint32_t threshold = pair_threshold(kRows);
+  const std::uint32_t threshold = detail::lemire_threshold(std::uint64_t{kRows} * kRows);
   std::size_t made = 0;
   for (auto _ : state) {
     made += detail::lemire_pairs(words.data(), words.size(), kRows, threshold, index.data(),

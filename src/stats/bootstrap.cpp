@@ -163,9 +163,7 @@ ResampleIndices::ResampleIndices(std::uint64_t seed, std::uint64_t block, std::u
       stream_(block),
       n_(rows),
       pairs_(rows <= pair_rows_limit),
-      threshold_(pairs_ ? static_cast<std::uint32_t>(
-                              ((std::uint64_t{1} << 32) % (std::uint64_t{rows} * rows)))
-                        : static_cast<std::uint32_t>(((std::uint64_t{1} << 32) - rows) % rows)),
+      threshold_(lemire_threshold(pairs_ ? std::uint64_t{rows} * rows : rows)),
       words_(words_per_refill),
       position_(words_per_refill) {}
 

@@ -26,6 +26,10 @@ double gathered_sum_scalar(const double* x, const std::uint32_t* index, std::siz
   return combine_mean_lanes(sums);
 }
 
+std::uint32_t lemire_threshold(std::uint64_t range) noexcept {
+  return static_cast<std::uint32_t>((std::uint64_t{1} << 32) % range);
+}
+
 Drawn lemire_scalar(const std::uint32_t* words, std::size_t count, std::uint32_t n,
                     std::uint32_t threshold, std::uint32_t* out, std::size_t out_size) noexcept {
   std::size_t used = 0;

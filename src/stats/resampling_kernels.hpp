@@ -35,6 +35,10 @@ double gathered_sum_scalar(const double* x, const std::uint32_t* index, std::siz
 double gathered_sum_avx2(const double* x, const std::uint32_t* index, std::size_t n) noexcept;
 double gathered_sum_avx512(const double* x, const std::uint32_t* index, std::size_t n) noexcept;
 
+/// 2^32 mod range, for range in [1, 2^32]: the threshold below which Lemire's method rejects
+/// a word's low half (`lemire` takes it for range n, `lemire_pairs` for range n^2).
+std::uint32_t lemire_threshold(std::uint64_t range) noexcept;
+
 /// Words used and indices made by a Lemire kernel.
 struct Drawn {
   std::size_t used;
