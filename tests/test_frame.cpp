@@ -7,14 +7,14 @@
 #include <cstring>
 #include <optional>
 #include <ostream>
-#include <pardo/detail/frame.hpp>
-#include <pardo/wire.hpp>
+#include <pardo/remote/wire.hpp>
 #include <random>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "remote/frame.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <limits>
 #include <numbers>
 #include <pardo/pde/laplace.hpp>
-#include <pardo/thread_pool.hpp>
+#include <pardo/threads/thread_pool.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>

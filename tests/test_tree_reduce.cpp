@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <pardo/core/tree_reduce.hpp>
 #include <pardo/random.hpp>
-#include <pardo/tree_reduce.hpp>
 #include <string>
 #include <vector>
 

@@ -11,7 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <pardo/wire.hpp>
+#include <pardo/remote/wire.hpp>
 #include <set>
 #include <span>
 #include <stdexcept>

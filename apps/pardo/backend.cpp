@@ -9,7 +9,7 @@ void add_backend_options(CLI::App& command, BackendArgs& args) {
   args.workers_option =
       command.add_option("-w,--workers", args.workers, "Worker threads or processes")
           ->capture_default_str()
-          ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+          ->check(CLI::Range(std::size_t{1}, max_workers()));
 }
 
 int check_backend(const BackendArgs& args, std::string_view command) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <pardo/pardo.hpp>
-#include <pardo/run_control.hpp>
+#include <pardo/workload/run_control.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,7 +20,7 @@ namespace pardo::cli {
 
 struct BackendArgs {
   std::string backend = "threads";
-  std::size_t workers = detail::hardware_workers();
+  std::size_t workers = default_workers();
   CLI::Option* workers_option = nullptr;
 };
 

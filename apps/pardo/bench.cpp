@@ -74,7 +74,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   auto* pi = bench->add_subcommand("pi", "The Monte Carlo pi ladder: method x workers");
   pi->add_option("-w,--workers", args->workers, "Worker counts to run")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+      ->check(CLI::Range(std::size_t{1}, max_workers()));
   pi->add_option("--scale", args->scale, "Multiply every run's sample count")
       ->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed")->capture_default_str();

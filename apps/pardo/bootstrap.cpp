@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <pardo/detail/validate.hpp>
+#include <pardo/core/errors.hpp>
 #include <pardo/stats/bootstrap.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <span>
@@ -117,7 +117,7 @@ int run_bootstrap(const BootstrapArgs& args) {
     options.resamples = parse_count(args.resamples, "--resamples");
     options.block_resamples = parse_count(args.block, "--block-size");
     if (!(args.level > 0 && args.level < 1)) {
-      return fail("--level " + pardo::detail::format_number(args.level) + " is outside (0, 1)");
+      return fail("--level " + pardo::format_number(args.level) + " is outside (0, 1)");
     }
     const stats::Dataset table = read_table(args.file);
     if (table_statistic == nullptr) {

@@ -95,7 +95,7 @@ int run_fit(const FitArgs& args) {
                                   .max_iterations = args.max_iterations};
   std::vector<stats::Dataset> datasets;
   try {
-    stats::detail::validate(options);
+    stats::validate(options);
     datasets = std::filesystem::is_directory(args.path)
                    ? stats::read_datasets(args.path)
                    : std::vector<stats::Dataset>{stats::read_dataset(args.path)};

@@ -13,7 +13,7 @@
 #include "mpi_session.hpp"
 
 #ifdef PARDO_CLI_WITH_MPI
-#include <pardo/mpi/laplace.hpp>
+#include <pardo/pde/laplace_mpi.hpp>
 #endif
 
 namespace pardo::cli {
@@ -23,7 +23,7 @@ namespace {
 struct LaplaceArgs {
   pde::LaplaceOptions options;
   std::string backend = "threads";
-  std::size_t workers = detail::hardware_workers();
+  std::size_t workers = default_workers();
   bool workers_given = false;
   bool json = false;
 };
@@ -100,7 +100,7 @@ int run_laplace(const LaplaceArgs& args) {
   pde::LaplaceResult r;
   std::size_t workers = 1;
   try {
-    pde::detail::validate(args.options);
+    pde::validate(args.options);
     if (args.backend == "serial") {
       r = pde::solve_laplace(args.options);
     } else {
@@ -144,7 +144,7 @@ void add_laplace_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   auto* workers = cmd->add_option("-w,--workers", args->workers, "Worker threads (threads)")
                       ->capture_default_str()
-                      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+                      ->check(CLI::Range(std::size_t{1}, max_workers()));
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args, workers] {
     args->workers_given = workers->count() > 0;

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <pardo/detail/validate.hpp>
+#include <pardo/core/errors.hpp>
 #include <pardo/mcmc.hpp>
 #include <pardo/pardo.hpp>
 #include <string>
@@ -129,7 +129,7 @@ int run_mcmc(const McmcArgs& args) {
                 ": at least 4 per chain are needed (split R-hat)");
   }
   if (!(args.step >= 0) || !std::isfinite(args.step)) {
-    return fail("--step " + pardo::detail::format_number(args.step) +
+    return fail("--step " + pardo::format_number(args.step) +
                 ": must be >= 0 (0: 2.38 / sqrt(dim))");
   }
   const std::vector<double> initial(dim, 0.0);

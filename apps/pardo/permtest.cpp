@@ -126,7 +126,7 @@ int run_permtest(PermtestArgs args) {
     Columns columns(args.file);
     x = columns.get(args.x, "--x");
     y = columns.get(args.y, "--y");
-    blocks = stats::detail::plan_permutations(x, y, options).blocks;
+    blocks = stats::permutation_blocks(x, y, options);
   } catch (const UsageError& e) {
     return fail(e.what());
   } catch (const std::invalid_argument& e) {

@@ -18,7 +18,7 @@ namespace {
 struct PiArgs {
   std::string samples = "1e9";
   std::string block = "4Mi";
-  std::size_t workers = detail::hardware_workers();
+  std::size_t workers = default_workers();
   std::string method = "simd";
   std::string backend = "threads";
   std::uint64_t seed = 42;
@@ -106,7 +106,7 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   auto* workers = pi->add_option("-w,--workers", args->workers, "Worker threads or processes")
                       ->capture_default_str()
-                      ->check(CLI::Range(std::size_t{1}, detail::max_workers()));
+                      ->check(CLI::Range(std::size_t{1}, max_workers()));
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
   pi->add_option("-b,--backend", args->backend, "serial, threads, processes or mpi (under mpirun)")

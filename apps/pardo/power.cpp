@@ -6,7 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <pardo/detail/validate.hpp>
+#include <pardo/core/errors.hpp>
 #include <pardo/stats/power.hpp>
 #include <pardo/stats/t_test.hpp>
 #include <stdexcept>
@@ -97,14 +97,14 @@ int run_power(const PowerArgs& args) {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_replications = parse_count(args.block, "--block-size");
     search.max_n = parse_count(args.max_n, "--max-n");
-    stats::detail::validate(options, "power");
-    if (args.target_power) stats::detail::validate(search, "power");
+    stats::validate(options);
+    if (args.target_power) stats::validate(search);
   } catch (const UsageError& e) {
     return fail(e.what());
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }
-  std::uint64_t blocks = stats::detail::power_blocks(options);
+  std::uint64_t blocks = stats::power_blocks(options);
   if (args.target_power) {
     // Doubling and bisection take about 2 log2(max_n) evaluations at most.
     blocks *=

@@ -7,8 +7,8 @@
 //   auto world = env.world();
 //   long hits = world.allreduce(count_hits(world.rank()), std::plus<>{});
 
+#include "pardo/core/tree_reduce.hpp"  // IWYU pragma: export
 #include "pardo/mpi/communicator.hpp"  // IWYU pragma: export
 #include "pardo/mpi/environment.hpp"   // IWYU pragma: export
 #include "pardo/mpi/pool.hpp"          // IWYU pragma: export
 #include "pardo/mpi/spmd.hpp"          // IWYU pragma: export
-#include "pardo/tree_reduce.hpp"       // IWYU pragma: export

@@ -1,15 +1,4 @@
 #pragma once
 /// @file
-/// pardo's version.
-
-#include <string_view>
-
-namespace pardo {
-
-/// The library's version, "major.minor.patch".
-/// @code
-/// std::cout << pardo::version() << '\n';
-/// @endcode
-std::string_view version() noexcept;
-
-}  // namespace pardo
+/// Forwards to <pardo/core/version.hpp>, where this header moved in 0.2; kept for one release.
+#include "pardo/core/version.hpp"

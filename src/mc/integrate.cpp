@@ -9,15 +9,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 #include "pardo/random/stream.hpp"
-#include "pardo/remote.hpp"
+#include "pardo/remote/remote.hpp"
 
 namespace pardo::mc {
 
 namespace {
 
-using pardo::detail::format_number;
+using pardo::format_number;
 using pardo::detail::require_at_least;
 using pardo::detail::require_finite;
 using pardo::detail::require_positive;

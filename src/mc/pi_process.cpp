@@ -1,7 +1,7 @@
 // Monte Carlo pi on worker processes: each block is a remote call.
 
-#include "pardo/process_pool.hpp"
-#include "pi_remote.hpp"
+#include "mc/pi_remote.hpp"
+#include "pardo/process/process_pool.hpp"
 
 namespace pardo::mc {
 

@@ -12,9 +12,9 @@
 
 #include <unsupported/Eigen/FFT>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
+#include "mcmc/rank_diagnostics.hpp"
 #include "pardo/stats/descriptive.hpp"
-#include "rank_diagnostics.hpp"
 
 namespace pardo::mcmc {
 

@@ -6,11 +6,11 @@
 #include <numbers>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
+#include "mcmc/rank_diagnostics.hpp"
 #include "pardo/random/stream.hpp"
-#include "pardo/remote.hpp"
+#include "pardo/remote/remote.hpp"
 #include "pardo/stats/descriptive.hpp"
-#include "rank_diagnostics.hpp"
 
 namespace pardo::mcmc {
 
@@ -24,7 +24,7 @@ std::string format_point(std::span<const double> theta) {
   std::string text = "(";
   for (std::size_t k = 0; k < theta.size(); ++k) {
     if (k > 0) text += ", ";
-    text += pardo::detail::format_number(theta[k]);
+    text += pardo::format_number(theta[k]);
   }
   return text + ")";
 }
@@ -84,14 +84,12 @@ void validate(DensityRef density, const std::vector<std::vector<double>>& starts
   }
   pardo::detail::require_positive(options.thin, caller, "thin");
   if (!std::isfinite(options.step_size) || options.step_size < 0) {
-    pardo::detail::throw_invalid(caller, "step_size is " +
-                                             pardo::detail::format_number(options.step_size) +
+    pardo::detail::throw_invalid(caller, "step_size is " + pardo::format_number(options.step_size) +
                                              "; it must be finite and >= 0 (0: automatic)");
   }
   pardo::detail::require_open_unit(options.target_acceptance, caller, "target_acceptance");
   if (!std::isfinite(options.jitter) || options.jitter < 0) {
-    pardo::detail::throw_invalid(caller, "jitter is " +
-                                             pardo::detail::format_number(options.jitter) +
+    pardo::detail::throw_invalid(caller, "jitter is " + pardo::format_number(options.jitter) +
                                              "; it must be finite and >= 0");
   }
   if (per_chain) {
@@ -106,9 +104,9 @@ void validate(DensityRef density, const std::vector<std::vector<double>>& starts
     pardo::detail::require_finite(starts[c], caller, what);
     const double lp = density(starts[c]);
     if (!std::isfinite(lp)) {
-      pardo::detail::throw_invalid(
-          caller, "the log density is " + pardo::detail::format_number(lp) + " at the " + what +
-                      " " + format_point(starts[c]) + "; it must be finite there");
+      pardo::detail::throw_invalid(caller, "the log density is " + pardo::format_number(lp) +
+                                               " at the " + what + " " + format_point(starts[c]) +
+                                               "; it must be finite there");
     }
   }
 }

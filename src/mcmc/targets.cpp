@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
-#include "pardo/remote_function.hpp"
+#include "core/validate.hpp"
+#include "pardo/remote/remote_function.hpp"
 
 namespace pardo::mcmc {
 

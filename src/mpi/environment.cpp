@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "pardo/errors.hpp"
+#include "pardo/core/errors.hpp"
 
 namespace pardo::mpi {
 

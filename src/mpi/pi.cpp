@@ -1,6 +1,6 @@
 // Monte Carlo pi on MPI ranks: each block is a remote call, dealt to whichever rank is free.
 
-#include "../mc/pi_remote.hpp"
+#include "mc/pi_remote.hpp"
 #include "pardo/mpi/pool.hpp"
 
 namespace pardo::mc {

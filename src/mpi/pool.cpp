@@ -21,9 +21,9 @@
 #include <thread>
 #include <utility>
 
-#include "../process/protocol.hpp"
-#include "pardo/detail/frame.hpp"
-#include "pardo/detail/remote_registry.hpp"
+#include "pardo/remote/detail/registry.hpp"
+#include "remote/frame.hpp"
+#include "remote/protocol.hpp"
 
 namespace pardo::mpi::detail {
 
@@ -78,7 +78,7 @@ void serve(MPI_Comm comm, int master) {
 
 }  // namespace
 
-struct PoolCore::Impl {
+struct RankCore::Impl {
   struct Running {
     std::uint64_t id;
     std::unique_ptr<RemoteJob> job;
@@ -376,7 +376,7 @@ void validate(const Communicator& comm, const PoolOptions& options) {
 
 }  // namespace
 
-PoolCore::PoolCore(const Communicator& comm, PoolOptions options) {
+RankCore::RankCore(const Communicator& comm, PoolOptions options) {
   validate(comm, options);
   impl_ = std::make_unique<Impl>(comm, options);
   if (impl_->is_master()) {
@@ -387,16 +387,16 @@ PoolCore::PoolCore(const Communicator& comm, PoolOptions options) {
   }
 }
 
-PoolCore::~PoolCore() { shutdown(true, false); }
+RankCore::~RankCore() { shutdown(true, false); }
 
-std::size_t PoolCore::size() const noexcept {
+std::size_t RankCore::size() const noexcept {
   const auto ranks = static_cast<std::size_t>(impl_->comm.size());
   return impl_->options.master_computes ? ranks : ranks - 1;
 }
 
-bool PoolCore::is_master() const noexcept { return impl_->is_master(); }
+bool RankCore::is_master() const noexcept { return impl_->is_master(); }
 
-int PoolCore::rank_of(std::size_t worker) const {
+int RankCore::rank_of(std::size_t worker) const {
   if (worker >= size()) {
     throw std::out_of_range("mpi::Pool: worker " + std::to_string(worker) + " of " +
                             std::to_string(size()));
@@ -410,7 +410,7 @@ int PoolCore::rank_of(std::size_t worker) const {
   return r < master ? r : r + 1;
 }
 
-void PoolCore::check_accepting(const char* caller) const {
+void RankCore::check_accepting(const char* caller) const {
   if (!impl_->is_master()) {
     throw std::logic_error(std::string(caller) + ": mpi::Pool takes work on its master, rank " +
                            std::to_string(impl_->options.master) + "; this is rank " +
@@ -422,7 +422,7 @@ void PoolCore::check_accepting(const char* caller) const {
   }
 }
 
-void PoolCore::push(JobList& jobs) {
+void RankCore::push(JobList& jobs) {
   JobList empty_jobs;
   {
     std::lock_guard lock(impl_->mutex);
@@ -442,7 +442,7 @@ void PoolCore::push(JobList& jobs) {
   }
 }
 
-void PoolCore::shutdown(bool wait, bool cancel_pending) {
+void RankCore::shutdown(bool wait, bool cancel_pending) {
   if (!impl_->is_master()) return;
   JobList cancelled;
   {
@@ -470,7 +470,7 @@ void PoolCore::shutdown(bool wait, bool cancel_pending) {
   if (impl_->compute.joinable()) impl_->compute.join();
 }
 
-void PoolCore::set_error_handler(ErrorHandler handler) {
+void RankCore::set_error_handler(ErrorHandler handler) {
   std::lock_guard lock(impl_->mutex);
   impl_->handler = std::move(handler);
 }

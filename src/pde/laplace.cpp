@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "pardo/options.hpp"
-#include "pardo/thread_pool.hpp"
+#include "pardo/core/options.hpp"
+#include "pardo/threads/thread_pool.hpp"
 
 namespace pardo::pde {
 
@@ -44,30 +44,6 @@ double row_error(const double* row, std::size_t j, std::size_t nx, std::size_t n
 }
 
 }  // namespace
-
-void validate(const LaplaceOptions& options) {
-  if (options.nx < 3) {
-    throw std::invalid_argument("laplace: nx must be at least 3, got " +
-                                std::to_string(options.nx));
-  }
-  if (options.ny < 3) {
-    throw std::invalid_argument("laplace: ny must be at least 3, got " +
-                                std::to_string(options.ny));
-  }
-  if (options.nx > max_points / options.ny) {
-    throw std::invalid_argument("laplace: a grid of " + std::to_string(options.nx) + " x " +
-                                std::to_string(options.ny) +
-                                " points is too large (at most 2^31 points)");
-  }
-  if (!(options.tol > 0.0) || !std::isfinite(options.tol)) {
-    throw std::invalid_argument("laplace: tol must be positive and finite, got " +
-                                show(options.tol));
-  }
-  if (options.max_iterations < 1) {
-    throw std::invalid_argument("laplace: max_iterations must be at least 1, got " +
-                                std::to_string(options.max_iterations));
-  }
-}
 
 double laplace_exact(std::size_t i, std::size_t j, std::size_t nx, std::size_t ny) noexcept {
   const double x = static_cast<double>(i) / static_cast<double>(nx - 1);
@@ -142,6 +118,30 @@ double LaplaceBlock::max_error() const noexcept {
 
 }  // namespace detail
 
+void validate(const LaplaceOptions& options) {
+  if (options.nx < 3) {
+    throw std::invalid_argument("laplace: nx must be at least 3, got " +
+                                std::to_string(options.nx));
+  }
+  if (options.ny < 3) {
+    throw std::invalid_argument("laplace: ny must be at least 3, got " +
+                                std::to_string(options.ny));
+  }
+  if (options.nx > detail::max_points / options.ny) {
+    throw std::invalid_argument("laplace: a grid of " + std::to_string(options.nx) + " x " +
+                                std::to_string(options.ny) +
+                                " points is too large (at most 2^31 points)");
+  }
+  if (!(options.tol > 0.0) || !std::isfinite(options.tol)) {
+    throw std::invalid_argument("laplace: tol must be positive and finite, got " +
+                                detail::show(options.tol));
+  }
+  if (options.max_iterations < 1) {
+    throw std::invalid_argument("laplace: max_iterations must be at least 1, got " +
+                                std::to_string(options.max_iterations));
+  }
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -155,7 +155,7 @@ void finish(LaplaceResult& r, const LaplaceOptions& options, Clock::time_point s
 }  // namespace
 
 LaplaceResult solve_laplace(const LaplaceOptions& options) {
-  detail::validate(options);
+  validate(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
   const std::size_t ny = options.ny;
@@ -186,7 +186,7 @@ LaplaceResult solve_laplace(const LaplaceOptions& options) {
 }
 
 LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std::size_t blocks) {
-  detail::validate(options);
+  validate(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
   const std::size_t ny = options.ny;

@@ -30,11 +30,11 @@
 #include <utility>
 #include <vector>
 
-#include "pardo/detail/process_core.hpp"
-#include "pardo/remote.hpp"
-#include "pardo/thread_pool.hpp"
-#include "process_globals.hpp"
-#include "protocol.hpp"
+#include "pardo/core/workers.hpp"
+#include "pardo/process/detail/process_core.hpp"
+#include "pardo/remote/remote.hpp"
+#include "process/process_globals.hpp"
+#include "remote/protocol.hpp"
 
 extern char** environ;
 
@@ -747,23 +747,6 @@ void validate(std::size_t workers, const ProcessOptions& options) {
 }
 
 }  // namespace
-
-std::exception_ptr to_exception(const FailureReport& failure, std::uint64_t function,
-                                std::size_t index) {
-  switch (failure.kind) {
-    case FailureReport::Kind::exception:
-      return std::make_exception_ptr(RemoteError(failure.type, failure.message));
-    case FailureReport::Kind::bad_arguments:
-      return std::make_exception_ptr(SerializationError(
-          "arguments of remote function '" + std::string(remote_name(function)) + "' for input " +
-          std::to_string(index) + " could not be decoded: " + failure.message));
-    case FailureReport::Kind::unencodable_result:
-      break;
-  }
-  return std::make_exception_ptr(SerializationError(
-      "result of remote function '" + std::string(remote_name(function)) + "' for input " +
-      std::to_string(index) + " could not be encoded: " + failure.message));
-}
 
 ProcessCore::ProcessCore(std::size_t workers, ProcessOptions options) {
   validate(workers, options);

@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 
-#include "pardo/remote.hpp"
-#include "pardo/wire.hpp"
-#include "process_globals.hpp"
-#include "protocol.hpp"
+#include "pardo/remote/remote.hpp"
+#include "pardo/remote/wire.hpp"
+#include "process/process_globals.hpp"
+#include "remote/protocol.hpp"
 
 namespace pardo {
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "bulk_kernels.hpp"
+#include "random/bulk_kernels.hpp"
 
 namespace pardo::random {
 

@@ -1,12 +1,12 @@
 // The AVX-512 kernels: eight blocks per register. This file alone is compiled with AVX-512
 // flags; bulk.cpp calls it only where the CPU has them.
 
-#include "bulk_kernels.hpp"
+#include "random/bulk_kernels.hpp"
 
 #if defined(PARDO_X86_KERNELS)
 
-#include "bulk_simd.hpp"
-#include "intrinsics.hpp"
+#include "random/bulk_simd.hpp"
+#include "random/intrinsics.hpp"
 
 namespace pardo::random::detail {
 namespace {

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "bulk_kernels.hpp"
 #include "pardo/random/philox.hpp"
+#include "random/bulk_kernels.hpp"
 
 namespace pardo::random::detail {
 namespace {

@@ -5,11 +5,11 @@
 #include <limits>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/stats/distributions.hpp"
-#include "resampling_kernels.hpp"
+#include "stats/resampling_kernels.hpp"
 
 namespace pardo::stats {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "pardo/remote.hpp"
+#include "pardo/remote/remote.hpp"
 #include "pardo/stats/bootstrap.hpp"
 
 namespace pardo::stats::detail {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 
 namespace pardo::stats {
 

@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "pardo/remote_function.hpp"
-#include "resampling_kernels.hpp"
+#include "pardo/remote/remote_function.hpp"
+#include "stats/resampling_kernels.hpp"
 
 namespace pardo::stats {
 

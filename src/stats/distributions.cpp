@@ -5,7 +5,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 
 namespace pardo::stats {
 
@@ -18,7 +18,7 @@ void require_probability(double p, const char* caller) {
 void require_df(double df, const char* caller) {
   if (!(df > 0)) {
     detail::throw_invalid(caller,
-                          "degrees of freedom " + detail::format_number(df) + " must be positive");
+                          "degrees of freedom " + pardo::format_number(df) + " must be positive");
   }
 }
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 #include "pardo/stats/fit.hpp"
 
 namespace pardo::stats {
@@ -55,7 +55,7 @@ const std::vector<double>& checked_column(const Dataset& d, std::size_t c) {
   for (std::size_t i = 0; i < column.size(); ++i) {
     if (!std::isfinite(column[i])) {
       throw FitError{"column '" + d.columns[c] + "' row " + std::to_string(i + 1) + " is " +
-                     pardo::detail::format_number(column[i])};
+                     pardo::format_number(column[i])};
     }
   }
   return column;
@@ -173,7 +173,7 @@ void fit_logistic(const Design& d, const FitOptions& options, FitRow& row) {
       throw FitError{"the response '" + options.response +
                      "' must be 0 or 1 for a logistic "
                      "model; row " +
-                     std::to_string(i + 1) + " is " + pardo::detail::format_number(d.y(i))};
+                     std::to_string(i + 1) + " is " + pardo::format_number(d.y(i))};
     }
   }
   require_full_rank(Eigen::ColPivHouseholderQR<MatrixXd>(d.x), row, "the design matrix");
@@ -230,22 +230,6 @@ void fit_logistic(const Design& d, const FitOptions& options, FitRow& row) {
 
 }  // namespace
 
-void validate(const FitOptions& options) {
-  if (!parse_fit_model(to_string(options.model)) ||
-      static_cast<int>(options.model) > static_cast<int>(FitModel::logistic)) {
-    pardo::detail::throw_invalid(
-        "fit_many", "unknown model " + std::to_string(static_cast<int>(options.model)));
-  }
-  if (options.response.empty())
-    pardo::detail::throw_invalid("fit_many", "the response name is empty");
-  if (!(options.tolerance > 0) || !std::isfinite(options.tolerance)) {
-    pardo::detail::throw_invalid("fit_many", "tolerance " +
-                                                 pardo::detail::format_number(options.tolerance) +
-                                                 " must be positive and finite");
-  }
-  pardo::detail::require_positive(options.max_iterations, "fit_many", "max_iterations");
-}
-
 FitRow fit_one(const Dataset& dataset, const FitOptions& options) {
   FitRow row;
   row.name = dataset.name;
@@ -281,5 +265,21 @@ FitTable gather(std::vector<std::optional<FitRow>>& rows, double seconds) {
 }
 
 }  // namespace detail
+
+void validate(const FitOptions& options) {
+  if (!parse_fit_model(to_string(options.model)) ||
+      static_cast<int>(options.model) > static_cast<int>(FitModel::logistic)) {
+    pardo::detail::throw_invalid(
+        "fit_many", "unknown model " + std::to_string(static_cast<int>(options.model)));
+  }
+  if (options.response.empty())
+    pardo::detail::throw_invalid("fit_many", "the response name is empty");
+  if (!(options.tolerance > 0) || !std::isfinite(options.tolerance)) {
+    pardo::detail::throw_invalid(
+        "fit_many",
+        "tolerance " + pardo::format_number(options.tolerance) + " must be positive and finite");
+  }
+  pardo::detail::require_positive(options.max_iterations, "fit_many", "max_iterations");
+}
 
 }  // namespace pardo::stats

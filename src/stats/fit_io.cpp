@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/stats/csv.hpp"
@@ -49,8 +49,7 @@ std::vector<Dataset> generate_datasets(const GenerateOptions& options) {
   }
   if (!(std::isfinite(options.noise_sd) && options.noise_sd >= 0)) {
     pardo::detail::throw_invalid(
-        caller,
-        "noise_sd " + pardo::detail::format_number(options.noise_sd) + " must be finite and >= 0");
+        caller, "noise_sd " + pardo::format_number(options.noise_sd) + " must be finite and >= 0");
   }
   const std::size_t k = options.coefficients.size() - 1;
   std::vector<Dataset> datasets(options.count);

@@ -1,5 +1,5 @@
 // fit_many on worker processes and MPI ranks: each data set travels in its task.
-#include "pardo/process_pool.hpp"
+#include "pardo/remote/remote.hpp"
 #include "pardo/stats/fit.hpp"
 
 namespace pardo::stats::detail {

@@ -11,12 +11,12 @@
 #include <string>
 #include <utility>
 
-#include "pardo/detail/validate.hpp"
-#include "pardo/process_pool.hpp"
+#include "core/validate.hpp"
 #include "pardo/random/stream.hpp"
-#include "pardo/remote_function.hpp"
+#include "pardo/remote/remote.hpp"
+#include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/descriptive.hpp"
-#include "resampling_kernels.hpp"
+#include "stats/resampling_kernels.hpp"
 
 namespace pardo::stats {
 
@@ -409,4 +409,10 @@ PermutationCounts permutation_block_remote(PermutationTask task) {
 PARDO_REMOTE(permutation_block_remote);
 
 }  // namespace detail
+
+std::uint64_t permutation_blocks(std::span<const double> x, std::span<const double> y,
+                                 const PermutationOptions& options) {
+  return detail::plan_permutations(x, y, options).blocks;
+}
+
 }  // namespace pardo::stats

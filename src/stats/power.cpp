@@ -3,11 +3,11 @@
 #include <cmath>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
-#include "pardo/process_pool.hpp"
+#include "core/validate.hpp"
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
-#include "pardo/serial_executor.hpp"
+#include "pardo/remote/remote.hpp"
+#include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/permutation.hpp"
 #include "pardo/stats/t_test.hpp"
 
@@ -34,7 +34,7 @@ std::optional<PowerTest> parse_power_test(std::string_view name) noexcept {
 
 namespace detail {
 
-using pardo::detail::format_number;
+using pardo::format_number;
 using pardo::detail::require_open_unit;
 using pardo::detail::require_positive;
 using pardo::detail::throw_invalid;
@@ -86,11 +86,6 @@ void validate(const SampleSizeOptions& search, std::string_view caller) {
     throw_invalid(caller, "max_n = " + std::to_string(search.max_n) +
                               " is below min_n = " + std::to_string(search.min_n));
   }
-}
-
-std::uint64_t power_blocks(const PowerOptions& options) {
-  return options.replications / options.block_replications +
-         (options.replications % options.block_replications != 0 ? 1 : 0);
 }
 
 void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
@@ -174,5 +169,14 @@ PowerResult summarise_power(const PowerOptions& options,
 }
 
 }  // namespace detail
+
+void validate(const PowerOptions& options) { detail::validate(options, "power"); }
+
+void validate(const SampleSizeOptions& search) { detail::validate(search, "power"); }
+
+std::uint64_t power_blocks(const PowerOptions& options) {
+  return options.replications / options.block_replications +
+         (options.replications % options.block_replications != 0 ? 1 : 0);
+}
 
 }  // namespace pardo::stats

@@ -1,6 +1,6 @@
 // The resampling kernels' scalar code and their run-time dispatch on random::simd_level().
 
-#include "resampling_kernels.hpp"
+#include "stats/resampling_kernels.hpp"
 
 #include "pardo/random/bulk.hpp"
 

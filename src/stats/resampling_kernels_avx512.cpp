@@ -2,12 +2,12 @@
 // This file alone is compiled with AVX-512 flags; resampling_kernels.cpp calls it only where
 // the CPU has them.
 
-#include "resampling_kernels.hpp"
+#include "stats/resampling_kernels.hpp"
 
 #if defined(PARDO_X86_KERNELS)
 
-#include "../random/intrinsics.hpp"
-#include "resampling_steps.hpp"
+#include "random/intrinsics.hpp"
+#include "stats/resampling_steps.hpp"
 
 namespace pardo::stats::detail {
 

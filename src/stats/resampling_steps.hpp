@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "resampling_kernels.hpp"
+#include "stats/resampling_kernels.hpp"
 
 namespace pardo::stats::detail {
 namespace {

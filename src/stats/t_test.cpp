@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "pardo/detail/validate.hpp"
+#include "core/validate.hpp"
 #include "pardo/stats/distributions.hpp"
 
 namespace pardo::stats {
@@ -40,7 +40,7 @@ double p_value(double t, double df, Alternative alternative) {
 
 void require_effect(double effect, const char* caller) {
   if (!std::isfinite(effect)) {
-    detail::throw_invalid(caller, "effect " + detail::format_number(effect) + " is not finite");
+    detail::throw_invalid(caller, "effect " + pardo::format_number(effect) + " is not finite");
   }
 }
 

@@ -1,6 +1,6 @@
 // Must not compile: each use below fails with pardo's one static_assert message, which the
 // ctest wire.unsupported_types_fail_to_compile looks for (see tests/CMakeLists.txt).
-#include <pardo/wire.hpp>
+#include <pardo/remote/wire.hpp>
 #include <string>
 #include <vector>
 

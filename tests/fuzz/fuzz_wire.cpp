@@ -13,8 +13,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
-#include <pardo/detail/frame.hpp>
-#include <pardo/wire.hpp>
+#include <pardo/remote/wire.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +22,7 @@
 #include <unordered_map>
 #include <variant>
 #include <vector>
+#include "remote/frame.hpp"
 
 namespace {
 

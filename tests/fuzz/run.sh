@@ -11,8 +11,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$clangxx" -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-  -I "$source_dir/include" \
-  "$source_dir/tests/fuzz/fuzz_wire.cpp" "$source_dir/src/frame.cpp" -o "$work/fuzz_wire"
+  -I "$source_dir/include" -I "$source_dir/src" \
+  "$source_dir/tests/fuzz/fuzz_wire.cpp" "$source_dir/src/remote/frame.cpp" -o "$work/fuzz_wire"
 
 mkdir "$work/corpus"
 PARDO_FUZZ_WRITE_SEEDS="$work/corpus" "$work/fuzz_wire"

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <pardo/mpi.hpp>
-#include <pardo/remote.hpp>
+#include <pardo/remote/remote.hpp>
 
 #include "mpi_support.hpp"
 

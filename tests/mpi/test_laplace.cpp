@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <pardo/mpi/laplace.hpp>
+#include <pardo/pde/laplace_mpi.hpp>
 #include <stdexcept>
 #include <string>
 #include <utility>

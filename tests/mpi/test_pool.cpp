@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "mpi_support.hpp"
-#include "pardo/thread_pool.hpp"
+#include "pardo/threads/thread_pool.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <pardo/mc/integrate.hpp>
 #include <pardo/mcmc.hpp>
 #include <pardo/random.hpp>
-#include <pardo/serial_executor.hpp>
+#include <pardo/serial/serial_executor.hpp>
 #include <pardo/stats/bootstrap.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <pardo/stats/fit.hpp>

@@ -1,7 +1,7 @@
 // The process tests' main: pardo::init first, because workers re-run this program.
 #include <gtest/gtest.h>
 
-#include <pardo/remote.hpp>
+#include <pardo/remote/remote.hpp>
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);

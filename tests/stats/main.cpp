@@ -1,7 +1,7 @@
 // The statistics tests' main: pardo::init first, because ProcessPool workers re-run it.
 #include <gtest/gtest.h>
 
-#include <pardo/remote.hpp>
+#include <pardo/remote/remote.hpp>
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);

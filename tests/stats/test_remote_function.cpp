@@ -3,7 +3,7 @@
 
 #include <gmock/gmock.h>
 
-#include <pardo/remote_function.hpp>
+#include <pardo/remote/remote_function.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <span>
 #include <stdexcept>

@@ -7,9 +7,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/remote_pool.hpp"
-#include "pardo/options.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/core/options.hpp"
+#include "pardo/remote/detail/remote_pool.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::detail {
 

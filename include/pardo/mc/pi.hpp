@@ -11,7 +11,7 @@
 #include <stop_token>
 #include <string_view>
 
-#include "pardo/options.hpp"
+#include "pardo/core/options.hpp"
 
 namespace pardo {
 class ProcessPool;

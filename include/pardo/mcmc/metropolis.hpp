@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "pardo/detail/blocks.hpp"
-#include "pardo/remote_function.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/remote/remote_function.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::mcmc {
 

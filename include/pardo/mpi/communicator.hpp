@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "pardo/future.hpp"
+#include "pardo/core/future.hpp"
 #include "pardo/mpi/datatype.hpp"
 #include "pardo/mpi/error.hpp"
 #include "pardo/mpi/ops.hpp"
-#include "pardo/wire.hpp"
+#include "pardo/remote/wire.hpp"
 
 namespace pardo::mpi {
 

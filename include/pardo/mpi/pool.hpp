@@ -5,10 +5,10 @@
 #include <memory>
 #include <vector>
 
-#include "pardo/detail/remote_job.hpp"
-#include "pardo/detail/remote_pool.hpp"
-#include "pardo/errors.hpp"
+#include "pardo/core/errors.hpp"
 #include "pardo/mpi/communicator.hpp"
+#include "pardo/remote/detail/remote_job.hpp"
+#include "pardo/remote/detail/remote_pool.hpp"
 
 namespace pardo::mpi {
 
@@ -29,12 +29,12 @@ namespace detail {
 
 /// The machinery of mpi::Pool: the master's dispatcher and compute threads, the workers'
 /// serving loop. Everything else lives in src/mpi/pool.cpp.
-class PoolCore {
+class RankCore {
  public:
-  PoolCore(const Communicator& comm, PoolOptions options);
-  PoolCore(const PoolCore&) = delete;
-  PoolCore& operator=(const PoolCore&) = delete;
-  ~PoolCore();
+  RankCore(const Communicator& comm, PoolOptions options);
+  RankCore(const RankCore&) = delete;
+  RankCore& operator=(const RankCore&) = delete;
+  ~RankCore();
 
   std::size_t size() const noexcept;
   bool is_master() const noexcept;
@@ -77,7 +77,7 @@ class PoolCore {
 ///   }
 /// }
 /// @endcode
-class Pool : public pardo::detail::RemotePool<detail::PoolCore> {
+class Pool : public pardo::detail::RemotePool<detail::RankCore> {
  public:
   /// Makes the pool over `comm` (collective). Throws std::invalid_argument naming a bad
   /// option (a master outside the communicator, pipeline 0, no rank left to compute) and

@@ -76,10 +76,14 @@ LaplaceResult solve_laplace(const LaplaceOptions& options);
 LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options,
                             std::size_t blocks = 0);
 
-namespace detail {
-
-/// Throws std::invalid_argument naming the first bad value of `options`.
+/// Throws std::invalid_argument naming the first bad value of `options`: what every solve
+/// checks first.
+/// @code
+/// pardo::pde::validate({.nx = 2});  // throws: nx must be at least 3
+/// @endcode
 void validate(const LaplaceOptions& options);
+
+namespace detail {
 
 /// x_i^2 - y_j^2 at grid point (i, j) of an nx x ny grid.
 double laplace_exact(std::size_t i, std::size_t j, std::size_t nx, std::size_t ny) noexcept;

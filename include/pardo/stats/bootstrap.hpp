@@ -17,10 +17,10 @@
 
 #include "pardo/detail/blocks.hpp"
 #include "pardo/random/philox.hpp"
-#include "pardo/remote_function.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/stats/descriptive.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::stats {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "pardo/detail/blocks.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::stats {
 
@@ -166,11 +166,14 @@ struct GenerateOptions {
 /// @endcode
 std::vector<Dataset> generate_datasets(const GenerateOptions& options);
 
-namespace detail {
-
 /// Throws std::invalid_argument naming bad options (a zero tolerance or iteration count,
-/// an empty response name).
+/// an empty response name): what `fit_many` checks first.
+/// @code
+/// pardo::stats::validate(pardo::stats::FitOptions{.response = "y"});
+/// @endcode
 void validate(const FitOptions& options);
+
+namespace detail {
 
 /// The fit of one data set; failures are reported in the row, never thrown.
 FitRow fit_one(const Dataset& dataset, const FitOptions& options);
@@ -206,7 +209,7 @@ FitTable gather(std::vector<std::optional<FitRow>>& rows, double seconds);
 template <class Executor>
 FitTable fit_many(Executor& executor, const std::vector<Dataset>& datasets,
                   const FitOptions& options, const RunControl& control = {}) {
-  detail::validate(options);
+  validate(options);
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::optional<FitRow>> rows;
   if constexpr (pardo::detail::is_remote_pool_v<Executor>) {

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "pardo/detail/blocks.hpp"
-#include "pardo/remote_function.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/stats/descriptive.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::stats {
 
@@ -110,6 +110,15 @@ double mean_difference(std::span<const double> x, std::span<const double> y);
 /// double t = pardo::stats::t_statistic(x, y);
 /// @endcode
 double t_statistic(std::span<const double> x, std::span<const double> y);
+
+/// Checks x, y and `options` as `permutation_test` does (std::invalid_argument naming the
+/// bad value) and returns the blocks the test runs: what a progress bar counts
+/// `RunControl::blocks_done` up to.
+/// @code
+/// std::uint64_t total = pardo::stats::permutation_blocks(x, y, {.permutations = 99'999});
+/// @endcode
+std::uint64_t permutation_blocks(std::span<const double> x, std::span<const double> y,
+                                 const PermutationOptions& options);
 
 namespace detail {
 

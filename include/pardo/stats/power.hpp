@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "pardo/detail/blocks.hpp"
-#include "pardo/remote_function.hpp"
-#include "pardo/run_control.hpp"
+#include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::stats {
 
@@ -133,6 +133,27 @@ struct SampleSizeResult {
   bool complete = false;  ///< false if stopped
 };
 
+/// Throws std::invalid_argument naming a bad effect, group size, alpha or replication count:
+/// what `power` checks first.
+/// @code
+/// pardo::stats::validate(pardo::stats::PowerOptions{.alpha = 2});  // throws: alpha 2 ...
+/// @endcode
+void validate(const PowerOptions& options);
+
+/// Throws std::invalid_argument naming a target power outside (0, 1), a ratio that is not
+/// positive and finite, or a search range that is empty: what `find_sample_size` checks.
+/// @code
+/// pardo::stats::validate(pardo::stats::SampleSizeOptions{.target_power = 0.9});
+/// @endcode
+void validate(const SampleSizeOptions& search);
+
+/// The blocks `power` runs for `options`: what a progress bar counts
+/// `RunControl::blocks_done` up to.
+/// @code
+/// std::uint64_t total = pardo::stats::power_blocks({.replications = 10'000});
+/// @endcode
+std::uint64_t power_blocks(const PowerOptions& options);
+
 namespace detail {
 
 /// Throws std::invalid_argument naming a bad effect, group size, alpha or replication count.
@@ -141,7 +162,6 @@ void validate(const SampleSizeOptions& search, std::string_view caller);
 std::size_t second_group(const PowerOptions& options);
 /// ceil(ratio * n), at least 2.
 std::size_t ratio_size(std::size_t n, double ratio);
-std::uint64_t power_blocks(const PowerOptions& options);
 /// Fills x and y with replication r's draws.
 void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
                       std::vector<double>& y);

@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "pardo/detail/state.hpp"
+#include "pardo/core/detail/state.hpp"
 #include "pardo/mpi/detail/transport.hpp"
 
 namespace pardo::mpi {

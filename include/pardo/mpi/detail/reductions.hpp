@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/tree_reduce.hpp"
 #include "pardo/mpi/detail/collectives.hpp"
-#include "pardo/tree_reduce.hpp"
 
 namespace pardo::mpi {
 

@@ -1,0 +1,44 @@
+#pragma once
+/// @file
+/// How the map family splits work: `pardo::Schedule` and `pardo::MapOptions`.
+
+#include <cstddef>
+#include <string>
+
+namespace pardo {
+
+/// How a loop's iterations are dealt to workers.
+/// @code
+/// pool.map(f, xs, {.chunksize = 64, .schedule = pardo::Schedule::dynamic});
+/// @endcode
+enum class Schedule {
+  automatic,      ///< work stealing with adaptive chunks: ranges split when a worker is idle
+  static_blocks,  ///< one contiguous, equal portion per worker (chunksize is ignored)
+  round_robin,    ///< chunk i to worker i mod W
+  dynamic,        ///< chunks taken from one shared counter by whichever worker is free
+  guided,  ///< like dynamic, with chunks shrinking as the work runs out (chunksize: the least)
+};
+
+/// The name of a schedule ("automatic", ...), or "Schedule(N)" for a value out of range.
+/// @code
+/// assert(pardo::to_string(pardo::Schedule::guided) == "guided");
+/// @endcode
+std::string to_string(Schedule schedule);
+
+/// Options of `map`, `parallel_for`, `map_reduce` and their relatives.
+/// @code
+/// pardo::MapOptions options{.chunksize = 0, .schedule = pardo::Schedule::automatic};
+/// @endcode
+struct MapOptions {
+  /// Items per chunk; 0 picks one from the input size and the worker count.
+  std::size_t chunksize = 0;
+  /// How chunks are dealt to workers.
+  Schedule schedule = Schedule::automatic;
+};
+
+namespace detail {
+/// Throws std::invalid_argument naming the schedule if it is not one of Schedule's values.
+void validate(const MapOptions& options, const char* caller);
+}  // namespace detail
+
+}  // namespace pardo

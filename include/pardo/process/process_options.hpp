@@ -1,0 +1,72 @@
+#pragma once
+/// @file
+/// How a `pardo::ProcessPool` treats its workers: `pardo::ProcessOptions`, and
+/// `pardo::RemoteCall`, a call to run in each worker as it starts.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "pardo/remote/detail/registry.hpp"
+#include "pardo/remote/wire.hpp"
+
+namespace pardo {
+
+/// A call of a `PARDO_REMOTE` function with its arguments, encoded now, run later in a
+/// worker. Throws std::invalid_argument if the function is not registered.
+/// @code
+/// void load_table(std::string path);
+/// PARDO_REMOTE(load_table);
+/// pardo::RemoteCall call(load_table, std::string("table.bin"));
+/// @endcode
+class RemoteCall {
+ public:
+  template <class R, class... P, class... A>
+  explicit RemoteCall(R (*fn)(P...), const A&... args)
+      : function_(detail::remote_id(reinterpret_cast<detail::AnyFunction>(fn), typeid(R(*)(P...)),
+                                    "RemoteCall")) {
+    static_assert(sizeof...(P) == sizeof...(A),
+                  "RemoteCall: the number of arguments does not match the function's parameters");
+    wire::Writer out(args_);
+    (detail::encode_arg<P>(out, args), ...);
+  }
+
+  /// The function's wire id.
+  /// @code
+  /// std::uint64_t id = call.function();
+  /// @endcode
+  std::uint64_t function() const noexcept { return function_; }
+  /// The encoded arguments.
+  /// @code
+  /// std::size_t bytes = call.args().size();
+  /// @endcode
+  const std::string& args() const noexcept { return args_; }
+
+ private:
+  std::uint64_t function_;
+  std::string args_;
+};
+
+/// Options of a `ProcessPool`.
+/// @code
+/// pardo::ProcessOptions options{.max_tasks_per_child = 1000,
+///                               .task_timeout = std::chrono::seconds(30),
+///                               .max_retries = 1,
+///                               .initializer = pardo::RemoteCall(load_table, path)};
+/// @endcode
+struct ProcessOptions {
+  /// Replace a worker after it has run this many tasks (0: never), to contain leaks.
+  std::int64_t max_tasks_per_child = 0;
+  /// Kill a worker whose task runs longer (0: no limit); the task fails with TimeoutError.
+  std::chrono::duration<double> task_timeout{0};
+  /// Times a task whose worker died is run again before it fails with WorkerCrashed.
+  int max_retries = 0;
+  /// Run once in each worker as it starts, before any task; if it fails, so does every
+  /// task of the pool.
+  std::optional<RemoteCall> initializer = std::nullopt;
+};
+
+}  // namespace pardo

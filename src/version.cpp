@@ -1,7 +1,0 @@
-#include "pardo/version.hpp"
-
-namespace pardo {
-
-std::string_view version() noexcept { return PARDO_VERSION; }
-
-}  // namespace pardo
