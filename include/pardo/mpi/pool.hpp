@@ -3,9 +3,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "pardo/core/errors.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/mpi/communicator.hpp"
 #include "pardo/remote/detail/remote_job.hpp"
 #include "pardo/remote/detail/remote_pool.hpp"
@@ -105,6 +107,15 @@ class Pool : public pardo::detail::RemotePool<detail::RankCore> {
   /// int r = pool.rank_of(0);  // the master's rank when it computes
   /// @endcode
   int rank_of(std::size_t worker) const { return core_.rank_of(worker); }
+
+  /// "mpi": the backend's name, as results and the CLI report it.
+  /// @code
+  /// assert(pool.backend() == "mpi");
+  /// @endcode
+  static constexpr std::string_view backend() noexcept { return "mpi"; }
 };
+
+static_assert(RemoteExecutor<Pool> && !Executor<Pool>,
+              "mpi::Pool must model pardo::RemoteExecutor, and only it");
 
 }  // namespace pardo::mpi

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "pardo/core/workers.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/process/detail/process_core.hpp"
 #include "pardo/process/process_options.hpp"
 #include "pardo/remote/detail/remote_pool.hpp"
@@ -71,6 +73,12 @@ class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
   /// @endcode
   std::vector<int> worker_pids() const { return core_.worker_pids(); }
 
+  /// "processes": the backend's name, as results and the CLI report it.
+  /// @code
+  /// assert(pool.backend() == "processes");
+  /// @endcode
+  static constexpr std::string_view backend() noexcept { return "processes"; }
+
  private:
   template <std::signed_integral I>
   static std::size_t checked_count(I workers) {
@@ -81,5 +89,8 @@ class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
     return static_cast<std::size_t>(workers);
   }
 };
+
+static_assert(RemoteExecutor<ProcessPool> && !Executor<ProcessPool>,
+              "ProcessPool must model pardo::RemoteExecutor, and only it");
 
 }  // namespace pardo

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/executor.hpp"
 
 namespace pardo {
 
@@ -38,6 +40,12 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   /// assert(pardo::SerialExecutor{}.size() == 1);
   /// @endcode
   std::size_t size() const noexcept { return 1; }
+
+  /// "serial": the backend's name, as results and the CLI report it.
+  /// @code
+  /// assert(serial.backend() == "serial");
+  /// @endcode
+  static constexpr std::string_view backend() noexcept { return "serial"; }
 
   /// Runs `f(args...)` now; throws ShutdownError after `shutdown`.
   /// @code
@@ -131,5 +139,7 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   Sink sink_;
   bool shut_down_ = false;
 };
+
+static_assert(Executor<SerialExecutor>, "SerialExecutor must model pardo::Executor");
 
 }  // namespace pardo

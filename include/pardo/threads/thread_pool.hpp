@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/core/workers.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/threads/detail/thread_core.hpp"
 
 namespace pardo {
@@ -76,6 +78,12 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
   /// std::vector<double> per_worker(pool.size());
   /// @endcode
   std::size_t size() const noexcept { return core_.size(); }
+
+  /// "threads": the backend's name, as results and the CLI report it.
+  /// @code
+  /// assert(pool.backend() == "threads");
+  /// @endcode
+  static constexpr std::string_view backend() noexcept { return "threads"; }
 
   /// Runs `f(args...)` on a worker; arguments are copied or moved into the task. If f takes a
   /// `std::stop_token` first, it gets one tied to the future's `request_stop()`.
@@ -174,5 +182,7 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
 
   detail::ThreadCore core_;
 };
+
+static_assert(Executor<ThreadPool>, "ThreadPool must model pardo::Executor");
 
 }  // namespace pardo

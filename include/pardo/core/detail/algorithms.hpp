@@ -19,23 +19,9 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/imap.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/executor.hpp"
 
 namespace pardo {
-
-/// Inputs the map family accepts: sized random-access ranges (vectors, arrays, spans, iota).
-/// @code
-/// static_assert(pardo::InputRange<std::vector<int>>);
-/// static_assert(pardo::InputRange<decltype(std::views::iota(0, 10))>);
-/// @endcode
-template <class R>
-concept InputRange = std::ranges::random_access_range<R> && std::ranges::sized_range<R>;
-
-/// The result type of `f` applied to an element of `Inputs`.
-/// @code
-/// static_assert(std::is_same_v<pardo::MapResult<int (*)(int), std::vector<int>>, int>);
-/// @endcode
-template <class F, class Inputs>
-using MapResult = std::invoke_result_t<F&, std::ranges::range_reference_t<Inputs>>;
 
 namespace detail {
 
@@ -64,6 +50,15 @@ class ResultBuffer {
  private:
   std::vector<std::conditional_t<direct, R, std::optional<R>>> slots_;
 };
+
+/// Throws std::invalid_argument naming both bounds if `first > last`.
+template <std::integral I>
+void check_loop_bounds(I first, I last) {
+  if (first > last) {
+    throw std::invalid_argument("parallel_for: first (" + std::to_string(first) + ") > last (" +
+                                std::to_string(last) + ")");
+  }
+}
 
 inline std::size_t ceil_div(std::size_t a, std::size_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
@@ -204,10 +199,7 @@ class Algorithms {
   template <std::integral I, class F>
   requires std::invocable<F&, I>
   void parallel_for(I first, I last, F&& f, MapOptions options = {}) {
-    if (first > last) {
-      throw std::invalid_argument("parallel_for: first (" + std::to_string(first) + ") > last (" +
-                                  std::to_string(last) + ")");
-    }
+    check_loop_bounds(first, last);
     validate(options, "parallel_for");
     using U = std::make_unsigned_t<I>;
     // Subtract in the unsigned type itself: narrow types would otherwise promote to int.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -218,12 +219,19 @@ class UnorderedChunkJob final : public RemoteJob {
   std::exception_ptr error_after_;
 };
 
-/// The results of one `map`: chunks write their values in place; the last one to finish
-/// settles the state with the vector, or with the first error by input order.
+/// The results of one `map` (or `parallel_for`, R void): chunks write their values in place;
+/// the last one to finish settles the state with the vector, or with the first error by
+/// input order.
 template <class R>
 class MapGather {
+  using Value = std::conditional_t<std::is_void_v<R>, void, std::vector<R>>;
+  struct NoValues {
+    explicit NoValues(std::size_t) {}
+  };
+  using Out = std::conditional_t<std::is_void_v<R>, NoValues, ResultBuffer<R>>;
+
  public:
-  MapGather(std::size_t n, std::size_t chunks, StateRef<SharedState<std::vector<R>>> state)
+  MapGather(std::size_t n, std::size_t chunks, StateRef<SharedState<Value>> state)
       : out_(n), remaining_(chunks), state_(std::move(state)) {}
 
   /// Whether a chunk starting at `begin` should still run.
@@ -250,21 +258,25 @@ class MapGather {
       return;
     }
     try {
-      state_->set_value(std::move(out_).take());
+      if constexpr (std::is_void_v<R>) {
+        state_->set_value();
+      } else {
+        state_->set_value(std::move(out_).take());
+      }
     } catch (...) {
       state_->set_exception(std::current_exception());
     }
   }
 
  private:
-  ResultBuffer<R> out_;
+  Out out_;
   LoopErrors errors_;
   std::atomic<std::size_t> remaining_;
   std::atomic<bool> started_{false};
-  StateRef<SharedState<std::vector<R>>> state_;
+  StateRef<SharedState<Value>> state_;
 };
 
-/// A chunk of `map`, writing into its MapGather.
+/// A chunk of `map` (or `parallel_for`), writing into its MapGather.
 template <class R>
 class MapChunkJob final : public RemoteJob {
  public:
@@ -283,9 +295,14 @@ class MapChunkJob final : public RemoteJob {
 
   void complete(wire::Reader& results, std::uint32_t ok,
                 const FailureReport* failure) noexcept override {
-    ChunkError ended = decode_chunk<R>(
-        results, ok, failure, function(), first_index(),
-        [&](std::uint32_t k, R&& value) { gather_->set(first_index() + k, std::move(value)); });
+    ChunkError ended;
+    if constexpr (std::is_void_v<R>) {
+      if (failure != nullptr) ended = {to_exception(*failure, function(), first_index() + ok), ok};
+    } else {
+      ended = decode_chunk<R>(
+          results, ok, failure, function(), first_index(),
+          [&](std::uint32_t k, R&& value) { gather_->set(first_index() + k, std::move(value)); });
+    }
     if (ended.error) {
       gather_->record(first_index() + ended.at, std::move(ended.error));
     } else if (error_after_) {

@@ -20,6 +20,7 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/imap.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/detail/remote_job.hpp"
 #include "pardo/remote/remote.hpp"
 
@@ -31,11 +32,19 @@ template <class F>
 inline constexpr bool is_function_pointer_v =
     std::is_pointer_v<F>&& std::is_function_v<std::remove_pointer_t<F>>;
 
+template <class>
+inline constexpr bool always_false = false;
+
+/// What `submit` of a lambda on a remote pool would return: not a Future (see the overload).
+struct NotRemoteCallable {};
+
+#define PARDO_DETAIL_NOT_REMOTE                                                      \
+  "pardo pools run free functions registered with PARDO_REMOTE(fn), not lambdas or " \
+  "function objects: their code cannot be found in another process"
+
 template <class F>
 struct RemoteCallable {
-  static_assert(is_function_pointer_v<F>,
-                "pardo pools run free functions registered with PARDO_REMOTE(fn), not lambdas "
-                "or function objects: their code cannot be found in another process");
+  static_assert(is_function_pointer_v<F>, PARDO_DETAIL_NOT_REMOTE);
 };
 template <class R, class... P>
 struct RemoteCallable<R (*)(P...)> {
@@ -79,6 +88,7 @@ class RemotePool {
   /// pardo::Future<double> f = pool.submit(square, 3.0);
   /// @endcode
   template <class F, class... A>
+  requires detail::is_function_pointer_v<F>
   auto submit(F fn, const A&... args) {
     using Call = detail::RemoteCallable<F>;
     using R = typename Call::value;
@@ -100,6 +110,19 @@ class RemotePool {
     return future;
   }
 
+  /// Refuses a lambda or function object at compile time, with a message saying why. Its
+  /// result type is no Future, so `pardo::Executor` sees that this pool runs only registered
+  /// functions.
+  /// @code
+  /// pool.submit([] { return 1; });  // error: pardo pools run free functions registered ...
+  /// @endcode
+  template <class F, class... A>
+  requires(!detail::is_function_pointer_v<std::decay_t<F>>) detail::NotRemoteCallable
+      submit(F&&, const A&...) {
+    static_assert(detail::always_false<F>, PARDO_DETAIL_NOT_REMOTE);
+    return {};
+  }
+
   /// `fn(x)` for every input, in input order. Rethrows the first error by input order
   /// (RemoteError, WorkerCrashed, TimeoutError, SerializationError); chunks after a failed
   /// input that had not started do not run.
@@ -108,7 +131,7 @@ class RemotePool {
   /// @endcode
   template <class F, InputRange Inputs>
   auto map(F fn, const Inputs& inputs, MapOptions options = {}) {
-    return take(map_chunks<false>(fn, inputs, options, "map"));
+    return take(map_chunks<false, true>(fn, inputs, options, "map"));
   }
 
   /// `map` in the background: a future of the whole result vector. The inputs are encoded
@@ -118,7 +141,7 @@ class RemotePool {
   /// @endcode
   template <class F, InputRange Inputs>
   auto map_async(F fn, const Inputs& inputs, MapOptions options = {}) {
-    return map_chunks<false>(fn, inputs, options, "map_async");
+    return map_chunks<false, true>(fn, inputs, options, "map_async");
   }
 
   /// `fn(a, b, ...)` for every tuple `(a, b, ...)` of the inputs, in input order.
@@ -129,7 +152,20 @@ class RemotePool {
   /// @endcode
   template <class F, InputRange Tuples>
   auto starmap(F fn, const Tuples& tuples, MapOptions options = {}) {
-    return take(map_chunks<true>(fn, tuples, options, "starmap"));
+    return take(map_chunks<true, true>(fn, tuples, options, "starmap"));
+  }
+
+  /// `fn(i)` for each i in [first, last), `fn` a registered function of one integral
+  /// parameter, in chunks as `map` deals them. Rethrows the first error by index.
+  /// @code
+  /// void simulate(int run);
+  /// PARDO_REMOTE(simulate);
+  /// pool.parallel_for(0, 100, simulate);
+  /// @endcode
+  template <std::integral I, class F>
+  void parallel_for(I first, I last, F fn, MapOptions options = {}) {
+    detail::check_loop_bounds(first, last);
+    take(map_chunks<false, false>(fn, std::views::iota(first, last), options, "parallel_for"));
   }
 
   /// A lazy range of `fn(x)` in input order; chunks are submitted at once and iterating
@@ -355,13 +391,16 @@ class RemotePool {
     core_.push(jobs);
   }
 
-  template <bool Star, class F, class Inputs>
+  /// A map's chunks, gathered into one future: of the values, or of nothing for
+  /// `parallel_for` (Values false).
+  template <bool Star, bool Values, class F, class Inputs>
   auto map_chunks(F fn, const Inputs& inputs, const MapOptions& options, const char* caller) {
     using R = typename detail::RemoteCallable<F>::value;
-    static_assert(!std::is_void_v<R>, "map: fn returns void; use submit for each input");
-    auto ref = detail::StateRef<detail::SharedState<std::vector<R>>>(
-        new detail::SharedState<std::vector<R>>());
-    Future<std::vector<R>> future = detail::make_future(ref);
+    static_assert(!Values || !std::is_void_v<R>, "map: fn returns void; use parallel_for");
+    static_assert(Values || std::is_void_v<R>, "parallel_for: fn must return void");
+    using Value = std::conditional_t<Values, std::vector<R>, void>;
+    auto ref = detail::StateRef<detail::SharedState<Value>>(new detail::SharedState<Value>());
+    Future<Value> future = detail::make_future(ref);
     const std::vector<Chunk> chunks = plan(inputs, options, caller);
     if (chunks.empty()) {
       function_id(fn, caller);
@@ -388,6 +427,7 @@ class RemotePool {
     state.rethrow_if_failed();
     return std::move(state.mutable_value());
   }
+  static void take(Future<void> future) { future.get(); }
 
   /// Jobs handed to the core at a time while a map is still encoding the rest.
   static constexpr std::size_t batch = 64;
@@ -395,3 +435,5 @@ class RemotePool {
 
 }  // namespace detail
 }  // namespace pardo
+
+#undef PARDO_DETAIL_NOT_REMOTE

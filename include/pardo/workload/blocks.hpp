@@ -1,0 +1,204 @@
+#pragma once
+/// @file
+/// The skeleton every workload runs on: a fixed number of logical blocks, each a pure
+/// function of (options, block index), run on any executor, with stop, progress and a
+/// `RunInfo`, and the outputs handed back in block order.
+///
+/// Why blocks: the work is cut by the problem, never by the worker count, and block b draws
+/// its random numbers from stream (seed, b). Combining the outputs in block order then gives
+/// the same bits on 1 thread, 16 threads, 4 processes or 8 ranks. Retrying a lost block,
+/// checkpointing finished ones and tracing them all belong here, once for every workload.
+///
+/// A workload supplies each block twice: as a local callable `R(std::uint64_t b)` for the
+/// in-process executors, and as a function registered with `PARDO_REMOTE` that takes a task
+/// (everything block b needs, serializable) for worker processes and MPI ranks.
+/// @code
+/// // Monte Carlo pi in a few lines: block b counts hits among its samples from stream (seed, b).
+/// struct PiTask { std::uint64_t seed, block, samples; };
+/// std::uint64_t hits(std::uint64_t seed, std::uint64_t block, std::uint64_t samples);
+/// std::uint64_t pi_block(PiTask t) { return hits(t.seed, t.block, t.samples); }
+/// PARDO_REMOTE(pi_block);
+///
+/// template <pardo::RemoteExecutor E>
+/// double estimate(E& executor, std::uint64_t seed, std::uint64_t blocks, std::uint64_t per_block) {
+///   auto run = pardo::run_blocks(
+///       executor, blocks, [&](std::uint64_t b) { return hits(seed, b, per_block); },
+///       pardo::remote_blocks(&pi_block, [&](std::uint64_t b) { return PiTask{seed, b, per_block}; }));
+///   std::uint64_t total = 0;
+///   for (const auto& h : run.blocks) total += h.value_or(0);  // in block order
+///   return 4.0 * double(total) / double(run.info.blocks_done * per_block);
+/// }
+/// @endcode
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "pardo/core/options.hpp"
+#include "pardo/executor.hpp"
+#include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
+
+namespace pardo {
+
+/// How a workload's blocks run on worker processes and MPI ranks: the registered block
+/// function, and the task it is called with for block b.
+/// @code
+/// auto remote = pardo::remote_blocks(&pi_block, [&](std::uint64_t b) { return PiTask{seed, b}; });
+/// @endcode
+template <class Task, class R, class MakeTask>
+struct RemoteBlocks {
+  R (*function)(Task);  ///< registered with PARDO_REMOTE
+  MakeTask make_task;   ///< block index -> the task
+};
+
+/// `RemoteBlocks` of `function` (registered with `PARDO_REMOTE`) and `make_task(b)`.
+/// `make_task` is called only on remote executors, so it may build things only registered
+/// functions allow (a `RemoteFunction` handle of the user's statistic): write it as a generic
+/// lambda, `[&](auto b)`, if its body would not compile for an in-process callable.
+/// @code
+/// auto remote = pardo::remote_blocks(&bootstrap_block, [&](auto b) {
+///   return BootstrapTask{SampleStatistic(statistic), data, options, b};
+/// });
+/// @endcode
+template <class Task, class R, class MakeTask>
+RemoteBlocks<Task, R, MakeTask> remote_blocks(R (*function)(Task), MakeTask make_task) {
+  return {function, std::move(make_task)};
+}
+
+/// The outputs of a run's blocks by block index (empty: the block did not run, a stop request
+/// came first) and how the run went.
+/// @code
+/// pardo::BlockRun<std::uint64_t> run = pardo::run_blocks(pool, blocks, local, remote);
+/// @endcode
+template <class R>
+struct BlockRun {
+  std::vector<std::optional<R>> blocks;
+  RunInfo info;
+};
+
+/// Runs blocks of one workload on `executor`, possibly in several rounds (an adaptive run
+/// decides how many blocks the next round needs from the outputs so far), and keeps the run's
+/// account: blocks done, seconds since it was made, whether a stop request cut it short.
+/// @code
+/// pardo::BlockRunner runner(pool, total_blocks, control);
+/// auto first_round = runner.run(0, 8, local, remote);
+/// auto second_round = runner.run(8, 32, local, remote);
+/// pardo::RunInfo info = runner.info();
+/// @endcode
+template <RemoteExecutor E>
+class BlockRunner {
+ public:
+  /// A runner for a run planned with `blocks_total` blocks; its clock starts now.
+  /// @code
+  /// pardo::BlockRunner runner(pool, 1000, {.stop = stop.get_token()});
+  /// @endcode
+  BlockRunner(E& executor, std::uint64_t blocks_total, const RunControl& control = {})
+      : executor_(executor),
+        control_(control),
+        blocks_total_(blocks_total),
+        start_(std::chrono::steady_clock::now()) {}
+
+  /// Runs blocks [first, first + count) and returns their outputs in block order: `local(b)`
+  /// on an in-process executor (pardo::Executor), `remote.function(remote.make_task(b))` on
+  /// the others. Blocks not started when a stop is requested are skipped (their entries are
+  /// empty); on remote executors the blocks in flight finish and the rest are cancelled. Each
+  /// block that finishes adds one to `RunControl::blocks_done`. A block's exception is
+  /// rethrown, the first by block order.
+  /// @code
+  /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
+  /// @endcode
+  template <class Local, class Task, class R, class MakeTask>
+  std::vector<std::optional<R>> run(std::uint64_t first, std::uint64_t count, const Local& local,
+                                    const RemoteBlocks<Task, R, MakeTask>& remote) {
+    std::vector<std::optional<R>> out;
+    if constexpr (Executor<E>) {
+      static_assert(std::is_convertible_v<std::invoke_result_t<const Local&, std::uint64_t>, R>,
+                    "run_blocks: the local block must return what the remote block function "
+                    "returns");
+      out = executor_.map(
+          [&](std::uint64_t i) -> std::optional<R> {
+            if (control_.stop.stop_requested()) return std::nullopt;
+            std::optional<R> output(local(first + i));
+            count_done();
+            return output;
+          },
+          std::views::iota(std::uint64_t{0}, count), MapOptions{.chunksize = 1});
+    } else {
+      std::vector<std::remove_cvref_t<Task>> tasks;
+      tasks.reserve(count);
+      for (std::uint64_t b = first; b < first + count; ++b) tasks.push_back(remote.make_task(b));
+      out.resize(tasks.size());
+      auto finished = executor_.imap_unordered(remote.function, tasks, MapOptions{.chunksize = 1});
+      for (auto& [i, output] : finished) {
+        out[i].emplace(std::move(output));
+        count_done();
+        if (control_.stop.stop_requested()) break;
+      }
+    }
+    for (const auto& output : out) {
+      if (output) {
+        ++blocks_done_;
+      } else {
+        stopped_ = true;
+      }
+    }
+    return out;
+  }
+
+  /// Whether a stop request has cut the run short.
+  /// @code
+  /// while (!runner.stopped() && more_needed) runner.run(next, round, local, remote);
+  /// @endcode
+  bool stopped() const noexcept { return stopped_; }
+
+  /// The run so far: blocks done and planned, seconds since the runner was made, complete
+  /// unless stopped, and the executor's backend and size.
+  /// @code
+  /// result.run = runner.info();
+  /// @endcode
+  RunInfo info() const {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return {blocks_done_, blocks_total_, seconds, !stopped_, std::string(executor_.backend()),
+            executor_.size()};
+  }
+
+ private:
+  void count_done() const {
+    if (control_.blocks_done != nullptr) {
+      control_.blocks_done->fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  E& executor_;
+  RunControl control_;
+  std::uint64_t blocks_total_;
+  std::uint64_t blocks_done_ = 0;
+  bool stopped_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+/// Runs a workload's `blocks` blocks on `executor` in one round: `local(b)` in process, or the
+/// registered block function on worker processes and MPI ranks (see BlockRunner::run). The
+/// outputs come back in block order, to be combined in that order.
+/// @code
+/// auto run = pardo::run_blocks(pool, blocks, [&](std::uint64_t b) { return count(b); },
+///                              pardo::remote_blocks(&count_block, make_task), control);
+/// @endcode
+template <RemoteExecutor E, class Local, class Task, class R, class MakeTask>
+BlockRun<R> run_blocks(E& executor, std::uint64_t blocks, const Local& local,
+                       const RemoteBlocks<Task, R, MakeTask>& remote,
+                       const RunControl& control = {}) {
+  BlockRunner runner(executor, blocks, control);
+  std::vector<std::optional<R>> outputs = runner.run(0, blocks, local, remote);
+  return {std::move(outputs), runner.info()};
+}
+
+}  // namespace pardo
