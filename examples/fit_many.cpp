@@ -23,6 +23,6 @@ int main(int argc, char** argv) {
   std::printf("%s: slope %.4f (se %.4f), %u IRLS iterations\n", first.name.c_str(),
               first.estimates[1], first.std_errors[1], first.iterations);
   std::printf("%zu fits (%zu failed) in %.3f s; the 95%% interval covered the slope %d times\n",
-              table.rows.size(), table.failed, table.seconds, covered);
+              table.rows.size(), table.failed, table.run.seconds, covered);
   return 0;
 }

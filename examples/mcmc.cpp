@@ -23,7 +23,7 @@ PARDO_REMOTE_FUNCTION(log_posterior);
 
 void report(const char* where, const pardo::mcmc::ChainsResult& r) {
   std::printf("%s: %zu chains x %zu draws in %.3f s\n", where, r.chains, r.draws_per_chain,
-              r.seconds);
+              r.run.seconds);
   const char* names[] = {"mu", "log sigma"};
   for (std::size_t k = 0; k < r.dim; ++k) {
     std::printf("  %-9s %.4f +- %.4f (sd %.4f, R-hat %.4f, bulk ESS %.0f)\n", names[k], r.mean[k],

@@ -19,7 +19,7 @@ PARDO_REMOTE_FUNCTION(median_difference);
 void print(const char* what, const pardo::stats::PermutationResult& r) {
   std::printf("%-36s statistic %8.4f  p = %.4f%s  (%llu permutations, %.3f s)\n", what, r.statistic,
               r.p_value, r.exact ? " exact" : "", static_cast<unsigned long long>(r.permutations),
-              r.seconds);
+              r.run.seconds);
 }
 
 }  // namespace

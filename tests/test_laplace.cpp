@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 #include "laplace_support.hpp"
+#include "pde/laplace_block.hpp"
 
 namespace pardo::test {
 namespace {
@@ -61,8 +62,11 @@ TEST(LaplaceSerial, ConvergesToTheHarmonicPolynomial) {
     EXPECT_LE(r.max_error, 2 * tol / (1 - rho)) << shape;
     ASSERT_EQ(r.grid.size(), nx * ny) << shape;
     EXPECT_EQ(bits(error_of(r.grid, nx, ny)), bits(r.max_error)) << shape;
-    EXPECT_GT(r.seconds, 0.0);
-    EXPECT_DOUBLE_EQ(r.seconds_per_iteration, r.seconds / static_cast<double>(r.iterations));
+    EXPECT_GT(r.run.seconds, 0.0);
+    EXPECT_DOUBLE_EQ(r.seconds_per_iteration, r.run.seconds / static_cast<double>(r.iterations));
+    EXPECT_EQ(r.run.backend, "serial");
+    EXPECT_EQ(r.run.workers, 1u);
+    EXPECT_TRUE(r.run.complete);
   }
 }
 

@@ -37,8 +37,8 @@ TEST_P(PiOnEveryExecutor, BitIdenticalToTheSerialRun) {
       EXPECT_EQ(r.hits, reference.hits) << mc::to_string(method);
       EXPECT_EQ(r.samples, small(method).samples);
       EXPECT_EQ(r.estimate, reference.estimate);
-      EXPECT_TRUE(r.complete);
-      EXPECT_EQ(r.blocks_done, r.blocks_total);
+      EXPECT_TRUE(r.run.complete);
+      EXPECT_EQ(r.run.blocks_done, r.run.blocks_total);
     });
   }
 }
@@ -54,7 +54,8 @@ TEST(Pi, EstimateIsWithinItsErrorBars) {
                 4 * std::sqrt(std::numbers::pi / 4 * (1 - std::numbers::pi / 4) /
                               static_cast<double>(r.samples)),
                 1e-3 * r.std_error + 1e-9);
-    EXPECT_NEAR(r.ci_high - r.ci_low, 2 * 1.959963984540054 * r.std_error, 1e-12);
+    EXPECT_NEAR(r.interval.high - r.interval.low, 2 * 1.959963984540054 * r.std_error, 1e-12);
+    EXPECT_EQ(r.interval.level, 0.95);
     EXPECT_GT(r.samples_per_second, 0);
   }
 }
@@ -78,7 +79,7 @@ TEST(Pi, IntervalCoverage) {
         PiOptions options{
             .samples = 20'000, .seed = static_cast<std::uint64_t>(seed), .method = PiMethod::simd};
         const mc::PiResult r = mc::estimate_pi(serial, options);
-        return r.ci_low <= std::numbers::pi && std::numbers::pi <= r.ci_high ? 1 : 0;
+        return r.interval.contains(std::numbers::pi) ? 1 : 0;
       },
       std::views::iota(0, runs));
   int count = 0;
@@ -87,11 +88,12 @@ TEST(Pi, IntervalCoverage) {
   EXPECT_LT(count, 975);
 }
 
-TEST(Pi, ProgressCountsEverySample) {
+TEST(Pi, ProgressCountsEveryBlock) {
   ThreadPool pool(2);
   std::atomic<std::uint64_t> done{0};
-  const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.samples_done = &done});
-  EXPECT_EQ(done.load(), r.samples);
+  const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.blocks_done = &done});
+  EXPECT_EQ(done.load(), r.run.blocks_total);
+  EXPECT_EQ(r.run.blocks_total, mc::pi_blocks(small(PiMethod::simd)));
 }
 
 TEST(Pi, StopBeforeStartGivesAnEmptyPartialResult) {
@@ -99,9 +101,9 @@ TEST(Pi, StopBeforeStartGivesAnEmptyPartialResult) {
   std::stop_source stop;
   stop.request_stop();
   const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.stop = stop.get_token()});
-  EXPECT_FALSE(r.complete);
+  EXPECT_FALSE(r.run.complete);
   EXPECT_EQ(r.samples, 0u);
-  EXPECT_EQ(r.blocks_done, 0u);
+  EXPECT_EQ(r.run.blocks_done, 0u);
   EXPECT_TRUE(std::isnan(r.estimate));
 }
 
@@ -116,12 +118,12 @@ TEST(Pi, StopMidwayKeepsTheFinishedBlocks) {
     stop.request_stop();
   });
   const mc::PiResult r =
-      mc::estimate_pi(pool, options, {.stop = stop.get_token(), .samples_done = &done});
+      mc::estimate_pi(pool, options, {.stop = stop.get_token(), .blocks_done = &done});
   stopper.join();
-  EXPECT_FALSE(r.complete);
+  EXPECT_FALSE(r.run.complete);
   EXPECT_GT(r.samples, 0u);
   EXPECT_LT(r.samples, options.samples);
-  EXPECT_EQ(r.samples, r.blocks_done * options.block_samples);
+  EXPECT_EQ(r.samples, r.run.blocks_done * options.block_samples);
   EXPECT_LT(r.abs_error, 6 * r.std_error);
 }
 

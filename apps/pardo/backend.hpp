@@ -64,18 +64,18 @@ struct MonitoredRun {
 };
 
 /// Calls `workload(executor, control)` on the backend `args` names while a RunMonitor
-/// watches `control` count `total` blocks: a progress bar unless `quiet`, Ctrl-C a stop
-/// request. A std::invalid_argument from the workload prints "pardo <command>: ..." and
-/// ends the run with exit code 2.
+/// watches `control` count `total` blocks (shown as `units_per_block` units each): a
+/// progress bar unless `quiet`, Ctrl-C a stop request. A std::invalid_argument from the
+/// workload prints "pardo <command>: ..." and ends the run with exit code 2.
 template <class Workload>
 MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, std::uint64_t total,
-                           bool quiet, Workload&& workload) {
+                           bool quiet, Workload&& workload, std::uint64_t units_per_block = 1) {
   MonitoredRun run;
   try {
     run.prints = with_backend(args, [&](auto& executor, std::size_t workers) {
       run.workers = workers;
       std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(total, done, quiet);
+      RunMonitor monitor(total, done, quiet, units_per_block);
       workload(executor, RunControl{monitor.stop_token(), &done});
     });
   } catch (const std::invalid_argument& e) {

@@ -47,17 +47,17 @@ int run_bench_pi(const BenchArgs& args) {
       request.options.seed = args.seed;
       const double wanted = static_cast<double>(base_samples(method)) * args.scale;
       request.options.samples = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(wanted));
-      request.workers = workers;
+      request.backend.workers = workers;
       const PiRun run = run_pi_request(request);
       const mc::PiResult& r = run.result;
-      if (!r.complete) {
+      if (!r.run.complete) {
         std::printf("interrupted\n");
         return 130;
       }
       if (method == mc::PiMethod::naive && naive_rate == 0) naive_rate = r.samples_per_second;
       std::printf("%-8s %7zu %14llu %9.3f %12.4g %9.1fx %15.10f\n",
                   std::string(mc::to_string(method)).c_str(), workers,
-                  static_cast<unsigned long long>(r.samples), r.seconds, r.samples_per_second,
+                  static_cast<unsigned long long>(r.samples), r.run.seconds, r.samples_per_second,
                   r.samples_per_second / naive_rate, r.estimate);
       std::fflush(stdout);
     }

@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 #include "table.hpp"
 
 namespace pardo::cli {
@@ -65,23 +66,18 @@ std::vector<std::string> two_columns(const std::string& list) {
   return names;
 }
 
-void print_human(const BootstrapArgs& args, std::size_t rows, std::size_t workers,
-                 const stats::BootstrapResult& r) {
+void print_human(const BootstrapArgs& args, std::size_t rows, const stats::BootstrapResult& r) {
   std::printf("pardo bootstrap: %s of %zu rows, %s interval, %llu resamples, %zu worker%s (%s)\n",
               args.statistic.c_str(), rows, args.method.c_str(),
-              static_cast<unsigned long long>(r.resamples), workers, workers == 1 ? "" : "s",
-              args.backend.backend.c_str());
-  if (!r.complete) {
-    std::printf("interrupted: partial result from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.blocks_done),
-                static_cast<unsigned long long>(r.blocks_total));
-  }
+              static_cast<unsigned long long>(r.resamples), r.run.workers,
+              r.run.workers == 1 ? "" : "s", r.run.backend.c_str());
+  print_interrupted(r.run);
   std::printf("  estimate      %.10g\n", r.estimate);
   std::printf("  std error     %.4g\n", r.std_error);
   std::printf("  bias          %.4g\n", r.bias);
   std::printf("  %g%% interval  [%.10g, %.10g]\n", 100 * r.interval.level, r.interval.low,
               r.interval.high);
-  std::printf("  time          %.3f s\n", r.seconds);
+  std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
 int run_bootstrap(const BootstrapArgs& args) {
@@ -147,8 +143,6 @@ int run_bootstrap(const BootstrapArgs& args) {
                      {"method", args.method},
                      {"column", table_statistic != nullptr ? args.columns : args.column},
                      {"rows", rows.rows()},
-                     {"backend", args.backend.backend},
-                     {"workers", run.workers},
                      {"seed", options.seed},
                      {"level", options.level},
                      {"block_resamples", options.block_resamples},
@@ -158,17 +152,14 @@ int run_bootstrap(const BootstrapArgs& args) {
                      {"bias", result.bias},
                      {"interval", {result.interval.low, result.interval.high}},
                      {"bias_correction", result.bias_correction},
-                     {"acceleration", result.acceleration},
-                     {"seconds", result.seconds},
-                     {"blocks_done", result.blocks_done},
-                     {"blocks_total", result.blocks_total},
-                     {"complete", result.complete}};
+                     {"acceleration", result.acceleration}};
+    add_run(j, result.run);
     if (args.distribution) j["distribution"] = result.distribution;
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, rows.rows(), run.workers, result);
+    print_human(args, rows.rows(), result);
   }
-  return result.complete ? 0 : 130;
+  return exit_code_of(result.run);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -48,12 +49,11 @@ nlohmann::json row_json(const stats::FitRow& row, stats::FitModel model) {
   return j;
 }
 
-void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitModel model,
-                 std::size_t workers) {
+void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitModel model) {
   std::printf("pardo fit: %s of %s on %zu data set%s, %zu worker%s (%s)\n", args.model.c_str(),
-              args.response.c_str(), table.datasets, table.datasets == 1 ? "" : "s", workers,
-              workers == 1 ? "" : "s", args.backend.backend.c_str());
-  if (!table.complete) std::printf("interrupted: %zu data sets fitted\n", table.rows.size());
+              args.response.c_str(), table.datasets, table.datasets == 1 ? "" : "s",
+              table.run.workers, table.run.workers == 1 ? "" : "s", table.run.backend.c_str());
+  if (!table.run.complete) std::printf("interrupted: %zu data sets fitted\n", table.rows.size());
   std::printf("\n  %-16s %-12s %14s %14s\n", "data set", "term", "estimate", "std error");
   for (const auto& row : table.rows) {
     if (row.estimates.empty()) continue;
@@ -71,7 +71,7 @@ void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitMo
   }
   std::printf("\n  fitted        %zu of %zu (%zu failed)\n", table.rows.size() - table.failed,
               table.datasets, table.failed);
-  std::printf("  time          %.3f s\n", table.seconds);
+  std::printf("  time          %.3f s\n", table.run.seconds);
   if (table.failed == 0) return;
   std::printf("\nerrors:\n");
   for (const auto& row : table.rows) {
@@ -112,19 +112,16 @@ int run_fit(const FitArgs& args) {
     nlohmann::json j{{"model", args.model},
                      {"response", args.response},
                      {"intercept", options.intercept},
-                     {"backend", args.backend.backend},
-                     {"workers", run.workers},
                      {"datasets", table.datasets},
                      {"failed", table.failed},
-                     {"seconds", table.seconds},
-                     {"complete", table.complete},
                      {"rows", nlohmann::json::array()}};
+    add_run(j, table.run);
     for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model));
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, table, *model, run.workers);
+    print_human(args, table, *model);
   }
-  return table.complete ? 0 : 130;
+  return exit_code_of(table.run);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -140,21 +141,20 @@ struct Run {
   mc::Box box;
   mc::IntegrateOptions options;
   std::optional<double> exact;
-  std::size_t workers = 1;
   mc::IntegrateResult result;
 };
 
-void print_human(const IntegrateArgs& args, const Builtin& builtin, const Run& run) {
+void print_human(const Builtin& builtin, const Run& run) {
   const mc::IntegrateResult& r = run.result;
   std::printf("pardo integrate: %s = %s over %s, %s, %zu worker%s (%s), seed %llu\n", builtin.name,
               builtin.formula, describe_box(run.box).c_str(),
-              std::string(mc::to_string(run.options.method)).c_str(), run.workers,
-              run.workers == 1 ? "" : "s", args.backend.backend.c_str(),
+              std::string(mc::to_string(run.options.method)).c_str(), r.run.workers,
+              r.run.workers == 1 ? "" : "s", r.run.backend.c_str(),
               static_cast<unsigned long long>(run.options.seed));
-  if (!r.complete) {
+  if (!r.run.complete) {
     std::printf("interrupted: partial estimate from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.blocks_done),
-                static_cast<unsigned long long>(r.blocks_total));
+                static_cast<unsigned long long>(r.run.blocks_done),
+                static_cast<unsigned long long>(r.run.blocks_total));
   }
   std::printf("  estimate      %.12g\n", r.estimate);
   std::printf("  std error     %.3g\n", r.std_error);
@@ -168,15 +168,15 @@ void print_human(const IntegrateArgs& args, const Builtin& builtin, const Run& r
   }
   std::printf("  samples       %llu in %llu of %llu blocks, %llu strat%s\n",
               static_cast<unsigned long long>(r.samples),
-              static_cast<unsigned long long>(r.blocks_done),
-              static_cast<unsigned long long>(r.blocks_total),
+              static_cast<unsigned long long>(r.run.blocks_done),
+              static_cast<unsigned long long>(r.run.blocks_total),
               static_cast<unsigned long long>(r.strata), r.strata == 1 ? "um" : "a");
   if (run.options.abs_tol || run.options.rel_tol) {
     std::printf("  tolerance     %s after %llu round%s\n",
                 r.tolerance_met ? "met" : "not met: the sample budget is spent",
                 static_cast<unsigned long long>(r.rounds), r.rounds == 1 ? "" : "s");
   }
-  std::printf("  time          %.3f s\n", r.seconds);
+  std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
 nlohmann::json to_json(const IntegrateArgs& args, const Run& run) {
@@ -184,31 +184,27 @@ nlohmann::json to_json(const IntegrateArgs& args, const Run& run) {
   const auto optional = [](const std::optional<double>& x) {
     return x ? nlohmann::json(*x) : nlohmann::json(nullptr);
   };
-  return {{"function", args.function},
-          {"dim", run.box.dim()},
-          {"lower", run.box.lower},
-          {"upper", run.box.upper},
-          {"method", std::string(mc::to_string(run.options.method))},
-          {"backend", args.backend.backend},
-          {"workers", run.workers},
-          {"seed", run.options.seed},
-          {"estimate", r.estimate},
-          {"std_error", r.std_error},
-          {"ci95", {r.interval.low, r.interval.high}},
-          {"exact", optional(run.exact)},
-          {"abs_error",
-           run.exact ? nlohmann::json(std::abs(r.estimate - *run.exact)) : nlohmann::json(nullptr)},
-          {"samples", r.samples},
-          {"strata", r.strata},
-          {"block_samples", run.options.block_samples},
-          {"blocks_done", r.blocks_done},
-          {"blocks_total", r.blocks_total},
-          {"rounds", r.rounds},
-          {"abs_tol", optional(run.options.abs_tol)},
-          {"rel_tol", optional(run.options.rel_tol)},
-          {"tolerance_met", r.tolerance_met},
-          {"seconds", r.seconds},
-          {"complete", r.complete}};
+  nlohmann::json j{{"function", args.function},
+                   {"dim", run.box.dim()},
+                   {"lower", run.box.lower},
+                   {"upper", run.box.upper},
+                   {"method", std::string(mc::to_string(run.options.method))},
+                   {"seed", run.options.seed},
+                   {"estimate", r.estimate},
+                   {"std_error", r.std_error},
+                   {"ci95", {r.interval.low, r.interval.high}},
+                   {"exact", optional(run.exact)},
+                   {"abs_error", run.exact ? nlohmann::json(std::abs(r.estimate - *run.exact))
+                                           : nlohmann::json(nullptr)},
+                   {"samples", r.samples},
+                   {"strata", r.strata},
+                   {"block_samples", run.options.block_samples},
+                   {"rounds", r.rounds},
+                   {"abs_tol", optional(run.options.abs_tol)},
+                   {"rel_tol", optional(run.options.rel_tol)},
+                   {"tolerance_met", r.tolerance_met}};
+  add_run(j, r.run);
+  return j;
 }
 
 int run_integrate(const IntegrateArgs& args) {
@@ -255,13 +251,12 @@ int run_integrate(const IntegrateArgs& args) {
                       run.result = mc::integrate(executor, f, run.box, run.options, control);
                     });
   if (!monitored.prints) return monitored.exit_code;
-  run.workers = monitored.workers;
   if (args.json) {
     std::cout << to_json(args, run).dump() << '\n';
   } else {
-    print_human(args, *builtin, run);
+    print_human(*builtin, run);
   }
-  return run.result.complete ? 0 : 130;
+  return exit_code_of(run.result.run);
 }
 
 }  // namespace

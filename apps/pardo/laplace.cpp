@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "mpi_session.hpp"
+#include "report.hpp"
 
 #ifdef PARDO_CLI_WITH_MPI
 #include <pardo/pde/laplace_mpi.hpp>
@@ -28,27 +29,25 @@ struct LaplaceArgs {
   bool json = false;
 };
 
-void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r, std::size_t workers) {
+void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r) {
   const pde::LaplaceOptions& o = args.options;
   if (args.json) {
-    const nlohmann::json out = {{"backend", args.backend},
-                                {"workers", workers},
-                                {"nx", o.nx},
-                                {"ny", o.ny},
-                                {"tol", o.tol},
-                                {"iterations", r.iterations},
-                                {"residual", r.residual},
-                                {"max_error", r.max_error},
-                                {"converged", r.converged},
-                                {"seconds", r.seconds},
-                                {"seconds_per_iteration", r.seconds_per_iteration}};
+    nlohmann::json out = {{"nx", o.nx},
+                          {"ny", o.ny},
+                          {"tol", o.tol},
+                          {"iterations", r.iterations},
+                          {"residual", r.residual},
+                          {"max_error", r.max_error},
+                          {"converged", r.converged},
+                          {"seconds_per_iteration", r.seconds_per_iteration}};
+    add_run(out, r.run);
     std::cout << out.dump() << std::endl;
     return;
   }
-  const char* unit = args.backend == "mpi" ? "rank" : "worker";
+  const char* unit = r.run.backend == "mpi" ? "rank" : "worker";
   std::printf(
       "pardo laplace: u = x^2 - y^2 on the unit square, %zu x %zu grid, tol %g, %s (%zu %s%s)\n",
-      o.nx, o.ny, o.tol, args.backend.c_str(), workers, unit, workers == 1 ? "" : "s");
+      o.nx, o.ny, o.tol, r.run.backend.c_str(), r.run.workers, unit, r.run.workers == 1 ? "" : "s");
   if (r.converged) {
     std::printf("  iterations    %zu (converged)\n", r.iterations);
   } else {
@@ -56,7 +55,7 @@ void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r, std::siz
   }
   std::printf("  residual      %.6g\n", r.residual);
   std::printf("  max error     %.6g\n", r.max_error);
-  std::printf("  time          %.3f s  (%.4g us per iteration)\n", r.seconds,
+  std::printf("  time          %.3f s  (%.4g us per iteration)\n", r.run.seconds,
               r.seconds_per_iteration * 1e6);
   std::fflush(stdout);
 }
@@ -90,7 +89,7 @@ int run_laplace(const LaplaceArgs& args) {
       if (session.prints()) std::fprintf(stderr, "pardo %s\n", e.what());
       return 2;
     }
-    if (session.prints()) print_result(args, r, static_cast<std::size_t>(session.world().size()));
+    if (session.prints()) print_result(args, r);
     return r.converged ? 0 : 1;
 #else
     return mpi_not_compiled_in("laplace");
@@ -98,21 +97,19 @@ int run_laplace(const LaplaceArgs& args) {
   }
 
   pde::LaplaceResult r;
-  std::size_t workers = 1;
   try {
     pde::validate(args.options);
     if (args.backend == "serial") {
       r = pde::solve_laplace(args.options);
     } else {
       ThreadPool pool(args.workers);
-      workers = pool.size();
       r = pde::solve_laplace(pool, args.options);
     }
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "pardo %s\n", e.what());
     return 2;
   }
-  print_result(args, r, workers);
+  print_result(args, r);
   return r.converged ? 0 : 1;
 }
 

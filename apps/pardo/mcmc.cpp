@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -37,7 +38,7 @@ int fail(const std::string& message) {
   return 2;
 }
 
-void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options, std::size_t workers,
+void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options,
                  const mcmc::ChainsResult& r, const mcmc::Moments& truth) {
   std::printf("pardo mcmc: %s in %zu dimension%s, %llu chains x (%llu warm-up + %llu draws",
               args.target.c_str(), r.dim, r.dim == 1 ? "" : "s",
@@ -45,9 +46,9 @@ void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options, s
               static_cast<unsigned long long>(options.warmup),
               static_cast<unsigned long long>(options.draws));
   if (options.thin > 1) std::printf(", thin %llu", static_cast<unsigned long long>(options.thin));
-  std::printf("), %zu worker%s (%s), seed %llu\n", workers, workers == 1 ? "" : "s",
-              args.backend.backend.c_str(), static_cast<unsigned long long>(options.seed));
-  if (!r.complete) {
+  std::printf("), %zu worker%s (%s), seed %llu\n", r.run.workers, r.run.workers == 1 ? "" : "s",
+              r.run.backend.c_str(), static_cast<unsigned long long>(options.seed));
+  if (!r.run.complete) {
     std::printf("interrupted: %zu of %llu chains finished\n", r.chains,
                 static_cast<unsigned long long>(options.chains));
   }
@@ -61,12 +62,11 @@ void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options, s
     std::printf("  chain %zu: acceptance %.3f, step %.4g\n", c, r.acceptance_rate[c],
                 r.step_size[c]);
   }
-  std::printf("  steps %llu in %.3f s\n", static_cast<unsigned long long>(r.steps), r.seconds);
+  std::printf("  steps %llu in %.3f s\n", static_cast<unsigned long long>(r.steps), r.run.seconds);
 }
 
 nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& options,
-                       std::size_t workers, const mcmc::ChainsResult& r,
-                       const mcmc::Moments& truth) {
+                       const mcmc::ChainsResult& r, const mcmc::Moments& truth) {
   nlohmann::json parameters = nlohmann::json::array();
   for (std::size_t k = 0; k < r.dim; ++k) {
     parameters.push_back({{"mean", r.mean[k]},
@@ -77,22 +77,20 @@ nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& opti
                           {"true_mean", truth.mean[k]},
                           {"true_sd", truth.sd[k]}});
   }
-  return {{"target", args.target},
-          {"dim", r.dim},
-          {"chains", options.chains},
-          {"warmup", options.warmup},
-          {"draws", options.draws},
-          {"thin", options.thin},
-          {"seed", options.seed},
-          {"backend", args.backend.backend},
-          {"workers", workers},
-          {"parameters", parameters},
-          {"acceptance_rate", r.acceptance_rate},
-          {"step_size", r.step_size},
-          {"steps", r.steps},
-          {"seconds", r.seconds},
-          {"sampling_seconds", r.sampling_seconds},
-          {"complete", r.complete}};
+  nlohmann::json j{{"target", args.target},
+                   {"dim", r.dim},
+                   {"chains", options.chains},
+                   {"warmup", options.warmup},
+                   {"draws", options.draws},
+                   {"thin", options.thin},
+                   {"seed", options.seed},
+                   {"parameters", parameters},
+                   {"acceptance_rate", r.acceptance_rate},
+                   {"step_size", r.step_size},
+                   {"steps", r.steps},
+                   {"sampling_seconds", r.sampling_seconds}};
+  add_run(j, r.run);
+  return j;
 }
 
 std::uint64_t parse_warmup(const std::string& text) {
@@ -141,11 +139,11 @@ int run_mcmc(const McmcArgs& args) {
                     });
   if (!run.prints) return run.exit_code;
   if (args.json) {
-    std::cout << to_json(args, options, run.workers, result, truth).dump() << '\n';
+    std::cout << to_json(args, options, result, truth).dump() << '\n';
   } else {
-    print_human(args, options, run.workers, result, truth);
+    print_human(args, options, result, truth);
   }
-  return result.complete ? 0 : 130;
+  return exit_code_of(result.run);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 #include "table.hpp"
 
 namespace pardo::cli {
@@ -71,22 +72,18 @@ class Columns {
   std::map<std::string, stats::Dataset> tables_;
 };
 
-void print_human(const PermtestArgs& args, std::size_t nx, std::size_t ny, std::size_t workers,
+void print_human(const PermtestArgs& args, std::size_t nx, std::size_t ny,
                  const stats::PermutationResult& r) {
   std::printf("pardo permtest: %s design, %s, %s, %zu + %zu values, %zu worker%s (%s)\n",
               args.design.c_str(), args.statistic.c_str(), args.alternative.c_str(), nx, ny,
-              workers, workers == 1 ? "" : "s", args.backend.backend.c_str());
-  if (!r.complete) {
-    std::printf("interrupted: partial result from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.blocks_done),
-                static_cast<unsigned long long>(r.blocks_total));
-  }
+              r.run.workers, r.run.workers == 1 ? "" : "s", r.run.backend.c_str());
+  print_interrupted(r.run);
   std::printf("  statistic     %.10g\n", r.statistic);
   std::printf("  p-value       %.6g%s\n", r.p_value, r.exact ? "  (exact)" : "");
   if (!r.exact) std::printf("  std error     %.3g\n", r.std_error);
   std::printf("  permutations  %llu%s\n", static_cast<unsigned long long>(r.permutations),
               r.exact ? " (all arrangements)" : "");
-  std::printf("  time          %.3f s\n", r.seconds);
+  std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
 int run_permtest(PermtestArgs args) {
@@ -145,8 +142,6 @@ int run_permtest(PermtestArgs args) {
                      {"alternative", args.alternative},
                      {"n_x", x.size()},
                      {"n_y", y.size()},
-                     {"backend", args.backend.backend},
-                     {"workers", run.workers},
                      {"seed", options.seed},
                      {"block_permutations", options.block_permutations},
                      {"statistic", result.statistic},
@@ -155,17 +150,14 @@ int run_permtest(PermtestArgs args) {
                      {"exact", result.exact},
                      {"permutations", result.permutations},
                      {"less_or_equal", result.less_or_equal},
-                     {"greater_or_equal", result.greater_or_equal},
-                     {"seconds", result.seconds},
-                     {"blocks_done", result.blocks_done},
-                     {"blocks_total", result.blocks_total},
-                     {"complete", result.complete}};
+                     {"greater_or_equal", result.greater_or_equal}};
+    add_run(j, result.run);
     if (args.distribution) j["null_distribution"] = result.null_distribution;
     std::cout << j.dump() << '\n';
   } else {
-    print_human(args, x.size(), y.size(), run.workers, result);
+    print_human(args, x.size(), y.size(), result);
   }
-  return result.complete ? 0 : 130;
+  return exit_code_of(result.run);
 }
 
 }  // namespace

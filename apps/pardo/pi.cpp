@@ -7,9 +7,9 @@
 #include <string>
 
 #include "commands.hpp"
-#include "mpi_session.hpp"
 #include "parse.hpp"
 #include "pi_run.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -18,33 +18,30 @@ namespace {
 struct PiArgs {
   std::string samples = "1e9";
   std::string block = "4Mi";
-  std::size_t workers = default_workers();
   std::string method = "simd";
-  std::string backend = "threads";
+  BackendArgs backend;
   std::uint64_t seed = 42;
   bool json = false;
   bool quiet = false;
-  bool workers_given = false;
 };
 
-void print_human(const PiRun& run) {
-  const mc::PiResult& r = run.result;
+void print_human(const mc::PiOptions& options, const mc::PiResult& r) {
   std::printf("pardo pi: %llu samples, method %s, %zu worker%s (%s), seed %llu\n",
-              static_cast<unsigned long long>(run.options.samples),
-              std::string(mc::to_string(run.options.method)).c_str(), run.workers,
-              run.workers == 1 ? "" : "s", run.backend.c_str(),
-              static_cast<unsigned long long>(run.options.seed));
-  if (!r.complete) {
+              static_cast<unsigned long long>(options.samples),
+              std::string(mc::to_string(options.method)).c_str(), r.run.workers,
+              r.run.workers == 1 ? "" : "s", r.run.backend.c_str(),
+              static_cast<unsigned long long>(options.seed));
+  if (!r.run.complete) {
     std::printf("interrupted: partial estimate from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.blocks_done),
-                static_cast<unsigned long long>(r.blocks_total));
+                static_cast<unsigned long long>(r.run.blocks_done),
+                static_cast<unsigned long long>(r.run.blocks_total));
   }
   std::printf("  estimate      %.12f\n", r.estimate);
   std::printf("  std error     %.3g\n", r.std_error);
-  std::printf("  95%% interval  [%.12f, %.12f]\n", r.ci_low, r.ci_high);
+  std::printf("  95%% interval  [%.12f, %.12f]\n", r.interval.low, r.interval.high);
   std::printf("  |est - pi|    %.3g\n", r.abs_error);
   std::printf("  samples       %llu\n", static_cast<unsigned long long>(r.samples));
-  std::printf("  time          %.3f s  (%.4g samples/s)\n", r.seconds, r.samples_per_second);
+  std::printf("  time          %.3f s  (%.4g samples/s)\n", r.run.seconds, r.samples_per_second);
 }
 
 int run_pi(const PiArgs& args) {
@@ -62,39 +59,20 @@ int run_pi(const PiArgs& args) {
                  args.method.c_str());
     return 2;
   }
-  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes" &&
-      args.backend != "mpi") {
-    std::fprintf(stderr,
-                 "pardo pi: --backend: unknown backend '%s' (serial, threads, processes or mpi)\n",
-                 args.backend.c_str());
-    return 2;
-  }
-  if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in("pi");
-  if (args.backend == "mpi" && args.workers_given) {
-    std::fprintf(stderr,
-                 "pardo pi: --workers %zu does not apply to --backend mpi: it runs on the ranks "
-                 "mpirun starts (mpirun -np N)\n",
-                 args.workers);
-    return 2;
-  }
-  if (args.backend == "serial" && args.workers != 1) {
-    std::fprintf(stderr, "pardo pi: --backend serial runs on 1 worker, not %zu\n", args.workers);
-    return 2;
-  }
+  if (const int code = check_backend(args.backend, "pi"); code != 0) return code;
   request.options.method = *method;
   request.options.seed = args.seed;
-  request.workers = args.workers;
   request.backend = args.backend;
   request.quiet = args.quiet || args.json;
 
   const PiRun run = run_pi_request(request);
-  if (!run.report) return 0;
+  if (!run.monitored.prints) return run.monitored.exit_code;
   if (args.json) {
-    std::cout << to_json(run).dump() << '\n';
+    std::cout << to_json(request.options, run.result).dump() << '\n';
   } else {
-    print_human(run);
+    print_human(request.options, run.result);
   }
-  return run.result.complete ? 0 : 130;
+  return exit_code_of(run.result.run);
 }
 
 }  // namespace
@@ -104,21 +82,14 @@ void add_pi_command(CLI::App& app, int& exit_code) {
   auto* pi = app.add_subcommand("pi", "Estimate pi by Monte Carlo, with error bars, reproducibly");
   pi->add_option("-n,--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
       ->capture_default_str();
-  auto* workers = pi->add_option("-w,--workers", args->workers, "Worker threads or processes")
-                      ->capture_default_str()
-                      ->check(CLI::Range(std::size_t{1}, max_workers()));
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
-  pi->add_option("-b,--backend", args->backend, "serial, threads, processes or mpi (under mpirun)")
-      ->capture_default_str();
+  add_backend_options(*pi, args->backend);
   pi->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  pi->callback([&exit_code, args, workers] {
-    args->workers_given = workers->count() > 0;
-    exit_code = run_pi(*args);
-  });
+  pi->callback([&exit_code, args] { exit_code = run_pi(*args); });
 }
 
 }  // namespace pardo::cli

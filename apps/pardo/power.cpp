@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -46,20 +47,18 @@ std::optional<double> analytic(const stats::PowerOptions& o, std::size_t n1, std
 }
 
 nlohmann::json result_json(const stats::PowerResult& r, const std::optional<double>& exact) {
-  return {{"n1", r.n1},
-          {"n2", r.n2},
-          {"power", r.power},
-          {"std_error", r.std_error},
-          {"interval", {r.interval.low, r.interval.high}},
-          {"interval_method", "wilson"},
-          {"level", r.interval.level},
-          {"replications", r.replications},
-          {"rejections", r.rejections},
-          {"analytic_power", exact ? nlohmann::json(*exact) : nlohmann::json(nullptr)},
-          {"seconds", r.seconds},
-          {"blocks_done", r.blocks_done},
-          {"blocks_total", r.blocks_total},
-          {"complete", r.complete}};
+  nlohmann::json j{{"n1", r.n1},
+                   {"n2", r.n2},
+                   {"power", r.power},
+                   {"std_error", r.std_error},
+                   {"interval", {r.interval.low, r.interval.high}},
+                   {"interval_method", "wilson"},
+                   {"level", r.interval.level},
+                   {"replications", r.replications},
+                   {"rejections", r.rejections},
+                   {"analytic_power", exact ? nlohmann::json(*exact) : nlohmann::json(nullptr)}};
+  add_run(j, r.run);
+  return j;
 }
 
 void print_result(const stats::PowerResult& r, const std::optional<double>& exact) {
@@ -125,12 +124,11 @@ int run_power(const PowerArgs& args) {
   const stats::PowerResult& shown = args.target_power ? found.at_n : result;
   const std::optional<double> exact =
       shown.replications > 0 ? analytic(options, shown.n1, shown.n2) : std::nullopt;
-  const bool complete = args.target_power ? found.complete : result.complete;
+  const RunInfo& info = args.target_power ? found.run : result.run;
   if (args.json) {
     nlohmann::json j{{"test", args.test},      {"effect", options.effect},
                      {"alpha", options.alpha}, {"alternative", args.alternative},
-                     {"seed", options.seed},   {"backend", args.backend.backend},
-                     {"workers", run.workers}, {"block_replications", options.block_replications}};
+                     {"seed", options.seed},   {"block_replications", options.block_replications}};
     if (options.test == stats::PowerTest::permutation) j["permutations"] = options.permutations;
     if (args.target_power) {
       j["target_power"] = search.target_power;
@@ -144,40 +142,39 @@ int run_power(const PowerArgs& args) {
         j["evaluations"].push_back(
             {{"n1", e.n1}, {"n2", e.n2}, {"power", e.power}, {"rejections", e.rejections}});
       }
-      j["seconds"] = found.seconds;
-      j["complete"] = found.complete;
+      add_run(j, found.run);
     } else {
       j.update(result_json(result, exact));
     }
     std::cout << j.dump() << '\n';
-    return complete ? 0 : 130;
+    return exit_code_of(info);
   }
   std::printf(
       "pardo power: %s test, effect %g, alpha %g, %s, %llu replications, %zu worker%s "
       "(%s), seed %llu\n",
       args.test.c_str(), options.effect, options.alpha, args.alternative.c_str(),
-      static_cast<unsigned long long>(options.replications), run.workers,
-      run.workers == 1 ? "" : "s", args.backend.backend.c_str(),
+      static_cast<unsigned long long>(options.replications), info.workers,
+      info.workers == 1 ? "" : "s", info.backend.c_str(),
       static_cast<unsigned long long>(options.seed));
-  if (!complete) std::printf("interrupted: partial result\n");
+  if (!info.complete) std::printf("interrupted: partial result\n");
   if (args.target_power) {
     if (found.found) {
       std::printf("  smallest n    %zu per group (n2 = %zu) for power >= %g\n", found.n1, found.n2,
                   search.target_power);
-    } else if (found.complete) {
+    } else if (found.run.complete) {
       std::printf("  not found     power stays below %g up to n = %zu\n", search.target_power,
                   search.max_n);
     }
     if (found.at_n.replications > 0) print_result(found.at_n, exact);
     std::printf("  searched      ");
     for (const auto& e : found.evaluations) std::printf(" n=%zu:%.3f", e.n1, e.power);
-    std::printf("\n  time          %.3f s\n", found.seconds);
+    std::printf("\n  time          %.3f s\n", found.run.seconds);
   } else {
     std::printf("  n1, n2        %zu, %zu\n", result.n1, result.n2);
     print_result(result, exact);
-    std::printf("  time          %.3f s\n", result.seconds);
+    std::printf("  time          %.3f s\n", result.run.seconds);
   }
-  return complete ? 0 : 130;
+  return exit_code_of(info);
 }
 
 }  // namespace

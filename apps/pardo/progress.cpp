@@ -30,9 +30,11 @@ std::string human_rate(double per_second) {
 
 }  // namespace
 
-RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet)
+RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
+                       std::uint64_t units_per_block)
     : total_(total),
       done_(done),
+      units_per_block_(static_cast<double>(units_per_block)),
       show_(!quiet && isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()) {
   sigint_seen.store(false, std::memory_order_relaxed);
@@ -73,10 +75,11 @@ void RunMonitor::draw(double seconds) {
   const int filled = static_cast<int>(fraction * width);
   const double rate = static_cast<double>(done) / seconds;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+  const double unit_rate = rate * units_per_block_;
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(width, '.');
   std::fprintf(stderr, "\r[%s] %5.1f%%  %s samples/s  ETA %.1f s%s\033[K", bar.c_str(),
-               100.0 * fraction, human_rate(rate).c_str(), eta,
+               100.0 * fraction, human_rate(unit_rate).c_str(), eta,
                stop_.stop_requested() ? "  (stopping)" : "");
   std::fflush(stderr);
   drawn_ = true;

@@ -14,8 +14,10 @@ namespace pardo::cli {
 
 class RunMonitor {
  public:
-  /// Watches `done` grow towards `total`; shows a bar unless `quiet` or stderr is not a tty.
-  RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet);
+  /// Watches `done` blocks grow towards `total`, each shown as `units_per_block` units; shows
+  /// a bar unless `quiet` or stderr is not a tty.
+  RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
+             std::uint64_t units_per_block = 1);
   RunMonitor(const RunMonitor&) = delete;
   RunMonitor& operator=(const RunMonitor&) = delete;
   /// Stops the thread, erases the bar and restores the previous SIGINT handler.
@@ -31,6 +33,7 @@ class RunMonitor {
 
   const std::uint64_t total_;
   const std::atomic<std::uint64_t>& done_;
+  const double units_per_block_;
   const bool show_;
   bool drawn_ = false;
   std::stop_source stop_;

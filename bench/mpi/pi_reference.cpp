@@ -81,12 +81,7 @@ int main(int argc, char** argv) {
   MPI_Barrier(MPI_COMM_WORLD);
   const double start = MPI_Wtime();
   std::uint64_t hits = 0;
-  for (std::uint64_t b = first; b < last; ++b) {
-    const std::uint64_t n = options.block_samples < options.samples - b * options.block_samples
-                                ? options.block_samples
-                                : options.samples - b * options.block_samples;
-    hits += pardo::mc::detail::count_block(options, b, n);
-  }
+  for (std::uint64_t b = first; b < last; ++b) hits += pardo::mc::detail::count_block(options, b);
   std::uint64_t total = 0;
   MPI_Reduce(&hits, &total, 1, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
   const double seconds = MPI_Wtime() - start;

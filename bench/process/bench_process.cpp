@@ -29,11 +29,12 @@ struct PiTask {
 
 /// Hits among `samples` points of stream (42, index): the same kernel as `pardo pi`.
 std::uint64_t pi_task(PiTask task) {
-  const pardo::mc::PiOptions options{.samples = task.samples,
+  // Block `index` of a run of blocks of `samples`: the last one, so it is full.
+  const pardo::mc::PiOptions options{.samples = (task.index + 1) * task.samples,
                                      .seed = 42,
                                      .method = pardo::mc::PiMethod::simd,
                                      .block_samples = task.samples};
-  return pardo::mc::detail::count_block(options, task.index, task.samples);
+  return pardo::mc::detail::count_block(options, task.index);
 }
 PARDO_REMOTE(pi_task);
 

@@ -281,7 +281,7 @@ std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& opti
 }
 
 IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& totals,
-                          bool tolerance_met, std::uint64_t rounds, double seconds, bool stopped) {
+                          bool tolerance_met, std::uint64_t rounds) {
   const Estimate e = estimate_of(plan, totals);
   IntegrateResult r;
   r.estimate = e.value;
@@ -289,11 +289,7 @@ IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& tota
   r.interval = {e.value - z95 * e.std_error, e.value + z95 * e.std_error, 0.95};
   r.samples = static_cast<std::uint64_t>(totals.moments.n);
   r.strata = strata(plan);
-  r.blocks_done = totals.blocks;
-  r.blocks_total = blocks_total(plan);
   r.rounds = rounds;
-  r.seconds = seconds;
-  r.complete = !stopped;
   r.tolerance_met = tolerance_met;
   return r;
 }
@@ -302,12 +298,12 @@ void require_integrand(bool present) {
   if (!present) throw_invalid(caller, "the integrand is an empty RemoteFunction");
 }
 
-BlockMoments integrate_scalar_block(ScalarBlockTask task) {
+BlockMoments integrate_scalar_block(ScalarIntegrateTask task) {
   return integrate_block(task.plan, task.block, make_integrand_ref(task.f));
 }
 PARDO_REMOTE(integrate_scalar_block);
 
-BlockMoments integrate_batch_block(BatchBlockTask task) {
+BlockMoments integrate_batch_block(BatchIntegrateTask task) {
   return integrate_block(task.plan, task.block, make_integrand_ref(task.f));
 }
 PARDO_REMOTE(integrate_batch_block);

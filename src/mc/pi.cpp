@@ -1,5 +1,7 @@
 #include "pardo/mc/pi.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numbers>
@@ -11,6 +13,7 @@
 
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
+#include "pardo/remote/remote.hpp"
 
 namespace pardo::mc {
 
@@ -85,8 +88,6 @@ std::optional<PiMethod> parse_pi_method(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-namespace detail {
-
 void validate(const PiOptions& options) {
   if (options.samples == 0)
     throw std::invalid_argument("estimate_pi: samples must be positive, got 0");
@@ -99,7 +100,17 @@ void validate(const PiOptions& options) {
   }
 }
 
-std::uint64_t count_block(const PiOptions& options, std::uint64_t block, std::uint64_t samples) {
+std::uint64_t pi_blocks(const PiOptions& options) noexcept {
+  if (options.block_samples == 0) return 0;
+  return options.samples / options.block_samples +
+         (options.samples % options.block_samples != 0 ? 1 : 0);
+}
+
+namespace detail {
+
+std::uint64_t count_block(const PiOptions& options, std::uint64_t block) {
+  const std::uint64_t samples =
+      std::min(options.block_samples, options.samples - block * options.block_samples);
   switch (options.method) {
     case PiMethod::naive:
       return count_naive(options.seed, block, samples);
@@ -111,27 +122,31 @@ std::uint64_t count_block(const PiOptions& options, std::uint64_t block, std::ui
   return count_simd(options.seed, block, samples);
 }
 
-PiResult summarise(const BlockCount& total, std::uint64_t blocks_total, double seconds) {
+std::uint64_t pi_block(PiTask task) { return count_block(task.options, task.block); }
+PARDO_REMOTE(pi_block);
+
+PiResult summarise(const PiOptions& options, const BlockRun<std::uint64_t>& run) {
   PiResult r;
-  r.samples = total.samples;
-  r.hits = total.hits;
-  r.blocks_done = total.blocks;
-  r.blocks_total = blocks_total;
-  r.complete = total.blocks == blocks_total;
-  r.seconds = seconds;
-  r.samples_per_second = seconds > 0 ? static_cast<double>(total.samples) / seconds : 0.0;
-  if (total.samples == 0) {
-    r.estimate = r.std_error = r.ci_low = r.ci_high = r.abs_error =
+  r.run = run.info;
+  for (std::uint64_t b = 0; b < run.blocks.size(); ++b) {
+    if (!run.blocks[b]) continue;
+    r.hits += *run.blocks[b];
+    r.samples += std::min(options.block_samples, options.samples - b * options.block_samples);
+  }
+  r.samples_per_second = r.run.seconds > 0 ? static_cast<double>(r.samples) / r.run.seconds : 0.0;
+  r.interval.level = 0.95;
+  if (r.samples == 0) {
+    r.estimate = r.std_error = r.interval.low = r.interval.high = r.abs_error =
         std::numeric_limits<double>::quiet_NaN();
     return r;
   }
-  const double n = static_cast<double>(total.samples);
-  const double p = static_cast<double>(total.hits) / n;
+  const double n = static_cast<double>(r.samples);
+  const double p = static_cast<double>(r.hits) / n;
   r.estimate = 4.0 * p;
   r.std_error = 4.0 * std::sqrt(p * (1.0 - p) / n);
   constexpr double z95 = 1.959963984540054;
-  r.ci_low = r.estimate - z95 * r.std_error;
-  r.ci_high = r.estimate + z95 * r.std_error;
+  r.interval.low = r.estimate - z95 * r.std_error;
+  r.interval.high = r.estimate + z95 * r.std_error;
   r.abs_error = std::abs(r.estimate - std::numbers::pi);
   return r;
 }

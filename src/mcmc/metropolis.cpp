@@ -167,18 +167,17 @@ ChainOutput run_chain(DensityRef density, std::span<const double> start, bool ji
   return out;
 }
 
-ChainOutput run_chain_task(ChainTask task) {
+ChainOutput metropolis_block(MetropolisTask task) {
   return run_chain(DensityRef(task.density), task.start, task.jitter_start, task.options,
                    task.chain);
 }
-PARDO_REMOTE(run_chain_task);
+PARDO_REMOTE(metropolis_block);
 
 ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
                     const MetropolisOptions& options) {
   ChainsResult r;
   r.dim = dim;
   r.draws_per_chain = options.draws;
-  r.complete = pardo::detail::all_done(chains);
   for (auto& chain : chains) {
     if (!chain) continue;
     ++r.chains;
@@ -207,8 +206,7 @@ ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k) 
   return s;
 }
 
-void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries,
-            std::chrono::steady_clock::time_point start) {
+void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries) {
   for (const ParameterSummary& s : summaries) {
     result.mean.push_back(s.mean);
     result.sd.push_back(s.sd);
@@ -216,7 +214,6 @@ void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries
     result.rhat.push_back(s.rhat);
     result.ess.push_back(s.ess);
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace detail

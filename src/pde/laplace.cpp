@@ -10,6 +10,7 @@
 
 #include "pardo/core/options.hpp"
 #include "pardo/threads/thread_pool.hpp"
+#include "pde/laplace_block.hpp"
 
 namespace pardo::pde {
 
@@ -146,10 +147,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void finish(LaplaceResult& r, const LaplaceOptions& options, Clock::time_point start) {
+/// The outcome of a solve on `workers` workers of `backend`, in `blocks` row blocks.
+void finish(LaplaceResult& r, const LaplaceOptions& options, Clock::time_point start,
+            std::string backend, std::size_t workers, std::size_t blocks) {
   r.converged = r.residual <= options.tol;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.seconds_per_iteration = r.seconds / static_cast<double>(r.iterations);
+  r.run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.run.blocks_done = r.run.blocks_total = blocks;
+  r.run.complete = true;
+  r.run.backend = std::move(backend);
+  r.run.workers = workers;
+  r.seconds_per_iteration = r.run.seconds / static_cast<double>(r.iterations);
 }
 
 }  // namespace
@@ -181,7 +188,7 @@ LaplaceResult solve_laplace(const LaplaceOptions& options) {
     r.max_error = std::max(r.max_error, detail::row_error(u.data() + j * nx, j, nx, ny));
   }
   if (options.keep_grid) r.grid = std::move(u);
-  finish(r, options, start);
+  finish(r, options, start, "serial", 1, 1);
   return r;
 }
 
@@ -227,7 +234,7 @@ LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std
     auto out = r.grid.begin() + static_cast<std::ptrdiff_t>(nx);
     for (const detail::LaplaceBlock& b : part) out = std::ranges::copy(b.owned(), out).out;
   }
-  finish(r, options, start);
+  finish(r, options, start, std::string(pool.backend()), pool.size(), parts);
   return r;
 }
 

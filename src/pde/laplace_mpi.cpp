@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pardo/mpi/ops.hpp"
+#include "pde/laplace_block.hpp"
 
 namespace pardo::pde {
 
@@ -57,8 +58,8 @@ LaplaceResult solve_laplace(const mpi::Communicator& comm, const LaplaceOptions&
   r.converged = r.residual <= options.tol;
   const double mine =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.seconds = comm.allreduce(mine, mpi::max{});
-  r.seconds_per_iteration = r.seconds / static_cast<double>(r.iterations);
+  r.run = {ranks, ranks, comm.allreduce(mine, mpi::max{}), true, "mpi", ranks};
+  r.seconds_per_iteration = r.run.seconds / static_cast<double>(r.iterations);
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include "core/validate.hpp"
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
+#include "pardo/remote/remote.hpp"
 #include "pardo/stats/distributions.hpp"
 #include "stats/resampling_kernels.hpp"
 
@@ -254,11 +255,9 @@ std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept {
 
 BootstrapResult summarise(double estimate,
                           const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options, double seconds) {
+                          const BootstrapOptions& options) {
   BootstrapResult r;
   r.estimate = estimate;
-  r.seconds = seconds;
-  r.blocks_total = blocks.size();
   r.interval = {nan, nan, options.level};
   r.std_error = r.bias = nan;
   const auto first_jackknife = static_cast<std::size_t>(resample_blocks(options));
@@ -267,7 +266,6 @@ BootstrapResult summarise(double estimate,
   std::vector<double> jackknife;
   bool jackknife_complete = true;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
-    if (blocks[b]) ++r.blocks_done;
     if (b < first_jackknife) {
       if (blocks[b]) distribution.insert(distribution.end(), blocks[b]->begin(), blocks[b]->end());
     } else if (blocks[b]) {
@@ -276,7 +274,6 @@ BootstrapResult summarise(double estimate,
       jackknife_complete = false;
     }
   }
-  r.complete = r.blocks_done == r.blocks_total;
   r.resamples = distribution.size();
   if (distribution.empty()) return r;
 
@@ -316,6 +313,20 @@ BootstrapResult summarise(double estimate,
   if (options.keep_distribution) r.distribution = std::move(distribution);
   return r;
 }
+
+std::vector<double> bootstrap_block(BootstrapTask task) {
+  const Columns table(task.data, static_cast<std::size_t>(task.columns));
+  const BootstrapOptions options{
+      .resamples = task.resamples, .seed = task.seed, .block_resamples = task.block_resamples};
+  if (task.sample_statistic && is_mean(task.sample_statistic)) {
+    return run_mean_block(table.column(0), options, task.block);
+  }
+  if (task.table_statistic) return run_block(table, options, task.block, task.table_statistic);
+  const SampleStatistic& statistic = task.sample_statistic;
+  return run_block(table, options, task.block,
+                   [&statistic](const Columns& t) { return statistic(t.column(0)); });
+}
+PARDO_REMOTE(bootstrap_block);
 
 }  // namespace detail
 

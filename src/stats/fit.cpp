@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/validate.hpp"
+#include "pardo/remote/remote.hpp"
 #include "pardo/stats/fit.hpp"
 
 namespace pardo::stats {
@@ -249,20 +250,18 @@ FitRow fit_one(const Dataset& dataset, const FitOptions& options) {
   return row;
 }
 
-FitTable gather(std::vector<std::optional<FitRow>>& rows, double seconds) {
+FitTable gather(std::vector<std::optional<FitRow>>& rows) {
   FitTable table;
-  table.complete = true;
   for (auto& row : rows) {
-    if (!row) {
-      table.complete = false;
-      continue;
-    }
+    if (!row) continue;
     if (!row->error.empty()) ++table.failed;
     table.rows.push_back(std::move(*row));
   }
-  table.seconds = seconds;
   return table;
 }
+
+FitRow fit_block(FitTask task) { return fit_one(task.dataset, task.options); }
+PARDO_REMOTE(fit_block);
 
 }  // namespace detail
 

@@ -337,9 +337,9 @@ PermutationPlan plan_permutations(std::span<const double> x, std::span<const dou
   return plan;
 }
 
-PermutationCounts permutation_block(std::span<const double> x, std::span<const double> y,
-                                    StatisticView statistic, const PermutationPlan& plan,
-                                    std::uint64_t block) {
+PermutationCounts permutation_counts(std::span<const double> x, std::span<const double> y,
+                                     StatisticView statistic, const PermutationPlan& plan,
+                                     std::uint64_t block) {
   const std::uint64_t first = block * plan.block_permutations;
   const std::uint64_t count = std::min(plan.block_permutations, plan.total - first);
   Tally tally(plan, count);
@@ -365,16 +365,16 @@ PermutationCounts permutation_block(std::span<const double> x, std::span<const d
 }
 
 PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,
-                                         std::vector<std::optional<PermutationCounts>>& blocks,
-                                         double seconds) {
+                                         std::vector<std::optional<PermutationCounts>>& blocks) {
   PermutationResult r;
   r.statistic = plan.observed;
   r.exact = plan.exact;
-  r.blocks_total = plan.blocks;
-  r.seconds = seconds;
+  bool every_block = true;
   for (auto& block : blocks) {
-    if (!block) continue;
-    ++r.blocks_done;
+    if (!block) {
+      every_block = false;
+      continue;
+    }
     r.permutations += block->done;
     r.less_or_equal += block->less_or_equal;
     r.greater_or_equal += block->greater_or_equal;
@@ -383,8 +383,7 @@ PermutationResult summarise_permutations(const PermutationPlan& plan, Alternativ
                                  block->values.end());
     }
   }
-  r.complete = r.blocks_done == r.blocks_total;
-  if (r.permutations == 0 || (plan.exact && !r.complete)) {
+  if (r.permutations == 0 || (plan.exact && !every_block)) {
     r.p_value = r.std_error = std::numeric_limits<double>::quiet_NaN();
     return r;
   }
@@ -403,10 +402,10 @@ PermutationResult summarise_permutations(const PermutationPlan& plan, Alternativ
   return r;
 }
 
-PermutationCounts permutation_block_remote(PermutationTask task) {
-  return permutation_block(task.x, task.y, view_of(task.statistic), task.plan, task.block);
+PermutationCounts permutation_block(PermutationTask task) {
+  return permutation_counts(task.x, task.y, view_of(task.statistic), task.plan, task.block);
 }
-PARDO_REMOTE(permutation_block_remote);
+PARDO_REMOTE(permutation_block);
 
 }  // namespace detail
 

@@ -129,27 +129,22 @@ std::uint64_t power_rejections(const PowerOptions& options, std::uint64_t block,
   });
 }
 
-std::uint64_t power_block(PowerBlock task) {
+std::uint64_t power_block(PowerTask task) {
   return power_rejections(task.options, task.block, PowerTestFunction::from_id(task.test_id));
 }
 PARDO_REMOTE(power_block);
 
 PowerResult summarise_power(const PowerOptions& options,
-                            const std::vector<std::optional<std::uint64_t>>& blocks,
-                            double seconds) {
+                            const std::vector<std::optional<std::uint64_t>>& blocks) {
   PowerResult r;
   r.n1 = options.n1;
   r.n2 = second_group(options);
-  r.blocks_total = blocks.size();
   for (std::uint64_t b = 0; b < blocks.size(); ++b) {
     if (!blocks[b]) continue;
-    ++r.blocks_done;
     r.rejections += *blocks[b];
     const std::uint64_t first = b * options.block_replications;
     r.replications += std::min(options.replications, first + options.block_replications) - first;
   }
-  r.complete = r.blocks_done == r.blocks_total;
-  r.seconds = seconds;
   r.interval.level = 0.95;
   if (r.replications == 0) {
     r.power = r.std_error = r.interval.low = r.interval.high = std::nan("");

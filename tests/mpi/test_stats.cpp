@@ -55,7 +55,7 @@ TEST(MpiStats, IntegrateGivesTheSerialBits) {
       [](const auto& got, const auto& expected) {
         EXPECT_EQ(bits(got.estimate), bits(expected.estimate));
         EXPECT_EQ(bits(got.std_error), bits(expected.std_error));
-        EXPECT_TRUE(got.complete);
+        EXPECT_TRUE(got.run.complete);
       });
 }
 

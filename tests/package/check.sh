@@ -10,11 +10,11 @@ trap 'rm -rf "$scratch"' EXIT
 cmake --install "$build_dir" --prefix "$scratch/prefix" > /dev/null
 cmake -S "$source_dir/tests/package" -B "$scratch/found" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$scratch/prefix" -DPARDO_CONSUME=find_package > /dev/null
-cmake --build "$scratch/found" > /dev/null
+cmake --build "$scratch/found" --parallel > /dev/null
 "$scratch/found/consumer"
 
 cmake -S "$source_dir/tests/package" -B "$scratch/embedded" -DCMAKE_BUILD_TYPE=Release \
   -DPARDO_CONSUME=add_subdirectory -DPARDO_SOURCE_DIR="$source_dir" > /dev/null
-cmake --build "$scratch/embedded" > /dev/null
+cmake --build "$scratch/embedded" --parallel > /dev/null
 "$scratch/embedded/consumer"
 echo "find_package(pardo) and add_subdirectory(pardo) both build and run"

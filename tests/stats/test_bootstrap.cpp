@@ -102,7 +102,7 @@ TEST(Bootstrap, PercentileIntervalIsTheDistributionsQuantiles) {
       {.resamples = 999, .method = stats::BootstrapMethod::percentile, .keep_distribution = true});
   ASSERT_EQ(r.distribution.size(), 999u);
   EXPECT_EQ(r.resamples, 999u);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.run.complete);
   EXPECT_EQ(r.estimate, stats::mean(x));
   std::vector<double> sorted = r.distribution;
   std::sort(sorted.begin(), sorted.end());
@@ -218,8 +218,8 @@ TEST(Bootstrap, SameBitsOnEveryBackend) {
         {.resamples = 1000, .seed = 11, .block_resamples = 64, .keep_distribution = true});
   });
   const auto& ref = results.front().second;
-  EXPECT_TRUE(ref.complete);
-  EXPECT_EQ(ref.blocks_total, 16u + 5u);
+  EXPECT_TRUE(ref.run.complete);
+  EXPECT_EQ(ref.run.blocks_total, 16u + 5u);
   for (const auto& [name, r] : results) {
     EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(ref.interval.low)) << name;
     EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(ref.interval.high)) << name;
@@ -305,12 +305,12 @@ TEST(Bootstrap, ProgressCountsEveryBlockAndAStopLeavesAPartialResult) {
   pardo::ThreadPool pool(2);
   auto r = stats::bootstrap(pool, x, stats::mean, options, {.blocks_done = &done});
   EXPECT_EQ(done.load(), 11u);
-  EXPECT_EQ(r.blocks_done, 11u);
+  EXPECT_EQ(r.run.blocks_done, 11u);
 
   std::stop_source stop;
   stop.request_stop();
   r = stats::bootstrap(pool, x, stats::mean, options, {.stop = stop.get_token()});
-  EXPECT_FALSE(r.complete);
+  EXPECT_FALSE(r.run.complete);
   EXPECT_EQ(r.resamples, 0u);
   EXPECT_EQ(r.estimate, stats::mean(x));
   EXPECT_TRUE(std::isnan(r.interval.low));

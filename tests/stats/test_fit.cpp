@@ -100,7 +100,7 @@ TEST(FitMany, AFailedDataSetReportsOnItsOwnRow) {
   EXPECT_TRUE(logit.rows[2].estimates.empty());
   EXPECT_THAT(logit.rows[3].error, HasSubstr("2 rows are too few for 3 coefficients"));
   EXPECT_EQ(logit.failed, 3u);
-  EXPECT_TRUE(logit.complete);
+  EXPECT_TRUE(logit.run.complete);
   // The same files under OLS: the separated one fits, the collinear one does not.
   const auto ols = pardo::stats::fit_many(pool, datasets, {});
   EXPECT_EQ(ols.failed, 2u);

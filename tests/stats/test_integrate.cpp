@@ -73,7 +73,7 @@ TEST(Integrate, BallVolumesFromTwoToTenDimensions) {
     expect_near_truth(r, truth, "d = " + std::to_string(d));
     covered += r.interval.contains(truth) ? 1 : 0;
     EXPECT_EQ(r.samples, 200'000u);
-    EXPECT_TRUE(r.complete);
+    EXPECT_TRUE(r.run.complete);
     EXPECT_FALSE(r.tolerance_met);
   }
   // Nine 95% intervals: fewer than 7 covering has probability 0.008.
@@ -164,11 +164,11 @@ TEST(Integrate, AdaptiveStopsOnceTheToleranceIsMet) {
   const auto r = pardo::mc::integrate(pool, integrands::gaussian, box,
                                       {.samples = 100'000'000, .seed = 11, .rel_tol = 2e-3});
   EXPECT_TRUE(r.tolerance_met);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.run.complete);
   EXPECT_LE(r.interval.high - r.estimate, 2e-3 * r.estimate);
   EXPECT_GT(r.rounds, 1u);
   EXPECT_LT(r.samples, 5'000'000u);
-  EXPECT_LT(r.blocks_done, r.blocks_total);
+  EXPECT_LT(r.run.blocks_done, r.run.blocks_total);
   expect_near_truth(r, truth, "adaptive");
 
   const auto a = pardo::mc::integrate(pool, integrands::gaussian, box,
@@ -195,9 +195,9 @@ TEST(Integrate, AdaptiveReportsAnExhaustedBudget) {
   const auto r = pardo::mc::integrate(pool, integrands::unit_ball, box,
                                       {.samples = 100'000, .seed = 4, .abs_tol = 1e-9});
   EXPECT_FALSE(r.tolerance_met);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.run.complete);
   EXPECT_EQ(r.samples, 100'000u);
-  EXPECT_EQ(r.blocks_done, r.blocks_total);
+  EXPECT_EQ(r.run.blocks_done, r.run.blocks_total);
   // Having run every block, it is the fixed run of the whole budget, bit for bit.
   const auto fixed =
       pardo::mc::integrate(pool, integrands::unit_ball, box, {.samples = 100'000, .seed = 4});
@@ -218,7 +218,7 @@ TEST(Integrate, ScalarAndBatchIntegrandsGiveTheSameBits) {
   EXPECT_EQ(pardo::test::bits(scalar.std_error), pardo::test::bits(batch.std_error));
   EXPECT_EQ(pardo::test::bits(scalar.estimate), pardo::test::bits(lambda.estimate));
   EXPECT_EQ(scalar.samples, 50'001u);
-  EXPECT_EQ(scalar.blocks_total, 51u);
+  EXPECT_EQ(scalar.run.blocks_total, 51u);
 }
 
 struct Bits {
@@ -233,7 +233,7 @@ TEST(Integrate, SameBitsOnEveryBackend) {
     const auto add = [&](const IntegrateResult& r) {
       bits.values.insert(bits.values.end(),
                          {pardo::test::bits(r.estimate), pardo::test::bits(r.std_error), r.samples,
-                          r.blocks_done, r.rounds, r.tolerance_met ? 1u : 0u});
+                          r.run.blocks_done, r.rounds, r.tolerance_met ? 1u : 0u});
     };
     const pardo::mc::ScalarIntegrand ball(integrands::unit_ball);
     add(pardo::mc::integrate(executor, ball, box,
@@ -262,7 +262,7 @@ TEST(Integrate, CountsBlocksAndStopsOnRequest) {
       pardo::mc::integrate(pool, integrands::unit_ball, Box::cube(2, -1, 1),
                            {.samples = 100'000, .block_samples = 10'000}, {.blocks_done = &done});
   EXPECT_EQ(done.load(), 10u);
-  EXPECT_EQ(r.blocks_done, 10u);
+  EXPECT_EQ(r.run.blocks_done, 10u);
   EXPECT_EQ(pardo::mc::integration_blocks(Box::cube(2, -1, 1),
                                           {.samples = 100'000, .block_samples = 10'000}),
             10u);
@@ -271,7 +271,7 @@ TEST(Integrate, CountsBlocksAndStopsOnRequest) {
   stop.request_stop();
   const auto s = pardo::mc::integrate(pool, integrands::unit_ball, Box::cube(2, -1, 1),
                                       {.samples = 100'000}, {.stop = stop.get_token()});
-  EXPECT_FALSE(s.complete);
+  EXPECT_FALSE(s.run.complete);
   EXPECT_EQ(s.samples, 0u);
   EXPECT_TRUE(std::isnan(s.estimate));
 }

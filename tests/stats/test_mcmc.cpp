@@ -54,7 +54,7 @@ TEST(Mcmc, DrawsAreBitIdenticalOnEveryBackend) {
   EXPECT_EQ(results.front().second.draws.size(), 5u * 300u * 3u);
   for (const auto& [name, r] : results) {
     EXPECT_EQ(all_bits(r), reference) << name;
-    EXPECT_TRUE(r.complete) << name;
+    EXPECT_TRUE(r.run.complete) << name;
     EXPECT_EQ(r.steps, 5u * 500u) << name;
   }
   // Any callable on threads: the same chains as the registered function.
@@ -127,12 +127,12 @@ TEST(Mcmc, ProgressAndStopGoThroughRunControl) {
   const auto r = pardo::mcmc::run_chains(pool, half_normal, initial, {.chains = 6, .draws = 10},
                                          {.blocks_done = &done});
   EXPECT_EQ(done.load(), 6u);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.run.complete);
   std::stop_source stop;
   stop.request_stop();
   const auto stopped = pardo::mcmc::run_chains(pool, half_normal, initial, {.chains = 6},
                                                {.stop = stop.get_token()});
-  EXPECT_FALSE(stopped.complete);
+  EXPECT_FALSE(stopped.run.complete);
   EXPECT_EQ(stopped.chains, 0u);
   EXPECT_TRUE(std::isnan(stopped.mean[0]));
 }

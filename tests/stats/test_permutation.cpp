@@ -78,7 +78,7 @@ TEST(PermutationTest, ExactPValuesMatchScipy) {
           std::pair{Alternative::greater, c.greater}}) {
       const auto r = run(c.x, c.y, c.statistic, {.design = c.design, .alternative = alternative});
       EXPECT_TRUE(r.exact);
-      EXPECT_TRUE(r.complete);
+      EXPECT_TRUE(r.run.complete);
       EXPECT_EQ(r.permutations, c.arrangements);
       EXPECT_DOUBLE_EQ(r.statistic, c.observed);
       EXPECT_EQ(r.p_value, expected) << to_string(alternative);
@@ -108,7 +108,7 @@ TEST(PermutationTest, ExactSplitsEnumerateEverySplitOnce) {
   std::sort(got.begin(), got.end());
   std::sort(expected.begin(), expected.end());
   for (std::size_t i = 0; i < got.size(); ++i) EXPECT_DOUBLE_EQ(got[i], expected[i]);
-  EXPECT_EQ(r.blocks_total, 9u);
+  EXPECT_EQ(r.run.blocks_total, 9u);
   EXPECT_EQ(r.greater_or_equal, static_cast<std::uint64_t>(std::count_if(
                                     expected.begin(), expected.end(),
                                     [&](double v) { return v >= r.statistic - 1e-14; })));
@@ -218,7 +218,7 @@ TEST(PermutationTest, BitsDoNotDependOnTheBackendOrWorkerCount) {
           options);
     });
     const PermutationResult& first = results.front().second;
-    EXPECT_TRUE(first.complete);
+    EXPECT_TRUE(first.run.complete);
     EXPECT_GT(first.p_value, 0.0);
     for (const auto& [backend, r] : results) {
       EXPECT_EQ(bits(r.p_value), bits(first.p_value)) << c.name << " on " << backend;
@@ -255,9 +255,9 @@ TEST(PermutationTest, AStoppedRunIsPartial) {
   pardo::SerialExecutor serial;
   const auto r = pardo::stats::permutation_test(serial, x, y, pardo::stats::mean_difference,
                                                 {.permutations = 5000}, {.stop = stop.get_token()});
-  EXPECT_FALSE(r.complete);
-  EXPECT_EQ(r.blocks_done, 0u);
-  EXPECT_EQ(r.blocks_total, 5u);
+  EXPECT_FALSE(r.run.complete);
+  EXPECT_EQ(r.run.blocks_done, 0u);
+  EXPECT_EQ(r.run.blocks_total, 5u);
   EXPECT_TRUE(std::isnan(r.p_value));
 }
 

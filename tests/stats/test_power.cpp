@@ -47,7 +47,7 @@ TEST(Power, SimulationAgreesWithTheAnalyticTTestPower) {
     const double truth = t_test_power(c.effect, c.n1, c.n2, c.alpha, c.alternative);
     EXPECT_LT(std::abs(r.power - truth), 4 * std::sqrt(truth * (1 - truth) / 4000))
         << c.effect << " " << r.power << " vs " << truth;
-    EXPECT_TRUE(r.complete);
+    EXPECT_TRUE(r.run.complete);
     EXPECT_EQ(r.replications, 4000u);
     EXPECT_EQ(r.power, static_cast<double>(r.rejections) / 4000);
     EXPECT_NEAR(r.std_error, std::sqrt(r.power * (1 - r.power) / 4000), 1e-15);
@@ -125,7 +125,7 @@ TEST(Power, AStopRequestGivesAPartialResult) {
   std::stop_source stop;
   stop.request_stop();
   const auto r = pardo::stats::power(pool, {.replications = 1000}, {.stop = stop.get_token()});
-  EXPECT_FALSE(r.complete);
+  EXPECT_FALSE(r.run.complete);
   EXPECT_EQ(r.replications, 0u);
   EXPECT_TRUE(std::isnan(r.power));
 }
@@ -165,7 +165,7 @@ void expect_analytic_sample_size(std::uint64_t replications) {
   EXPECT_GE(high, 64u);
   EXPECT_EQ(r.n2, r.n1);
   EXPECT_GE(r.at_n.power, 0.8);
-  EXPECT_TRUE(r.complete);
+  EXPECT_TRUE(r.run.complete);
   // Bracketed by doubling (2, 4, ..., 128), then bisected: n - 1 falls short.
   bool below = false;
   for (const auto& e : r.evaluations) below = below || (e.n1 == r.n1 - 1 && e.power < 0.8);

@@ -12,10 +12,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::mc {
 
@@ -136,193 +137,18 @@ struct IntegrateResult {
   stats::Interval interval{};  ///< 95%: estimate -/+ 1.959964 std_error
   std::uint64_t samples = 0;   ///< points evaluated
   std::uint64_t strata = 1;    ///< cells of the grid (1 for plain sampling)
-  std::uint64_t blocks_done = 0;
-  std::uint64_t blocks_total = 0;  ///< blocks `samples` allows (all of them, unless adaptive)
-  std::uint64_t rounds = 0;        ///< rounds of blocks run (at most 2^16 blocks each)
-  double seconds = 0;
-  bool complete = false;       ///< false if a stop request cut the run short
+  std::uint64_t rounds = 0;    ///< rounds of blocks run (at most 2^16 blocks each)
   bool tolerance_met = false;  ///< adaptive mode: the half-width reached a tolerance
+  /// Blocks done and those `samples` allows (an adaptive run may stop before), seconds,
+  /// complete unless a stop request cut the run short, backend, workers.
+  RunInfo run{};
 };
 
-namespace detail {
+}  // namespace pardo::mc
 
-/// A type-erased reference to a batch evaluation, so that the block code lives in the library.
-struct IntegrandRef {
-  void (*call)(const void* f, std::size_t dim, std::span<const double> points,
-               std::span<double> values);
-  const void* f;
-};
+#include "pardo/mc/detail/integrate.hpp"
 
-template <class F>
-inline constexpr bool is_scalar_integrand_v =
-    std::is_invocable_r_v<double, const F&, std::span<const double>>;
-template <class F>
-inline constexpr bool is_batch_integrand_v =
-    std::is_invocable_v<const F&, std::span<const double>, std::span<double>>;
-
-template <class F>
-IntegrandRef make_integrand_ref(const F& f) {
-  static_assert(is_scalar_integrand_v<F> || is_batch_integrand_v<F>,
-                "integrate: the integrand must be callable as double(std::span<const double> x) "
-                "or void(std::span<const double> points, std::span<double> values)");
-  if constexpr (is_scalar_integrand_v<F>) {
-    return {[](const void* g, std::size_t dim, std::span<const double> points,
-               std::span<double> values) {
-              const F& fn = *static_cast<const F*>(g);
-              for (std::size_t i = 0; i < values.size(); ++i) {
-                values[i] = static_cast<double>(fn(points.subspan(i * dim, dim)));
-              }
-            },
-            &f};
-  } else {
-    return {[](const void* g, std::size_t, std::span<const double> points,
-               std::span<double> values) { (*static_cast<const F*>(g))(points, values); },
-            &f};
-  }
-}
-
-/// Everything a block needs besides the integrand: fixed by the box and the options.
-struct IntegratePlan {
-  std::vector<double> lower;
-  std::vector<double> upper;
-  std::uint64_t seed = 0;
-  std::uint64_t strata_axes = 0;      ///< m: the first m axes are cut
-  std::uint64_t strata_per_axis = 1;  ///< k: into k parts each
-  std::uint64_t sweeps_per_block = 0;
-  std::uint64_t sweeps_total = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(lower, upper, seed, strata_axes, strata_per_axis, sweeps_per_block, sweeps_total);
-  }
-};
-
-/// A block's values: their count, mean and sum of squared deviations from the mean, and
-/// the within-cell sum of squared deviations with its degrees of freedom.
-struct BlockMoments {
-  double n = 0;
-  double mean = 0;
-  double m2 = 0;
-  double within = 0;
-  double within_df = 0;
-};
-
-/// Moments of the blocks so far, merged in block order (Chan et al.), so no sum of squares
-/// cancels and the bits do not depend on which worker ran what.
-struct IntegrateTotals {
-  BlockMoments moments{};
-  std::uint64_t blocks = 0;
-  void add(const BlockMoments& block) noexcept;
-};
-
-/// Throws std::invalid_argument naming a bad box or option; returns the plan.
-IntegratePlan make_plan(const Box& box, const IntegrateOptions& options);
-std::uint64_t blocks_total(const IntegratePlan& plan) noexcept;
-std::uint64_t strata(const IntegratePlan& plan) noexcept;
-/// Evaluates block `block`; throws std::domain_error naming a point where f is not finite.
-BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f);
-/// How many blocks the next round runs, given what is done (0: stop).
-std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& options,
-                         const IntegrateTotals& totals, bool* tolerance_met);
-/// Throws std::invalid_argument for an empty RemoteFunction integrand.
-void require_integrand(bool present);
-IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& totals,
-                          bool tolerance_met, std::uint64_t rounds, double seconds, bool stopped);
-
-struct ScalarBlockTask {
-  ScalarIntegrand f;
-  IntegratePlan plan;
-  std::uint64_t block = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(f, plan, block);
-  }
-};
-struct BatchBlockTask {
-  BatchIntegrand f;
-  IntegratePlan plan;
-  std::uint64_t block = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(f, plan, block);
-  }
-};
-/// One block in a worker; registered with PARDO_REMOTE in src/mc/integrate.cpp.
-BlockMoments integrate_scalar_block(ScalarBlockTask task);
-BlockMoments integrate_batch_block(BatchBlockTask task);
-
-template <class T>
-struct IsRemoteFunction : std::false_type {};
-template <class Sig>
-struct IsRemoteFunction<RemoteFunction<Sig>> : std::true_type {};
-
-/// On a remote pool: the integrand as a handle that can travel, or a compile error.
-template <class F>
-auto remote_integrand(const F& f) {
-  if constexpr (std::is_convertible_v<const F&, ScalarIntegrand> &&
-                (IsRemoteFunction<F>::value || std::is_pointer_v<F>)) {
-    return ScalarIntegrand(f);
-  } else {
-    static_assert(std::is_convertible_v<const F&, BatchIntegrand> &&
-                      (IsRemoteFunction<F>::value || std::is_pointer_v<F>),
-                  "integrate on worker processes or MPI ranks: pass the integrand as a "
-                  "pardo::mc::ScalarIntegrand or BatchIntegrand (a RemoteFunction of a "
-                  "function registered with PARDO_REMOTE_FUNCTION), not a lambda");
-    return BatchIntegrand(f);
-  }
-}
-
-/// The rounds of blocks, on any executor: map a round, merge it in block order, decide.
-template <class Executor, class F>
-IntegrateResult integrate_blocks(Executor& executor, const F& f, const Box& box,
-                                 const IntegrateOptions& options, const RunControl& control) {
-  if constexpr (IsRemoteFunction<F>::value) require_integrand(static_cast<bool>(f));
-  const IntegratePlan plan = make_plan(box, options);
-  const auto start = std::chrono::steady_clock::now();
-  IntegrateTotals totals;
-  bool tolerance_met = false;
-  bool stopped = false;
-  std::uint64_t rounds = 0;
-  // The round runs blocks [first, first + count): map all, then merge in block order.
-  const auto run_round = [&](std::uint64_t first, std::uint64_t count) {
-    if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-      const auto handle = remote_integrand(f);
-      using Task = std::conditional_t<std::is_same_v<decltype(handle), const ScalarIntegrand>,
-                                      ScalarBlockTask, BatchBlockTask>;
-      BlockMoments (*fn)(Task) = nullptr;
-      if constexpr (std::is_same_v<Task, ScalarBlockTask>) {
-        fn = &integrate_scalar_block;
-      } else {
-        fn = &integrate_batch_block;
-      }
-      std::vector<Task> tasks;
-      tasks.reserve(count);
-      for (std::uint64_t b = first; b < first + count; ++b) tasks.push_back({handle, plan, b});
-      return pardo::detail::map_remote_blocks(executor, fn, tasks, control);
-    } else {
-      const IntegrandRef ref = make_integrand_ref(f);
-      return pardo::detail::map_blocks(
-          executor, count, [&](std::uint64_t i) { return integrate_block(plan, first + i, ref); },
-          control);
-    }
-  };
-  for (std::uint64_t count = next_round(plan, options, totals, &tolerance_met);
-       count > 0 && !stopped; count = next_round(plan, options, totals, &tolerance_met)) {
-    const auto results = run_round(totals.blocks, count);
-    ++rounds;
-    for (const auto& block : results) {
-      if (!block) {
-        stopped = true;
-        break;
-      }
-      totals.add(*block);
-    }
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return summarise(plan, totals, tolerance_met, rounds, seconds, stopped);
-}
-
-}  // namespace detail
+namespace pardo::mc {
 
 /// Integrates `f` over `box` on `executor` (SerialExecutor, ThreadPool, ProcessPool or
 /// mpi::Pool): `f` is a scalar integrand `double(std::span<const double> x)` or a batch one
@@ -347,8 +173,8 @@ IntegrateResult integrate_blocks(Executor& executor, const F& f, const Box& box,
 ///                               {.samples = 100'000'000, .rel_tol = 1e-4});
 /// // r.estimate ~ 5.2638 (8 pi^2 / 15), r.tolerance_met
 /// @endcode
-template <class Executor, class F>
-IntegrateResult integrate(Executor& executor, const F& f, const Box& box,
+template <RemoteExecutor E, class F>
+IntegrateResult integrate(E& executor, const F& f, const Box& box,
                           const IntegrateOptions& options = {}, const RunControl& control = {}) {
   if constexpr (std::is_function_v<F>) {
     return integrate(executor, &f, box, options, control);

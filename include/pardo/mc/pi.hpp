@@ -1,24 +1,15 @@
 #pragma once
 /// @file
-/// Monte Carlo pi: the seeds' running example, exactly reproducible on any executor.
+/// Monte Carlo pi: the classic first parallel program, exactly reproducible on any executor.
 
-#include <atomic>
-#include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <optional>
-#include <ranges>
-#include <stop_token>
 #include <string_view>
 
-#include "pardo/core/options.hpp"
-
-namespace pardo {
-class ProcessPool;
-namespace mpi {
-class Pool;
-}  // namespace mpi
-}  // namespace pardo
+#include "pardo/executor.hpp"
+#include "pardo/workload/blocks.hpp"
+#include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::mc {
 
@@ -58,103 +49,74 @@ struct PiOptions {
   std::uint64_t block_samples = std::uint64_t{1} << 22;
 };
 
-/// Hooks for a caller that watches or stops a run.
-/// @code
-/// std::atomic<std::uint64_t> done{0};
-/// std::stop_source stop;
-/// pardo::mc::PiControl control{.stop = stop.get_token(), .samples_done = &done};
-/// @endcode
-struct PiControl {
-  /// Blocks not started when a stop is requested are skipped; the result is then partial.
-  std::stop_token stop{};
-  /// If set, increased by each block's samples as the block finishes.
-  std::atomic<std::uint64_t>* samples_done = nullptr;
-};
-
 /// An estimate with its uncertainty and the work behind it.
 /// @code
 /// auto r = pardo::mc::estimate_pi(pool, options);
-/// std::printf("%.10f +- %.2g\n", r.estimate, r.std_error);
+/// std::printf("%.10f +- %.2g in %.1f s\n", r.estimate, r.std_error, r.run.seconds);
 /// @endcode
 struct PiResult {
-  double estimate = 0;   ///< 4 * hits / samples
-  double std_error = 0;  ///< 4 * sqrt(p (1 - p) / samples), p = hits / samples
-  double ci_low = 0;     ///< 95% interval: estimate -/+ 1.959964 std_error
-  double ci_high = 0;
+  double estimate = 0;        ///< 4 * hits / samples
+  double std_error = 0;       ///< 4 * sqrt(p (1 - p) / samples), p = hits / samples
+  Interval interval{};        ///< 95%: estimate -/+ 1.959964 std_error
   double abs_error = 0;       ///< |estimate - pi|
   std::uint64_t samples = 0;  ///< samples drawn (all requested, unless stopped)
   std::uint64_t hits = 0;     ///< samples inside the quarter disc
-  std::uint64_t blocks_done = 0;
-  std::uint64_t blocks_total = 0;
-  double seconds = 0;
   double samples_per_second = 0;
-  bool complete = false;  ///< false if stopped before every block ran
+  RunInfo run{};  ///< blocks done and planned, seconds, complete, backend, workers
 };
+
+/// Throws std::invalid_argument naming a zero sample count or block size, or an unknown
+/// method: what `estimate_pi` checks first.
+/// @code
+/// pardo::mc::validate(pardo::mc::PiOptions{.samples = 0});  // throws: samples must be positive
+/// @endcode
+void validate(const PiOptions& options);
+
+/// The blocks `estimate_pi` runs for `options`: ceil(samples / block_samples), what a progress
+/// bar counts `RunControl::blocks_done` up to.
+/// @code
+/// std::uint64_t total = pardo::mc::pi_blocks({.samples = 10'000'000'000});
+/// @endcode
+std::uint64_t pi_blocks(const PiOptions& options) noexcept;
 
 namespace detail {
 
-struct BlockCount {
-  std::uint64_t hits = 0;
-  std::uint64_t samples = 0;
-  std::uint64_t blocks = 0;
-  friend BlockCount operator+(const BlockCount& a, const BlockCount& b) noexcept {
-    return {a.hits + b.hits, a.samples + b.samples, a.blocks + b.blocks};
-  }
+/// Block b of a run, for a worker process or MPI rank.
+struct PiTask {
+  PiOptions options;
+  std::uint64_t block = 0;
 };
 
-/// Throws std::invalid_argument naming a zero sample count or block size.
-void validate(const PiOptions& options);
-/// Samples of block `block` inside the quarter disc, drawn the way `options.method` draws.
-std::uint64_t count_block(const PiOptions& options, std::uint64_t block, std::uint64_t samples);
-PiResult summarise(const BlockCount& total, std::uint64_t blocks_total, double seconds);
+/// The hits among block `block`'s samples, drawn the way `options.method` draws.
+std::uint64_t count_block(const PiOptions& options, std::uint64_t block);
+/// `count_block` in a worker; registered with PARDO_REMOTE in src/mc/pi.cpp.
+std::uint64_t pi_block(PiTask task);
+/// The estimate from the blocks' hits, in block order.
+PiResult summarise(const PiOptions& options, const BlockRun<std::uint64_t>& run);
 
 }  // namespace detail
 
-/// Estimates pi by sampling the unit square on `executor` (any pardo executor). Hits are
-/// counted exactly as integers, so the estimate is bit-identical for any executor, worker
-/// count and schedule. Throws std::invalid_argument for zero samples or block size.
+/// Estimates pi by sampling the unit square on `executor`: any pardo executor, worker
+/// processes and MPI ranks included (call it on an mpi::Pool's master; link pardo::mpi).
+/// Hits are counted exactly as integers, so the estimate is bit-identical for any executor,
+/// backend, worker count and schedule. Blocks not started when `control.stop` is requested are
+/// skipped and the result is partial (`run.complete` false). Throws std::invalid_argument for
+/// zero samples or block size.
 /// @code
 /// pardo::ThreadPool pool;
-/// auto r = pardo::mc::estimate_pi(pool, {.samples = 10'000'000'000, .method =
-/// pardo::mc::PiMethod::simd});
+/// auto r = pardo::mc::estimate_pi(pool, {.samples = 10'000'000'000});
+/// pardo::ProcessPool workers(4);
+/// auto same = pardo::mc::estimate_pi(workers, {.samples = 10'000'000'000});  // same bits
 /// @endcode
-template <class Executor>
-PiResult estimate_pi(Executor& executor, const PiOptions& options, const PiControl& control = {}) {
-  detail::validate(options);
-  const std::uint64_t blocks = options.samples / options.block_samples +
-                               (options.samples % options.block_samples != 0 ? 1 : 0);
-  const auto start = std::chrono::steady_clock::now();
-  const auto block_count = [&](std::uint64_t b) -> detail::BlockCount {
-    if (control.stop.stop_requested()) return {};
-    const std::uint64_t n =
-        std::min(options.block_samples, options.samples - b * options.block_samples);
-    const std::uint64_t hits = detail::count_block(options, b, n);
-    if (control.samples_done != nullptr)
-      control.samples_done->fetch_add(n, std::memory_order_relaxed);
-    return {hits, n, 1};
-  };
-  const detail::BlockCount total = executor.map_reduce(
-      std::views::iota(std::uint64_t{0}, blocks), block_count, std::plus<>{}, detail::BlockCount{},
-      MapOptions{.chunksize = 1, .schedule = Schedule::automatic});
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return detail::summarise(total, blocks, seconds);
+template <RemoteExecutor E>
+PiResult estimate_pi(E& executor, const PiOptions& options, const RunControl& control = {}) {
+  validate(options);
+  const auto local = [&](std::uint64_t b) { return detail::count_block(options, b); };
+  const auto remote = remote_blocks(&detail::pi_block, [&](std::uint64_t b) {
+    return detail::PiTask{options, b};
+  });
+  return detail::summarise(options,
+                           run_blocks(executor, pi_blocks(options), local, remote, control));
 }
-
-/// `estimate_pi` on worker processes: the same blocks and streams as on threads, so the
-/// same bits. Blocks in flight when a stop is requested finish; the rest are cancelled.
-/// @code
-/// pardo::ProcessPool pool(4);
-/// pardo::mc::PiResult r = pardo::mc::estimate_pi(pool, {.samples = 1'000'000'000});
-/// @endcode
-PiResult estimate_pi(ProcessPool& pool, const PiOptions& options, const PiControl& control = {});
-
-/// `estimate_pi` on MPI ranks (call it on the pool's master; link pardo::mpi): the same
-/// blocks and streams, so the same bits as one thread, for any number of ranks.
-/// @code
-/// pardo::mpi::Pool pool(env.world());
-/// if (pool.is_master()) print(pardo::mc::estimate_pi(pool, {.samples = 10'000'000'000}));
-/// @endcode
-PiResult estimate_pi(mpi::Pool& pool, const PiOptions& options, const PiControl& control = {});
 
 }  // namespace pardo::mc

@@ -14,9 +14,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::mcmc {
 
@@ -77,9 +78,10 @@ struct ChainsResult {
   std::vector<double> acceptance_rate;  ///< per chain, after warm-up
   std::vector<double> step_size;        ///< per chain, the frozen proposal scale
   std::uint64_t steps = 0;              ///< Metropolis steps made, warm-up included
-  double seconds = 0;                   ///< wall time of the whole run, diagnostics included
   double sampling_seconds = 0;          ///< wall time of the chains alone, before the diagnostics
-  bool complete = false;                ///< false if stopped before every chain ran
+  /// One block per chain; seconds of the whole run, diagnostics included; complete unless
+  /// stopped before every chain ran.
+  RunInfo run{};
 
   /// Parameter k of every draw, chain after chain: what split_rhat and ess_bulk take.
   /// @code
@@ -89,124 +91,11 @@ struct ChainsResult {
   std::vector<double> parameter(std::size_t k) const;
 };
 
-namespace detail {
+}  // namespace pardo::mcmc
 
-/// A borrowed callable `double(std::span<const double>)`, so the chain loop lives in the
-/// library whatever the caller's density type.
-struct DensityRef {
-  const void* object;
-  double (*call)(const void*, std::span<const double>);
-  template <class F>
-  explicit DensityRef(const F& f)
-      : object(&f), call([](const void* o, std::span<const double> theta) -> double {
-          return (*static_cast<const F*>(o))(theta);
-        }) {}
-  double operator()(std::span<const double> theta) const { return call(object, theta); }
-};
+#include "pardo/mcmc/detail/metropolis.hpp"
 
-/// What one chain hands back, from a worker too.
-struct ChainOutput {
-  std::vector<double> draws;  ///< draws * dim, draw-major
-  double acceptance_rate = 0;
-  double step_size = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(draws, acceptance_rate, step_size);
-  }
-};
-
-/// Chain `chain` from `start` (jittered first when `jitter_start`).
-ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
-                      const MetropolisOptions& options, std::uint64_t chain);
-
-/// Checks the options, the initial points and their densities; throws
-/// std::invalid_argument naming the bad value. `starts` holds one shared point, or one
-/// per chain when `per_chain`.
-void validate(DensityRef density, const std::vector<std::vector<double>>& starts, bool per_chain,
-              const MetropolisOptions& options);
-
-/// The chains that ran, in chain order, without the per-parameter summaries.
-ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
-                    const MetropolisOptions& options);
-
-struct ParameterSummary {
-  double mean = 0;
-  double sd = 0;
-  double mcse = 0;
-  double rhat = 0;
-  double ess = 0;
-};
-
-/// Parameter k's summary (NaN if no chain ran).
-ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k);
-
-/// Stores the summaries and the time since `start`.
-void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries,
-            std::chrono::steady_clock::time_point start);
-
-/// One chain as a remote task.
-struct ChainTask {
-  LogDensity density;
-  std::vector<double> start;
-  bool jitter_start = false;
-  MetropolisOptions options;
-  std::uint64_t chain = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(density, start, jitter_start, chain, options.chains, options.warmup, options.draws,
-            options.thin, options.seed, options.step_size, options.target_acceptance,
-            options.jitter);
-  }
-};
-
-/// `run_chain` in a worker. Registered with PARDO_REMOTE.
-ChainOutput run_chain_task(ChainTask task);
-
-template <class Executor, class F>
-ChainsResult run_chains(Executor& executor, const F& log_density,
-                        const std::vector<std::vector<double>>& starts, bool per_chain,
-                        const MetropolisOptions& options, const RunControl& control) {
-  const auto begin = std::chrono::steady_clock::now();
-  const DensityRef density(log_density);
-  validate(density, starts, per_chain, options);
-  const bool shared = !per_chain;
-  const auto start_of = [&](std::uint64_t c) -> const std::vector<double>& {
-    return starts[shared ? 0 : c];
-  };
-  std::vector<std::optional<ChainOutput>> chains;
-  const std::size_t dim = starts.front().size();
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    std::vector<ChainTask> tasks;
-    tasks.reserve(options.chains);
-    for (std::uint64_t c = 0; c < options.chains; ++c) {
-      tasks.push_back({LogDensity(log_density), start_of(c), shared, options, c});
-    }
-    chains = pardo::detail::map_remote_blocks(executor, &run_chain_task, tasks, control);
-  } else {
-    chains = pardo::detail::map_blocks(
-        executor, options.chains,
-        [&](std::uint64_t c) { return run_chain(density, start_of(c), shared, options, c); },
-        control);
-  }
-  const double sampling_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  ChainsResult result = gather(chains, dim, options);
-  result.sampling_seconds = sampling_seconds;
-  // The diagnostics sort every parameter's draws: one parameter per task where tasks can
-  // be any callable, on the caller otherwise.
-  const auto summarise = [&](std::size_t k) { return summarise_parameter(result, k); };
-  std::vector<ParameterSummary> summaries;
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    for (std::size_t k = 0; k < dim; ++k) summaries.push_back(summarise(k));
-  } else {
-    summaries =
-        executor.map(summarise, std::views::iota(std::size_t{0}, dim), MapOptions{.chunksize = 1});
-  }
-  finish(result, summaries, begin);
-  return result;
-}
-
-}  // namespace detail
+namespace pardo::mcmc {
 
 /// Runs `options.chains` random-walk Metropolis chains from `initial` (each jittered as
 /// MetropolisOptions::jitter says) on `executor`, one chain per task. `log_density(theta)`
@@ -223,8 +112,8 @@ ChainsResult run_chains(Executor& executor, const F& log_density,
 /// std::vector<double> initial{0.0, 0.0};
 /// auto r = pardo::mcmc::run_chains(pool, log_p, initial, {.chains = 4, .draws = 5000});
 /// @endcode
-template <class Executor, class F>
-ChainsResult run_chains(Executor& executor, F log_density, std::span<const double> initial,
+template <RemoteExecutor E, class F>
+ChainsResult run_chains(E& executor, F log_density, std::span<const double> initial,
                         const MetropolisOptions& options = {}, const RunControl& control = {}) {
   return detail::run_chains(executor, log_density,
                             {std::vector<double>(initial.begin(), initial.end())}, false, options,
@@ -237,8 +126,8 @@ ChainsResult run_chains(Executor& executor, F log_density, std::span<const doubl
 /// std::vector<std::vector<double>> inits{{-5, -5}, {5, 5}, {-5, 5}, {5, -5}};
 /// auto r = pardo::mcmc::run_chains(pool, log_p, inits, {.chains = 4});
 /// @endcode
-template <class Executor, class F>
-ChainsResult run_chains(Executor& executor, F log_density,
+template <RemoteExecutor E, class F>
+ChainsResult run_chains(E& executor, F log_density,
                         const std::vector<std::vector<double>>& initial_per_chain,
                         const MetropolisOptions& options = {}, const RunControl& control = {}) {
   return detail::run_chains(executor, log_density, initial_per_chain, true, options, control);

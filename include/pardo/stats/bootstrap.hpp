@@ -15,12 +15,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
-#include "pardo/random/philox.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/stats/descriptive.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::stats {
 
@@ -75,10 +75,7 @@ struct BootstrapResult {
   double acceleration = 0;     ///< BCa's a, from the jackknife (0 for the other methods)
   std::uint64_t resamples = 0;       ///< resamples drawn (all requested, unless stopped)
   std::vector<double> distribution;  ///< in resample order; empty unless keep_distribution
-  std::uint64_t blocks_done = 0;
-  std::uint64_t blocks_total = 0;
-  double seconds = 0;
-  bool complete = false;  ///< false if stopped before every block ran
+  RunInfo run{};                     ///< blocks done and planned, seconds, complete, where
 };
 
 /// A read-only table of equal-length columns stored one after another (column-major); the
@@ -162,193 +159,11 @@ using SampleStatistic = RemoteFunction<double(std::span<const double>)>;
 /// @endcode
 using TableStatistic = RemoteFunction<double(const Columns&)>;
 
-namespace detail {
+}  // namespace pardo::stats
 
-/// The row indices of one block's resamples, uniform on [0, rows), from the 32-bit words of
-/// random stream (seed, block) taken in order. Below 65536 rows each word gives two indices
-/// (Lemire's multiply-and-reject for the range rows^2, its result split into two base-rows
-/// digits: half the random words); above, each index equals
-/// `random::uniform_int(Stream(seed, block), 0, rows - 1)`. The words come from the bulk
-/// (SIMD) Philox generator.
-class ResampleIndices {
- public:
-  ResampleIndices(std::uint64_t seed, std::uint64_t block, std::uint32_t rows);
-  /// The next out.size() indices.
-  void next(std::span<std::uint32_t> out);
+#include "pardo/stats/detail/bootstrap.hpp"
 
- private:
-  void refill();
-  random::Key key_;
-  std::uint64_t stream_;
-  std::uint64_t next_philox_block_ = 0;
-  std::uint32_t n_;
-  bool pairs_;
-  std::uint32_t threshold_;
-  std::vector<std::uint32_t> words_;
-  std::size_t position_;
-  /// A pair's second index when the last call ended between the two.
-  std::optional<std::uint32_t> pending_;
-};
-
-/// Throws std::invalid_argument naming the bad value (fewer than 2 rows, a non-finite
-/// value, zero resamples or block size, a level outside (0, 1), too many rows).
-void validate(const Columns& table, const BootstrapOptions& options);
-std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept;
-
-/// Resample block `block`: `statistic_of(index)` for each of its resamples, `index` being
-/// the resample's row indices.
-template <class OfIndices>
-std::vector<double> resample_block(std::size_t rows, const BootstrapOptions& options,
-                                   std::uint64_t block, const OfIndices& statistic_of) {
-  const std::uint64_t first = block * options.block_resamples;
-  const auto count =
-      static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
-  std::vector<double> out;
-  out.reserve(count);
-  ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
-  std::vector<std::uint32_t> index(rows);
-  for (std::size_t r = 0; r < count; ++r) {
-    indices.next(index);
-    out.push_back(statistic_of(std::span<const std::uint32_t>(index)));
-  }
-  return out;
-}
-
-/// The rows [first, stop) whose leave-one-out statistics jackknife block `jackknife_block`
-/// (counted from the first block past the resamples) computes.
-struct JackknifeRows {
-  std::size_t first;
-  std::size_t stop;
-};
-JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
-                             std::uint64_t jackknife_block) noexcept;
-
-/// Block `block` of a run: the statistics of its resamples, or past the resample blocks the
-/// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view.
-template <class Evaluate>
-std::vector<double> run_block(const Columns& table, const BootstrapOptions& options,
-                              std::uint64_t block, const Evaluate& statistic) {
-  const std::size_t rows = table.rows();
-  const std::size_t k = table.columns();
-  const std::uint64_t first_jackknife = resample_blocks(options);
-  if (block < first_jackknife) {
-    std::vector<double> buffer(rows * k);
-    return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
-      for (std::size_t j = 0; j < k; ++j) {
-        const double* column = table.column(j).data();
-        double* into = buffer.data() + j * rows;
-        for (std::size_t i = 0; i < rows; ++i) into[i] = column[index[i]];
-      }
-      return statistic(Columns(buffer, k));
-    });
-  }
-  // Leave-one-out row i: moving from i to i + 1 puts row i back at position i.
-  const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
-  const std::size_t m = rows - 1;
-  std::vector<double> buffer(m * k);
-  for (std::size_t j = 0; j < k; ++j) {
-    const std::span<const double> column = table.column(j);
-    double* into = buffer.data() + j * m;
-    std::copy(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(start), into);
-    std::copy(column.begin() + static_cast<std::ptrdiff_t>(start + 1), column.end(), into + start);
-  }
-  std::vector<double> out;
-  out.reserve(stop - start);
-  for (std::size_t i = start; i < stop; ++i) {
-    out.push_back(statistic(Columns(buffer, k)));
-    if (i + 1 < rows) {
-      for (std::size_t j = 0; j < k; ++j) buffer[j * m + i] = table.column(j)[i];
-    }
-  }
-  return out;
-}
-
-/// The result from the blocks' outputs in block order (empty entries: skipped blocks).
-BootstrapResult summarise(double estimate,
-                          const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options, double seconds);
-
-/// Whether `statistic` is stats::mean itself (a function pointer or a handle to it), which
-/// runs the fused `run_mean_block` instead of `run_block`.
-template <class Statistic>
-bool is_mean(const Statistic& statistic) noexcept {
-  using Pointer = double (*)(std::span<const double>);
-  if constexpr (std::is_same_v<Statistic, SampleStatistic>) {
-    return statistic.get() == &mean;
-  } else if constexpr (std::is_convertible_v<const Statistic&, Pointer>) {
-    return static_cast<Pointer>(statistic) == &mean;
-  } else {
-    return false;
-  }
-}
-
-/// `run_block` for stats::mean of a 1-D sample, fused: each resample's mean is summed from
-/// its row indices straight out of the data (SIMD gathers where the CPU has them), in
-/// exactly stats::mean's summation pattern, so the resampled means have the same bits as the
-/// generic path's. The jackknife's leave-one-out means are (sum - x_i) / (n - 1), O(n) rather
-/// than O(n^2): equal to the generic path's within rounding (a few ulps), not bit for bit.
-std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
-                                   std::uint64_t block);
-
-/// One block for a remote pool: the table travels with it.
-struct BootstrapTask {
-  SampleStatistic sample_statistic;  ///< set for a 1-D bootstrap
-  TableStatistic table_statistic;    ///< set for a table bootstrap
-  std::vector<double> data;
-  std::uint64_t columns = 1;
-  std::uint64_t resamples = 0;
-  std::uint64_t block_resamples = 0;
-  std::uint64_t seed = 0;
-  std::uint64_t block = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(sample_statistic, table_statistic, data, columns, resamples, block_resamples, seed,
-            block);
-  }
-};
-
-/// `run_block` (or `run_mean_block`) in a worker: the block's values, as the in-process
-/// executors compute them. Registered with PARDO_REMOTE in bootstrap_remote.cpp.
-std::vector<double> run_remote_block(BootstrapTask task);
-
-template <class Executor, class Evaluate>
-BootstrapResult run(Executor& executor, const Columns& table, const Evaluate& statistic,
-                    const BootstrapOptions& options, const RunControl& control,
-                    const SampleStatistic& sample_handle, const TableStatistic& table_handle,
-                    bool sample_mean = false) {
-  validate(table, options);
-  const auto start = std::chrono::steady_clock::now();
-  const double estimate = statistic(table);
-  const std::uint64_t blocks = bootstrap_blocks(table.rows(), options);
-  std::vector<std::optional<std::vector<double>>> outputs;
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    std::vector<BootstrapTask> tasks(blocks);
-    for (std::uint64_t b = 0; b < blocks; ++b) {
-      tasks[b] = {sample_handle,
-                  table_handle,
-                  std::vector<double>(table.data().begin(), table.data().end()),
-                  table.columns(),
-                  options.resamples,
-                  options.block_resamples,
-                  options.seed,
-                  b};
-    }
-    outputs = pardo::detail::map_remote_blocks(executor, &run_remote_block, tasks, control);
-  } else {
-    outputs = pardo::detail::map_blocks(
-        executor, blocks,
-        [&](std::uint64_t b) {
-          return sample_mean ? run_mean_block(table.column(0), options, b)
-                             : run_block(table, options, b, statistic);
-        },
-        control);
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return summarise(estimate, outputs, options, seconds);
-}
-
-}  // namespace detail
+namespace pardo::stats {
 
 /// A bootstrap interval for `statistic` (any `double(std::span<const double>)` callable) of
 /// the sample `data`: `options.resamples` resamples of the data with replacement, in
@@ -363,12 +178,12 @@ BootstrapResult run(Executor& executor, const Columns& table, const Evaluate& st
 /// pardo::ThreadPool pool;
 /// auto r = pardo::stats::bootstrap(pool, data, pardo::stats::median, {.seed = 1});
 /// @endcode
-template <class Executor, class Statistic>
-BootstrapResult bootstrap(Executor& executor, std::span<const double> data, Statistic statistic,
+template <RemoteExecutor E, class Statistic>
+BootstrapResult bootstrap(E& executor, std::span<const double> data, Statistic statistic,
                           const BootstrapOptions& options = {}, const RunControl& control = {}) {
   const Columns table(data, 1);
   const auto evaluate = [&statistic](const Columns& t) -> double { return statistic(t.column(0)); };
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
+  if constexpr (!Executor<E>) {
     static_assert(std::is_convertible_v<Statistic, SampleStatistic>,
                   "bootstrap on a remote pool: the statistic must be a function registered with "
                   "PARDO_REMOTE_FUNCTION (or a SampleStatistic)");
@@ -388,10 +203,10 @@ BootstrapResult bootstrap(Executor& executor, std::span<const double> data, Stat
 /// auto r = pardo::stats::bootstrap(pool, pardo::stats::Columns(storage, 2),
 ///                                  pardo::stats::pearson, {.resamples = 9999});
 /// @endcode
-template <class Executor, class Statistic>
-BootstrapResult bootstrap(Executor& executor, const Columns& table, Statistic statistic,
+template <RemoteExecutor E, class Statistic>
+BootstrapResult bootstrap(E& executor, const Columns& table, Statistic statistic,
                           const BootstrapOptions& options = {}, const RunControl& control = {}) {
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
+  if constexpr (!Executor<E>) {
     static_assert(std::is_convertible_v<Statistic, TableStatistic>,
                   "bootstrap on a remote pool: the statistic must be a function registered with "
                   "PARDO_REMOTE_FUNCTION (or a TableStatistic)");

@@ -11,8 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
+#include "pardo/executor.hpp"
+#include "pardo/workload/blocks.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::stats {
 
@@ -115,14 +117,14 @@ struct FitRow {
 /// Every data set's row, in the data sets' order.
 /// @code
 /// auto table = pardo::stats::fit_many(pool, datasets, {.response = "y"});
-/// std::printf("%zu fits, %zu failed, %.3f s\n", table.rows.size(), table.failed, table.seconds);
+/// std::printf("%zu fits, %zu failed, %.3f s\n", table.rows.size(), table.failed,
+///             table.run.seconds);
 /// @endcode
 struct FitTable {
   std::vector<FitRow> rows{};  ///< one per data set fitted (all, unless stopped)
   std::size_t failed = 0;      ///< rows with an error
   std::size_t datasets = 0;    ///< data sets given
-  double seconds = 0;
-  bool complete = false;  ///< false if stopped before every data set was fitted
+  RunInfo run{};               ///< one block per data set; complete unless stopped before every fit
 };
 
 /// Reads one CSV file: a header of column names, then rows of numbers, commas between.
@@ -187,10 +189,11 @@ struct FitTask {
   }
 };
 
-/// fit_one on a worker; registered with PARDO_REMOTE in fit_process.cpp.
-FitRow fit_task(FitTask task);
+/// fit_one on a worker; registered with PARDO_REMOTE in src/stats/fit.cpp.
+FitRow fit_block(FitTask task);
 
-FitTable gather(std::vector<std::optional<FitRow>>& rows, double seconds);
+/// The table from the rows in data-set order (empty: not fitted), without its RunInfo.
+FitTable gather(std::vector<std::optional<FitRow>>& rows);
 
 }  // namespace detail
 
@@ -206,26 +209,21 @@ FitTable gather(std::vector<std::optional<FitRow>>& rows, double seconds);
 /// auto table = pardo::stats::fit_many(pool, pardo::stats::read_datasets("sites"),
 ///                                     {.model = pardo::stats::FitModel::logistic});
 /// @endcode
-template <class Executor>
-FitTable fit_many(Executor& executor, const std::vector<Dataset>& datasets,
-                  const FitOptions& options, const RunControl& control = {}) {
+template <RemoteExecutor E>
+FitTable fit_many(E& executor, const std::vector<Dataset>& datasets, const FitOptions& options,
+                  const RunControl& control = {}) {
   validate(options);
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<std::optional<FitRow>> rows;
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    std::vector<detail::FitTask> tasks;
-    tasks.reserve(datasets.size());
-    for (const Dataset& d : datasets) tasks.push_back({d, options});
-    rows = pardo::detail::map_remote_blocks(executor, &detail::fit_task, tasks, control);
-  } else {
-    rows = pardo::detail::map_blocks(
-        executor, datasets.size(),
-        [&](std::uint64_t i) { return detail::fit_one(datasets[i], options); }, control);
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  FitTable table = detail::gather(rows, seconds);
+  BlockRun<FitRow> run = run_blocks(
+      executor, datasets.size(),
+      [&](std::uint64_t i) { return detail::fit_one(datasets[i], options); },
+      remote_blocks(&detail::fit_block,
+                    [&](std::uint64_t i) {
+                      return detail::FitTask{datasets[i], options};
+                    }),
+      control);
+  FitTable table = detail::gather(run.blocks);
   table.datasets = datasets.size();
+  table.run = run.info;
   return table;
 }
 

@@ -11,11 +11,13 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/stats/descriptive.hpp"
+#include "pardo/workload/blocks.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::stats {
 
@@ -91,10 +93,7 @@ struct PermutationResult {
   std::uint64_t greater_or_equal = 0;  ///< and how many >= the statistic (- gamma)
   bool exact = false;                  ///< every arrangement was enumerated
   std::vector<double> null_distribution;  ///< with `keep_distribution`
-  std::uint64_t blocks_done = 0;
-  std::uint64_t blocks_total = 0;
-  double seconds = 0;
-  bool complete = false;  ///< false if stopped before every block ran
+  RunInfo run{};                          ///< blocks done and planned, seconds, complete, where
 };
 
 /// mean(x) - mean(y). A permutation test of the independent design with this statistic
@@ -120,97 +119,11 @@ double t_statistic(std::span<const double> x, std::span<const double> y);
 std::uint64_t permutation_blocks(std::span<const double> x, std::span<const double> y,
                                  const PermutationOptions& options);
 
-namespace detail {
+}  // namespace pardo::stats
 
-/// What a remote block receives: the statistic travels as a registered function.
-using RemoteStatistic = RemoteFunction<double(std::span<const double>, std::span<const double>)>;
+#include "pardo/stats/detail/permutation.hpp"
 
-/// The run, fixed by the data sizes and options alone.
-struct PermutationPlan {
-  Design design = Design::independent;
-  bool exact = false;
-  bool keep = false;
-  std::uint64_t seed = 0;
-  std::uint64_t total = 0;  ///< arrangements to evaluate
-  std::uint64_t block_permutations = 0;
-  std::uint64_t blocks = 0;
-  double observed = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    auto code = static_cast<std::uint8_t>(design);
-    archive(code, exact, keep, seed, total, block_permutations, blocks, observed);
-    design = static_cast<Design>(code);
-  }
-};
-
-/// A statistic without its type: how blocks call any callable.
-struct StatisticView {
-  const void* object = nullptr;
-  double (*call)(const void*, std::span<const double>, std::span<const double>) = nullptr;
-  bool is_mean_difference = false;  ///< take the independent design's fast path
-  double operator()(std::span<const double> x, std::span<const double> y) const {
-    return call(object, x, y);
-  }
-};
-
-template <class F>
-StatisticView view_of(const F& f) {
-  using Pointer = double (*)(std::span<const double>, std::span<const double>);
-  StatisticView view{&f, [](const void* o, std::span<const double> x, std::span<const double> y) {
-                       return static_cast<double>((*static_cast<const F*>(o))(x, y));
-                     }};
-  if constexpr (std::is_same_v<F, RemoteStatistic>) {
-    view.is_mean_difference = f.get() == &mean_difference;
-  } else if constexpr (std::is_convertible_v<const F&, Pointer> && !std::is_class_v<F>) {
-    view.is_mean_difference = static_cast<Pointer>(f) == &mean_difference;
-  }
-  return view;
-}
-
-/// Counts of one block; what a remote block sends back.
-struct PermutationCounts {
-  std::uint64_t less_or_equal = 0;
-  std::uint64_t greater_or_equal = 0;
-  std::uint64_t done = 0;
-  std::vector<double> values;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(less_or_equal, greater_or_equal, done, values);
-  }
-};
-
-/// Checks the data and options (std::invalid_argument naming the bad value) and plans the
-/// run; `observed` is left for the caller.
-PermutationPlan plan_permutations(std::span<const double> x, std::span<const double> y,
-                                  const PermutationOptions& options);
-
-/// Block `block` of the plan.
-PermutationCounts permutation_block(std::span<const double> x, std::span<const double> y,
-                                    StatisticView statistic, const PermutationPlan& plan,
-                                    std::uint64_t block);
-
-/// Gathers the blocks in order into a result.
-PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,
-                                         std::vector<std::optional<PermutationCounts>>& blocks,
-                                         double seconds);
-
-/// One block on a worker process or MPI rank.
-struct PermutationTask {
-  std::vector<double> x;
-  std::vector<double> y;
-  RemoteStatistic statistic;
-  PermutationPlan plan;
-  std::uint64_t block = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(x, y, statistic, plan, block);
-  }
-};
-
-/// `permutation_block` in a worker: the block's counts. Registered with PARDO_REMOTE.
-PermutationCounts permutation_block_remote(PermutationTask task);
-
-}  // namespace detail
+namespace pardo::stats {
 
 /// Tests whether x and y are exchangeable as `options.design` says, with `statistic`
 /// (`double(std::span<const double> x, std::span<const double> y)`) measuring the effect.
@@ -227,35 +140,25 @@ PermutationCounts permutation_block_remote(PermutationTask task);
 ///                                         pardo::stats::mean_difference, {.seed = 1});
 /// if (r.p_value < 0.05) std::puts("the groups differ");
 /// @endcode
-template <class Executor, class Statistic>
-PermutationResult permutation_test(Executor& executor, std::span<const double> x,
+template <RemoteExecutor E, class Statistic>
+PermutationResult permutation_test(E& executor, std::span<const double> x,
                                    std::span<const double> y, Statistic statistic,
                                    const PermutationOptions& options = {},
                                    const RunControl& control = {}) {
-  const auto start = std::chrono::steady_clock::now();
   detail::PermutationPlan plan = detail::plan_permutations(x, y, options);
+  BlockRunner runner(executor, plan.blocks, control);
   plan.observed = statistic(x, y);
-  std::vector<std::optional<detail::PermutationCounts>> blocks;
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    static_assert(std::is_convertible_v<Statistic, detail::RemoteStatistic>,
-                  "permutation_test on a remote pool: pass a RemoteFunction (a function "
-                  "registered with PARDO_REMOTE_FUNCTION)");
-    const detail::RemoteStatistic remote(statistic);
-    std::vector<detail::PermutationTask> tasks(plan.blocks);
-    for (std::uint64_t b = 0; b < plan.blocks; ++b) {
-      tasks[b] = {{x.begin(), x.end()}, {y.begin(), y.end()}, remote, plan, b};
-    }
-    blocks = pardo::detail::map_remote_blocks(executor, &detail::permutation_block_remote, tasks,
-                                              control);
-  } else {
-    const detail::StatisticView view = detail::view_of(statistic);
-    blocks = pardo::detail::map_blocks(
-        executor, plan.blocks,
-        [&](std::uint64_t b) { return detail::permutation_block(x, y, view, plan, b); }, control);
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return detail::summarise_permutations(plan, options.alternative, blocks, seconds);
+  const auto handle = remote_handle<detail::RemoteStatistic, E>(statistic);
+  const detail::StatisticView view = detail::view_of(statistic);
+  auto blocks = runner.run(
+      0, plan.blocks,
+      [&](std::uint64_t b) { return detail::permutation_counts(x, y, view, plan, b); },
+      remote_blocks(&detail::permutation_block, [&](std::uint64_t b) {
+        return detail::PermutationTask{{x.begin(), x.end()}, {y.begin(), y.end()}, handle, plan, b};
+      }));
+  PermutationResult result = detail::summarise_permutations(plan, options.alternative, blocks);
+  result.run = runner.info();
+  return result;
 }
 
 }  // namespace pardo::stats

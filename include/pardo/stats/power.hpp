@@ -14,10 +14,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "pardo/detail/blocks.hpp"
+#include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/stats/common.hpp"
 #include "pardo/workload/run_control.hpp"
+#include "pardo/workload/run_info.hpp"
 
 namespace pardo::stats {
 
@@ -81,10 +82,7 @@ struct PowerResult {
   std::size_t n2 = 0;
   std::uint64_t replications = 0;  ///< replications run (all requested, unless stopped)
   std::uint64_t rejections = 0;
-  std::uint64_t blocks_done = 0;
-  std::uint64_t blocks_total = 0;
-  double seconds = 0;
-  bool complete = false;  ///< false if stopped before every block ran
+  RunInfo run{};  ///< blocks done and planned, seconds, complete, backend, workers
 };
 
 /// A user's test: the p-value of samples x and y. On worker processes and MPI ranks it must
@@ -129,8 +127,8 @@ struct SampleSizeResult {
   PowerResult at_n{};  ///< the estimate at the answer (at max_n if not found)
   std::vector<PowerEvaluation> evaluations{};  ///< in the order made
   bool found = false;
-  double seconds = 0;
-  bool complete = false;  ///< false if stopped
+  /// Blocks over every evaluation, the search's seconds, complete unless a stop cut it short.
+  RunInfo run{};
 };
 
 /// Throws std::invalid_argument naming a bad effect, group size, alpha or replication count:
@@ -154,87 +152,11 @@ void validate(const SampleSizeOptions& search);
 /// @endcode
 std::uint64_t power_blocks(const PowerOptions& options);
 
-namespace detail {
+}  // namespace pardo::stats
 
-/// Throws std::invalid_argument naming a bad effect, group size, alpha or replication count.
-void validate(const PowerOptions& options, std::string_view caller);
-void validate(const SampleSizeOptions& search, std::string_view caller);
-std::size_t second_group(const PowerOptions& options);
-/// ceil(ratio * n), at least 2.
-std::size_t ratio_size(std::size_t n, double ratio);
-/// Fills x and y with replication r's draws.
-void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
-                      std::vector<double>& y);
-/// Rejections in block `block` by options.test, or by `test` if it is not empty.
-std::uint64_t power_rejections(const PowerOptions& options, std::uint64_t block,
-                               const PowerTestFunction& test);
+#include "pardo/stats/detail/power.hpp"
 
-template <class Test>
-std::uint64_t user_rejections(const PowerOptions& options, std::uint64_t block, const Test& test) {
-  const std::uint64_t first = block * options.block_replications;
-  const std::uint64_t last = std::min(options.replications, first + options.block_replications);
-  std::vector<double> x;
-  std::vector<double> y;
-  std::uint64_t rejections = 0;
-  for (std::uint64_t r = first; r < last; ++r) {
-    draw_replication(options, r, x, y);
-    const double p = test(std::span<const double>(x), std::span<const double>(y));
-    rejections += p < options.alpha ? 1u : 0u;
-  }
-  return rejections;
-}
-
-struct PowerBlock {
-  PowerOptions options;
-  std::uint64_t block;
-  std::uint64_t test_id;  ///< a PowerTestFunction's id, 0 for options.test
-};
-
-/// One block's rejections; registered with PARDO_REMOTE in power.cpp.
-std::uint64_t power_block(PowerBlock task);
-
-PowerResult summarise_power(const PowerOptions& options,
-                            const std::vector<std::optional<std::uint64_t>>& blocks,
-                            double seconds);
-
-/// `test` is nullptr for options.test.
-template <class Executor, class Test>
-PowerResult run_power(Executor& executor, const PowerOptions& options, const Test* test,
-                      const RunControl& control) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::uint64_t blocks = power_blocks(options);
-  std::vector<std::optional<std::uint64_t>> counts;
-  if constexpr (pardo::detail::is_remote_pool_v<Executor>) {
-    static_assert(std::is_same_v<Test, PowerTestFunction>,
-                  "power: on worker processes and MPI ranks the test must be a "
-                  "pardo::stats::PowerTestFunction (a registered function)");
-    std::vector<PowerBlock> tasks;
-    tasks.reserve(blocks);
-    for (std::uint64_t b = 0; b < blocks; ++b) {
-      tasks.push_back({options, b, test == nullptr ? 0 : test->id()});
-    }
-    counts = pardo::detail::map_remote_blocks(executor, &power_block, tasks, control);
-  } else {
-    counts = pardo::detail::map_blocks(
-        executor, blocks,
-        [&](std::uint64_t b) {
-          if (test == nullptr) return power_rejections(options, b, PowerTestFunction{});
-          return user_rejections(options, b, *test);
-        },
-        control);
-  }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return summarise_power(options, counts, seconds);
-}
-
-/// Bracketing by doubling, then bisection, each n estimated with the options' own seed.
-template <class Executor, class Test>
-SampleSizeResult run_search(Executor& executor, const PowerOptions& options,
-                            const SampleSizeOptions& search, const Test* test,
-                            const RunControl& control);
-
-}  // namespace detail
+namespace pardo::stats {
 
 /// The power of options.test, estimated from options.replications simulated experiments
 /// on `executor` (any pardo executor). Rejections are counted as integers, so the result is
@@ -245,9 +167,9 @@ SampleSizeResult run_search(Executor& executor, const PowerOptions& options,
 /// auto r = pardo::stats::power(pool, {.effect = 0.5, .n1 = 64, .replications = 20'000});
 /// // r.power ~ 0.80, the analytic t_test_power(0.5, 64, 64)
 /// @endcode
-template <class Executor>
-PowerResult power(Executor& executor, const PowerOptions& options, const RunControl& control = {}) {
-  detail::validate(options, "power");
+template <RemoteExecutor E>
+PowerResult power(E& executor, const PowerOptions& options, const RunControl& control = {}) {
+  validate(options);
   return detail::run_power(executor, options, static_cast<const PowerTestFunction*>(nullptr),
                            control);
 }
@@ -260,10 +182,10 @@ PowerResult power(Executor& executor, const PowerOptions& options, const RunCont
 /// pardo::ProcessPool pool(4);
 /// auto r = pardo::stats::power(pool, pardo::stats::PowerTestFunction(median_test), {.n1 = 40});
 /// @endcode
-template <class Executor, class Test>
-PowerResult power(Executor& executor, const Test& test, const PowerOptions& options,
+template <RemoteExecutor E, class Test>
+PowerResult power(E& executor, const Test& test, const PowerOptions& options,
                   const RunControl& control = {}) {
-  detail::validate(options, "power");
+  validate(options);
   return detail::run_power(executor, options, &test, control);
 }
 
@@ -276,8 +198,8 @@ PowerResult power(Executor& executor, const Test& test, const PowerOptions& opti
 /// auto r = pardo::stats::find_sample_size(pool, {.effect = 0.5, .replications = 20'000},
 ///                                         {.target_power = 0.8});  // r.n1 ~ 64
 /// @endcode
-template <class Executor>
-SampleSizeResult find_sample_size(Executor& executor, const PowerOptions& options,
+template <RemoteExecutor E>
+SampleSizeResult find_sample_size(E& executor, const PowerOptions& options,
                                   const SampleSizeOptions& search, const RunControl& control = {}) {
   return detail::run_search(executor, options, search,
                             static_cast<const PowerTestFunction*>(nullptr), control);
@@ -287,70 +209,10 @@ SampleSizeResult find_sample_size(Executor& executor, const PowerOptions& option
 /// @code
 /// auto r = pardo::stats::find_sample_size(pool, my_test, {.effect = 0.8}, {});
 /// @endcode
-template <class Executor, class Test>
-SampleSizeResult find_sample_size(Executor& executor, const Test& test, const PowerOptions& options,
+template <RemoteExecutor E, class Test>
+SampleSizeResult find_sample_size(E& executor, const Test& test, const PowerOptions& options,
                                   const SampleSizeOptions& search, const RunControl& control = {}) {
   return detail::run_search(executor, options, search, &test, control);
 }
-
-namespace detail {
-
-template <class Executor, class Test>
-SampleSizeResult run_search(Executor& executor, const PowerOptions& options,
-                            const SampleSizeOptions& search, const Test* test,
-                            const RunControl& control) {
-  validate(search, "find_sample_size");
-  const auto start = std::chrono::steady_clock::now();
-  SampleSizeResult result;
-  result.complete = true;
-  PowerOptions at = options;
-  // Estimates power at n; false if the run was stopped.
-  const auto evaluate = [&](std::size_t n, PowerResult& out) {
-    at.n1 = n;
-    at.n2 = ratio_size(n, search.ratio);
-    validate(at, "find_sample_size");
-    out = run_power(executor, at, test, control);
-    result.evaluations.push_back({out.n1, out.n2, out.power, out.rejections});
-    if (!out.complete) result.complete = false;
-    return out.complete;
-  };
-  PowerResult low_result;
-  PowerResult high_result;
-  std::size_t low = 0;  // largest n known to fall short (0: none yet)
-  std::size_t high = search.min_n;
-  bool bracketed = false;
-  while (evaluate(high, high_result)) {
-    if (high_result.power >= search.target_power) {
-      bracketed = true;
-      break;
-    }
-    low = high;
-    low_result = high_result;
-    if (high >= search.max_n) break;
-    high = std::min(search.max_n, 2 * high);
-  }
-  while (bracketed && result.complete && low != 0 && high - low > 1) {
-    const std::size_t mid = low + (high - low) / 2;
-    PowerResult mid_result;
-    if (!evaluate(mid, mid_result)) break;
-    if (mid_result.power >= search.target_power) {
-      high = mid;
-      high_result = mid_result;
-    } else {
-      low = mid;
-      low_result = mid_result;
-    }
-  }
-  result.found = bracketed && result.complete;
-  result.at_n = high_result;
-  if (result.found) {
-    result.n1 = high_result.n1;
-    result.n2 = high_result.n2;
-  }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
-}
-
-}  // namespace detail
 
 }  // namespace pardo::stats

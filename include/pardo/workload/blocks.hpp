@@ -20,10 +20,12 @@
 /// PARDO_REMOTE(pi_block);
 ///
 /// template <pardo::RemoteExecutor E>
-/// double estimate(E& executor, std::uint64_t seed, std::uint64_t blocks, std::uint64_t per_block) {
+/// double estimate(E& executor, std::uint64_t seed, std::uint64_t blocks, std::uint64_t per_block)
+/// {
 ///   auto run = pardo::run_blocks(
 ///       executor, blocks, [&](std::uint64_t b) { return hits(seed, b, per_block); },
-///       pardo::remote_blocks(&pi_block, [&](std::uint64_t b) { return PiTask{seed, b, per_block}; }));
+///       pardo::remote_blocks(&pi_block, [&](std::uint64_t b) { return PiTask{seed, b, per_block};
+///       }));
 ///   std::uint64_t total = 0;
 ///   for (const auto& h : run.blocks) total += h.value_or(0);  // in block order
 ///   return 4.0 * double(total) / double(run.info.blocks_done * per_block);
@@ -42,6 +44,7 @@
 
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
+#include "pardo/remote/remote_function.hpp"
 #include "pardo/workload/run_control.hpp"
 #include "pardo/workload/run_info.hpp"
 
@@ -70,6 +73,33 @@ struct RemoteBlocks {
 template <class Task, class R, class MakeTask>
 RemoteBlocks<Task, R, MakeTask> remote_blocks(R (*function)(Task), MakeTask make_task) {
   return {function, std::move(make_task)};
+}
+
+/// What a workload sends to worker processes and MPI ranks for the user's callable `f` (a
+/// statistic, an integrand, a density): on a remote executor its `RemoteFunction` handle,
+/// which needs `f` to be a registered function (PARDO_REMOTE_FUNCTION) or a handle already;
+/// on an in-process executor an empty handle, never sent, since `f` is called in place.
+/// @code
+/// const auto handle = pardo::remote_handle<SampleStatistic, E>(statistic);
+/// @endcode
+template <class Handle, RemoteExecutor E, class F>
+Handle remote_handle(const F& f) {
+  if constexpr (Executor<E>) {
+    return Handle{};
+  } else {
+    constexpr bool registered =
+        std::is_same_v<F, Handle> ||
+        (std::is_pointer_v<F> && std::is_convertible_v<F, typename Handle::pointer>);
+    static_assert(registered,
+                  "pardo: on worker processes and MPI ranks, pass a function registered with "
+                  "PARDO_REMOTE_FUNCTION (or its pardo::RemoteFunction handle), not a lambda or "
+                  "function object: its code cannot be found in another process");
+    if constexpr (registered) {
+      return Handle(f);
+    } else {
+      return Handle{};
+    }
+  }
 }
 
 /// The outputs of a run's blocks by block index (empty: the block did not run, a stop request
@@ -166,7 +196,7 @@ class BlockRunner {
   RunInfo info() const {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    return {blocks_done_, blocks_total_, seconds, !stopped_, std::string(executor_.backend()),
+    return {blocks_done_,    blocks_total_, seconds, !stopped_, std::string(executor_.backend()),
             executor_.size()};
   }
 
