@@ -2,8 +2,10 @@
 .DEFAULT_GOAL := demo
 JOBS ?= $(shell nproc)
 SOURCES = $(shell git ls-files '*.cpp' '*.hpp')
+VERSION = $(shell sed -nE 's/^project.pardo VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
 
-.PHONY: bootstrap build demo test test-release test-asan test-tsan bench format format-check clean
+.PHONY: bootstrap build demo test test-release test-asan test-tsan bench docs architecture \
+	format format-check clean
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -44,6 +46,16 @@ bench: build
 	./build/bin/bench_resampling --benchmark_repetitions=5 --benchmark_report_aggregates_only
 	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build; \
 	else echo "make bench: skipping bench/mpi: build/bin/bench_mpi_collectives was not built (needs MPI)"; fi
+
+# The API reference: Doxygen over include/pardo (without detail/), the README and docs/.
+docs: bootstrap
+	mkdir -p build/docs
+	PARDO_VERSION=$(VERSION) doxygen docs/Doxyfile
+	@echo "make docs: open build/docs/html/index.html"
+
+# The picture of the layers in docs/design.md, from docs/architecture.dot.
+architecture: bootstrap
+	dot -Tpng docs/architecture.dot -o docs/architecture.png
 
 format:
 	clang-format -i $(SOURCES)

@@ -1,4 +1,4 @@
-// The race from the seeds: worker processes add to one shared counter. Unsynchronised
+// The classic race: worker processes add to one shared counter. Unsynchronised
 // read-modify-write loses updates; four fixes do not: an atomic add, one slot per worker,
 // a process-shared lock, and map-reduce (no sharing at all).
 //

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake make git pkg-config python3
   clang-format clang libclang-rt-14-dev
+  doxygen graphviz
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libcereal-dev libboost-dev libeigen3-dev

@@ -1,4 +1,4 @@
-// `pardo bench pi`: the ladder of methods at 1..N workers, as a table like the seeds'.
+// `pardo bench pi`: the ladder of methods (naive, batched, simd) at 1..N workers, in one table.
 #include <cstdio>
 #include <memory>
 #include <pardo/mc/pi.hpp>

@@ -11,8 +11,8 @@ Each benchmark runs --reps times (Google Benchmark's --benchmark_repetitions), w
 repetitions of all benchmarks interleaved in random order (--no-interleave: back to back),
 except the std::async spawn, which runs last on its own; the figure kept is the median
 real time of the repetitions. Ratios are pardo's median over the other
-runtime's median, so below 1.0 means pardo is faster. The target (issue "pardo core", 5):
-within 1.25x of oneTBB everywhere, and ahead of it (< 1.0x) for parallel_for and map_reduce.
+runtime's median, so below 1.0 means pardo is faster. The target: within 1.25x of oneTBB
+everywhere, and ahead of it (< 1.0x) for parallel_for and map_reduce.
 Misses are flagged, but the exit status is 0 whatever the ratios: benchmarks are not tests.
 A non-zero status means the benchmark binary itself could not run or failed.
 """

@@ -1,11 +1,13 @@
 #pragma once
-// pardo on MPI: the environment, typed communicators, and the MPI pool.
-//
-// Link pardo::mpi (built when CMake finds MPI; PARDO_WITH_MPI) and run under mpirun:
-//
-//   pardo::mpi::Environment env(argc, argv);
-//   auto world = env.world();
-//   long hits = world.allreduce(count_hits(world.rank()), std::plus<>{});
+/// @file
+/// pardo on MPI: the environment, typed communicators, and the MPI pool.
+///
+/// Link pardo::mpi (built when CMake finds MPI; PARDO_WITH_MPI) and run under mpirun:
+/// @code
+/// pardo::mpi::Environment env(argc, argv);
+/// auto world = env.world();
+/// long hits = world.allreduce(count_hits(world.rank()), std::plus<>{});
+/// @endcode
 
 #include "pardo/core/tree_reduce.hpp"  // IWYU pragma: export
 #include "pardo/mpi/communicator.hpp"  // IWYU pragma: export

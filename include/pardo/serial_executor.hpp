@@ -1,4 +1,5 @@
 #pragma once
 /// @file
-/// Forwards to <pardo/serial/serial_executor.hpp>, where this header moved in 0.2; kept for one release.
+/// Forwards to <pardo/serial/serial_executor.hpp>, where this header moved in 0.2; kept for one
+/// release.
 #include "pardo/serial/serial_executor.hpp"

@@ -4,7 +4,7 @@
     /usr/bin/python3 bench/pi/python/pi_numba.py --mode njit --samples 300000000 --seed 42
     /usr/bin/python3 bench/pi/python/pi_numba.py --mode parallel --workers 2 --samples ...
 
-Both modes are the seed documents' loop: draw x and y with np.random.random() (numba's own
+Both modes are the textbook loop: draw x and y with np.random.random() (numba's own
 Mersenne Twister), count x*x + y*y < 1; `parallel` runs the loop with prange, the hit count a
 reduction, on --workers threads (numba.set_num_threads). Each function is compiled by a call
 on a tiny input first; seconds (in the one JSON line printed) is the wall time of the timed

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Monte Carlo pi in pure Python: a loop over random.uniform, as in the seed documents.
+"""Monte Carlo pi in pure Python: the textbook loop over random.uniform.
 
     /usr/bin/python3 bench/pi/python/pi_pure.py --samples 2000000 --seed 42
 

@@ -249,10 +249,12 @@ class Future {
   detail::StateRef<detail::SharedState<T>> state_;
 };
 
+/// @cond PARDO_DETAIL
 template <class U>
 detail::StateBase& detail::state_of(const Future<U>& f) {
   return f.checked();
 }
+/// @endcond
 
 template <class T>
 Future<T> detail::make_future(StateRef<SharedState<T>> state) {

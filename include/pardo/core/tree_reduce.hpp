@@ -1,5 +1,6 @@
 #pragma once
-// A reduction whose rounding does not depend on how the data is split.
+/// @file
+/// A reduction whose rounding does not depend on how the data is split.
 
 #include <cstddef>
 #include <span>

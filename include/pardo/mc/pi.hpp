@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Monte Carlo pi: the classic first parallel program, exactly reproducible on any executor.
+/// Monte Carlo pi: pardo's running example, exactly reproducible on any executor.
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,6 @@
 #pragma once
-// A typed MPI communicator: point-to-point, collectives and a deterministic reduction.
+/// @file
+/// A typed MPI communicator: point-to-point, collectives and a deterministic reduction.
 
 #include "pardo/mpi/detail/mpi_h.hpp"
 

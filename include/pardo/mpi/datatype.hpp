@@ -1,6 +1,7 @@
 #pragma once
-// Which C++ types travel as native MPI datatypes; everything else goes through pardo's wire
-// format, as between worker processes.
+/// @file
+/// Which C++ types travel as native MPI datatypes; everything else goes through pardo's wire
+/// format, as between worker processes.
 
 #include "pardo/mpi/detail/mpi_h.hpp"
 

@@ -1,5 +1,6 @@
 #pragma once
-// MPI's lifetime as an object: initialised in the constructor, finalised in the destructor.
+/// @file
+/// MPI's lifetime as an object: initialised in the constructor, finalised in the destructor.
 
 #include <string>
 

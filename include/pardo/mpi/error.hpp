@@ -1,5 +1,6 @@
 #pragma once
-// What pardo's MPI layer throws when MPI itself reports an error.
+/// @file
+/// What pardo's MPI layer throws when MPI itself reports an error.
 
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
-// Reduction operations: the standard function objects map to MPI's built-in operations;
-// any other callable becomes a user-defined MPI operation, applied in rank order.
+/// @file
+/// Reduction operations: the standard function objects map to MPI's built-in operations;
+/// any other callable becomes a user-defined MPI operation, applied in rank order.
 
 #include "pardo/mpi/detail/mpi_h.hpp"
 

@@ -1,5 +1,6 @@
 #pragma once
-// `pardo::mpi::Pool`: master/worker over MPI ranks, with the executor contract.
+/// @file
+/// `pardo::mpi::Pool`: master/worker over MPI ranks, with the executor contract.
 
 #include <cstddef>
 #include <memory>

@@ -1,6 +1,7 @@
 #pragma once
-// SPMD helpers in the IPython-parallel style: run on every rank and gather, scatter an array
-// across the ranks and gather it back.
+/// @file
+/// SPMD helpers in the IPython-parallel style: run on every rank and gather, scatter an array
+/// across the ranks and gather it back.
 
 #include <cstddef>
 #include <type_traits>

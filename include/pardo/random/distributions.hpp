@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// Distributions over a pardo::random::Stream with fixed, documented algorithms, so a seed
-/// gives the same draws with any compiler and standard library (the <random> distributions
+/// gives the same draws with any compiler and standard library (the `<random>` distributions
 /// leave their algorithms to the implementation). Results that go through std::log, std::cos
 /// or std::log1p are as reproducible as the math library: identical on one platform, but
 /// libms differ in the last bit, so compare across platforms with a tolerance.

@@ -45,7 +45,7 @@ struct Position {
 /// values in all. Drawing past the end throws std::out_of_range rather than wrapping, so a
 /// stream never silently repeats itself. A copy continues identically to the original,
 /// which is how to save and restore a position. Satisfies
-/// std::uniform_random_bit_generator, so it plugs into the <random> distributions too
+/// std::uniform_random_bit_generator, so it plugs into the `<random>` distributions too
 /// (their results are not specified bit for bit across standard libraries; pardo's own
 /// distributions in pardo/random/distributions.hpp are).
 /// @code

@@ -159,7 +159,7 @@ struct GenerateOptions {
   std::uint64_t seed = 42;
 };
 
-/// `count` data sets with columns y, x1, ..., xk; data set i, named "dataset<i>", is drawn
+/// `count` data sets with columns y, x1, ..., xk; data set i, named `dataset<i>`, is drawn
 /// from random stream (seed, i) with pardo::random's distributions, so it is the same on
 /// any machine and for any count. Throws std::invalid_argument naming a zero count, too few
 /// rows, no coefficients or a non-finite value.
