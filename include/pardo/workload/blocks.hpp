@@ -138,9 +138,9 @@ class BlockRunner {
   /// Runs blocks [first, first + count) and returns their outputs in block order: `local(b)`
   /// on an in-process executor (pardo::Executor), `remote.function(remote.make_task(b))` on
   /// the others. Blocks not started when a stop is requested are skipped (their entries are
-  /// empty); on remote executors the blocks in flight finish and the rest are cancelled. Each
-  /// block that finishes adds one to `RunControl::blocks_done`. A block's exception is
-  /// rethrown, the first by block order.
+  /// empty); on remote executors the outputs are taken in block order and the run ends at the
+  /// first block not yet taken, the others cancelled. Each block that finishes adds one to
+  /// `RunControl::blocks_done`. A block's exception is rethrown: the first by block order.
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
@@ -160,14 +160,19 @@ class BlockRunner {
             return output;
           },
           std::views::iota(std::uint64_t{0}, count), MapOptions{.chunksize = 1});
+    } else if (control_.stop.stop_requested()) {
+      out.resize(count);
     } else {
       std::vector<std::remove_cvref_t<Task>> tasks;
       tasks.reserve(count);
       for (std::uint64_t b = first; b < first + count; ++b) tasks.push_back(remote.make_task(b));
       out.resize(tasks.size());
-      auto finished = executor_.imap_unordered(remote.function, tasks, MapOptions{.chunksize = 1});
-      for (auto& [i, output] : finished) {
-        out[i].emplace(std::move(output));
+      // In block order, so that the error rethrown is the first by block order; a stop ends
+      // the run at a block boundary, and destroying the range cancels the blocks not started.
+      auto finished = executor_.imap(remote.function, tasks, MapOptions{.chunksize = 1});
+      std::size_t i = 0;
+      for (auto& output : finished) {
+        out[i++].emplace(std::move(output));
         count_done();
         if (control_.stop.stop_requested()) break;
       }

@@ -1,0 +1,184 @@
+// The workload skeleton (BlockRunner, run_blocks): outputs in block order on every backend,
+// RunInfo, progress, stop, rounds and errors.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <pardo/pardo.hpp>
+#include <pardo/workload/blocks.hpp>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../stats/stats_support.hpp"
+#include "../support.hpp"
+
+namespace pardo::test {
+namespace {
+
+struct SquareTask {
+  std::uint64_t block = 0;
+};
+
+std::uint64_t square(std::uint64_t b) {
+  if (b == 1000) throw std::domain_error("block 1000 refuses");
+  if (b == 1001) throw std::range_error("block 1001 refuses too");
+  return b * b;
+}
+std::uint64_t square_block(SquareTask task) { return square(task.block); }
+PARDO_REMOTE(square_block);
+
+const auto local_square = [](std::uint64_t b) { return square(b); };
+const auto square_remote =
+    remote_blocks(&square_block, [](std::uint64_t b) { return SquareTask{b}; });
+
+TEST(RunBlocks, OutputsInBlockOrderWithTheRunOnEveryBackend) {
+  const auto results = on_every_backend([](auto& executor) {
+    const BlockRun<std::uint64_t> run = run_blocks(executor, 37, local_square, square_remote);
+    EXPECT_EQ(run.info.backend, executor.backend());
+    EXPECT_EQ(run.info.workers, executor.size());
+    EXPECT_GE(run.info.seconds, 0.0);
+    return run;
+  });
+  for (const auto& [name, run] : results) {
+    ASSERT_EQ(run.blocks.size(), 37u) << name;
+    for (std::uint64_t b = 0; b < 37; ++b) {
+      ASSERT_TRUE(run.blocks[b].has_value()) << name << " block " << b;
+      EXPECT_EQ(*run.blocks[b], b * b) << name;
+    }
+    EXPECT_EQ(run.info.blocks_done, 37u) << name;
+    EXPECT_EQ(run.info.blocks_total, 37u) << name;
+    EXPECT_TRUE(run.info.complete) << name;
+  }
+  EXPECT_EQ(results.front().second.info.backend, "serial");
+  EXPECT_EQ(results.back().second.info.backend, "processes");
+}
+
+TEST(RunBlocks, ZeroBlocksIsACompleteEmptyRun) {
+  for (const auto& [name, run] : on_every_backend(
+           [](auto& executor) { return run_blocks(executor, 0, local_square, square_remote); })) {
+    EXPECT_TRUE(run.blocks.empty()) << name;
+    EXPECT_EQ(run.info.blocks_done, 0u) << name;
+    EXPECT_TRUE(run.info.complete) << name;
+  }
+}
+
+TEST(RunBlocks, ProgressCountsEveryBlock) {
+  for (const auto& [name, done] : on_every_backend([](auto& executor) {
+         std::atomic<std::uint64_t> count{0};
+         run_blocks(executor, 50, local_square, square_remote, {.blocks_done = &count});
+         return count.load();
+       })) {
+    EXPECT_EQ(done, 50u) << name;
+  }
+}
+
+TEST(RunBlocks, StopBeforeStartRunsNothing) {
+  std::stop_source stop;
+  stop.request_stop();
+  for (const auto& [name, run] : on_every_backend([&](auto& executor) {
+         return run_blocks(executor, 20, local_square, square_remote, {.stop = stop.get_token()});
+       })) {
+    ASSERT_EQ(run.blocks.size(), 20u) << name;
+    EXPECT_EQ(run.info.blocks_done, 0u) << name;
+    EXPECT_FALSE(run.info.complete) << name;
+  }
+}
+
+TEST(RunBlocks, StopMidwayKeepsTheBlocksThatRan) {
+  ThreadPool pool(1);
+  std::stop_source stop;
+  const auto stopping = [&](std::uint64_t b) {
+    if (b == 5) stop.request_stop();
+    return square(b);
+  };
+  const BlockRun<std::uint64_t> run =
+      run_blocks(pool, 100, stopping, square_remote, {.stop = stop.get_token()});
+  EXPECT_FALSE(run.info.complete);
+  EXPECT_GE(run.info.blocks_done, 6u);
+  EXPECT_LT(run.info.blocks_done, 100u);
+  std::uint64_t present = 0;
+  for (std::uint64_t b = 0; b < run.blocks.size(); ++b) {
+    if (!run.blocks[b]) continue;
+    ++present;
+    EXPECT_EQ(*run.blocks[b], b * b);
+  }
+  EXPECT_EQ(present, run.info.blocks_done);
+  for (std::uint64_t b = 0; b <= 5; ++b) EXPECT_TRUE(run.blocks[b].has_value()) << b;
+}
+
+TEST(RunBlocks, StopMidwayOnProcessesEndsAtABlockBoundary) {
+  ProcessPool pool(2);
+  std::stop_source stop;
+  std::atomic<std::uint64_t> done{0};
+  BlockRunner runner(pool, 400, {.stop = stop.get_token(), .blocks_done = &done});
+  std::thread stopper([&] {
+    eventually([&] { return done.load() >= 3; });
+    stop.request_stop();
+  });
+  const auto out = runner.run(0, 400, local_square, square_remote);
+  stopper.join();
+  const RunInfo info = runner.info();
+  EXPECT_FALSE(info.complete);
+  EXPECT_TRUE(runner.stopped());
+  std::uint64_t b = 0;
+  while (b < out.size() && out[b]) {
+    EXPECT_EQ(*out[b], b * b);
+    ++b;
+  }
+  EXPECT_EQ(b, info.blocks_done);
+  for (; b < out.size(); ++b) EXPECT_FALSE(out[b].has_value()) << "block " << b;
+}
+
+TEST(RunBlocks, RoundsAddUpInOneRunInfo) {
+  for (const auto& [name, info] : on_every_backend([](auto& executor) {
+         BlockRunner runner(executor, 30);
+         const auto first = runner.run(0, 10, local_square, square_remote);
+         const auto second = runner.run(10, 20, local_square, square_remote);
+         EXPECT_EQ(*first[9], 81u);
+         EXPECT_EQ(*second[0], 100u);
+         EXPECT_EQ(*second[19], 29u * 29u);
+         return runner.info();
+       })) {
+    EXPECT_EQ(info.blocks_done, 30u) << name;
+    EXPECT_EQ(info.blocks_total, 30u) << name;
+    EXPECT_TRUE(info.complete) << name;
+  }
+}
+
+TEST(RunBlocks, TheFirstErrorByBlockOrderIsRethrown) {
+  // Blocks 1000 and 1001 both throw; whatever finishes first, block 1000's error is the one.
+  for (const auto& [name, error] : on_every_backend([](auto& executor) -> std::string {
+         try {
+           run_blocks(executor, 1100, local_square, square_remote);
+         } catch (const RemoteError& e) {  // worker processes: the type travels as its name
+           return e.type_name() + ": " + e.message();
+         } catch (const std::domain_error& e) {
+           return std::string("std::domain_error: ") + e.what();
+         } catch (const std::exception& e) {
+           return std::string("another error: ") + e.what();
+         }
+         return "no error";
+       })) {
+    EXPECT_EQ(error, "std::domain_error: block 1000 refuses") << name;
+  }
+}
+
+double twice(double x) { return 2 * x; }
+PARDO_REMOTE_FUNCTION(twice);
+
+TEST(RemoteHandle, IsTheFunctionOnRemoteExecutorsAndEmptyInProcess) {
+  using Handle = RemoteFunction<double(double)>;
+  EXPECT_FALSE((remote_handle<Handle, ThreadPool>(&twice)));
+  EXPECT_FALSE((remote_handle<Handle, SerialExecutor>(&twice)));
+  const Handle remote = remote_handle<Handle, ProcessPool>(&twice);
+  ASSERT_TRUE(remote);
+  EXPECT_EQ(remote.get(), &twice);
+  EXPECT_EQ((remote_handle<Handle, ProcessPool>(remote).id()), remote.id());
+}
+
+}  // namespace
+}  // namespace pardo::test
