@@ -12,6 +12,7 @@
 #include "pardo/mpi/communicator.hpp"
 #include "pardo/remote/detail/remote_job.hpp"
 #include "pardo/remote/detail/remote_pool.hpp"
+#include "pardo/remote/remote.hpp"
 
 namespace pardo::mpi {
 

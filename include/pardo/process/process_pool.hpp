@@ -15,6 +15,7 @@
 #include "pardo/process/detail/process_core.hpp"
 #include "pardo/process/process_options.hpp"
 #include "pardo/remote/detail/remote_pool.hpp"
+#include "pardo/remote/remote.hpp"
 
 namespace pardo {
 

@@ -62,6 +62,41 @@ void check_loop_bounds(I first, I last) {
 
 inline std::size_t ceil_div(std::size_t a, std::size_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
+/// A chunk of a map over n inputs: inputs [begin, end), and the worker it is pinned to under
+/// the static and round-robin schedules.
+struct Chunk {
+  std::size_t begin;
+  std::size_t end;
+  std::optional<std::size_t> worker;
+};
+
+/// The chunks of a map over n inputs on `workers` workers, as `options` deals them; the same
+/// for every backend.
+inline std::vector<Chunk> plan_chunks(std::size_t n, std::size_t workers,
+                                      const MapOptions& options) {
+  std::vector<Chunk> chunks;
+  if (n == 0) return chunks;
+  const bool pinned =
+      options.schedule == Schedule::static_blocks || options.schedule == Schedule::round_robin;
+  std::size_t chunk = options.chunksize;
+  if (options.schedule == Schedule::static_blocks) {
+    chunk = ceil_div(n, workers);
+  } else if (chunk == 0) {
+    // Four chunks per worker, as multiprocessing.Pool: a few per worker keep the per-input
+    // overhead low while the last chunks still balance the load.
+    chunk = std::max<std::size_t>(1, ceil_div(n, 4 * workers));
+  }
+  for (std::size_t begin = 0; begin < n;) {
+    std::size_t size = chunk;
+    if (options.schedule == Schedule::guided) size = std::max(chunk, (n - begin) / (2 * workers));
+    const std::size_t end = std::min(n, begin + size);
+    const std::size_t c = chunks.size();
+    chunks.push_back({begin, end, pinned ? std::optional<std::size_t>(c % workers) : std::nullopt});
+    begin = end;
+  }
+  return chunks;
+}
+
 /// Inputs per leaf of map_reduce's combine tree: a function of the input size alone, so
 /// the tree, and with it the floating-point result, never depends on how work was dealt.
 inline std::size_t leaf_size(std::size_t n) { return std::clamp<std::size_t>(n / 1024, 1, 1024); }
@@ -147,7 +182,9 @@ class Algorithms {
   auto imap(F&& f, Inputs&& inputs, MapOptions options = {}) -> ImapRange<MapResult<F, Inputs>> {
     using R = MapResult<F, Inputs>;
     std::vector<Future<ChunkResult<R>>> chunks;
-    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), options, "imap",
+    validate(options, "imap");
+    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs),
+                   plan_chunks(std::ranges::size(inputs), self().worker_count(), options),
                    [&](std::optional<std::size_t> worker, auto compute) {
                      chunks.push_back(self().spawn(worker, std::move(compute)));
                    });
@@ -162,11 +199,12 @@ class Algorithms {
   auto imap_unordered(F&& f, Inputs&& inputs, MapOptions options = {})
       -> ImapUnorderedRange<MapResult<F, Inputs>> {
     using R = MapResult<F, Inputs>;
-    const std::size_t n = std::ranges::size(inputs);
-    const std::size_t chunk = chunk_for(n, options);
-    auto channel = std::make_shared<UnorderedChannel<R>>(n == 0 ? 0 : ceil_div(n, chunk));
+    validate(options, "imap_unordered");
+    const std::vector<Chunk> planned =
+        plan_chunks(std::ranges::size(inputs), self().worker_count(), options);
+    auto channel = std::make_shared<UnorderedChannel<R>>(planned.size());
     std::vector<Future<void>> chunks;
-    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), options, "imap_unordered",
+    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), planned,
                    [&](std::optional<std::size_t> worker, auto compute) {
                      const std::size_t begin = compute.begin;
                      auto fut =
@@ -247,34 +285,18 @@ class Algorithms {
  private:
   E& self() { return static_cast<E&>(*this); }
 
-  std::size_t chunk_for(std::size_t n, const MapOptions& options) {
-    const std::size_t workers = self().worker_count();
-    if (options.schedule == Schedule::static_blocks)
-      return std::max<std::size_t>(1, ceil_div(n, workers));
-    if (options.chunksize != 0) return options.chunksize;
-    return std::max<std::size_t>(1, ceil_div(n, workers * 4));
-  }
-
-  /// Splits the inputs into chunks and hands each chunk's computation to `sink`, with the
-  /// worker it is pinned to under the static and round-robin schedules.
+  /// Hands each planned chunk's computation to `sink`, with the worker it is pinned to.
   template <class F, class Inputs, class Sink>
-  void for_each_chunk(F&& f, Inputs&& inputs, const MapOptions& options, const char* caller,
-                      Sink sink) {
+  void for_each_chunk(F&& f, Inputs&& inputs, const std::vector<Chunk>& chunks, Sink sink) {
     using R = MapResult<F, Inputs>;
     static_assert(!std::is_void_v<R>, "imap: f returns void; use parallel_for");
-    validate(options, caller);
     struct Shared {
       std::decay_t<F> f;
       std::decay_t<Inputs> inputs;
     };
-    const std::size_t n = std::ranges::size(inputs);
-    if (n == 0) return;
+    if (chunks.empty()) return;
     auto shared =
         std::make_shared<Shared>(Shared{std::forward<F>(f), std::forward<Inputs>(inputs)});
-    const std::size_t chunk = chunk_for(n, options);
-    const std::size_t workers = self().worker_count();
-    const bool pinned =
-        options.schedule == Schedule::static_blocks || options.schedule == Schedule::round_robin;
     struct Compute {
       std::shared_ptr<Shared> shared;
       std::size_t begin;
@@ -294,10 +316,7 @@ class Algorithms {
         return result;
       }
     };
-    for (std::size_t c = 0, begin = 0; begin < n; ++c, begin += chunk) {
-      const auto worker = pinned ? std::optional<std::size_t>(c % workers) : std::nullopt;
-      sink(worker, Compute{shared, begin, std::min(n, begin + chunk)});
-    }
+    for (const Chunk& chunk : chunks) sink(chunk.worker, Compute{shared, chunk.begin, chunk.end});
   }
 };
 
