@@ -36,6 +36,7 @@
 
 namespace pardo::detail {
 
+// A namespace of its own: the ThreadPool has a pardo::detail::Worker too.
 namespace process {
 
 /// A job sent to a worker and not answered yet.
@@ -45,7 +46,7 @@ struct InFlight {
 };
 
 /// starting: spawned, no hello yet; initializing: running the initializer; exiting: told
-/// to exit, or to be killed once exit_timeout passes.
+/// to exit, and killed if it is still there after exit_timeout.
 enum class Phase { dead, starting, initializing, ready, exiting };
 
 /// One worker slot, as the I/O thread sees it; a replacement process takes over the slot.
