@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <typeinfo>
+#include <utility>
 
 #include "core/demangle.hpp"
 #include "pardo/core/detail/state.hpp"
@@ -70,6 +71,30 @@ void report_error(std::exception_ptr error, std::string_view where) noexcept {
     std::fprintf(stderr, "%s\n", line.c_str());
   } catch (...) {
     std::fputs("pardo: the error handler itself threw\n", stderr);
+  }
+}
+
+void PoolErrorHandler::set(ErrorHandler handler) {
+  std::lock_guard lock(mutex_);
+  handler_ = std::move(handler);
+}
+
+void PoolErrorHandler::report(std::exception_ptr error, std::string_view where) noexcept {
+  ErrorHandler handler;
+  {
+    std::lock_guard lock(mutex_);
+    handler = handler_;
+  }
+  if (!handler) {
+    ErrorSink* pool = exchange_current_error_sink(nullptr);
+    report_error(error, where);
+    exchange_current_error_sink(pool);
+    return;
+  }
+  try {
+    handler(error, where);
+  } catch (...) {
+    std::fputs("pardo: the pool's error handler threw\n", stderr);
   }
 }
 

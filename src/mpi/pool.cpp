@@ -106,7 +106,7 @@ struct RankCore::Impl {
   bool accepting = true;
   bool stopping = false;
   bool cancel_queued = false;
-  ErrorHandler handler;
+  pardo::detail::PoolErrorHandler error_handler;  // has its own lock
 
   // The compute thread's inbox.
   std::mutex local_mutex;
@@ -287,7 +287,7 @@ struct RankCore::Impl {
       } catch (...) {
         // MPI failed under the pool: every task still open fails with that error.
         broken = std::current_exception();
-        report_error(broken, "mpi::Pool");
+        error_handler.report(broken, "mpi::Pool");
         continue;
       }
       if (moved) {
@@ -317,7 +317,7 @@ struct RankCore::Impl {
         try {
           check(rc, "MPI_Send (mpi::Pool stop)");
         } catch (...) {
-          report_error(std::current_exception(), "mpi::Pool");
+          error_handler.report(std::current_exception(), "mpi::Pool");
         }
       }
     }
@@ -325,19 +325,6 @@ struct RankCore::Impl {
       MPI_Waitall(static_cast<int>(s.requests.size()), s.requests.data(), MPI_STATUSES_IGNORE);
     }
     sending.clear();
-  }
-
-  void report_error(std::exception_ptr error, std::string_view where) {
-    ErrorHandler h;
-    {
-      std::lock_guard lock(mutex);
-      h = handler;
-    }
-    if (h) {
-      h(std::move(error), where);
-    } else {
-      pardo::detail::report_error(std::move(error), where);
-    }
   }
 };
 
@@ -433,13 +420,7 @@ void RankCore::push(JobList& jobs) {
     impl_->wake.notify_all();
   }
   jobs.clear();
-  for (auto& job : empty_jobs) {
-    if (job->start()) {
-      // Its first input could not be encoded: it fails without a worker.
-      wire::Reader nothing{std::string_view()};
-      job->complete(nothing, 0, nullptr);
-    }
-  }
+  for (auto& job : empty_jobs) pardo::detail::settle_without_calls(*job);
 }
 
 void RankCore::shutdown(bool wait, bool cancel_pending) {
@@ -471,8 +452,7 @@ void RankCore::shutdown(bool wait, bool cancel_pending) {
 }
 
 void RankCore::set_error_handler(ErrorHandler handler) {
-  std::lock_guard lock(impl_->mutex);
-  impl_->handler = std::move(handler);
+  impl_->error_handler.set(std::move(handler));
 }
 
 }  // namespace pardo::mpi::detail

@@ -17,7 +17,6 @@
 
 #include "pardo/remote/remote.hpp"
 #include "pardo/remote/wire.hpp"
-#include "process/process_globals.hpp"
 #include "remote/protocol.hpp"
 
 namespace pardo {
@@ -29,7 +28,7 @@ std::atomic<bool> init_done{false};
 std::string program_name;  // written once by init, before any pool exists
 }  // namespace
 
-const std::string& worker_program_name() noexcept { return program_name; }
+const std::string& protocol::worker_program_name() noexcept { return program_name; }
 
 }  // namespace detail
 
@@ -64,10 +63,9 @@ void run_worker(int fd, int parent_pid) {
   try {
     std::string out;
     const std::size_t at =
-        begin_frame(out, FrameKind::hello, static_cast<std::uint64_t>(::getpid()));
+        begin_frame(out, FrameKind::hello, static_cast<std::uint64_t>(::getpid()), version);
     wire::Writer hello(out);
     wire::encode(hello, registry_fingerprint());
-    patch_frame(out, at, version, 0);
     end_frame(out, at);
     if (!write_all(fd, out)) ::_exit(0);
     out.clear();

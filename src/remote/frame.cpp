@@ -69,6 +69,14 @@ FrameHeader parse_header(const char* at, std::size_t max_payload) {
                      load_le<std::uint32_t>(at + aux_at), load_le<std::uint64_t>(at + id_at)};
 }
 
+void require_header(const std::string& out, std::size_t header_at, const char* caller) {
+  if (header_at > out.size() || out.size() - header_at < frame_header_size) {
+    throw std::invalid_argument(std::string(caller) + ": no frame header at offset " +
+                                std::to_string(header_at) + " of a " + std::to_string(out.size()) +
+                                "-byte buffer");
+  }
+}
+
 }  // namespace
 
 std::size_t begin_frame(std::string& out, FrameKind kind, std::uint64_t id, std::uint32_t aux,
@@ -86,12 +94,16 @@ std::size_t begin_frame(std::string& out, FrameKind kind, std::uint64_t id, std:
   return at;
 }
 
+void set_aux_and_flags(std::string& out, std::size_t header_at, std::uint32_t aux,
+                       std::uint16_t flags) {
+  require_header(out, header_at, "set_aux_and_flags");
+  char* header = out.data() + header_at;
+  store_le(header + flags_at, flags);
+  store_le(header + aux_at, aux);
+}
+
 void end_frame(std::string& out, std::size_t header_at, std::size_t max_payload) {
-  if (header_at > out.size() || out.size() - header_at < frame_header_size) {
-    throw std::invalid_argument("end_frame: no frame header at offset " +
-                                std::to_string(header_at) + " of a " + std::to_string(out.size()) +
-                                "-byte buffer");
-  }
+  require_header(out, header_at, "end_frame");
   const std::size_t payload = out.size() - header_at - frame_header_size;
   const std::size_t limit = std::min(max_payload, max_length);
   if (payload > limit) {

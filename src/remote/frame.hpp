@@ -82,6 +82,14 @@ struct FrameView {
 std::size_t begin_frame(std::string& out, FrameKind kind, std::uint64_t id, std::uint32_t aux = 0,
                         std::uint16_t flags = 0);
 
+/// Sets the aux field and flags of the frame begun at `header_at`, once the payload tells
+/// what they are (how many calls returned, whether one failed).
+/// @code
+/// pardo::detail::set_aux_and_flags(out, at, returned, flags);
+/// @endcode
+void set_aux_and_flags(std::string& out, std::size_t header_at, std::uint32_t aux,
+                       std::uint16_t flags);
+
 /// Writes the payload length of the frame begun at `header_at`: everything appended since.
 /// If the payload is over `max_payload` (or 2^32 - 1 bytes), erases the partial frame from
 /// `out` and throws SerializationError naming both sizes; `out` is then as it was before

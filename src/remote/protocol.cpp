@@ -9,18 +9,6 @@
 
 namespace pardo::detail::protocol {
 
-namespace {
-// Offsets in the frame header: u32 magic, u8 version, u8 kind, u16 flags, u32 length,
-// u32 aux, u64 id.
-constexpr std::size_t flags_offset = 6;
-constexpr std::size_t aux_offset = 12;
-}  // namespace
-
-void patch_frame(std::string& out, std::size_t header_at, std::uint32_t aux, std::uint16_t flags) {
-  std::memcpy(out.data() + header_at + flags_offset, &flags, sizeof flags);
-  std::memcpy(out.data() + header_at + aux_offset, &aux, sizeof aux);
-}
-
 void append_failure(std::string& out, const FailureReport& failure) {
   const std::size_t mark = out.size();
   wire::Writer writer(out);
@@ -89,7 +77,7 @@ void run_task(const FrameView& frame, std::string& out) {
     flags = flag_failed;
     append_failure(out, failure);
   }
-  patch_frame(out, at, ok, flags);
+  set_aux_and_flags(out, at, ok, flags);
   try {
     end_frame(out, at);
   } catch (...) {
@@ -98,7 +86,7 @@ void run_task(const FrameView& frame, std::string& out) {
     describe_current_exception(too_big, FailureReport::Kind::unencodable_result);
     const std::size_t again = begin_frame(out, FrameKind::result, frame.header.id);
     append_failure(out, too_big);
-    patch_frame(out, again, 0, flag_failed);
+    set_aux_and_flags(out, again, 0, flag_failed);
     end_frame(out, again);
   }
 }

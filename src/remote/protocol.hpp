@@ -25,6 +25,8 @@ inline constexpr std::uint32_t version = 1;
 inline constexpr std::uint16_t flag_failed = 1;
 /// The argument that marks a process as a worker: `prog --pardo-worker <fd> <parent pid>`.
 inline constexpr std::string_view worker_flag = "--pardo-worker";
+/// `prog` above: argv[0] of the program as `pardo::init` saw it, the name workers run under.
+const std::string& worker_program_name() noexcept;
 /// The descriptor number of the worker's socket.
 inline constexpr int worker_fd = 3;
 /// The descriptor number of the worker's progress page (a memfd holding a Progress).
@@ -38,9 +40,6 @@ struct Progress {
   std::atomic<std::int64_t> started_ns{0};  ///< its start, steady_clock nanoseconds
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
-
-/// Sets the aux field and flags of the frame begun at `header_at`.
-void patch_frame(std::string& out, std::size_t header_at, std::uint32_t aux, std::uint16_t flags);
 
 /// Appends a failure block (kind, type, message, then its own length).
 void append_failure(std::string& out, const FailureReport& failure);

@@ -1,8 +1,10 @@
-// The exceptions a remote call's failure report stands for, the same for every remote backend.
+// What becomes of remote jobs the same way on every remote backend: the exceptions a failure
+// report stands for, and the jobs that never reach a worker.
 #include "pardo/remote/detail/remote_job.hpp"
 
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include "pardo/core/errors.hpp"
 
@@ -23,6 +25,12 @@ std::exception_ptr to_exception(const FailureReport& failure, std::uint64_t func
   return std::make_exception_ptr(SerializationError(
       "result of remote function '" + std::string(remote_name(function)) + "' for input " +
       std::to_string(index) + " could not be encoded: " + failure.message));
+}
+
+void settle_without_calls(RemoteJob& job) noexcept {
+  if (!job.start()) return;
+  wire::Reader nothing{std::string_view()};
+  job.complete(nothing, 0, nullptr);
 }
 
 }  // namespace pardo::detail

@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -155,28 +154,10 @@ class ThreadCoreImpl {
     }
   }
 
-  void set_error_handler(ErrorHandler handler) {
-    std::lock_guard lock(handler_mutex_);
-    handler_ = std::move(handler);
-  }
+  void set_error_handler(ErrorHandler handler) { error_handler_.set(std::move(handler)); }
 
   void report(std::exception_ptr error, std::string_view where) noexcept {
-    ErrorHandler handler;
-    {
-      std::lock_guard lock(handler_mutex_);
-      handler = handler_;
-    }
-    if (!handler) {
-      ErrorSink* none = exchange_current_error_sink(nullptr);
-      detail::report_error(error, where);
-      exchange_current_error_sink(none);
-      return;
-    }
-    try {
-      handler(error, where);
-    } catch (...) {
-      std::fputs("pardo: the pool's error handler threw\n", stderr);
-    }
+    error_handler_.report(std::move(error), where);
   }
 
   Job* find_work(Worker& self) {
@@ -297,8 +278,7 @@ class ThreadCoreImpl {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> cancel_pending_{false};
   std::mutex join_mutex_;
-  std::mutex handler_mutex_;
-  ErrorHandler handler_;
+  PoolErrorHandler error_handler_;
 };
 
 bool Worker::run_one() {

@@ -64,6 +64,19 @@ ErrorSink* exchange_current_error_sink(ErrorSink* sink) noexcept;
 /// Reports to the calling thread's executor, or to the process-wide handler.
 void report_error(std::exception_ptr error, std::string_view where) noexcept;
 
+/// A pool's own error handler (its set_error_handler), for the errors its ErrorSink hears.
+class PoolErrorHandler {
+ public:
+  void set(ErrorHandler handler);
+  /// Calls the handler or, without one, report_error past the calling thread's sink (the
+  /// pool's own, which would hear the error again); a handler that throws is noted on stderr.
+  void report(std::exception_ptr error, std::string_view where) noexcept;
+
+ private:
+  std::mutex mutex_;
+  ErrorHandler handler_;
+};
+
 /// Waits until `done()` under `mutex`/`cv`; a pool worker runs other jobs meanwhile.
 /// Returns false if `deadline` passed first. Callers that signal must set their flag
 /// and notify while holding `mutex`.

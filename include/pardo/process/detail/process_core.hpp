@@ -1,6 +1,7 @@
 #pragma once
 // The machinery of ProcessPool behind a small interface: worker processes, their sockets,
-// the queue of jobs, supervision. Everything else lives in src/process_pool.cpp.
+// the queue of jobs, supervision. Everything else lives in src/process/ (its parts are
+// listed in src/process/process_core_impl.hpp).
 
 #include <cstddef>
 #include <memory>

@@ -67,6 +67,10 @@ class RemoteJob {
   std::size_t first_index_;
 };
 
+/// Settles a job with no calls (its first input could not be encoded): it fails without a
+/// worker, with that input's error.
+void settle_without_calls(RemoteJob& job) noexcept;
+
 /// `submit`: one call completing a future of R.
 template <class R>
 class SingleJob final : public RemoteJob {

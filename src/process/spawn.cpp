@@ -1,0 +1,129 @@
+// Starting a worker: posix_spawn of /proc/self/exe (no fork of a threaded parent), its
+// socket and progress page moved to the descriptors the protocol fixes and every other
+// descriptor closed, signals back to their defaults.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <mutex>
+#include <new>
+#include <string>
+#include <system_error>
+
+#include "process/process_core_impl.hpp"
+
+extern char** environ;
+
+namespace pardo::detail {
+
+namespace {
+
+/// Maps the progress page held by the memfd `page_fd` and sets it up; null with errno set if
+/// it cannot.
+protocol::Progress* map_progress_page(int page_fd) {
+  if (page_fd < 0 || ::ftruncate(page_fd, sizeof(protocol::Progress)) != 0) return nullptr;
+  void* page =
+      ::mmap(nullptr, sizeof(protocol::Progress), PROT_READ | PROT_WRITE, MAP_SHARED, page_fd, 0);
+  if (page == MAP_FAILED) return nullptr;
+  return new (page) protocol::Progress();
+}
+
+/// posix_spawn of this program as a worker: `prog --pardo-worker <fd> <parent pid>`. Returns
+/// posix_spawn's error number, 0 on success.
+int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // Both descriptors go above the fixed numbers first, so that neither dup2 clobbers the
+  // other's source.
+  const int high_socket = ::fcntl(socket_fd, F_DUPFD_CLOEXEC, 10);
+  const int high_page = ::fcntl(page_fd, F_DUPFD_CLOEXEC, 10);
+  posix_spawn_file_actions_adddup2(&actions, high_socket, protocol::worker_fd);
+  posix_spawn_file_actions_adddup2(&actions, high_page, protocol::progress_fd);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addclosefrom_np(&actions, protocol::progress_fd + 1);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigset_t all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const std::string fd_arg = std::to_string(protocol::worker_fd);
+  const std::string parent_arg = std::to_string(::getpid());
+  std::string flag(protocol::worker_flag);
+  std::string name = protocol::worker_program_name();
+  char* argv[] = {name.data(), flag.data(), const_cast<char*>(fd_arg.c_str()),
+                  const_cast<char*>(parent_arg.c_str()), nullptr};
+  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(high_socket);
+  ::close(high_page);
+  return rc;
+}
+
+}  // namespace
+
+[[noreturn]] void process::throw_errno(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
+process::StartedProcess process::start_worker_process() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    throw_errno("ProcessPool: socketpair");
+  }
+  const int parent_end = sv[0];
+  const int child_end = sv[1];
+  const int page_fd = ::memfd_create("pardo-progress", MFD_CLOEXEC);
+  protocol::Progress* progress = map_progress_page(page_fd);
+  if (progress == nullptr) {
+    const int error = errno;
+    if (page_fd >= 0) ::close(page_fd);
+    ::close(parent_end);
+    ::close(child_end);
+    throw std::system_error(error, std::generic_category(), "ProcessPool: progress page");
+  }
+  pid_t pid = -1;
+  const int rc = spawn_worker(child_end, page_fd, pid);
+  ::close(child_end);
+  ::close(page_fd);
+  if (rc != 0) {
+    ::close(parent_end);
+    ::munmap(progress, sizeof(protocol::Progress));
+    throw std::system_error(rc, std::generic_category(), "ProcessPool: posix_spawn");
+  }
+  ::fcntl(parent_end, F_SETFL, ::fcntl(parent_end, F_GETFL) | O_NONBLOCK);
+  return {pid, parent_end, progress};
+}
+
+/// Starts a process in the worker's slot; if none can start, the pool breaks.
+void ProcessCore::Impl::spawn(Worker& w) {
+  try {
+    adopt(w, process::start_worker_process());
+  } catch (...) {
+    break_pool(std::current_exception());
+  }
+}
+
+/// Makes a started process the worker in slot `w`: its socket joins the I/O loop.
+void ProcessCore::Impl::adopt(Worker& w, const process::StartedProcess& started) {
+  w.progress = started.progress;
+  w.pid = started.pid;
+  w.fd = started.fd;
+  ++w.generation;
+  w.phase = process::Phase::starting;
+  w.started_at = Clock::now();
+  watch(w, EPOLL_CTL_ADD, false);
+  std::lock_guard lock(mutex);
+  pids[w.index] = started.pid;
+}
+
+}  // namespace pardo::detail
