@@ -2,7 +2,9 @@
 // time, with the message its ctest (executor.misuse_fails_to_compile.*) looks for. Case 0 is
 // correct use and must compile.
 #include <list>
-#include <pardo/pardo.hpp>
+#include <pardo/process/process_pool.hpp>
+#include <pardo/remote/remote.hpp>
+#include <pardo/threads/thread_pool.hpp>
 #include <vector>
 
 double half(double x) { return x / 2; }
