@@ -1,4 +1,5 @@
-// imap and imap_unordered: lazy ranges, order, errors and cancellation.
+// ThreadPool's imap and imap_unordered: completion order and cancellation, seen from inside
+// the tasks. Order, errors and every index once, on every backend: tests/contract/.
 #include <algorithm>
 #include <atomic>
 #include <numeric>
@@ -11,89 +12,6 @@
 
 namespace pardo::test {
 namespace {
-
-class Imap : public OnEveryExecutor {};
-
-TEST_P(Imap, YieldsInInputOrder) {
-  with_executor([](auto& ex) {
-    for (Schedule schedule :
-         {Schedule::automatic, Schedule::round_robin, Schedule::static_blocks}) {
-      std::vector<int> got;
-      for (int y : ex.imap([](int x) { return x * 2; }, iota_vector(333), {7, schedule}))
-        got.push_back(y);
-      ASSERT_EQ(got.size(), 333u);
-      for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], 2 * static_cast<int>(i));
-    }
-  });
-}
-
-TEST_P(Imap, ErrorSurfacesAtItsPositionAfterTheEarlierValues) {
-  with_executor([](auto& ex) {
-    std::vector<int> got;
-    auto range = ex.imap(
-        [](int x) {
-          if (x == 13) throw std::overflow_error("13");
-          return x;
-        },
-        iota_vector(40), {5, Schedule::automatic});
-    auto it = range.begin();
-    try {
-      for (; it != range.end(); ++it) got.push_back(*it);
-      FAIL() << "no exception";
-    } catch (const std::overflow_error& e) {
-      EXPECT_STREQ(e.what(), "13");
-    }
-    EXPECT_EQ(got, iota_vector(13));
-    ++it;
-    EXPECT_TRUE(it == range.end());
-  });
-}
-
-TEST_P(Imap, EmptyInput) {
-  with_executor([](auto& ex) {
-    int n = 0;
-    for ([[maybe_unused]] int y : ex.imap([](int x) { return x; }, std::vector<int>{})) ++n;
-    EXPECT_EQ(n, 0);
-  });
-}
-
-TEST_P(Imap, UnorderedYieldsEveryIndexOnce) {
-  with_executor([](auto& ex) {
-    std::vector<int> seen(500, 0);
-    for (const auto& [i, y] :
-         ex.imap_unordered([](int x) { return x + 1; }, iota_vector(500), {9})) {
-      EXPECT_EQ(y, static_cast<int>(i) + 1);
-      ++seen[i];
-    }
-    EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
-  });
-}
-
-TEST_P(Imap, UnorderedErrorIsAnEntryAndIterationGoesOn) {
-  with_executor([](auto& ex) {
-    std::size_t values = 0;
-    int errors = 0;
-    auto range = ex.imap_unordered(
-        [](int x) {
-          if (x == 3) throw std::runtime_error("three");
-          return x;
-        },
-        iota_vector(20), {5});
-    for (auto it = range.begin(); it != range.end(); ++it) {
-      try {
-        static_cast<void>(*it);
-        ++values;
-      } catch (const std::runtime_error& e) {
-        EXPECT_STREQ(e.what(), "three");
-        ++errors;
-      }
-    }
-    EXPECT_EQ(errors, 1);
-    EXPECT_EQ(values, 18u);  // the failed input and the one after it in its chunk are missing
-  });
-}
-
-PARDO_ON_EVERY_EXECUTOR(Imap);
 
 class ImapPool : public OnEveryPoolSize {};
 

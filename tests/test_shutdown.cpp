@@ -1,4 +1,6 @@
-// shutdown and destruction: nothing submitted is lost, pending work can be cancelled.
+// ThreadPool's shutdown and destruction: draining tasks that submit more, shutting down from
+// a worker, cancelling part of a loop. ShutdownError, the destructor and cancel_pending on
+// every backend: tests/contract/.
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -9,42 +11,7 @@
 namespace pardo::test {
 namespace {
 
-class Shutdown : public OnEveryExecutor {};
-
-TEST_P(Shutdown, SubmitAfterShutdownThrowsShutdownError) {
-  with_executor([](auto& ex) {
-    ex.shutdown();
-    try {
-      ex.submit([] { return 1; });
-      FAIL() << "no exception";
-    } catch (const ShutdownError& e) {
-      EXPECT_NE(std::string(e.what()).find("submit: "), std::string::npos) << e.what();
-    }
-    EXPECT_THROW(ex.map([](int x) { return x; }, std::vector<int>{1, 2}), ShutdownError);
-    EXPECT_THROW(ex.on_each_worker([](std::size_t) {}), ShutdownError);
-    ex.shutdown();  // idempotent
-  });
-}
-
-PARDO_ON_EVERY_EXECUTOR(Shutdown);
-
 class PoolShutdown : public OnEveryPoolSize {};
-
-TEST_P(PoolShutdown, DestructorRunsEverythingAlreadySubmitted) {
-  std::atomic<int> ran{0};
-  std::vector<Future<void>> futures;
-  {
-    ThreadPool pool(GetParam());
-    for (int i = 0; i < 200; ++i) {
-      futures.push_back(pool.submit([&ran] {
-        std::this_thread::sleep_for(std::chrono::microseconds(100));
-        ++ran;
-      }));
-    }
-  }
-  EXPECT_EQ(ran.load(), 200);
-  for (auto& f : futures) EXPECT_TRUE(f.done() && !f.cancelled());
-}
 
 TEST_P(PoolShutdown, DestructorRunsTasksThatTasksSubmitWhileDraining) {
   std::atomic<int> ran{0};

@@ -1,4 +1,5 @@
-// The process tests' main: pardo::init first, because workers re-run this program.
+// The main of the programs that start ProcessPools (the process tests, the contract suite):
+// pardo::init first, because workers re-run this program.
 #include <gtest/gtest.h>
 
 #include <pardo/remote/remote.hpp>

@@ -35,7 +35,7 @@ int identity(int x) { return x; }
 PARDO_REMOTE(identity);
 
 int pid_of(int) { return static_cast<int>(::getpid()); }
-PARDO_REMOTE(pid_of);  // also in test_process_map.cpp: files keep them apart
+PARDO_REMOTE(pid_of);  // also in test_process_schedules.cpp: files keep them apart
 
 int crash_segv(int) {
   // The default action, even where a sanitizer installed its own handler.

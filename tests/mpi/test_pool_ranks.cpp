@@ -1,20 +1,19 @@
-// mpi::Pool: the executor contract over ranks. Every rank runs each test: the master uses
-// the pool, the others serve inside its constructor.
+// mpi::Pool's own promises: its options (master, master_computes, pipeline), which rank runs
+// which worker, messages above the limit, and work offered to a rank that is not the master.
+// Every rank runs each test: the master uses the pool, the others serve inside its
+// constructor. The executor contract itself runs on mpi::Pool in tests/contract/.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <numeric>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include "mpi_support.hpp"
-#include "pardo/threads/thread_pool.hpp"
 
 namespace {
 
@@ -39,18 +38,6 @@ int slow_rank(int) {
   return world_rank(0);
 }
 PARDO_REMOTE(slow_rank);
-
-double fails_on_sevens(double x) {
-  if (static_cast<int>(x) % 7 == 6) throw std::runtime_error("bad input " + std::to_string(x));
-  return x;
-}
-PARDO_REMOTE(fails_on_sevens);
-
-std::string label(int a, std::string b) { return b + std::to_string(a); }
-PARDO_REMOTE(label);
-
-double wiggle(double x) { return std::sin(x) * 1e-3 + 1.0 / (1.0 + x); }
-PARDO_REMOTE(wiggle);
 
 std::vector<double> scaled(std::vector<double> v) {
   for (double& x : v) x *= 2;
@@ -118,52 +105,6 @@ TEST(MpiPool, DynamicDealsToEveryRank) {
   EXPECT_EQ(std::set<int>(ranks.begin(), ranks.end()).size(), pool.size());
 }
 
-TEST(MpiPool, ExceptionsArriveOnTheirFuturesAndRanksKeepServing) {
-  pardo::mpi::Pool pool(world());
-  if (!pool.is_master()) return;
-  auto failed = pool.submit(fails_on_sevens, 6.0);
-  try {
-    failed.get();
-    ADD_FAILURE() << "no exception";
-  } catch (const pardo::RemoteError& e) {
-    EXPECT_EQ(e.type_name(), "std::runtime_error");
-    EXPECT_EQ(e.message(), "bad input 6.000000");
-  }
-  // map reports the first failing input by input order.
-  try {
-    (void)pool.map(fails_on_sevens, inputs(100), {.chunksize = 3});
-    ADD_FAILURE() << "no exception";
-  } catch (const pardo::RemoteError& e) {
-    EXPECT_EQ(e.message(), "bad input 6.000000");
-  }
-  EXPECT_EQ(pool.map(square, std::vector<double>{1, 2}), (std::vector<double>{1, 4}));
-}
-
-TEST(MpiPool, StarmapImapUnorderedAndEncodedValues) {
-  pardo::mpi::Pool pool(world());
-  if (!pool.is_master()) return;
-  const std::vector<std::tuple<int, std::string>> pairs{{1, "a"}, {2, "b"}, {3, "c"}};
-  EXPECT_EQ(pool.starmap(label, pairs), (std::vector<std::string>{"a1", "b2", "c3"}));
-  std::vector<int> seen(50, 0);
-  for (const auto& [i, value] : pool.imap_unordered(square, inputs(50))) {
-    ++seen[i];
-    EXPECT_EQ(value, static_cast<double>(i * i));
-  }
-  EXPECT_EQ(seen, std::vector<int>(50, 1));
-  EXPECT_EQ(pool.submit(scaled, std::vector<double>{1.5, 2.5}).get(), (std::vector<double>{3, 5}));
-}
-
-TEST(MpiPool, MapReduceHasTheThreadPoolsBits) {
-  pardo::mpi::Pool pool(world());
-  if (!pool.is_master()) return;
-  const std::vector<double> xs = inputs(10'001);
-  pardo::ThreadPool threads(2);
-  const double local = threads.map_reduce(xs, wiggle, std::plus<>{}, 0.0);
-  for (const auto schedule : {pardo::Schedule::static_blocks, pardo::Schedule::dynamic}) {
-    EXPECT_EQ(pool.map_reduce(xs, wiggle, std::plus<>{}, 0.0, {.schedule = schedule}), local);
-  }
-}
-
 TEST(MpiPool, TasksAndResultsAboveTheMessageLimitArriveWhole) {
   MessageLimit limit(1000);
   pardo::mpi::Pool pool(world());
@@ -218,25 +159,6 @@ TEST(MpiPool, BadOptionsThrowOnEveryRank) {
   if (n == 1) {
     EXPECT_THROW(pardo::mpi::Pool(world(), {.master_computes = false}), std::invalid_argument);
   }
-}
-
-TEST(MpiSpmd, RunOnEveryRankAndScatterGatherBlocks) {
-  const auto& w = world();
-  const std::vector<int> ranks =
-      pardo::mpi::run_on_every_rank(w, [](const pardo::mpi::Communicator& c) { return c.rank(); });
-  if (w.rank() == 0) {
-    std::vector<int> expected(static_cast<std::size_t>(w.size()));
-    std::iota(expected.begin(), expected.end(), 0);
-    EXPECT_EQ(ranks, expected);
-  }
-  const std::vector<double> all = inputs(103);
-  const std::vector<double> mine = pardo::mpi::scatter_blocks(w, all, 0);
-  const pardo::mpi::Block b = pardo::mpi::block_of(all.size(), w.size(), w.rank());
-  EXPECT_EQ(mine, std::vector<double>(all.begin() + static_cast<std::ptrdiff_t>(b.begin),
-                                      all.begin() + static_cast<std::ptrdiff_t>(b.end)));
-  EXPECT_EQ(pardo::mpi::gather_blocks(w, mine, 0), w.rank() == 0 ? all : std::vector<double>{});
-  EXPECT_EQ(pardo::mpi::block_of(100, 3, 1).begin, 34u);
-  EXPECT_EQ(pardo::mpi::block_of(100, 3, 1).end, 67u);
 }
 
 }  // namespace
