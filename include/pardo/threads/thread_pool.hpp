@@ -159,6 +159,7 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
   }
 
   std::size_t worker_count() const noexcept { return size(); }
+  void check_accepting(const char* caller) const { core_.check_accepting(caller); }
 
   template <class Task>
   auto spawn(std::optional<std::size_t> worker, Task task) {

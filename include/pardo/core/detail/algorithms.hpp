@@ -134,8 +134,8 @@ V combine_leaves(std::vector<std::optional<V>>& partial, Combine& combine) {
   return std::move(*partial[0]);
 }
 
-/// Implements the map family for an executor `E` that provides
-///   worker_count(), loop_indices(n, options, f) and spawn(worker_hint, f) -> Future.
+/// Implements the map family for an executor `E` that provides worker_count(),
+/// check_accepting(caller), loop_indices(n, options, f) and spawn(worker_hint, f) -> Future.
 template <class E>
 class Algorithms {
  public:
@@ -183,6 +183,7 @@ class Algorithms {
     using R = MapResult<F, Inputs>;
     std::vector<Future<ChunkResult<R>>> chunks;
     validate(options, "imap");
+    self().check_accepting("imap");
     for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs),
                    plan_chunks(std::ranges::size(inputs), self().worker_count(), options),
                    [&](std::optional<std::size_t> worker, auto compute) {
@@ -200,6 +201,7 @@ class Algorithms {
       -> ImapUnorderedRange<MapResult<F, Inputs>> {
     using R = MapResult<F, Inputs>;
     validate(options, "imap_unordered");
+    self().check_accepting("imap_unordered");
     const std::vector<Chunk> planned =
         plan_chunks(std::ranges::size(inputs), self().worker_count(), options);
     auto channel = std::make_shared<UnorderedChannel<R>>(planned.size());
