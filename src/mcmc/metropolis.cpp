@@ -77,21 +77,7 @@ double checked(DensityRef density, std::span<const double> theta) {
 
 void validate(DensityRef density, const std::vector<std::vector<double>>& starts, bool per_chain,
               const MetropolisOptions& options) {
-  pardo::detail::require_positive(options.chains, caller, "chains");
-  if (options.draws < 4) {
-    pardo::detail::throw_invalid(caller, "draws is " + std::to_string(options.draws) +
-                                             "; at least 4 per chain are needed (split R-hat)");
-  }
-  pardo::detail::require_positive(options.thin, caller, "thin");
-  if (!std::isfinite(options.step_size) || options.step_size < 0) {
-    pardo::detail::throw_invalid(caller, "step_size is " + pardo::format_number(options.step_size) +
-                                             "; it must be finite and >= 0 (0: automatic)");
-  }
-  pardo::detail::require_open_unit(options.target_acceptance, caller, "target_acceptance");
-  if (!std::isfinite(options.jitter) || options.jitter < 0) {
-    pardo::detail::throw_invalid(caller, "jitter is " + pardo::format_number(options.jitter) +
-                                             "; it must be finite and >= 0");
-  }
+  mcmc::validate(options);
   if (per_chain) {
     pardo::detail::require_same_size(starts.size(), options.chains, caller, "initial_per_chain",
                                      "chains");
@@ -222,6 +208,24 @@ std::vector<double> ChainsResult::parameter(std::size_t k) const {
   std::vector<double> x(draws.size() / std::max<std::size_t>(dim, 1));
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = draws[i * dim + k];
   return x;
+}
+
+void validate(const MetropolisOptions& options) {
+  pardo::detail::require_positive(options.chains, detail::caller, "chains");
+  if (options.draws < 4) {
+    pardo::detail::throw_invalid(detail::caller, "draws is " + std::to_string(options.draws) +
+                                             "; at least 4 per chain are needed (split R-hat)");
+  }
+  pardo::detail::require_positive(options.thin, detail::caller, "thin");
+  if (!std::isfinite(options.step_size) || options.step_size < 0) {
+    pardo::detail::throw_invalid(detail::caller, "step_size is " + pardo::format_number(options.step_size) +
+                                             "; it must be finite and >= 0 (0: automatic)");
+  }
+  pardo::detail::require_open_unit(options.target_acceptance, detail::caller, "target_acceptance");
+  if (!std::isfinite(options.jitter) || options.jitter < 0) {
+    pardo::detail::throw_invalid(detail::caller, "jitter is " + pardo::format_number(options.jitter) +
+                                             "; it must be finite and >= 0");
+  }
 }
 
 }  // namespace pardo::mcmc

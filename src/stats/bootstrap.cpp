@@ -108,6 +108,23 @@ std::optional<BootstrapMethod> parse_bootstrap_method(std::string_view name) noe
   return std::nullopt;
 }
 
+void validate(const Columns& table, const BootstrapOptions& options) {
+  pardo::detail::require_at_least(table.rows(), 2, caller, "data");
+  pardo::detail::require_finite(table.data(), caller, "data");
+  pardo::detail::require_positive(options.resamples, caller, "resamples");
+  pardo::detail::require_positive(options.block_resamples, caller, "block_resamples");
+  pardo::detail::require_open_unit(options.level, caller, "level");
+  if (options.method != BootstrapMethod::percentile && options.method != BootstrapMethod::basic &&
+      options.method != BootstrapMethod::bca) {
+    pardo::detail::throw_invalid(
+        caller, "unknown method " + std::to_string(static_cast<int>(options.method)));
+  }
+  if (table.rows() > std::numeric_limits<std::uint32_t>::max()) {
+    pardo::detail::throw_invalid(
+        caller, "data has " + std::to_string(table.rows()) + " rows; at most 4294967295 supported");
+  }
+}
+
 Columns::Columns(std::span<const double> column_major, std::size_t columns)
     : data_(column_major),
       columns_(columns),
@@ -229,23 +246,6 @@ std::vector<double> run_mean_block(std::span<const double> data, const Bootstrap
   out.reserve(stop - start);
   for (std::size_t i = start; i < stop; ++i) out.push_back((total - data[i]) / (n - 1));
   return out;
-}
-
-void validate(const Columns& table, const BootstrapOptions& options) {
-  pardo::detail::require_at_least(table.rows(), 2, caller, "data");
-  pardo::detail::require_finite(table.data(), caller, "data");
-  pardo::detail::require_positive(options.resamples, caller, "resamples");
-  pardo::detail::require_positive(options.block_resamples, caller, "block_resamples");
-  pardo::detail::require_open_unit(options.level, caller, "level");
-  if (options.method != BootstrapMethod::percentile && options.method != BootstrapMethod::basic &&
-      options.method != BootstrapMethod::bca) {
-    pardo::detail::throw_invalid(
-        caller, "unknown method " + std::to_string(static_cast<int>(options.method)));
-  }
-  if (table.rows() > std::numeric_limits<std::uint32_t>::max()) {
-    pardo::detail::throw_invalid(
-        caller, "data has " + std::to_string(table.rows()) + " rows; at most 4294967295 supported");
-  }
 }
 
 std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept {

@@ -14,7 +14,6 @@
 
 #include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
-#include "pardo/stats/common.hpp"
 #include "pardo/workload/run_control.hpp"
 #include "pardo/workload/run_info.hpp"
 
@@ -134,7 +133,7 @@ struct IntegrateOptions {
 struct IntegrateResult {
   double estimate = 0;  ///< volume times the mean of f
   double std_error = 0;
-  stats::Interval interval{};  ///< 95%: estimate -/+ 1.959964 std_error
+  Interval interval{};         ///< 95%: estimate -/+ 1.959964 std_error
   std::uint64_t samples = 0;   ///< points evaluated
   std::uint64_t strata = 1;    ///< cells of the grid (1 for plain sampling)
   std::uint64_t rounds = 0;    ///< rounds of blocks run (at most 2^16 blocks each)

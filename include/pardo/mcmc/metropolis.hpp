@@ -91,6 +91,14 @@ struct ChainsResult {
   std::vector<double> parameter(std::size_t k) const;
 };
 
+/// Throws std::invalid_argument naming the bad value of `options`: zero chains, fewer than 4
+/// draws, zero thin, a negative or non-finite step size, a target acceptance outside (0, 1),
+/// a negative or non-finite jitter. What `run_chains` checks first, before the initial points.
+/// @code
+/// pardo::mcmc::validate(pardo::mcmc::MetropolisOptions{.draws = 2});  // throws: at least 4
+/// @endcode
+void validate(const MetropolisOptions& options);
+
 }  // namespace pardo::mcmc
 
 #include "pardo/mcmc/detail/metropolis.hpp"

@@ -147,6 +147,14 @@ double pearson(const Columns& table);
 /// @endcode
 std::uint64_t bootstrap_blocks(std::size_t rows, const BootstrapOptions& options) noexcept;
 
+/// Throws std::invalid_argument naming the bad value (fewer than 2 rows, a non-finite
+/// value, zero resamples or block size, a level outside (0, 1), too many rows): what
+/// `bootstrap` checks first.
+/// @code
+/// pardo::stats::validate(pardo::stats::Columns(data, 1), {.level = 0.99});
+/// @endcode
+void validate(const Columns& table, const BootstrapOptions& options);
+
 /// The statistic of a sample on worker processes and MPI ranks.
 /// @code
 /// pardo::stats::SampleStatistic stat(pardo::stats::median);

@@ -5,22 +5,15 @@
 #include <optional>
 #include <string_view>
 
+#include "pardo/workload/run_info.hpp"
+
 namespace pardo::stats {
 
-/// A two-sided interval [low, high] at confidence `level`.
+/// The interval every workload reports: `pardo::Interval`, [low, high] at confidence `level`.
 /// @code
 /// pardo::stats::Interval ci{.low = 1.2, .high = 3.4, .level = 0.95};
 /// @endcode
-struct Interval {
-  double low = 0;
-  double high = 0;
-  double level = 0;
-  /// Whether `value` lies in [low, high].
-  /// @code
-  /// assert((pardo::stats::Interval{0, 1, 0.95}.contains(0.5)));
-  /// @endcode
-  bool contains(double value) const noexcept { return low <= value && value <= high; }
-};
+using Interval = pardo::Interval;
 
 /// Which departures from the null hypothesis a test counts as evidence.
 /// @code

@@ -45,9 +45,6 @@ class ResampleIndices {
   std::optional<std::uint32_t> pending_;
 };
 
-/// Throws std::invalid_argument naming the bad value (fewer than 2 rows, a non-finite
-/// value, zero resamples or block size, a level outside (0, 1), too many rows).
-void validate(const Columns& table, const BootstrapOptions& options);
 std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept;
 
 /// Resample block `block`: `statistic_of(index)` for each of its resamples, `index` being
