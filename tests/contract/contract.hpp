@@ -414,6 +414,19 @@ void expect_error(F&& f, const std::string& type_name, const std::string& messag
   }
 }
 
+/// The message of the std::invalid_argument that `call()` throws, or what happened instead.
+template <class Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  } catch (...) {
+    return "another exception: " + describe(std::current_exception());
+  }
+  return "no exception";
+}
+
 /// 0, 1, ..., n - 1 as doubles.
 inline std::vector<double> double_iota(std::size_t n) {
   std::vector<double> v(n);

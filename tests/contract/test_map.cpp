@@ -118,16 +118,7 @@ TYPED_TEST(Map, EmptyInputsGiveEmptyResults) {
 
 TYPED_TEST(Map, UnknownScheduleNamesTheValueAndTheCaller) {
   auto& ex = this->ex();
-  const auto message = [](auto call) -> std::string {
-    try {
-      call();
-    } catch (const std::invalid_argument& e) {
-      return e.what();
-    } catch (...) {
-      return "another exception: " + describe(std::current_exception());
-    }
-    return "no exception";
-  };
+  const auto message = [](auto call) { return invalid_argument_message(call); };
   const MapOptions bad{0, static_cast<Schedule>(17)};
   const auto xs = iota_vector(3);
   EXPECT_EQ(message([&] { ex.map(affine, xs, bad); }), "map: unknown schedule Schedule(17)");

@@ -50,16 +50,7 @@ TYPED_TEST(ParallelFor, NegativeAndNarrowRanges) {
 
 TYPED_TEST(ParallelFor, FirstAfterLastThrowsNamingBoth) {
   auto& ex = this->ex();
-  const auto message = [](auto call) -> std::string {
-    try {
-      call();
-    } catch (const std::invalid_argument& e) {
-      return e.what();
-    } catch (...) {
-      return "another exception: " + describe(std::current_exception());
-    }
-    return "no exception";
-  };
+  const auto message = [](auto call) { return invalid_argument_message(call); };
   this->visited();
   EXPECT_EQ(message([&] { ex.parallel_for(5, 3, record_visit); }),
             "parallel_for: first (5) > last (3)");
