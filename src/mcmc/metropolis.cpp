@@ -213,18 +213,21 @@ std::vector<double> ChainsResult::parameter(std::size_t k) const {
 void validate(const MetropolisOptions& options) {
   pardo::detail::require_positive(options.chains, detail::caller, "chains");
   if (options.draws < 4) {
-    pardo::detail::throw_invalid(detail::caller, "draws is " + std::to_string(options.draws) +
-                                             "; at least 4 per chain are needed (split R-hat)");
+    pardo::detail::throw_invalid(detail::caller,
+                                 "draws is " + std::to_string(options.draws) +
+                                     "; at least 4 per chain are needed (split R-hat)");
   }
   pardo::detail::require_positive(options.thin, detail::caller, "thin");
   if (!std::isfinite(options.step_size) || options.step_size < 0) {
-    pardo::detail::throw_invalid(detail::caller, "step_size is " + pardo::format_number(options.step_size) +
-                                             "; it must be finite and >= 0 (0: automatic)");
+    pardo::detail::throw_invalid(detail::caller, "step_size is " +
+                                                     pardo::format_number(options.step_size) +
+                                                     "; it must be finite and >= 0 (0: automatic)");
   }
   pardo::detail::require_open_unit(options.target_acceptance, detail::caller, "target_acceptance");
   if (!std::isfinite(options.jitter) || options.jitter < 0) {
-    pardo::detail::throw_invalid(detail::caller, "jitter is " + pardo::format_number(options.jitter) +
-                                             "; it must be finite and >= 0");
+    pardo::detail::throw_invalid(
+        detail::caller,
+        "jitter is " + pardo::format_number(options.jitter) + "; it must be finite and >= 0");
   }
 }
 
