@@ -3,6 +3,7 @@
 /// The exception types pardo throws, and the handler that hears errors nobody can catch.
 
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <stdexcept>
@@ -146,6 +147,58 @@ class WorkerCrashed : public std::runtime_error {
   int signal_;
   int exit_status_;
   std::size_t task_index_;
+};
+
+/// A worker process made no progress for the pool's `stall_timeout` while it ran a task
+/// (stopped by SIGSTOP, or blocked): the pool killed it, and that task fails with this. A
+/// `WorkerCrashed` (by SIGKILL, from the pool), so whatever retries a crashed task retries
+/// a stalled one.
+/// @code
+/// try { pool.submit(solver, input).get(); }
+/// catch (const pardo::WorkerStalled& e) { std::cerr << e.what() << '\n'; }
+/// @endcode
+class WorkerStalled : public WorkerCrashed {
+ public:
+  using WorkerCrashed::WorkerCrashed;
+};
+
+/// A workload's block failed on every attempt: its worker died (or stalled) on the first run
+/// and on each of the retries a `RunControl` allows. `what()` names the block and the last
+/// cause; `cause()` is that cause.
+/// @code
+/// try { auto r = pardo::mc::estimate_pi(pool, options); }
+/// catch (const pardo::BlockFailed& e) { std::cerr << "block " << e.block() << ": " << e.what(); }
+/// @endcode
+class BlockFailed : public std::runtime_error {
+ public:
+  /// Block `block` failed `attempts` times, the last with `cause`.
+  /// @code
+  /// pardo::BlockFailed e("block 7 failed 3 times: worker crashed", 7, 3, cause);
+  /// @endcode
+  BlockFailed(const std::string& message, std::uint64_t block, int attempts,
+              std::exception_ptr cause)
+      : std::runtime_error(message), block_(block), attempts_(attempts), cause_(std::move(cause)) {}
+
+  /// The index of the block that failed.
+  /// @code
+  /// std::cerr << "block " << e.block() << '\n';
+  /// @endcode
+  std::uint64_t block() const noexcept { return block_; }
+  /// How many times it ran: 1 + the retries.
+  /// @code
+  /// assert(e.attempts() == 3);
+  /// @endcode
+  int attempts() const noexcept { return attempts_; }
+  /// The exception of its last attempt (a WorkerCrashed or WorkerStalled).
+  /// @code
+  /// std::rethrow_exception(e.cause());
+  /// @endcode
+  std::exception_ptr cause() const noexcept { return cause_; }
+
+ private:
+  std::uint64_t block_;
+  int attempts_;
+  std::exception_ptr cause_;
 };
 
 /// Receives an exception that has no future to land on (a throwing done callback),
