@@ -1,5 +1,11 @@
 #include "backend.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include "parse.hpp"
+
 namespace pardo::cli {
 
 void add_backend_options(CLI::App& command, BackendArgs& args) {
@@ -10,6 +16,44 @@ void add_backend_options(CLI::App& command, BackendArgs& args) {
       command.add_option("-w,--workers", args.workers, "Worker threads or processes")
           ->capture_default_str()
           ->check(CLI::Range(std::size_t{1}, max_workers()));
+  args.retries_option =
+      command
+          .add_option("--retries", args.retries,
+                      "With --backend processes: runs again of a block whose worker died")
+          ->capture_default_str()
+          ->check(CLI::Range(0, 100));
+  args.stall_option =
+      command
+          .add_option("--stall-timeout", args.stall_timeout,
+                      "With --backend processes: seconds a worker may make no progress before "
+                      "it is killed and its block retried (0: never)")
+          ->capture_default_str()
+          ->check(CLI::Validator(
+              [](std::string& text) -> std::string {
+                char* end = nullptr;
+                const double seconds = std::strtod(text.c_str(), &end);
+                if (end == text.c_str() || *end != '\0' || !std::isfinite(seconds) || seconds < 0 ||
+                    seconds > 1e6) {
+                  return "'" + text + "' is not a number of seconds from 0 to 1e6";
+                }
+                return {};
+              },
+              "SECONDS"));
+}
+
+void add_seed_option(CLI::App& command, std::uint64_t& seed) {
+  command.add_option("-s,--seed", seed, "Seed of the random streams (0 to 2^64 - 1)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            try {
+              (void)parse_decimal(text, "--seed", 0, std::numeric_limits<std::uint64_t>::max());
+            } catch (const UsageError&) {
+              return "'" + text + "' is not a whole number from 0 to 2^64 - 1";
+            }
+            return {};
+          },
+          "SEED"));
 }
 
 int check_backend(const BackendArgs& args, std::string_view command) {
@@ -29,6 +73,15 @@ int check_backend(const BackendArgs& args, std::string_view command) {
                  "mpirun starts (mpirun -np N)\n",
                  name.c_str(), args.workers);
     return 2;
+  }
+  for (const CLI::Option* option : {args.retries_option, args.stall_option}) {
+    if (args.backend != "processes" && option != nullptr && option->count() > 0) {
+      std::fprintf(stderr,
+                   "pardo %s: %s applies to --backend processes (worker processes), not to "
+                   "--backend %s\n",
+                   name.c_str(), option->get_name().c_str(), args.backend.c_str());
+      return 2;
+    }
   }
   if (args.backend == "serial" && workers_given && args.workers != 1) {
     std::fprintf(stderr, "pardo %s: --backend serial runs on 1 worker, not %zu\n", name.c_str(),

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -21,14 +22,23 @@ namespace pardo::cli {
 struct BackendArgs {
   std::string backend = "threads";
   std::size_t workers = default_workers();
+  int retries = 2;            ///< runs again of a block whose worker process died
+  double stall_timeout = 10;  ///< seconds without progress before a worker is killed; 0: never
   CLI::Option* workers_option = nullptr;
+  CLI::Option* retries_option = nullptr;
+  CLI::Option* stall_option = nullptr;
 };
 
-/// Adds -b/--backend and -w/--workers to `command`.
+/// Adds -b/--backend, -w/--workers, --retries and --stall-timeout to `command`.
 void add_backend_options(CLI::App& command, BackendArgs& args);
 
+/// Adds -s/--seed: a whole number from 0 to 2^64 - 1 in decimal digits, anything else (-1,
+/// 1e3, 2^64) a usage error naming it.
+void add_seed_option(CLI::App& command, std::uint64_t& seed);
+
 /// 0 if the combination is usable; else prints "pardo <command>: ..." naming the value and
-/// returns 2 (an unknown backend, serial with workers != 1, --workers under mpi, no MPI).
+/// returns 2 (an unknown backend, serial with workers != 1, --workers under mpi, no MPI,
+/// --retries or --stall-timeout other than on processes).
 int check_backend(const BackendArgs& args, std::string_view command);
 
 /// Calls `body(executor, workers)` on the backend `args` names; returns false on MPI ranks
@@ -65,8 +75,10 @@ struct MonitoredRun {
 
 /// Calls `workload(executor, control)` on the backend `args` names while a RunMonitor
 /// watches `control` count `total` blocks (shown as `units_per_block` units each): a
-/// progress bar unless `quiet`, Ctrl-C a stop request. A std::invalid_argument from the
-/// workload prints "pardo <command>: ..." and ends the run with exit code 2.
+/// progress bar unless `quiet`, Ctrl-C a stop request. Lost blocks are retried (--retries);
+/// one that fails for good ends the run with a partial result (RunInfo::failure). A
+/// std::invalid_argument from the workload prints "pardo <command>: ..." and ends the run
+/// with exit code 2.
 template <class Workload>
 MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, std::uint64_t total,
                            bool quiet, Workload&& workload, std::uint64_t units_per_block = 1) {
@@ -76,7 +88,10 @@ MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, st
       run.workers = workers;
       std::atomic<std::uint64_t> done{0};
       RunMonitor monitor(total, done, quiet, units_per_block);
-      workload(executor, RunControl{monitor.stop_token(), &done});
+      workload(executor, RunControl{.stop = monitor.stop_token(),
+                                    .blocks_done = &done,
+                                    .retries = args.retries,
+                                    .on_block_failure = OnBlockFailure::stop});
     });
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "pardo %s: %s\n", std::string(command).c_str(), e.what());

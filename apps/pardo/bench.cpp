@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "pi_run.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -32,9 +33,13 @@ std::uint64_t base_samples(mc::PiMethod method) {
   return 1'000'000'000;
 }
 
+// Beyond this the largest cell would take hours.
+constexpr double max_scale = 1000;
+
 int run_bench_pi(const BenchArgs& args) {
-  if (args.scale <= 0) {
-    std::fprintf(stderr, "pardo bench pi: --scale must be positive, got %g\n", args.scale);
+  if (!(args.scale > 0 && args.scale <= max_scale)) {
+    std::fprintf(stderr, "pardo bench pi: --scale %s is outside (0, %g]\n",
+                 pardo::format_number(args.scale).c_str(), max_scale);
     return 2;
   }
   std::printf("%-8s %7s %14s %9s %12s %10s %15s\n", "method", "workers", "samples", "time (s)",
@@ -50,9 +55,10 @@ int run_bench_pi(const BenchArgs& args) {
       request.backend.workers = workers;
       const PiRun run = run_pi_request(request);
       const mc::PiResult& r = run.result;
+      if (!run.monitored.prints) return run.monitored.exit_code;
       if (!r.run.complete) {
-        std::printf("interrupted\n");
-        return 130;
+        print_interrupted(r.run);
+        return finish_run(r.run);
       }
       if (method == mc::PiMethod::naive && naive_rate == 0) naive_rate = r.samples_per_second;
       std::printf("%-8s %7zu %14llu %9.3f %12.4g %9.1fx %15.10f\n",
@@ -77,7 +83,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(std::size_t{1}, max_workers()));
   pi->add_option("--scale", args->scale, "Multiply every run's sample count")
       ->capture_default_str();
-  pi->add_option("-s,--seed", args->seed, "Seed")->capture_default_str();
+  add_seed_option(*pi, args->seed);
   pi->callback([&exit_code, args] { exit_code = run_bench_pi(*args); });
 }
 

@@ -159,7 +159,7 @@ int run_bootstrap(const BootstrapArgs& args) {
   } else {
     print_human(args, rows.rows(), result);
   }
-  return exit_code_of(result.run);
+  return finish_run(result.run);
 }
 
 }  // namespace
@@ -181,13 +181,14 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("-l,--level", args->level, "Confidence level in (0, 1)")->capture_default_str();
   cmd->add_option("-m,--method", args->method, "percentile, basic or bca")->capture_default_str();
-  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*cmd, args->seed);
   cmd->add_option("--block-size", args->block, "Resamples per block (fixes the streams)")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
-  cmd->add_flag("--json", args->json, "Print one JSON object");
+  auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("--distribution", args->distribution,
-                "Include the bootstrap distribution in the JSON");
+                "Include the bootstrap distribution in the JSON")
+      ->needs(json);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] { exit_code = run_bootstrap(*args); });
 }

@@ -53,7 +53,10 @@ void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitMo
   std::printf("pardo fit: %s of %s on %zu data set%s, %zu worker%s (%s)\n", args.model.c_str(),
               args.response.c_str(), table.datasets, table.datasets == 1 ? "" : "s",
               table.run.workers, table.run.workers == 1 ? "" : "s", table.run.backend.c_str());
-  if (!table.run.complete) std::printf("interrupted: %zu data sets fitted\n", table.rows.size());
+  if (!table.run.complete) {
+    std::printf("%s: %zu data sets fitted\n", table.run.failure.empty() ? "interrupted" : "failed",
+                table.rows.size());
+  }
   std::printf("\n  %-16s %-12s %14s %14s\n", "data set", "term", "estimate", "std error");
   for (const auto& row : table.rows) {
     if (row.estimates.empty()) continue;
@@ -121,7 +124,7 @@ int run_fit(const FitArgs& args) {
   } else {
     print_human(args, table, *model);
   }
-  return exit_code_of(table.run);
+  return finish_run(table.run, table.failed == 0 && !table.rows.empty());
 }
 
 }  // namespace

@@ -151,11 +151,7 @@ void print_human(const Builtin& builtin, const Run& run) {
               std::string(mc::to_string(run.options.method)).c_str(), r.run.workers,
               r.run.workers == 1 ? "" : "s", r.run.backend.c_str(),
               static_cast<unsigned long long>(run.options.seed));
-  if (!r.run.complete) {
-    std::printf("interrupted: partial estimate from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.run.blocks_done),
-                static_cast<unsigned long long>(r.run.blocks_total));
-  }
+  print_interrupted(r.run);
   std::printf("  estimate      %.12g\n", r.estimate);
   std::printf("  std error     %.3g\n", r.std_error);
   std::printf("  95%% interval  [%.12g, %.12g]\n", r.interval.low, r.interval.high);
@@ -256,7 +252,8 @@ int run_integrate(const IntegrateArgs& args) {
   } else {
     print_human(*builtin, run);
   }
-  return exit_code_of(run.result.run);
+  const bool adaptive = run.options.abs_tol || run.options.rel_tol;
+  return finish_run(run.result.run, !adaptive || run.result.tolerance_met);
 }
 
 }  // namespace
@@ -283,7 +280,7 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--abs-tol", args->abs_tol, "Stop once the 95% half-width is below this");
   cmd->add_option("--rel-tol", args->rel_tol,
                   "Stop once the 95% half-width is below this times |estimate|");
-  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");

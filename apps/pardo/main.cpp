@@ -1,38 +1,97 @@
 // The pardo command-line tool.
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <new>
 #include <pardo/pardo.hpp>
+#include <stdexcept>
 #include <string>
 
 #include "commands.hpp"
+#include "parse.hpp"
+#include "report.hpp"
+
+namespace {
+
+using namespace pardo::cli;
+
+// The subcommand being run, for messages: "pardo bootstrap: ...".
+std::string command_of(const CLI::App& app) {
+  std::string name;
+  for (const CLI::App* command = &app; !command->get_subcommands().empty();) {
+    command = command->get_subcommands().front();
+    name += " " + command->get_name();
+  }
+  return "pardo" + name;
+}
+
+// What escaped a command: bad input is a usage error (2), anything else a failure while
+// running (3). Either way one line on stderr, never an abort.
+int report_error(std::exception_ptr error, const std::string& command) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: %s\n", command.c_str(), e.what());
+    return exit_usage;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\n", command.c_str(), e.what());
+    return exit_usage;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "%s: out of memory\n", command.c_str());
+  } catch (...) {
+    std::fprintf(stderr, "%s: failed: %s\n", command.c_str(),
+                 pardo::describe(std::current_exception()).c_str());
+  }
+  return exit_failure;
+}
+
+// A result that could not be written is lost: say why and fail, whatever the run did.
+int check_output(int exit_code) {
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout) {
+    std::fprintf(stderr, "pardo: cannot write the output: %s\n",
+                 errno != 0 ? std::strerror(errno) : "write error");
+    return exit_failure;
+  }
+  return exit_code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
   CLI::App app{"pardo: parallel work from one core to a cluster, with reproducible results"};
   app.set_version_flag("--version", std::string(pardo::version()));
   app.require_subcommand(1);
+  app.footer(exit_code_table());
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return "pardo: " + std::string(e.what()) + " (see --help)\n";
   });
 
   int exit_code = 0;
-  pardo::cli::add_info_command(app, exit_code);
-  pardo::cli::add_tour_command(app, exit_code);
-  pardo::cli::add_pi_command(app, exit_code);
-  pardo::cli::add_integrate_command(app, exit_code);
-  pardo::cli::add_bootstrap_command(app, exit_code);
-  pardo::cli::add_power_command(app, exit_code);
-  pardo::cli::add_fit_command(app, exit_code);
-  pardo::cli::add_laplace_command(app, exit_code);
-  pardo::cli::add_bench_command(app, exit_code);
-  pardo::cli::add_permtest_command(app, exit_code);
-  pardo::cli::add_mcmc_command(app, exit_code);
-  pardo::cli::add_rng_command(app, exit_code);
+  add_info_command(app, exit_code);
+  add_tour_command(app, exit_code);
+  add_pi_command(app, exit_code);
+  add_integrate_command(app, exit_code);
+  add_bootstrap_command(app, exit_code);
+  add_power_command(app, exit_code);
+  add_fit_command(app, exit_code);
+  add_laplace_command(app, exit_code);
+  add_bench_command(app, exit_code);
+  add_permtest_command(app, exit_code);
+  add_mcmc_command(app, exit_code);
+  add_rng_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    exit_code = app.exit(e) == 0 ? exit_success : exit_usage;
+  } catch (...) {
+    exit_code = report_error(std::current_exception(), command_of(app));
   }
-  return exit_code;
+  return check_output(exit_code);
 }

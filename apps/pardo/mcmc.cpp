@@ -49,7 +49,8 @@ void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options,
   std::printf("), %zu worker%s (%s), seed %llu\n", r.run.workers, r.run.workers == 1 ? "" : "s",
               r.run.backend.c_str(), static_cast<unsigned long long>(options.seed));
   if (!r.run.complete) {
-    std::printf("interrupted: %zu of %llu chains finished\n", r.chains,
+    std::printf("%s: %zu of %llu chains finished\n",
+                r.run.failure.empty() ? "interrupted" : "failed", r.chains,
                 static_cast<unsigned long long>(options.chains));
   }
   std::printf("  %-6s %11s %10s %10s %8s %9s %11s\n", "param", "mean", "sd", "mcse", "rhat",
@@ -143,7 +144,7 @@ int run_mcmc(const McmcArgs& args) {
   } else {
     print_human(args, options, result, truth);
   }
-  return exit_code_of(result.run);
+  return finish_run(result.run);
 }
 
 }  // namespace
@@ -164,7 +165,7 @@ void add_mcmc_command(CLI::App& app, int& exit_code) {
   mcmc->add_option("--thin", args->thin, "Keep every k-th step")->capture_default_str();
   mcmc->add_option("--step", args->step, "Initial proposal scale (0: 2.38 / sqrt(dim))")
       ->capture_default_str();
-  mcmc->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*mcmc, args->seed);
   add_backend_options(*mcmc, args->backend);
   mcmc->add_flag("--json", args->json, "Print one JSON object");
   mcmc->add_flag("-q,--quiet", args->quiet, "No progress bar");

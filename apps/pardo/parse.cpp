@@ -57,4 +57,24 @@ std::uint64_t parse_count(std::string_view text, std::string_view option) {
   return static_cast<std::uint64_t>(count);
 }
 
+std::uint64_t parse_decimal(std::string_view text, std::string_view option, std::uint64_t min,
+                            std::uint64_t max) {
+  std::uint64_t value = 0;
+  bool ok = !text.empty();
+  for (const char c : text) {
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (c < '0' || c > '9' || value > (max - digit) / 10) {
+      ok = false;
+      break;
+    }
+    value = 10 * value + digit;
+  }
+  if (!ok || value < min) {
+    throw UsageError(std::string(option) + ": '" + std::string(text) +
+                     "' is not a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max));
+  }
+  return value;
+}
+
 }  // namespace pardo::cli

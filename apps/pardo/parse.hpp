@@ -18,4 +18,10 @@ class UsageError : public std::runtime_error {
 /// (powers of 1000) or Ki, Mi, Gi, Ti (powers of 1024). Throws UsageError naming `option`.
 std::uint64_t parse_count(std::string_view text, std::string_view option);
 
+/// A whole number in [min, max] written in plain decimal digits: parse_count's 1e3 and 4Ki
+/// make sense for counts, not for seeds, and strtoull would silently accept "-1" (as
+/// 2^64 - 1) and read "010" as octal. Throws UsageError naming `option`.
+std::uint64_t parse_decimal(std::string_view text, std::string_view option, std::uint64_t min,
+                            std::uint64_t max);
+
 }  // namespace pardo::cli

@@ -105,6 +105,11 @@ int run_permtest(PermtestArgs args) {
     return fail("--statistic: unknown statistic '" + args.statistic +
                 "' (mean-diff, t or pearson)");
   }
+  if ((*design == stats::Design::correlation) != (args.statistic == "pearson")) {
+    return fail(
+        "--statistic " + args.statistic + " does not apply to --design " + args.design +
+        (*design == stats::Design::correlation ? " (pearson does)" : " (mean-diff or t do)"));
+  }
   const auto alternative = stats::parse_alternative(args.alternative);
   if (!alternative) {
     return fail("--alternative: unknown alternative '" + args.alternative +
@@ -157,7 +162,7 @@ int run_permtest(PermtestArgs args) {
   } else {
     print_human(args, x.size(), y.size(), result);
   }
-  return exit_code_of(result.run);
+  return finish_run(result.run);
 }
 
 }  // namespace
@@ -181,12 +186,13 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-n,--permutations", args->permutations,
                   "Random permutations, unless fewer arrangements exist (then all, exactly)")
       ->capture_default_str();
-  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*cmd, args->seed);
   cmd->add_option("--block-size", args->block, "Permutations per block (fixes the streams)")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
-  cmd->add_flag("--json", args->json, "Print one JSON object");
-  cmd->add_flag("--distribution", args->distribution, "Include the null distribution in the JSON");
+  auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");
+  cmd->add_flag("--distribution", args->distribution, "Include the null distribution in the JSON")
+      ->needs(json);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] { exit_code = run_permtest(*args); });
 }

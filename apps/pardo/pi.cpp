@@ -31,11 +31,7 @@ void print_human(const mc::PiOptions& options, const mc::PiResult& r) {
               std::string(mc::to_string(options.method)).c_str(), r.run.workers,
               r.run.workers == 1 ? "" : "s", r.run.backend.c_str(),
               static_cast<unsigned long long>(options.seed));
-  if (!r.run.complete) {
-    std::printf("interrupted: partial estimate from %llu of %llu blocks\n",
-                static_cast<unsigned long long>(r.run.blocks_done),
-                static_cast<unsigned long long>(r.run.blocks_total));
-  }
+  print_interrupted(r.run);
   std::printf("  estimate      %.12f\n", r.estimate);
   std::printf("  std error     %.3g\n", r.std_error);
   std::printf("  95%% interval  [%.12f, %.12f]\n", r.interval.low, r.interval.high);
@@ -72,7 +68,7 @@ int run_pi(const PiArgs& args) {
   } else {
     print_human(request.options, run.result);
   }
-  return exit_code_of(run.result.run);
+  return finish_run(run.result.run);
 }
 
 }  // namespace
@@ -83,7 +79,7 @@ void add_pi_command(CLI::App& app, int& exit_code) {
   pi->add_option("-n,--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
       ->capture_default_str();
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
-  pi->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*pi, args->seed);
   add_backend_options(*pi, args->backend);
   pi->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
       ->capture_default_str();

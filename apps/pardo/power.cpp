@@ -33,6 +33,7 @@ struct PowerArgs {
   double ratio = 1.0;
   std::string max_n = "1000000";
   std::string permutations = "999";
+  CLI::Option* permutations_option = nullptr;
   std::string block = "256";
   std::uint64_t seed = 42;
   BackendArgs backend;
@@ -77,6 +78,10 @@ int run_power(const PowerArgs& args) {
   if (const int code = check_backend(args.backend, "power"); code != 0) return code;
   const auto test = stats::parse_power_test(args.test);
   if (!test) return fail("--test: unknown test '" + args.test + "' (t, welch or permutation)");
+  if (*test != stats::PowerTest::permutation && args.permutations_option->count() > 0) {
+    return fail("--permutations does not apply to --test " + args.test +
+                " (only to --test permutation)");
+  }
   const auto alternative = stats::parse_alternative(args.alternative);
   if (!alternative) {
     return fail("--alternative: unknown alternative '" + args.alternative +
@@ -147,7 +152,7 @@ int run_power(const PowerArgs& args) {
       j.update(result_json(result, exact));
     }
     std::cout << j.dump() << '\n';
-    return exit_code_of(info);
+    return finish_run(info, !args.target_power || found.found);
   }
   std::printf(
       "pardo power: %s test, effect %g, alpha %g, %s, %llu replications, %zu worker%s "
@@ -156,7 +161,7 @@ int run_power(const PowerArgs& args) {
       static_cast<unsigned long long>(options.replications), info.workers,
       info.workers == 1 ? "" : "s", info.backend.c_str(),
       static_cast<unsigned long long>(options.seed));
-  if (!info.complete) std::printf("interrupted: partial result\n");
+  print_interrupted(info);
   if (args.target_power) {
     if (found.found) {
       std::printf("  smallest n    %zu per group (n2 = %zu) for power >= %g\n", found.n1, found.n2,
@@ -174,7 +179,7 @@ int run_power(const PowerArgs& args) {
     print_result(result, exact);
     std::printf("  time          %.3f s\n", result.run.seconds);
   }
-  return exit_code_of(info);
+  return finish_run(info, !args.target_power || found.found);
 }
 
 }  // namespace
@@ -194,16 +199,19 @@ void add_power_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--alternative", args->alternative,
                   "two-sided, less or greater (greater: the second group's mean is larger)")
       ->capture_default_str();
-  cmd->add_option("--target-power", args->target_power,
-                  "Search for the smallest n reaching this power instead");
+  auto* target = cmd->add_option("--target-power", args->target_power,
+                                 "Search for the smallest n reaching this power instead");
   cmd->add_option("--ratio", args->ratio, "With --target-power: n2 = ceil(ratio * n)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(target);
   cmd->add_option("--max-n", args->max_n, "With --target-power: the largest n tried")
-      ->capture_default_str();
-  cmd->add_option("--permutations", args->permutations, "Per replication, for --test permutation")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(target);
+  args->permutations_option = cmd->add_option("--permutations", args->permutations,
+                                              "Per replication, for --test permutation")
+                                  ->capture_default_str();
   cmd->add_option("--block-size", args->block, "Replications per block")->capture_default_str();
-  cmd->add_option("-s,--seed", args->seed, "Seed of the random streams")->capture_default_str();
+  add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");

@@ -14,7 +14,11 @@ namespace {
 std::atomic<bool> sigint_seen{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-extern "C" void on_sigint(int) { sigint_seen.store(true, std::memory_order_relaxed); }
+// The first Ctrl-C asks the run to stop and print its partial result; a second ends the
+// process at once (worker processes follow: they die with their parent).
+extern "C" void on_sigint(int) {
+  if (sigint_seen.exchange(true, std::memory_order_relaxed)) ::_exit(130);
+}
 
 std::string human_rate(double per_second) {
   const char* units[] = {"", "k", "M", "G", "T"};

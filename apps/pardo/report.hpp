@@ -1,19 +1,34 @@
 #pragma once
-// What every workload command reports the same way: its RunInfo in JSON, and the exit code
-// of a run that may have been interrupted.
+// What every workload command reports the same way: its RunInfo in JSON, a run cut short,
+// and the exit code (the table in `pardo --help`).
 
 #include <nlohmann/json.hpp>
 #include <pardo/workload/run_info.hpp>
 
 namespace pardo::cli {
 
-/// Adds "backend", "workers", "seconds", "blocks_done", "blocks_total" and "complete".
+/// The exit codes of every command, as `pardo --help` lists them.
+enum ExitCode : int {
+  exit_success = 0,
+  exit_not_reached = 1,  ///< ran to the end without reaching what was asked
+  exit_usage = 2,        ///< bad usage or input, named on stderr
+  exit_failure = 3,      ///< failed while running: workers lost beyond retries, I/O, memory
+  exit_interrupted = 130,
+};
+
+/// The table of exit codes, for `pardo --help`.
+const char* exit_code_table();
+
+/// Adds "backend", "workers", "seconds", "blocks_done", "blocks_total", "blocks_retried",
+/// "complete" and, for a run a failed block ended, "failure".
 void add_run(nlohmann::json& j, const RunInfo& run);
 
-/// For a run a stop request cut short, "interrupted: partial result from D of T blocks".
+/// For a run cut short, "interrupted: partial result from D of T blocks" (or "failed: ...").
 void print_interrupted(const RunInfo& run);
 
-/// 0 for a complete run, 130 (as after SIGINT) for one a stop request cut short.
-inline int exit_code_of(const RunInfo& run) { return run.complete ? 0 : 130; }
+/// The exit code of a run, once its result is printed: 3 if a block failed for good (its
+/// message then goes to stderr), 130 if a stop request cut it short, 1 if it ran to the end
+/// without `reached` what was asked, else 0.
+int finish_run(const RunInfo& run, bool reached = true);
 
 }  // namespace pardo::cli

@@ -37,28 +37,6 @@ constexpr std::uint64_t max_streams = std::uint64_t{1} << 20;
 // 4 MiB per write: large enough that generation, not system calls, sets the pace.
 constexpr std::size_t buffer_words = std::size_t{1} << 20;
 
-// Strict decimal: parse_count's 1e3 and 4Ki make sense for counts, not for seeds, and
-// strtoull would silently accept "-1" and read "010" as octal.
-std::uint64_t parse_decimal(std::string_view text, std::string_view option, std::uint64_t min,
-                            std::uint64_t max) {
-  std::uint64_t value = 0;
-  bool ok = !text.empty();
-  for (const char c : text) {
-    const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (c < '0' || c > '9' || value > (max - digit) / 10) {
-      ok = false;
-      break;
-    }
-    value = 10 * value + digit;
-  }
-  if (!ok || value < min) {
-    throw UsageError(std::string(option) + ": '" + std::string(text) +
-                     "' is not a whole number from " + std::to_string(min) + " to " +
-                     std::to_string(max));
-  }
-  return value;
-}
-
 // False once the reader has gone (EPIPE), which is how dieharder says it has enough.
 bool write_all(std::span<const std::uint32_t> words) {
   const auto* bytes = reinterpret_cast<const char*>(words.data());

@@ -58,7 +58,12 @@ LaplaceResult solve_laplace(const mpi::Communicator& comm, const LaplaceOptions&
   r.converged = r.residual <= options.tol;
   const double mine =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.run = {ranks, ranks, comm.allreduce(mine, mpi::max{}), true, "mpi", ranks};
+  r.run = {.blocks_done = ranks,
+           .blocks_total = ranks,
+           .seconds = comm.allreduce(mine, mpi::max{}),
+           .complete = true,
+           .backend = "mpi",
+           .workers = ranks};
   r.seconds_per_iteration = r.run.seconds / static_cast<double>(r.iterations);
   return r;
 }

@@ -32,16 +32,21 @@
 /// }
 /// @endcode
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <ranges>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "pardo/core/errors.hpp"
+#include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
@@ -125,7 +130,8 @@ struct BlockRun {
 template <RemoteExecutor E>
 class BlockRunner {
  public:
-  /// A runner for a run planned with `blocks_total` blocks; its clock starts now.
+  /// A runner for a run planned with `blocks_total` blocks; its clock starts now. Throws
+  /// std::invalid_argument if `control.retries` is negative.
   /// @code
   /// pardo::BlockRunner runner(pool, 1000, {.stop = stop.get_token()});
   /// @endcode
@@ -133,14 +139,23 @@ class BlockRunner {
       : executor_(executor),
         control_(control),
         blocks_total_(blocks_total),
-        start_(std::chrono::steady_clock::now()) {}
+        start_(std::chrono::steady_clock::now()) {
+    if (control.retries < 0) {
+      throw std::invalid_argument("RunControl: retries is " + std::to_string(control.retries) +
+                                  "; it must be 0 or more");
+    }
+  }
 
   /// Runs blocks [first, first + count) and returns their outputs in block order: `local(b)`
   /// on an in-process executor (pardo::Executor), `remote.function(remote.make_task(b))` on
   /// the others. Blocks not started when a stop is requested are skipped (their entries are
   /// empty); on remote executors the outputs are taken in block order and the run ends at the
-  /// first block not yet taken, the others cancelled. Each block that finishes adds one to
-  /// `RunControl::blocks_done`. A block's exception is rethrown: the first by block order.
+  /// first block not yet taken, the others cancelled; at most max(8, 4 * size()) blocks are
+  /// in flight at once, so the tasks in flight stay few. A block whose worker died runs again,
+  /// up to `RunControl::retries` times; then it fails for good: BlockFailed is thrown, or
+  /// under OnBlockFailure::stop the run ends there like a stopped one. Each block that
+  /// finishes adds one to `RunControl::blocks_done`. A block's exception is rethrown: the
+  /// first by block order.
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
@@ -160,22 +175,10 @@ class BlockRunner {
             return output;
           },
           std::views::iota(std::uint64_t{0}, count), MapOptions{.chunksize = 1});
-    } else if (control_.stop.stop_requested()) {
+    } else if (ended()) {
       out.resize(count);
     } else {
-      std::vector<std::remove_cvref_t<Task>> tasks;
-      tasks.reserve(count);
-      for (std::uint64_t b = first; b < first + count; ++b) tasks.push_back(remote.make_task(b));
-      out.resize(tasks.size());
-      // In block order, so that the error rethrown is the first by block order; a stop ends
-      // the run at a block boundary, and destroying the range cancels the blocks not started.
-      auto finished = executor_.imap(remote.function, tasks, MapOptions{.chunksize = 1});
-      std::size_t i = 0;
-      for (auto& output : finished) {
-        out[i++].emplace(std::move(output));
-        count_done();
-        if (control_.stop.stop_requested()) break;
-      }
+      out = run_remote(first, count, remote);
     }
     for (const auto& output : out) {
       if (output) {
@@ -193,6 +196,12 @@ class BlockRunner {
   /// @endcode
   bool stopped() const noexcept { return stopped_; }
 
+  /// Why a block failed for good under OnBlockFailure::stop; empty if none did.
+  /// @code
+  /// if (!runner.failure().empty()) std::cerr << runner.failure() << '\n';
+  /// @endcode
+  const std::string& failure() const noexcept { return failure_; }
+
   /// The run so far: blocks done and planned, seconds since the runner was made, complete
   /// unless stopped, and the executor's backend and size.
   /// @code
@@ -201,11 +210,82 @@ class BlockRunner {
   RunInfo info() const {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    return {blocks_done_,    blocks_total_, seconds, !stopped_, std::string(executor_.backend()),
-            executor_.size()};
+    return {blocks_done_,     blocks_total_,   seconds, !stopped_, std::string(executor_.backend()),
+            executor_.size(), blocks_retried_, failure_};
   }
 
  private:
+  bool ended() const { return control_.stop.stop_requested() || !failure_.empty(); }
+
+  // Blocks are submitted in block order, at most `window` ahead of the one taken next, each
+  // task made only then: the tasks in flight (each may carry the workload's data) stay few
+  // whatever the number of blocks, and every worker still has the next block queued. The
+  // outputs are taken in block order, so the error rethrown is the first by block order. A
+  // stop (or a block failed for good) ends the run at a block boundary and cancels the
+  // blocks in flight.
+  template <class Task, class R, class MakeTask>
+  std::vector<std::optional<R>> run_remote(std::uint64_t first, std::uint64_t count,
+                                           const RemoteBlocks<Task, R, MakeTask>& remote) {
+    std::vector<std::optional<R>> out(count);
+    const std::uint64_t window = std::max<std::uint64_t>(8, 4 * executor_.size());
+    std::deque<Future<R>> running;
+    std::uint64_t submitted = 0;
+    const auto submit_upto = [&](std::uint64_t end) {
+      for (; submitted < std::min(end, count); ++submitted) {
+        running.push_back(executor_.submit(remote.function, remote.make_task(first + submitted)));
+      }
+    };
+    try {
+      submit_upto(window);
+      for (std::uint64_t i = 0; i < count && !ended(); ++i) {
+        std::optional<R> output = take(first + i, running.front(), remote);
+        if (!output) break;
+        running.pop_front();
+        submit_upto(i + 1 + window);
+        out[i] = std::move(output);
+        count_done();
+      }
+    } catch (...) {
+      cancel(running);
+      throw;
+    }
+    cancel(running);
+    return out;
+  }
+
+  // Block b's output, once it is done; empty if the run ended first (a stop, or b failed
+  // for good under OnBlockFailure::stop). Waits in short steps so that a stop is seen.
+  template <class Task, class R, class MakeTask>
+  std::optional<R> take(std::uint64_t b, Future<R>& future,
+                        const RemoteBlocks<Task, R, MakeTask>& remote) {
+    for (int attempt = 1;; ++attempt) {
+      while (!future.wait_for(std::chrono::milliseconds(50))) {
+        if (control_.stop.stop_requested()) return std::nullopt;
+      }
+      try {
+        return future.get();
+      } catch (const WorkerCrashed& e) {
+        if (attempt > control_.retries) {
+          const std::string message = "block " + std::to_string(b) + " failed " +
+                                      std::to_string(attempt) +
+                                      (attempt == 1 ? " time: " : " times: ") + e.what();
+          if (control_.on_block_failure == OnBlockFailure::stop) {
+            failure_ = message;
+            return std::nullopt;
+          }
+          throw BlockFailed(message, b, attempt, std::current_exception());
+        }
+      }
+      ++blocks_retried_;
+      future = executor_.submit(remote.function, remote.make_task(b));
+    }
+  }
+
+  template <class R>
+  static void cancel(std::deque<Future<R>>& running) {
+    for (auto& future : running) future.cancel();
+  }
+
   void count_done() const {
     if (control_.blocks_done != nullptr) {
       control_.blocks_done->fetch_add(1, std::memory_order_relaxed);
@@ -217,6 +297,8 @@ class BlockRunner {
   std::uint64_t blocks_total_;
   std::uint64_t blocks_done_ = 0;
   bool stopped_ = false;
+  std::uint64_t blocks_retried_ = 0;
+  std::string failure_;
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -8,18 +8,33 @@
 
 namespace pardo {
 
+/// What a run does with a block that failed on every attempt (see RunControl::retries).
+/// @code
+/// pardo::RunControl control{.on_block_failure = pardo::OnBlockFailure::stop};
+/// @endcode
+enum class OnBlockFailure {
+  raise,  ///< the run throws pardo::BlockFailed
+  stop,   ///< the run ends as if stopped: a partial result, with RunInfo::failure saying why
+};
+
 /// What a workload checks between its blocks. Blocks not started when a stop is requested
 /// are skipped and the result says it is partial; `blocks_done`, if set, grows by one as
-/// each block finishes (from any thread).
+/// each block finishes (from any thread). On worker processes, a block whose worker died
+/// (pardo::WorkerCrashed, or WorkerStalled) runs again, up to `retries` times: blocks are
+/// deterministic, so the answer has the same bits as an undisturbed run.
 /// @code
 /// std::atomic<std::uint64_t> done{0};
 /// std::stop_source stop;
-/// pardo::RunControl control{.stop = stop.get_token(), .blocks_done = &done};
+/// pardo::RunControl control{.stop = stop.get_token(), .blocks_done = &done, .retries = 3};
 /// auto r = pardo::stats::bootstrap(pool, data, pardo::stats::mean, {}, control);
 /// @endcode
 struct RunControl {
   std::stop_token stop{};
   std::atomic<std::uint64_t>* blocks_done = nullptr;
+  /// Times a block whose worker died runs again before the block fails for good.
+  int retries = 2;
+  /// What a block that failed for good does to the run.
+  OnBlockFailure on_block_failure = OnBlockFailure::raise;
 };
 
 }  // namespace pardo

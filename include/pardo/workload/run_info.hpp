@@ -36,10 +36,15 @@ struct RunInfo {
   std::uint64_t blocks_done = 0;   ///< blocks that ran to their end
   std::uint64_t blocks_total = 0;  ///< blocks the run was planned with
   double seconds = 0;              ///< wall time of the whole run
-  /// False if a stop request cut the run short: the result then covers `blocks_done` blocks.
+  /// False if a stop request (or a failed block, see `failure`) cut the run short: the result
+  /// then covers `blocks_done` blocks.
   bool complete = false;
-  std::string backend;      ///< the executor's backend(): "serial", "threads", "processes", "mpi"
+  std::string backend{};    ///< the executor's backend(): "serial", "threads", "processes", "mpi"
   std::size_t workers = 0;  ///< the executor's size()
+  /// Runs of blocks again after their worker died (each retry counts once).
+  std::uint64_t blocks_retried = 0;
+  /// Why a block failed for good, under OnBlockFailure::stop; empty otherwise.
+  std::string failure{};
 };
 
 }  // namespace pardo
