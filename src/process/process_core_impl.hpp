@@ -137,7 +137,8 @@ struct ProcessCore::Impl final : ErrorSink {
   bool accepting = true;
   std::exception_ptr broken;
   std::vector<int> pids;
-  bool spawned = false;  // the first workers have been started
+  bool spawned = false;            // the first workers have been started
+  std::exception_ptr start_error;  // why one of them could not, for the constructor
   std::condition_variable spawned_cv;
 
   PoolErrorHandler error_handler;  // has its own lock

@@ -65,7 +65,7 @@ ProcessCore::ProcessCore(std::size_t workers, ProcessOptions options) {
   {
     std::unique_lock lock(impl_->mutex);
     impl_->spawned_cv.wait(lock, [&] { return impl_->spawned; });
-    failed = impl_->broken;
+    failed = impl_->start_error;
   }
   // A worker that cannot start (out of descriptors, say) fails the constructor, not each task;
   // the workers that did start are told to exit and reaped first.
