@@ -63,6 +63,7 @@ void ProcessCore::Impl::run() noexcept {
   {
     std::lock_guard lock(mutex);
     spawned = true;
+    start_error = broken;
   }
   spawned_cv.notify_all();
   std::vector<epoll_event> events(64);

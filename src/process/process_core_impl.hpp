@@ -7,7 +7,7 @@
 //   io_loop.cpp       the I/O thread's epoll loop and the bytes of the sockets
 //   replies.cpp       what workers send: hello, results, the initializer's reply
 //   dispatch.cpp      queued jobs to ready workers; exit frames to idle ones
-//   supervision.cpp   deadlines; reaping a dead worker, its jobs' retries; a broken pool
+//   supervision.cpp   deadlines, stalls; reaping a dead worker, its jobs' retries; a broken pool
 //   spawn.cpp         starting a worker process
 
 #include <sys/epoll.h>
@@ -49,6 +49,16 @@ struct InFlight {
 /// to exit, and killed if it is still there after exit_timeout.
 enum class Phase { dead, starting, initializing, ready, exiting };
 
+/// What the pool last saw of a worker's progress, for stall_timeout.
+struct StallWatch {
+  Clock::time_point next_sample;    // when /proc/<pid>/stat is read next
+  Clock::time_point progressed_at;  // the last sample that saw it progress
+  std::uint64_t job = 0;            // the job it had started then
+  std::uint64_t cpu_ticks = 0;      // its user + system CPU time then, in clock ticks
+  double stalled_seconds = 0;       // how long it had made no progress when killed; 0: not
+  std::string stalled_state;        // its state then: "stopped", "sleeping", ...
+};
+
 /// One worker slot, as the I/O thread sees it; a replacement process takes over the slot.
 struct Worker {
   std::size_t index = 0;
@@ -67,6 +77,7 @@ struct Worker {
   protocol::Progress* progress = nullptr;  // mapped from the worker's progress page
   double task_seconds = 0;                 // running mean of a job's time; 0 = unknown
   bool timed_out = false;
+  StallWatch stall;
   std::string protocol_error;
 
   /// The id of the job the worker runs now, if one of its jobs in flight has started.
@@ -90,8 +101,9 @@ struct StartedProcess {
 };
 
 /// Starts a worker process: posix_spawn of this program with its socket and progress page
-/// at the descriptors the protocol fixes. Throws std::system_error naming the failed step.
-StartedProcess start_worker_process();
+/// at the descriptors the protocol fixes. Throws std::system_error naming the worker `index`
+/// and the failed step.
+StartedProcess start_worker_process(std::size_t index);
 
 /// Fails a job, starting it first if it never started (so its future is running).
 void settle_failed(RemoteJob& job, const std::exception_ptr& error);
@@ -125,7 +137,8 @@ struct ProcessCore::Impl final : ErrorSink {
   bool accepting = true;
   std::exception_ptr broken;
   std::vector<int> pids;
-  bool spawned = false;  // the first workers have been started
+  bool spawned = false;            // the first workers have been started
+  std::exception_ptr start_error;  // why one of them could not, for the constructor
   std::condition_variable spawned_cv;
 
   PoolErrorHandler error_handler;  // has its own lock
@@ -162,6 +175,9 @@ struct ProcessCore::Impl final : ErrorSink {
   // supervision.cpp: deadlines and dead workers.
   std::optional<Clock::duration> task_timeout() const;
   Clock::time_point task_deadline(const Worker& w) const;
+  std::optional<Clock::duration> stall_timeout() const;
+  bool stall_watched(const Worker& w) const;
+  void check_stall(Worker& w, Clock::time_point now);
   int wait_millis() const;
   void check_deadlines();
   void reap(Worker& w);

@@ -1,7 +1,9 @@
 // ProcessCore's public side: validating the options, starting the I/O thread, taking jobs,
 // shutting down. The machinery is in the other files of this folder (process_core_impl.hpp).
 
+#include <chrono>
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -20,6 +22,14 @@ namespace pardo::detail {
 
 namespace {
 
+void check_duration(const char* name, std::chrono::duration<double> value, const char* zero) {
+  if (value.count() >= 0 && std::isfinite(value.count())) return;
+  std::ostringstream message;
+  message << "ProcessPool: " << name << " " << value.count()
+          << " s is not a finite non-negative duration (" << zero << ")";
+  throw std::invalid_argument(message.str());
+}
+
 void validate(std::size_t workers, const ProcessOptions& options) {
   if (workers == 0) throw std::invalid_argument("ProcessPool: worker count 0; need at least 1");
   if (workers > max_workers()) {
@@ -31,12 +41,8 @@ void validate(std::size_t workers, const ProcessOptions& options) {
                                 std::to_string(options.max_tasks_per_child) +
                                 " is negative (0 means no limit)");
   }
-  if (!(options.task_timeout.count() >= 0) || !std::isfinite(options.task_timeout.count())) {
-    std::ostringstream message;
-    message << "ProcessPool: task_timeout " << options.task_timeout.count()
-            << " s is not a finite non-negative duration (0 means no limit)";
-    throw std::invalid_argument(message.str());
-  }
+  check_duration("task_timeout", options.task_timeout, "0 means no limit");
+  check_duration("stall_timeout", options.stall_timeout, "0 turns it off");
   if (options.max_retries < 0) {
     throw std::invalid_argument("ProcessPool: max_retries " + std::to_string(options.max_retries) +
                                 " is negative");
@@ -55,8 +61,18 @@ ProcessCore::ProcessCore(std::size_t workers, ProcessOptions options) {
   impl_->io = std::thread([impl = impl_.get()] { impl->run(); });
   // Workers are started on the I/O thread, which outlives them (their parent-death signal
   // follows the thread that started them); worker_pids() is meaningful once this returns.
-  std::unique_lock lock(impl_->mutex);
-  impl_->spawned_cv.wait(lock, [&] { return impl_->spawned; });
+  std::exception_ptr failed;
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->spawned_cv.wait(lock, [&] { return impl_->spawned; });
+    failed = impl_->start_error;
+  }
+  // A worker that cannot start (out of descriptors, say) fails the constructor, not each task;
+  // the workers that did start are told to exit and reaped first.
+  if (failed) {
+    shutdown(true, true);
+    std::rethrow_exception(failed);
+  }
 }
 
 ProcessCore::~ProcessCore() { shutdown(true, false); }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,14 +35,20 @@ protocol::Progress* map_progress_page(int page_fd) {
 }
 
 /// posix_spawn of this program as a worker: `prog --pardo-worker <fd> <parent pid>`. Returns
-/// posix_spawn's error number, 0 on success.
+/// an error number (posix_spawn's, or fcntl's if the descriptors cannot be moved), 0 on success.
 int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
   // Both descriptors go above the fixed numbers first, so that neither dup2 clobbers the
   // other's source.
   const int high_socket = ::fcntl(socket_fd, F_DUPFD_CLOEXEC, 10);
   const int high_page = ::fcntl(page_fd, F_DUPFD_CLOEXEC, 10);
+  if (high_socket < 0 || high_page < 0) {
+    const int error = errno;
+    if (high_socket >= 0) ::close(high_socket);
+    if (high_page >= 0) ::close(high_page);
+    return error;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, high_socket, protocol::worker_fd);
   posix_spawn_file_actions_adddup2(&actions, high_page, protocol::progress_fd);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -69,16 +76,28 @@ int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
   return rc;
 }
 
+/// The error of worker `index` that cannot start, at `step`, for want of descriptors naming
+/// their limit: "ProcessPool: cannot start worker 3 (open file limit 12): socketpair: Too many
+/// open files".
+[[noreturn]] void fail_start(std::size_t index, int error, const char* step) {
+  std::string what = "ProcessPool: cannot start worker " + std::to_string(index);
+  rlimit files{};
+  if (error == EMFILE && ::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    what += " (open file limit " + std::to_string(files.rlim_cur) + ")";
+  }
+  throw std::system_error(error, std::generic_category(), what + ": " + step);
+}
+
 }  // namespace
 
 [[noreturn]] void process::throw_errno(const char* what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-process::StartedProcess process::start_worker_process() {
+process::StartedProcess process::start_worker_process(std::size_t index) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    throw_errno("ProcessPool: socketpair");
+    fail_start(index, errno, "socketpair");
   }
   const int parent_end = sv[0];
   const int child_end = sv[1];
@@ -89,7 +108,7 @@ process::StartedProcess process::start_worker_process() {
     if (page_fd >= 0) ::close(page_fd);
     ::close(parent_end);
     ::close(child_end);
-    throw std::system_error(error, std::generic_category(), "ProcessPool: progress page");
+    fail_start(index, error, "progress page");
   }
   pid_t pid = -1;
   const int rc = spawn_worker(child_end, page_fd, pid);
@@ -98,7 +117,7 @@ process::StartedProcess process::start_worker_process() {
   if (rc != 0) {
     ::close(parent_end);
     ::munmap(progress, sizeof(protocol::Progress));
-    throw std::system_error(rc, std::generic_category(), "ProcessPool: posix_spawn");
+    fail_start(index, rc, "posix_spawn");
   }
   ::fcntl(parent_end, F_SETFL, ::fcntl(parent_end, F_GETFL) | O_NONBLOCK);
   return {pid, parent_end, progress};
@@ -107,7 +126,7 @@ process::StartedProcess process::start_worker_process() {
 /// Starts a process in the worker's slot; if none can start, the pool breaks.
 void ProcessCore::Impl::spawn(Worker& w) {
   try {
-    adopt(w, process::start_worker_process());
+    adopt(w, process::start_worker_process(w.index));
   } catch (...) {
     break_pool(std::current_exception());
   }

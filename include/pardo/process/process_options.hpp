@@ -62,7 +62,22 @@ struct ProcessOptions {
   std::int64_t max_tasks_per_child = 0;
   /// Kill a worker whose task runs longer (0: no limit); the task fails with TimeoutError.
   std::chrono::duration<double> task_timeout{0};
-  /// Times a task whose worker died is run again before it fails with WorkerCrashed.
+  /// Kill a worker whose CPU time has not advanced for this long while it runs a task (0: never,
+  /// the default); the task fails with WorkerStalled, or runs again while max_retries allows.
+  /// The pool reads the worker's /proc/<pid>/stat about four times per stall_timeout (at most
+  /// every 250 ms), and only while the worker has work. A worker stopped by SIGSTOP, or
+  /// blocked, makes no progress: so a task that sleeps or waits on I/O for longer than
+  /// stall_timeout counts as stalled too. A worker that is runnable but waits for a CPU does
+  /// not. task_timeout, not this, bounds a task's total time. A worker told to exit that
+  /// makes no progress for stall_timeout is killed too, so shutdown does not wait on a stopped
+  /// worker. A negative, NaN or infinite value throws std::invalid_argument.
+  /// @code
+  /// // A task computes for minutes; a worker frozen for 10 s is replaced and the task rerun.
+  /// pardo::ProcessPool pool(8, {.stall_timeout = std::chrono::seconds(10), .max_retries = 1});
+  /// @endcode
+  std::chrono::duration<double> stall_timeout{0};
+  /// Times a task whose worker died (or stalled) is run again before it fails with
+  /// WorkerCrashed (or WorkerStalled).
   int max_retries = 0;
   /// Run once in each worker as it starts, before any task; if it fails, so does every
   /// task of the pool.

@@ -44,7 +44,11 @@ class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
  public:
   /// Starts `workers` processes (by default one per hardware thread). Throws
   /// std::invalid_argument naming a bad value (0 or too many workers, a negative timeout,
-  /// max_tasks_per_child or max_retries), and std::logic_error if `pardo::init` was not called.
+  /// max_tasks_per_child or max_retries), std::logic_error if `pardo::init` was not called,
+  /// and std::system_error naming the worker and the step if a worker cannot start ("cannot
+  /// start worker 3 (open file limit 12): socketpair: Too many open files"); the workers that
+  /// did start are stopped first. A replacement that cannot start later breaks the pool:
+  /// queued and later tasks fail with that error.
   /// @code
   /// pardo::ProcessPool pool(8, {.max_tasks_per_child = 100, .task_timeout = 10s});
   /// @endcode
