@@ -187,9 +187,10 @@ TEST(Mcmc, DrawsThatCannotFitInMemoryAreRefusedNamingTheSize) {
   EXPECT_THAT(
       [&] {
         (void)pardo::mcmc::run_chains(serial, pardo::mcmc::correlated_normal, initial,
-                                      {.chains = 1'000'000, .draws = 1'000'000});
+                                      {.chains = 1000, .draws = 1'000'000});
       },
-      ThrowsMessage<std::invalid_argument>(HasSubstr("in 1000 dimensions needs 8.0 EB")));
+      ThrowsMessage<std::invalid_argument>(
+          HasSubstr("1000 chains of 1000000 draws in 1000 dimensions needs 8.0 TB")));
 }
 
 TEST(Mcmc, BadInputIsRejectedByName) {
