@@ -1,6 +1,13 @@
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "core/validate.hpp"
 
@@ -48,6 +55,43 @@ void require_same_size(std::size_t a, std::size_t b, std::string_view caller,
     throw_invalid(caller, std::string(what_a) + " has " + std::to_string(a) + " values but " +
                               std::string(what_b) + " has " + std::to_string(b) +
                               "; they must match");
+  }
+}
+
+std::string format_bytes(double bytes) {
+  constexpr std::array<const char*, 7> units{"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+  std::size_t unit = 0;
+  while (bytes >= 999.5 && unit + 1 < units.size()) {
+    bytes /= 1000;
+    ++unit;
+  }
+  std::array<char, 64> text{};
+  std::snprintf(text.data(), text.size(), bytes < 9.95 && unit > 0 ? "%.1f %s" : "%.0f %s", bytes,
+                units[unit]);
+  return text.data();
+}
+
+void require_memory(double bytes, std::string_view caller, std::string_view request,
+                    std::string_view purpose) {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  double limit = pages > 0 && page_size > 0
+                     ? static_cast<double>(pages) * static_cast<double>(page_size)
+                     : std::numeric_limits<double>::infinity();
+  std::string limit_name = "this machine has ";
+  for (const auto& [resource, name] :
+       {std::pair{RLIMIT_AS, "RLIMIT_AS"}, std::pair{RLIMIT_DATA, "RLIMIT_DATA"}}) {
+    rlimit r{};
+    if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
+        static_cast<double>(r.rlim_cur) < limit) {
+      limit = static_cast<double>(r.rlim_cur);
+      limit_name = std::string("the process may use (") + name + ") ";
+    }
+  }
+  if (!(bytes <= limit)) {
+    throw_invalid(caller, std::string(request) + " needs " + format_bytes(bytes) +
+                              " of memory for " + std::string(purpose) + "; " + limit_name +
+                              format_bytes(limit));
   }
 }
 

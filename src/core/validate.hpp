@@ -32,4 +32,14 @@ void require_open_unit(double level, std::string_view caller, std::string_view w
 void require_same_size(std::size_t a, std::size_t b, std::string_view caller,
                        std::string_view what_a, std::string_view what_b);
 
+/// `bytes` in decimal units with two or three significant digits: "7.3 TB", "24 GB", "512 B".
+std::string format_bytes(double bytes);
+
+/// Throws unless `bytes` (a planned allocation, as a double so that absurd requests do not
+/// wrap) fits in this machine's physical memory and under RLIMIT_AS and RLIMIT_DATA, naming
+/// the request, the size and the limit: "caller: chains = 1000000000 needs 8 TB of memory for
+/// the draws; this machine has 24 GB".
+void require_memory(double bytes, std::string_view caller, std::string_view request,
+                    std::string_view purpose);
+
 }  // namespace pardo::detail

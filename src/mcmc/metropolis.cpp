@@ -33,36 +33,32 @@ double initial_step(const MetropolisOptions& options, std::size_t dim) {
   return options.step_size > 0 ? options.step_size : 2.38 / std::sqrt(static_cast<double>(dim));
 }
 
-/// Nesterov dual averaging of log(step) towards the target acceptance probability
-/// (Hoffman and Gelman 2014, section 3.2), shrunk towards the initial step.
-class StepAdaptation {
- public:
-  StepAdaptation(double step, double target) : mu_(std::log(step)), target_(target) {}
+/// One step of Nesterov dual averaging of log(step) towards the target acceptance
+/// probability (Hoffman and Gelman 2014, section 3.2), shrunk towards mu, the log of the
+/// initial step: the next step after a proposal accepted with probability `accepted`.
+double adapt_step(ChainState& state, double mu, double target, double accepted) {
+  constexpr double gamma = 0.05;
+  constexpr double t0 = 10;
+  constexpr double kappa = 0.75;
+  ++state.adapt_t;
+  const double w = 1 / (state.adapt_t + t0);
+  state.h_bar = (1 - w) * state.h_bar + w * (target - accepted);
+  const double log_step = mu - std::sqrt(state.adapt_t) / gamma * state.h_bar;
+  const double eta = std::pow(state.adapt_t, -kappa);
+  state.log_step_bar = eta * log_step + (1 - eta) * state.log_step_bar;
+  return std::exp(log_step);
+}
 
-  /// The next step after a proposal accepted with probability `accepted`.
-  double update(double accepted) {
-    constexpr double gamma = 0.05;
-    constexpr double t0 = 10;
-    constexpr double kappa = 0.75;
-    ++t_;
-    const double w = 1 / (t_ + t0);
-    h_bar_ = (1 - w) * h_bar_ + w * (target_ - accepted);
-    const double log_step = mu_ - std::sqrt(t_) / gamma * h_bar_;
-    const double eta = std::pow(t_, -kappa);
-    log_step_bar_ = eta * log_step + (1 - eta) * log_step_bar_;
-    return std::exp(log_step);
-  }
-
-  /// The averaged step: what the chain keeps after warm-up.
-  double final_step() const { return std::exp(log_step_bar_); }
-
- private:
-  double mu_;
-  double target_;
-  double t_ = 0;
-  double h_bar_ = 0;
-  double log_step_bar_ = 0;
-};
+/// Throws unless the draws of every chain fit in memory.
+void require_draws_memory(const MetropolisOptions& options, std::size_t dim) {
+  pardo::detail::require_memory(
+      static_cast<double>(options.chains) * static_cast<double>(options.draws) *
+          static_cast<double>(dim) * sizeof(double),
+      caller,
+      std::to_string(options.chains) + " chains of " + std::to_string(options.draws) +
+          " draws in " + std::to_string(dim) + (dim == 1 ? " dimension" : " dimensions"),
+      "the draws");
+}
 
 double checked(DensityRef density, std::span<const double> theta) {
   const double lp = density(theta);
@@ -95,92 +91,122 @@ void validate(DensityRef density, const std::vector<std::vector<double>>& starts
                                                "; it must be finite there");
     }
   }
+  require_draws_memory(options, starts.front().size());
 }
 
-ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
-                      const MetropolisOptions& options, std::uint64_t chain) {
-  const std::size_t dim = start.size();
-  random::Stream stream(options.seed, chain);
-  std::vector<double> theta(start.begin(), start.end());
+ChainState start_chain(DensityRef density, std::span<const double> start, bool jitter_start,
+                       const MetropolisOptions& options, std::uint64_t chain) {
+  ChainState state;
+  state.theta.assign(start.begin(), start.end());
   if (jitter_start) {
-    for (double& x : theta) x += options.jitter * (2 * stream.next_double() - 1);
+    random::Stream stream(options.seed, chain);
+    for (double& x : state.theta) x += options.jitter * (2 * stream.next_double() - 1);
+    state.words = 2 * state.theta.size();
   }
-  double lp = checked(density, theta);
-  if (!std::isfinite(lp)) {
-    theta.assign(start.begin(), start.end());
-    lp = checked(density, theta);
+  state.lp = checked(density, state.theta);
+  if (!std::isfinite(state.lp)) {
+    state.theta.assign(start.begin(), start.end());
+    state.lp = checked(density, state.theta);
   }
+  state.step = initial_step(options, start.size());
+  return state;
+}
 
-  double step = initial_step(options, dim);
-  StepAdaptation adaptation(step, options.target_acceptance);
-  ChainOutput out;
-  out.draws.reserve(options.draws * dim);
+void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t chain,
+             ChainState& state, std::uint64_t until, std::vector<double>& draws,
+             const std::stop_token& stop) {
+  const std::size_t dim = state.theta.size();
+  const double mu = std::log(initial_step(options, dim));
+  random::Stream stream(options.seed, chain);
+  stream.discard(state.words);
   std::vector<double> proposal(dim);
   // Per step: Box-Muller pairs (cosine and sine both used) for the proposal, then the
   // acceptance uniform, all from one fill of the chain's stream.
   const std::size_t pairs = (dim + 1) / 2;
   std::vector<double> uniforms(2 * pairs + 1);
-  std::uint64_t accepted = 0;
-  const std::uint64_t sampling = options.draws * options.thin;
-  for (std::uint64_t t = 0; t < options.warmup + sampling; ++t) {
+  std::vector<double>& theta = state.theta;
+  for (; state.steps < until; ++state.steps) {
+    if (state.steps % 16 == 0 && stop.stop_requested()) break;
+    const std::uint64_t t = state.steps;
     stream.fill(uniforms);
+    state.words += 2 * uniforms.size();
     for (std::size_t j = 0; j < pairs; ++j) {
-      const double radius = step * std::sqrt(-2 * std::log1p(-uniforms[2 * j]));
+      const double radius = state.step * std::sqrt(-2 * std::log1p(-uniforms[2 * j]));
       const double angle = 2 * std::numbers::pi * uniforms[2 * j + 1];
       proposal[2 * j] = theta[2 * j] + radius * std::cos(angle);
       if (2 * j + 1 < dim) proposal[2 * j + 1] = theta[2 * j + 1] + radius * std::sin(angle);
     }
     const double lp_new = checked(density, proposal);
-    const double log_ratio = lp_new - lp;
+    const double log_ratio = lp_new - state.lp;
     const double accept_probability = log_ratio >= 0 ? 1.0 : std::exp(log_ratio);
     const bool accept = uniforms[2 * pairs] < accept_probability;
     if (accept) {
       theta.swap(proposal);
-      lp = lp_new;
+      state.lp = lp_new;
     }
     if (t < options.warmup) {
-      step = adaptation.update(accept_probability);
-      if (t + 1 == options.warmup) step = adaptation.final_step();
+      state.step = adapt_step(state, mu, options.target_acceptance, accept_probability);
+      if (t + 1 == options.warmup) state.step = std::exp(state.log_step_bar);
     } else {
-      accepted += accept ? 1 : 0;
+      state.accepted += accept ? 1 : 0;
       if ((t - options.warmup + 1) % options.thin == 0) {
-        out.draws.insert(out.draws.end(), theta.begin(), theta.end());
+        draws.insert(draws.end(), theta.begin(), theta.end());
       }
     }
   }
-  out.acceptance_rate = static_cast<double>(accepted) / static_cast<double>(sampling);
-  out.step_size = step;
+}
+
+ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
+                      const MetropolisOptions& options, std::uint64_t chain,
+                      const std::stop_token& stop) {
+  ChainOutput out;
+  out.state = start_chain(density, start, jitter_start, options, chain);
+  out.draws.reserve(options.draws * start.size());
+  advance(density, options, chain, out.state, chain_steps(options), out.draws, stop);
   return out;
 }
 
 ChainOutput metropolis_block(MetropolisTask task) {
-  return run_chain(DensityRef(task.density), task.start, task.jitter_start, task.options,
-                   task.chain);
+  ChainOutput out;
+  advance(DensityRef(task.density), task.options, task.chain, task.state, task.until, out.draws,
+          {});
+  out.state = std::move(task.state);
+  return out;
 }
 PARDO_REMOTE(metropolis_block);
+
+std::uint64_t next_segment(std::uint64_t segment, double seconds) {
+  if (seconds < 0.1 && segment < (std::uint64_t{1} << 40)) return 2 * segment;
+  if (seconds > 0.4 && segment > 16) return segment / 2;
+  return segment;
+}
 
 ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
                     const MetropolisOptions& options) {
   ChainsResult r;
   r.dim = dim;
   r.draws_per_chain = options.draws;
+  const std::uint64_t total = chain_steps(options);
   for (auto& chain : chains) {
     if (!chain) continue;
-    ++r.chains;
-    r.draws.insert(r.draws.end(), chain->draws.begin(), chain->draws.end());
-    r.acceptance_rate.push_back(chain->acceptance_rate);
-    r.step_size.push_back(chain->step_size);
+    r.steps += chain->state.steps;
+    if (chain->state.steps == total) {
+      ++r.chains;
+      r.draws.insert(r.draws.end(), chain->draws.begin(), chain->draws.end());
+      r.acceptance_rate.push_back(static_cast<double>(chain->state.accepted) /
+                                  static_cast<double>(options.draws * options.thin));
+      r.step_size.push_back(chain->state.step);
+    }
     chain.reset();
   }
-  r.steps = r.chains * (options.warmup + options.draws * options.thin);
   return r;
 }
 
-ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k) {
-  if (result.chains == 0) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {nan, nan, nan, nan, nan};
-  }
+ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k,
+                                     const std::stop_token& stop) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (stop.stop_requested()) return {nan, nan, nan, nan, nan, false};
+  if (result.chains == 0) return {nan, nan, nan, nan, nan, true};
   const std::vector<double> x = result.parameter(k);
   ParameterSummary s;
   s.mean = stats::mean(x);
@@ -192,14 +218,17 @@ ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k) 
   return s;
 }
 
-void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries) {
+bool finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries) {
+  bool every = true;
   for (const ParameterSummary& s : summaries) {
+    every = every && s.done;
     result.mean.push_back(s.mean);
     result.sd.push_back(s.sd);
     result.mcse.push_back(s.mcse);
     result.rhat.push_back(s.rhat);
     result.ess.push_back(s.ess);
   }
+  return every;
 }
 
 }  // namespace detail
@@ -229,6 +258,7 @@ void validate(const MetropolisOptions& options) {
         detail::caller,
         "jitter is " + pardo::format_number(options.jitter) + "; it must be finite and >= 0");
   }
+  detail::require_draws_memory(options, 1);
 }
 
 }  // namespace pardo::mcmc

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stop_token>
 #include <string>
 #include <utility>
 
@@ -93,7 +94,8 @@ class Draws {
 /// Tallies values against the observed statistic with scipy's tolerance for ties.
 class Tally {
  public:
-  Tally(const detail::PermutationPlan& plan, std::uint64_t count) {
+  Tally(const detail::PermutationPlan& plan, std::uint64_t count, std::stop_token stop)
+      : stop_(std::move(stop)) {
     const double gamma = std::max(1e-14, std::abs(1e-14 * plan.observed));
     low_ = plan.observed - gamma;
     high_ = plan.observed + gamma;
@@ -106,12 +108,15 @@ class Tally {
     ++counts_.done;
     if (keep_) counts_.values.push_back(value);
   }
+  /// Whether a stop was requested, looked at every 1024 values.
+  bool stopped() const { return counts_.done % 1024 == 0 && stop_.stop_requested(); }
   detail::PermutationCounts take() { return std::move(counts_); }
 
  private:
   double low_ = 0;
   double high_ = 0;
   bool keep_ = false;
+  std::stop_token stop_;
   detail::PermutationCounts counts_;
 };
 
@@ -134,7 +139,7 @@ void random_splits(std::span<const double> x, std::span<const double> y,
   const std::span<const double> drawn(w.data(), k);
   const std::span<const double> rest(w.data() + k, n - k);
   std::vector<std::uint32_t> offset(k);
-  for (std::uint64_t p = 0; p < count; ++p) {
+  for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
     draws.below_descending(static_cast<std::uint32_t>(n), offset);
     for (std::size_t i = 0; i < k; ++i) std::swap(w[i], w[i + offset[i]]);
     tally.add(x_drawn ? statistic(drawn, rest) : statistic(rest, drawn));
@@ -160,7 +165,7 @@ void random_splits_mean_difference(std::span<const double> x, std::span<const do
   constexpr std::size_t lanes = detail::mean_lanes;
   double* const values = w.data();
   std::vector<std::uint32_t> offset(k);
-  for (std::uint64_t p = 0; p < count; ++p) {
+  for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
     draws.below_descending(static_cast<std::uint32_t>(n), offset);
     const std::uint32_t* const step = offset.data();
     const auto place = [values, step](std::size_t i) {
@@ -203,7 +208,7 @@ void exact_splits(std::span<const double> x, std::span<const double> y,
   }
   std::vector<double> a(k);
   std::vector<double> b(n - k);
-  for (std::uint64_t p = 0; p < count; ++p) {
+  for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
     std::size_t ia = 0;
     std::size_t ib = 0;
     for (std::size_t t = 0; t < n; ++t) {
@@ -230,7 +235,7 @@ void sign_patterns(std::span<const double> x, std::span<const double> y,
   const std::size_t n = x.size();
   std::vector<double> a(n);
   std::vector<double> b(n);
-  for (std::uint64_t p = 0; p < count; ++p) {
+  for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
     std::uint32_t word = 0;
     for (std::size_t i = 0; i < n; ++i) {
       bool swap = false;
@@ -257,7 +262,7 @@ void orderings(std::span<const double> x, std::span<const double> y,
   if (!exact) {
     // Swap m puts a value at position n - 1 - m, drawn from the n - m positions up to it.
     std::vector<std::uint32_t> pick(n - 1);
-    for (std::uint64_t p = 0; p < count; ++p) {
+    for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
       draws.below_descending(static_cast<std::uint32_t>(n), pick);
       for (std::size_t m = 0; m + 1 < n; ++m) std::swap(b[n - 1 - m], b[pick[m]]);
       tally.add(statistic(x, b));
@@ -274,7 +279,7 @@ void orderings(std::span<const double> x, std::span<const double> y,
     order[i] = unused[static_cast<std::size_t>(digit)];
     unused.erase(unused.begin() + digit);
   }
-  for (std::uint64_t p = 0; p < count; ++p) {
+  for (std::uint64_t p = 0; p < count && !tally.stopped(); ++p) {
     for (std::size_t i = 0; i < n; ++i) b[i] = y[order[i]];
     tally.add(statistic(x, b));
     std::next_permutation(order.begin(), order.end());
@@ -332,6 +337,12 @@ PermutationPlan plan_permutations(std::span<const double> x, std::span<const dou
   const std::optional<std::uint64_t> distinct = arrangements(design, x.size(), y.size());
   plan.exact = distinct && *distinct <= options.permutations;
   plan.total = plan.exact ? *distinct : options.permutations;
+  if (plan.keep) {
+    pardo::detail::require_memory(
+        static_cast<double>(plan.total) * sizeof(double), caller,
+        "keep_distribution with " + std::to_string(plan.total) + " permutations",
+        "the null distribution");
+  }
   plan.blocks =
       plan.total / plan.block_permutations + (plan.total % plan.block_permutations != 0 ? 1 : 0);
   return plan;
@@ -339,10 +350,10 @@ PermutationPlan plan_permutations(std::span<const double> x, std::span<const dou
 
 PermutationCounts permutation_counts(std::span<const double> x, std::span<const double> y,
                                      StatisticView statistic, const PermutationPlan& plan,
-                                     std::uint64_t block) {
+                                     std::uint64_t block, const std::stop_token& stop) {
   const std::uint64_t first = block * plan.block_permutations;
   const std::uint64_t count = std::min(plan.block_permutations, plan.total - first);
-  Tally tally(plan, count);
+  Tally tally(plan, count, stop);
   Draws draws(plan.seed, block);
   switch (plan.design) {
     case Design::independent:

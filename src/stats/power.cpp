@@ -7,7 +7,6 @@
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/remote/remote.hpp"
-#include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/permutation.hpp"
 #include "pardo/stats/t_test.hpp"
 
@@ -65,6 +64,12 @@ void validate(const PowerOptions& options, std::string_view caller) {
   }
   require_group(options.n1, caller, "n1");
   require_group(second_group(options), caller, "n2");
+  pardo::detail::require_memory(
+      (static_cast<double>(options.n1) + static_cast<double>(second_group(options))) *
+          sizeof(double),
+      caller,
+      "n1 = " + std::to_string(options.n1) + " and n2 = " + std::to_string(second_group(options)),
+      "a replication's samples");
   require_open_unit(options.alpha, caller, "alpha");
   require_positive(options.replications, caller, "replications");
   require_positive(options.block_replications, caller, "block_replications");
@@ -86,6 +91,9 @@ void validate(const SampleSizeOptions& search, std::string_view caller) {
     throw_invalid(caller, "max_n = " + std::to_string(search.max_n) +
                               " is below min_n = " + std::to_string(search.min_n));
   }
+  pardo::detail::require_memory(
+      static_cast<double>(search.max_n) * (1 + search.ratio) * sizeof(double), caller,
+      "max_n = " + std::to_string(search.max_n), "a replication's samples");
 }
 
 void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
@@ -98,52 +106,60 @@ void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<
   for (double& v : y) v = random::normal(ys, options.effect, 1.0);
 }
 
-std::uint64_t power_rejections(const PowerOptions& options, std::uint64_t block,
-                               const PowerTestFunction& test) {
-  if (test) return user_rejections(options, block, test);
+PowerCounts power_rejections(const PowerOptions& options, std::uint64_t block,
+                             const PowerTestFunction& test, const std::stop_token& stop) {
+  if (test) return user_rejections(options, block, test, stop);
   if (options.test == PowerTest::permutation) {
     const std::uint64_t first = block * options.block_replications;
     const std::uint64_t last = std::min(options.replications, first + options.block_replications);
     std::vector<double> x;
     std::vector<double> y;
-    SerialExecutor serial;
-    std::uint64_t rejections = 0;
-    for (std::uint64_t r = first; r < last; ++r) {
+    PowerCounts counts;
+    const auto statistic = &mean_difference;
+    const StatisticView view = view_of(statistic);
+    for (std::uint64_t r = first; r < last && !stop.stop_requested(); ++r) {
       draw_replication(options, r, x, y);
+      // permutation_test(y, x) on one block, with the stop reaching into its permutations.
       const PermutationOptions permutation{.alternative = options.alternative,
                                            .permutations = options.permutations,
                                            .seed = random::Stream(~options.seed, r).next_u64(),
                                            .block_permutations = options.permutations};
-      const double p = permutation_test(serial, std::span<const double>(y),
-                                        std::span<const double>(x), mean_difference, permutation)
-                           .p_value;
-      rejections += p < options.alpha ? 1u : 0u;
+      PermutationPlan plan = plan_permutations(y, x, permutation);
+      plan.observed = statistic(y, x);
+      std::vector<std::optional<PermutationCounts>> blocks;
+      blocks.emplace_back(permutation_counts(y, x, view, plan, 0, stop));
+      if (blocks.front()->done < plan.total) break;
+      const double p = summarise_permutations(plan, options.alternative, blocks).p_value;
+      counts.rejections += p < options.alpha ? 1u : 0u;
+      ++counts.replications;
     }
-    return rejections;
+    return counts;
   }
   // y against x, so that `greater` is the alternative effect > 0.
   const TTestOptions t_options{.equal_var = options.test == PowerTest::student,
                                .alternative = options.alternative};
-  return user_rejections(options, block, [&](std::span<const double> x, std::span<const double> y) {
-    return t_test(y, x, t_options).p_value;
-  });
+  return user_rejections(
+      options, block,
+      [&](std::span<const double> x, std::span<const double> y) {
+        return t_test(y, x, t_options).p_value;
+      },
+      stop);
 }
 
-std::uint64_t power_block(PowerTask task) {
-  return power_rejections(task.options, task.block, PowerTestFunction::from_id(task.test_id));
+PowerCounts power_block(PowerTask task) {
+  return power_rejections(task.options, task.block, PowerTestFunction::from_id(task.test_id), {});
 }
 PARDO_REMOTE(power_block);
 
 PowerResult summarise_power(const PowerOptions& options,
-                            const std::vector<std::optional<std::uint64_t>>& blocks) {
+                            const std::vector<std::optional<PowerCounts>>& blocks) {
   PowerResult r;
   r.n1 = options.n1;
   r.n2 = second_group(options);
-  for (std::uint64_t b = 0; b < blocks.size(); ++b) {
-    if (!blocks[b]) continue;
-    r.rejections += *blocks[b];
-    const std::uint64_t first = b * options.block_replications;
-    r.replications += std::min(options.replications, first + options.block_replications) - first;
+  for (const std::optional<PowerCounts>& block : blocks) {
+    if (!block) continue;
+    r.rejections += block->rejections;
+    r.replications += block->replications;
   }
   r.interval.level = 0.95;
   if (r.replications == 0) {

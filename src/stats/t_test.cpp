@@ -1,6 +1,8 @@
 #include "pardo/stats/t_test.hpp"
 
 #include <cmath>
+#include <numbers>
+#include <stdexcept>
 #include <string>
 
 #include "core/validate.hpp"
@@ -36,6 +38,18 @@ double p_value(double t, double df, Alternative alternative) {
       break;
   }
   return 2 * student_t_cdf(-std::abs(t), df);
+}
+
+/// The noncentral t's CDF; where Boost's series cannot be summed (a noncentrality in the
+/// tens of thousands: its terms number delta^2 / 2), the normal approximation of Abramowitz
+/// and Stegun 26.7.10, which is 0 or 1 to double precision unless t is near delta.
+double noncentral_cdf(double t, double df, double delta) {
+  try {
+    return noncentral_t_cdf(t, df, delta);
+  } catch (const std::runtime_error&) {
+    const double z = (t * (1 - 1 / (4 * df)) - delta) / std::sqrt(1 + t * t / (2 * df));
+    return 0.5 * std::erfc(-z / std::numbers::sqrt2);
+  }
 }
 
 void require_effect(double effect, const char* caller) {
@@ -93,16 +107,17 @@ double t_test_power(double effect, std::size_t n1, std::size_t n2, double alpha,
   const double b = static_cast<double>(n2);
   const double df = a + b - 2;
   const double delta = effect * std::sqrt(a * b / (a + b));
+  // The critical values by symmetry, t_{1-q} = -t_q: 1 - alpha / 2 rounds to 1 below 1e-16.
   switch (alternative) {
     case Alternative::greater:
-      return 1 - noncentral_t_cdf(student_t_quantile(1 - alpha, df), df, delta);
+      return 1 - noncentral_cdf(-student_t_quantile(alpha, df), df, delta);
     case Alternative::less:
-      return noncentral_t_cdf(-student_t_quantile(1 - alpha, df), df, delta);
+      return noncentral_cdf(student_t_quantile(alpha, df), df, delta);
     case Alternative::two_sided:
       break;
   }
-  const double critical = student_t_quantile(1 - alpha / 2, df);
-  return 1 - noncentral_t_cdf(critical, df, delta) + noncentral_t_cdf(-critical, df, delta);
+  const double critical = -student_t_quantile(alpha / 2, df);
+  return 1 - noncentral_cdf(critical, df, delta) + noncentral_cdf(-critical, df, delta);
 }
 
 }  // namespace pardo::stats

@@ -4,12 +4,15 @@
 #include <gmock/gmock.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <pardo/mcmc.hpp>
 #include <span>
 #include <stdexcept>
 #include <stop_token>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "stats_support.hpp"
@@ -135,6 +138,59 @@ TEST(Mcmc, ProgressAndStopGoThroughRunControl) {
   EXPECT_FALSE(stopped.run.complete);
   EXPECT_EQ(stopped.chains, 0u);
   EXPECT_TRUE(std::isnan(stopped.mean[0]));
+}
+
+// A stop from another thread after 100 ms ends a run that would warm up for ever within
+// half a second (one more for a loaded machine), keeping no chain.
+template <class E>
+void expect_stops_quickly(E& executor, const std::string& name) {
+  const std::vector<double> initial{1.0, 1.0};
+  std::stop_source stop;
+  std::chrono::steady_clock::time_point requested;
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    requested = std::chrono::steady_clock::now();
+    stop.request_stop();
+  });
+  const pardo::mcmc::LogDensity density(pardo::mcmc::correlated_normal);
+  const auto r = pardo::mcmc::run_chains(executor, density, initial,
+                                         {.chains = 3, .warmup = std::uint64_t{1} << 50},
+                                         {.stop = stop.get_token()});
+  const auto ended = std::chrono::steady_clock::now();
+  stopper.join();
+  EXPECT_LT(std::chrono::duration<double>(ended - requested).count(), 1.5) << name;
+  EXPECT_FALSE(r.run.complete) << name;
+  EXPECT_EQ(r.chains, 0u) << name;
+  EXPECT_EQ(r.run.blocks_done, 0u) << name;
+  EXPECT_GT(r.steps, 0u) << name;
+  EXPECT_TRUE(std::isnan(r.rhat[0])) << name;
+}
+
+TEST(Mcmc, AStopInWarmupTakesEffectWithinHalfASecond) {
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    expect_stops_quickly(pool, "threads" + std::to_string(workers));
+  }
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ProcessPool pool(workers);
+    expect_stops_quickly(pool, "processes" + std::to_string(workers));
+  }
+}
+
+TEST(Mcmc, DrawsThatCannotFitInMemoryAreRefusedNamingTheSize) {
+  EXPECT_THAT([] { pardo::mcmc::validate(MetropolisOptions{.chains = 1'000'000'000}); },
+              ThrowsMessage<std::invalid_argument>(
+                  HasSubstr("run_chains: 1000000000 chains of 1000 draws in 1 dimension needs "
+                            "8.0 TB of memory for the draws")));
+  pardo::SerialExecutor serial;
+  const std::vector<double> initial(1000, 0.0);
+  EXPECT_THAT(
+      [&] {
+        (void)pardo::mcmc::run_chains(serial, pardo::mcmc::correlated_normal, initial,
+                                      {.chains = 1000, .draws = 1'000'000});
+      },
+      ThrowsMessage<std::invalid_argument>(
+          HasSubstr("1000 chains of 1000000 draws in 1000 dimensions needs 8.0 TB")));
 }
 
 TEST(Mcmc, BadInputIsRejectedByName) {

@@ -3,12 +3,14 @@
 
 #include <gmock/gmock.h>
 
+#include <chrono>
 #include <cmath>
 #include <pardo/stats/power.hpp>
 #include <pardo/stats/t_test.hpp>
 #include <span>
 #include <stdexcept>
 #include <stop_token>
+#include <thread>
 
 #include "stats_support.hpp"
 
@@ -128,6 +130,57 @@ TEST(Power, AStopRequestGivesAPartialResult) {
   EXPECT_FALSE(r.run.complete);
   EXPECT_EQ(r.replications, 0u);
   EXPECT_TRUE(std::isnan(r.power));
+}
+
+TEST(Power, AStopInsideHugePermutationTestsTakesEffectWithinHalfASecond) {
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    std::stop_source stop;
+    std::chrono::steady_clock::time_point requested;
+    std::jthread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      requested = std::chrono::steady_clock::now();
+      stop.request_stop();
+    });
+    const auto r = pardo::stats::power(pool,
+                                       {.replications = 20,
+                                        .test = PowerTest::permutation,
+                                        .permutations = 1'000'000'000'000,
+                                        .block_replications = 1},
+                                       {.stop = stop.get_token()});
+    const auto ended = std::chrono::steady_clock::now();
+    stopper.join();
+    EXPECT_LT(std::chrono::duration<double>(ended - requested).count(), 1.5) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+    EXPECT_EQ(r.replications, 0u) << workers;
+    EXPECT_TRUE(std::isnan(r.power)) << workers;
+  }
+}
+
+TEST(Power, HugeEffectsAndTinyAlphasHaveAnAnalyticPower) {
+  EXPECT_EQ(t_test_power(1e5, 30, 30), 1.0);
+  EXPECT_EQ(t_test_power(-1e5, 30, 30, 0.05, Alternative::greater), 0.0);
+  const double tiny = t_test_power(0.5, 64, 64, 1e-16);
+  EXPECT_GT(tiny, 0.0);
+  EXPECT_LT(tiny, 1e-6);
+  EXPECT_NEAR(t_test_power(0.5, 64, 64, 0.05), 0.8015, 1e-4);
+  pardo::ThreadPool pool(2);
+  const auto r = pardo::stats::power(pool, {.effect = 1e5, .alpha = 1e-16, .replications = 100});
+  EXPECT_EQ(r.power, 1.0);
+}
+
+TEST(Power, SamplesThatCannotFitInMemoryAreRefusedNamingTheSize) {
+  using ::testing::HasSubstr;
+  using ::testing::ThrowsMessage;
+  EXPECT_THAT([] { pardo::stats::validate(PowerOptions{.n1 = 1'000'000'000'000'000}); },
+              ThrowsMessage<std::invalid_argument>(
+                  HasSubstr("power: n1 = 1000000000000000 and n2 = 1000000000000000 needs 16 PB "
+                            "of memory for a replication's samples")));
+  EXPECT_THAT(
+      [] {
+        pardo::stats::validate(pardo::stats::SampleSizeOptions{.max_n = 1'000'000'000'000'000});
+      },
+      ThrowsMessage<std::invalid_argument>(HasSubstr("max_n = 1000000000000000 needs 16 PB")));
 }
 
 TEST(Power, RejectsBadOptionsByName) {

@@ -4,6 +4,14 @@
 /// scale adapted during warm-up and the rank-normalised R-hat and bulk ESS of every
 /// parameter. Chain c draws from random stream (seed, c) alone, so the draws are
 /// bit-identical on any executor, worker count and backend.
+///
+/// Stopping (RunControl::stop): a chain checks the stop token every 16 steps, in warm-up and
+/// sampling alike; on worker processes and MPI ranks, which cannot see the caller's token,
+/// each chain runs in segments of about a quarter second of rounds, each continuing from
+/// where the last left off, and a stop takes effect at the end of a round. A stopped run
+/// keeps the chains that finished and leaves out the others (a chain is all its draws or
+/// none); the diagnostics check the token before each parameter, and the parameters not
+/// summarised when it came are NaN. Either way `run.complete` is false.
 
 #include <chrono>
 #include <cstddef>
@@ -68,7 +76,7 @@ struct ChainsResult {
   std::size_t draws_per_chain = 0;
   std::size_t dim = 0;
   /// Chain-major: draws[(c * draws_per_chain + i) * dim + k] is parameter k of draw i of
-  /// chain c. Chains stopped before they ran are absent (`chains` counts those present).
+  /// chain c. Chains stopped before their last step are absent (`chains` counts those present).
   std::vector<double> draws;
   std::vector<double> mean;             ///< per parameter
   std::vector<double> sd;               ///< per parameter, over all draws (n - 1 divisor)
@@ -77,10 +85,10 @@ struct ChainsResult {
   std::vector<double> ess;              ///< per parameter: ess_bulk
   std::vector<double> acceptance_rate;  ///< per chain, after warm-up
   std::vector<double> step_size;        ///< per chain, the frozen proposal scale
-  std::uint64_t steps = 0;              ///< Metropolis steps made, warm-up included
-  double sampling_seconds = 0;          ///< wall time of the chains alone, before the diagnostics
-  /// One block per chain; seconds of the whole run, diagnostics included; complete unless
-  /// stopped before every chain ran.
+  std::uint64_t steps = 0;      ///< Metropolis steps made, warm-up included, stopped chains too
+  double sampling_seconds = 0;  ///< wall time of the chains alone, before the diagnostics
+  /// One block per chain, done when the chain finished; seconds of the whole run, diagnostics
+  /// included; complete unless a stop left out a chain or a parameter's summary.
   RunInfo run{};
 
   /// Parameter k of every draw, chain after chain: what split_rhat and ess_bulk take.
@@ -93,7 +101,8 @@ struct ChainsResult {
 
 /// Throws std::invalid_argument naming the bad value of `options`: zero chains, fewer than 4
 /// draws, zero thin, a negative or non-finite step size, a target acceptance outside (0, 1),
-/// a negative or non-finite jitter. What `run_chains` checks first, before the initial points.
+/// a negative or non-finite jitter, or more draws (chains x draws doubles, at least) than fit
+/// in memory. What `run_chains` checks first, before the initial points.
 /// @code
 /// pardo::mcmc::validate(pardo::mcmc::MetropolisOptions{.draws = 2});  // throws: at least 4
 /// @endcode

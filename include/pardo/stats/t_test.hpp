@@ -43,8 +43,9 @@ TTestResult t_test(std::span<const double> x, std::span<const double> y,
 /// group's mean exceeds the first's by `effect` standard deviations (Cohen's d), from the
 /// noncentral t with n1 + n2 - 2 degrees of freedom and noncentrality
 /// effect * sqrt(n1 n2 / (n1 + n2)): statsmodels' TTestIndPower. `greater` means the
-/// alternative effect > 0. Throws std::invalid_argument naming a non-finite effect, a group
-/// below 2 or alpha outside (0, 1).
+/// alternative effect > 0. A noncentrality too large for the series (tens of thousands) is
+/// evaluated by the normal approximation of Abramowitz and Stegun 26.7.10. Throws
+/// std::invalid_argument naming a non-finite effect, a group below 2 or alpha outside (0, 1).
 /// @code
 /// double p = pardo::stats::t_test_power(0.5, 64, 64, 0.05);  // 0.8015
 /// @endcode

@@ -3,11 +3,16 @@
 // includer, once the public types are declared): the density without its type, one chain,
 // the summaries, and the run on any executor.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <ranges>
 #include <span>
+#include <stop_token>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "pardo/core/options.hpp"
@@ -31,20 +36,49 @@ struct DensityRef {
   double operator()(std::span<const double> theta) const { return call(object, theta); }
 };
 
-/// What one chain hands back, from a worker too.
-struct ChainOutput {
-  std::vector<double> draws;  ///< draws * dim, draw-major
-  double acceptance_rate = 0;
-  double step_size = 0;
+/// A chain between two steps: everything it needs to go on, on the caller or on a worker.
+/// The chain's stream is rebuilt from (seed, chain) and the words already used, so a chain
+/// cut into segments makes the same draws as one run in a go.
+struct ChainState {
+  std::vector<double> theta;
+  double lp = 0;
+  double step = 0;
+  double adapt_t = 0;  ///< the dual averaging's iteration, mean error and averaged log step
+  double h_bar = 0;
+  double log_step_bar = 0;
+  std::uint64_t steps = 0;     ///< steps made, warm-up included
+  std::uint64_t accepted = 0;  ///< proposals accepted after warm-up
+  std::uint64_t words = 0;     ///< words of the chain's stream used
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(draws, acceptance_rate, step_size);
+    archive(theta, lp, step, adapt_t, h_bar, log_step_bar, steps, accepted, words);
   }
 };
 
-/// Chain `chain` from `start` (jittered first when `jitter_start`).
+/// What a chain, or a segment of it, hands back, from a worker too.
+struct ChainOutput {
+  std::vector<double> draws;  ///< draws * dim, draw-major: those kept in the segment
+  ChainState state;           ///< where the chain stopped
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(draws, state);
+  }
+};
+
+/// Chain `chain` at step 0, from `start` (jittered first when `jitter_start`).
+ChainState start_chain(DensityRef density, std::span<const double> start, bool jitter_start,
+                       const MetropolisOptions& options, std::uint64_t chain);
+
+/// Steps `state` on to step `until` (at most), appending the draws kept to `draws`; returns
+/// early, at a step boundary, once `stop` is requested (checked every 16 steps).
+void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t chain,
+             ChainState& state, std::uint64_t until, std::vector<double>& draws,
+             const std::stop_token& stop);
+
+/// A whole chain in one go, stopping early as `advance` does.
 ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
-                      const MetropolisOptions& options, std::uint64_t chain);
+                      const MetropolisOptions& options, std::uint64_t chain,
+                      const std::stop_token& stop);
 
 /// Checks the options, the initial points and their densities; throws
 /// std::invalid_argument naming the bad value. `starts` holds one shared point, or one
@@ -52,7 +86,8 @@ ChainOutput run_chain(DensityRef density, std::span<const double> start, bool ji
 void validate(DensityRef density, const std::vector<std::vector<double>>& starts, bool per_chain,
               const MetropolisOptions& options);
 
-/// The chains that ran, in chain order, without the per-parameter summaries and the RunInfo.
+/// The chains that finished, in chain order, without the per-parameter summaries and the
+/// RunInfo; a chain stopped before its last step is left out.
 ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t dim,
                     const MetropolisOptions& options);
 
@@ -62,56 +97,122 @@ struct ParameterSummary {
   double mcse = 0;
   double rhat = 0;
   double ess = 0;
+  bool done = true;  ///< false: a stop came first, the values are NaN
 };
 
-/// Parameter k's summary (NaN if no chain ran).
-ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k);
+/// Parameter k's summary (NaN if no chain finished or `stop` was requested).
+ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k,
+                                     const std::stop_token& stop);
 
-/// Stores the summaries.
-void finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries);
+/// Stores the summaries; whether every one was made.
+bool finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries);
 
-/// One chain as a remote task.
+/// A segment of one chain as a remote task: from `state` on to step `until`.
 struct MetropolisTask {
   LogDensity density;
-  std::vector<double> start;
-  bool jitter_start = false;
   MetropolisOptions options;
   std::uint64_t chain = 0;
+  ChainState state;
+  std::uint64_t until = 0;
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(density, start, jitter_start, chain, options.chains, options.warmup, options.draws,
+    archive(density, chain, state, until, options.chains, options.warmup, options.draws,
             options.thin, options.seed, options.step_size, options.target_acceptance,
             options.jitter);
   }
 };
 
-/// `run_chain` in a worker. Registered with PARDO_REMOTE in src/mcmc/metropolis.cpp.
+/// `advance` in a worker. Registered with PARDO_REMOTE in src/mcmc/metropolis.cpp.
 ChainOutput metropolis_block(MetropolisTask task);
+
+/// The steps a chain makes: warm-up and sampling.
+inline std::uint64_t chain_steps(const MetropolisOptions& options) {
+  return options.warmup + options.draws * options.thin;
+}
+
+/// The next segment's length, from the last one's and how long its round took: rounds of
+/// about a quarter second, so that a stop takes effect between two of them.
+std::uint64_t next_segment(std::uint64_t segment, double seconds);
+
+/// Runs the chains on worker processes or MPI ranks in rounds of segments, each continuing
+/// from where the last left off; a stop takes effect at the end of a round.
+template <RemoteExecutor E>
+std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensity& handle,
+                                                     std::vector<ChainOutput> chains,
+                                                     const MetropolisOptions& options,
+                                                     const RunControl& control) {
+  BlockRunner runner(executor, options.chains, RunControl{.stop = control.stop});
+  const std::uint64_t total = chain_steps(options);
+  std::uint64_t until = 0;
+  std::uint64_t segment = 256;
+  while (until < total && !runner.stopped()) {
+    until = total - until > segment ? until + segment : total;
+    const auto round_start = std::chrono::steady_clock::now();
+    auto round = runner.run(
+        0, options.chains, [](std::uint64_t) { return ChainOutput{}; },
+        remote_blocks(&metropolis_block, [&](std::uint64_t c) {
+          return MetropolisTask{handle, options, c, chains[c].state, until};
+        }));
+    for (std::size_t c = 0; c < round.size(); ++c) {
+      if (!round[c]) continue;
+      chains[c].draws.insert(chains[c].draws.end(), round[c]->draws.begin(), round[c]->draws.end());
+      chains[c].state = std::move(round[c]->state);
+    }
+    segment = next_segment(
+        segment,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count());
+  }
+  std::vector<std::optional<ChainOutput>> out;
+  for (ChainOutput& chain : chains) {
+    if (chain.state.steps == total && control.blocks_done != nullptr) {
+      control.blocks_done->fetch_add(1, std::memory_order_relaxed);
+    }
+    out.emplace_back(std::move(chain));
+  }
+  return out;
+}
 
 template <RemoteExecutor E, class F>
 ChainsResult run_chains(E& executor, const F& log_density,
                         const std::vector<std::vector<double>>& starts, bool per_chain,
                         const MetropolisOptions& options, const RunControl& control) {
-  BlockRunner runner(executor, options.chains, control);
+  const auto started = std::chrono::steady_clock::now();
   const DensityRef density(log_density);
   validate(density, starts, per_chain, options);
   const bool shared = !per_chain;
   const auto start_of = [&](std::uint64_t c) -> const std::vector<double>& {
     return starts[shared ? 0 : c];
   };
-  const auto local = [&](std::uint64_t c) {
-    return run_chain(density, start_of(c), shared, options, c);
-  };
-  const LogDensity handle = remote_handle<LogDensity, E>(log_density);
-  const auto remote = remote_blocks(&metropolis_block, [&](std::uint64_t c) {
-    return MetropolisTask{handle, start_of(c), shared, options, c};
-  });
-  std::vector<std::optional<ChainOutput>> chains = runner.run(0, options.chains, local, remote);
+  std::vector<std::optional<ChainOutput>> chains;
+  RunInfo info;
+  if constexpr (Executor<E>) {
+    BlockRunner runner(executor, options.chains, control);
+    chains = runner.run(
+        0, options.chains,
+        [&](std::uint64_t c) {
+          return run_chain(density, start_of(c), shared, options, c, control.stop);
+        },
+        remote_blocks(&metropolis_block, [](std::uint64_t) { return MetropolisTask{}; }));
+    info = runner.info();
+  } else {
+    std::vector<ChainOutput> begun(options.chains);
+    for (std::uint64_t c = 0; c < options.chains; ++c) {
+      begun[c].state = start_chain(density, start_of(c), shared, options, c);
+    }
+    chains = run_segments(executor, remote_handle<LogDensity, E>(log_density), std::move(begun),
+                          options, control);
+    info = RunInfo{0, options.chains, 0, true, std::string(executor.backend()), executor.size()};
+  }
   ChainsResult result = gather(chains, starts.front().size(), options);
-  result.sampling_seconds = runner.info().seconds;
+  const auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  result.sampling_seconds = seconds();
   // The diagnostics sort every parameter's draws: one parameter per task where tasks can
   // be any callable, on the caller otherwise.
-  const auto summarise = [&](std::size_t k) { return summarise_parameter(result, k); };
+  const auto summarise = [&](std::size_t k) {
+    return summarise_parameter(result, k, control.stop);
+  };
   std::vector<ParameterSummary> summaries;
   if constexpr (Executor<E>) {
     summaries = executor.map(summarise, std::views::iota(std::size_t{0}, result.dim),
@@ -119,8 +220,11 @@ ChainsResult run_chains(E& executor, const F& log_density,
   } else {
     for (std::size_t k = 0; k < result.dim; ++k) summaries.push_back(summarise(k));
   }
-  finish(result, summaries);
-  result.run = runner.info();
+  const bool summarised = finish(result, summaries);
+  result.run = info;
+  result.run.blocks_done = result.chains;
+  result.run.seconds = seconds();
+  result.run.complete = result.chains == options.chains && summarised;
   return result;
 }
 

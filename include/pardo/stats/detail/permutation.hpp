@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <type_traits>
 #include <vector>
 
@@ -77,10 +78,11 @@ struct PermutationCounts {
 PermutationPlan plan_permutations(std::span<const double> x, std::span<const double> y,
                                   const PermutationOptions& options);
 
-/// Block `block` of the plan.
+/// Block `block` of the plan; cut short (`done` below the block's size) once `stop` is
+/// requested, which it checks every 1024 permutations.
 PermutationCounts permutation_counts(std::span<const double> x, std::span<const double> y,
                                      StatisticView statistic, const PermutationPlan& plan,
-                                     std::uint64_t block);
+                                     std::uint64_t block, const std::stop_token& stop = {});
 
 /// Gathers the blocks in order into a result, without its RunInfo.
 PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,

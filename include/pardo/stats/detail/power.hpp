@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -29,23 +30,37 @@ std::size_t ratio_size(std::size_t n, double ratio);
 /// Fills x and y with replication r's draws.
 void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
                       std::vector<double>& y);
-/// Rejections in block `block` by options.test, or by `test` if it is not empty.
-std::uint64_t power_rejections(const PowerOptions& options, std::uint64_t block,
-                               const PowerTestFunction& test);
+/// What a block hands back: its rejections among the replications it finished (all of the
+/// block's, unless a stop cut it short).
+struct PowerCounts {
+  std::uint64_t rejections = 0;
+  std::uint64_t replications = 0;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(rejections, replications);
+  }
+};
+
+/// Block `block` by options.test, or by `test` if it is not empty; stops between
+/// replications (and within a permutation test's permutations) once `stop` is requested.
+PowerCounts power_rejections(const PowerOptions& options, std::uint64_t block,
+                             const PowerTestFunction& test, const std::stop_token& stop);
 
 template <class Test>
-std::uint64_t user_rejections(const PowerOptions& options, std::uint64_t block, const Test& test) {
+PowerCounts user_rejections(const PowerOptions& options, std::uint64_t block, const Test& test,
+                            const std::stop_token& stop) {
   const std::uint64_t first = block * options.block_replications;
   const std::uint64_t last = std::min(options.replications, first + options.block_replications);
   std::vector<double> x;
   std::vector<double> y;
-  std::uint64_t rejections = 0;
-  for (std::uint64_t r = first; r < last; ++r) {
+  PowerCounts counts;
+  for (std::uint64_t r = first; r < last && !stop.stop_requested(); ++r) {
     draw_replication(options, r, x, y);
     const double p = test(std::span<const double>(x), std::span<const double>(y));
-    rejections += p < options.alpha ? 1u : 0u;
+    counts.rejections += p < options.alpha ? 1u : 0u;
+    ++counts.replications;
   }
-  return rejections;
+  return counts;
 }
 
 /// Block `block` of a run, for a worker process or MPI rank.
@@ -56,11 +71,11 @@ struct PowerTask {
 };
 
 /// One block's rejections; registered with PARDO_REMOTE in src/stats/power.cpp.
-std::uint64_t power_block(PowerTask task);
+PowerCounts power_block(PowerTask task);
 
-/// The result from the blocks' rejections in block order, without its RunInfo.
+/// The result from the blocks' counts in block order, without its RunInfo.
 PowerResult summarise_power(const PowerOptions& options,
-                            const std::vector<std::optional<std::uint64_t>>& blocks);
+                            const std::vector<std::optional<PowerCounts>>& blocks);
 
 /// `test` is nullptr for options.test.
 template <RemoteExecutor E, class Test>
@@ -72,16 +87,17 @@ PowerResult run_power(E& executor, const PowerOptions& options, const Test* test
   const std::uint64_t test_id =
       test == nullptr ? 0 : remote_handle<PowerTestFunction, E>(*test).id();
   const auto local = [&](std::uint64_t b) {
-    if (test == nullptr) return power_rejections(options, b, PowerTestFunction{});
-    return user_rejections(options, b, *test);
+    if (test == nullptr) return power_rejections(options, b, PowerTestFunction{}, control.stop);
+    return user_rejections(options, b, *test, control.stop);
   };
   const auto remote = remote_blocks(&power_block, [&](std::uint64_t b) {
     return PowerTask{options, b, test_id};
   });
-  const BlockRun<std::uint64_t> run =
+  const BlockRun<PowerCounts> run =
       run_blocks(executor, power_blocks(options), local, remote, control);
   PowerResult result = summarise_power(options, run.blocks);
   result.run = run.info;
+  result.run.complete = result.run.complete && result.replications == options.replications;
   return result;
 }
 
