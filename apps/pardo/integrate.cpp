@@ -172,6 +172,7 @@ void print_human(const Builtin& builtin, const Run& run) {
                 r.tolerance_met ? "met" : "not met: the sample budget is spent",
                 static_cast<unsigned long long>(r.rounds), r.rounds == 1 ? "" : "s");
   }
+  if (!r.warning.empty()) std::printf("  warning       %s\n", r.warning.c_str());
   std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
@@ -198,7 +199,8 @@ nlohmann::json to_json(const IntegrateArgs& args, const Run& run) {
                    {"rounds", r.rounds},
                    {"abs_tol", optional(run.options.abs_tol)},
                    {"rel_tol", optional(run.options.rel_tol)},
-                   {"tolerance_met", r.tolerance_met}};
+                   {"tolerance_met", r.tolerance_met},
+                   {"warning", r.warning}};
   add_run(j, r.run);
   return j;
 }

@@ -143,6 +143,7 @@ void IntegrateTotals::add(const BlockMoments& block) noexcept {
   a.n = n;
   a.within += block.within;
   a.within_df += block.within_df;
+  a.nonzero += block.nonzero;
 }
 
 IntegratePlan make_plan(const Box& box, const IntegrateOptions& options) {
@@ -243,6 +244,7 @@ BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, Int
   for (std::uint64_t p = 0; p < n; ++p) {
     sum += values[p];
     cell_sum[p % cells] += values[p];
+    moments.nonzero += values[p] != 0 ? 1.0 : 0.0;
   }
   moments.mean = sum / moments.n;
   for (double& s : cell_sum) s /= static_cast<double>(sweeps);
@@ -265,16 +267,18 @@ std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& opti
   const double half_width = z95 * e.std_error;
   const double target =
       std::max(options.abs_tol.value_or(0.0), options.rel_tol.value_or(0.0) * std::abs(e.value));
-  if (half_width <= target) {
+  const bool informative = totals.moments.nonzero >= static_cast<double>(min_nonzero_samples);
+  if (half_width <= target && informative) {
     *tolerance_met = true;
     return 0;
   }
   if (remaining == 0) return 0;
   const auto done = static_cast<double>(totals.blocks);
-  // The half-width shrinks as 1/sqrt(samples): aim at 1.1 times the blocks it needs.
+  // The half-width shrinks as 1/sqrt(samples): aim at 1.1 times the blocks it needs. Too few
+  // points where f is not zero say nothing of the half-width: grow 4-fold until there are.
   const double needed = done * 1.1 * (half_width / target) * (half_width / target);
   std::uint64_t more = 3 * totals.blocks;
-  if (std::isfinite(needed) && needed - done < static_cast<double>(more)) {
+  if (informative && std::isfinite(needed) && needed - done < static_cast<double>(more)) {
     more = static_cast<std::uint64_t>(std::ceil(std::max(needed - done, 0.0)));
   }
   return std::min({remaining, std::max(more, first_round_blocks), max_round_blocks});
@@ -291,6 +295,14 @@ IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& tota
   r.strata = strata(plan);
   r.rounds = rounds;
   r.tolerance_met = tolerance_met;
+  r.nonzero_samples = static_cast<std::uint64_t>(totals.moments.nonzero);
+  if (r.nonzero_samples < min_nonzero_samples) {
+    r.warning = "f is not zero at only " + std::to_string(r.nonzero_samples) + " of " +
+                std::to_string(r.samples) + " points, fewer than " +
+                std::to_string(min_nonzero_samples) +
+                ": the estimate and its standard error carry no information (does the "
+                "integrand's region lie within the box, and is it hit often enough?)";
+  }
   return r;
 }
 

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "core/validate.hpp"
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/remote/remote.hpp"
+#include "pardo/stats/descriptive.hpp"
+#include "pardo/stats/detail/statistic_checks.hpp"
 #include "pardo/stats/distributions.hpp"
 #include "stats/resampling_kernels.hpp"
 
@@ -47,6 +50,22 @@ struct BcaLevels {
   double acceleration = nan;
 };
 
+// The jackknife's skewness term: sum u^3 / (6 (sum u^2)^1.5), u the scaled deviations.
+double acceleration(std::span<const double> jackknife) {
+  const double n = static_cast<double>(jackknife.size());
+  double sum = 0;
+  for (const double t : jackknife) sum += t;
+  const double dot = sum / n;
+  double cubes = 0;
+  double squares = 0;
+  for (const double t : jackknife) {
+    const double u = (n - 1) * (dot - t);
+    cubes += u * u * u;
+    squares += u * u;
+  }
+  return 1.0 / 6.0 * (cubes / (n * n * n)) / std::pow(squares / (n * n), 1.5);
+}
+
 BcaLevels bca_levels(double estimate, std::span<const double> distribution,
                      std::span<const double> jackknife, double alpha) {
   BcaLevels levels;
@@ -61,18 +80,21 @@ BcaLevels bca_levels(double estimate, std::span<const double> distribution,
   if (!(fraction > 0 && fraction < 1)) return levels;  // z0 infinite: scipy gives NaN too
   levels.z0 = normal_quantile(fraction);
 
-  const double n = static_cast<double>(jackknife.size());
-  double sum = 0;
-  for (const double t : jackknife) sum += t;
-  const double dot = sum / n;
-  double cubes = 0;
-  double squares = 0;
-  for (const double t : jackknife) {
-    const double u = (n - 1) * (dot - t);
-    cubes += u * u * u;
-    squares += u * u;
+  levels.acceleration = acceleration(jackknife);
+  if (!std::isfinite(levels.acceleration)) {
+    // Cubes overflow for values near the limits of double precision. The acceleration does
+    // not change when every value is scaled by one power of two: bring max |t| into [0.5, 1).
+    double largest = 0;
+    for (const double t : jackknife) largest = std::max(largest, std::abs(t));
+    if (largest > 0) {
+      const int exponent = std::ilogb(largest) + 1;
+      std::vector<double> scaled(jackknife.size());
+      for (std::size_t i = 0; i < scaled.size(); ++i) {
+        scaled[i] = std::ldexp(jackknife[i], -exponent);
+      }
+      levels.acceleration = acceleration(scaled);
+    }
   }
-  levels.acceleration = 1.0 / 6.0 * (cubes / (n * n * n)) / std::pow(squares / (n * n), 1.5);
   if (!std::isfinite(levels.acceleration)) return levels;
 
   const double z_alpha = normal_quantile(alpha);
@@ -238,16 +260,38 @@ std::vector<double> run_mean_block(std::span<const double> data, const Bootstrap
   const std::size_t rows = data.size();
   const double n = static_cast<double>(rows);
   const std::uint64_t first_jackknife = resample_blocks(options);
+  // Where a sum overflows, stats::mean's way out: the data scaled by 2^-mean_overflow_exponent.
+  std::vector<double> scaled;
+  const auto scaled_data = [&] {
+    if (scaled.empty()) {
+      scaled.resize(rows);
+      for (std::size_t i = 0; i < rows; ++i)
+        scaled[i] = std::ldexp(data[i], -mean_overflow_exponent);
+    }
+    return scaled.data();
+  };
   if (block < first_jackknife) {
     return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
-      return gathered_sum(data.data(), index.data(), rows) / n;
+      const double sum = gathered_sum(data.data(), index.data(), rows);
+      if (std::isfinite(sum)) return sum / n;
+      return std::ldexp(gathered_sum(scaled_data(), index.data(), rows) / n,
+                        mean_overflow_exponent);
     });
   }
   const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
   const double total = mean_sum(data.data(), rows);
   std::vector<double> out;
   out.reserve(stop - start);
-  for (std::size_t i = start; i < stop; ++i) out.push_back((total - data[i]) / (n - 1));
+  for (std::size_t i = start; i < stop; ++i) {
+    const double left_out = (total - data[i]) / (n - 1);
+    if (std::isfinite(left_out)) {
+      out.push_back(left_out);
+      continue;
+    }
+    const double* const small = scaled_data();
+    const double scaled_total = mean_sum(small, rows);
+    out.push_back(std::ldexp((scaled_total - small[i]) / (n - 1), mean_overflow_exponent));
+  }
   return out;
 }
 
@@ -258,7 +302,7 @@ std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept {
 
 BootstrapResult summarise(double estimate,
                           const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options) {
+                          const BootstrapOptions& options, std::string_view name) {
   BootstrapResult r;
   r.estimate = estimate;
   r.interval = {nan, nan, options.level};
@@ -277,15 +321,14 @@ BootstrapResult summarise(double estimate,
       jackknife_complete = false;
     }
   }
+  require_finite_statistics(distribution, caller, name, "resamples");
+  require_finite_statistics(jackknife, caller, name, "leave-one-out samples (jackknife)");
   r.resamples = distribution.size();
   if (distribution.empty()) return r;
 
-  const double count = static_cast<double>(distribution.size());
-  const double centre = stats::mean(distribution);
-  double squares = 0;
-  for (const double t : distribution) squares += (t - centre) * (t - centre);
-  r.std_error = distribution.size() > 1 ? std::sqrt(squares / (count - 1)) : nan;
-  r.bias = centre - estimate;
+  // std_dev is the two-pass formula, free of overflow for values near the limits.
+  r.std_error = stats::std_dev(distribution);
+  r.bias = stats::mean(distribution) - estimate;
 
   const double alpha = (1 - options.level) / 2;
   double low_level = alpha;

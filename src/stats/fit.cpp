@@ -229,6 +229,24 @@ void fit_logistic(const Design& d, const FitOptions& options, FitRow& row) {
   }
 }
 
+// A fit whose numbers overflowed (or came out NaN) is a failure, never a row of infinities.
+void require_finite_fit(const FitRow& row, FitModel model) {
+  const auto check = [](double value, const std::string& what) {
+    if (std::isfinite(value)) return;
+    throw FitError{what + " is " + pardo::format_number(value) +
+                   ": the data are too large (or too ill-conditioned) for double precision"};
+  };
+  for (std::size_t i = 0; i < row.estimates.size(); ++i) {
+    check(row.estimates[i], "the estimate of '" + row.terms[i] + "'");
+    check(row.std_errors[i], "the standard error of '" + row.terms[i] + "'");
+  }
+  if (model == FitModel::ols) {
+    check(row.sigma, "the residual standard error");
+  } else {
+    check(row.log_likelihood, "the log-likelihood");
+  }
+}
+
 }  // namespace
 
 FitRow fit_one(const Dataset& dataset, const FitOptions& options) {
@@ -241,6 +259,7 @@ FitRow fit_one(const Dataset& dataset, const FitOptions& options) {
     } else {
       fit_ols(design, options.intercept, row);
     }
+    require_finite_fit(row, options.model);
   } catch (const FitError& e) {
     row.estimates.clear();
     row.std_errors.clear();

@@ -103,6 +103,7 @@ class Tally {
     keep_ = plan.keep;
   }
   void add(double value) {
+    counts_.nan += std::isnan(value) ? 1u : 0u;
     counts_.less_or_equal += value <= high_ ? 1u : 0u;
     counts_.greater_or_equal += value >= low_ ? 1u : 0u;
     ++counts_.done;
@@ -149,13 +150,23 @@ void random_splits(std::span<const double> x, std::span<const double> y,
 // mean_difference's fast path: the same shuffles as random_splits, summing the drawn group
 // as its values are placed (in stats::mean's pattern of running sums, which keeps the
 // additions independent); the other group's sum is the total minus it. Centring the pool
-// first keeps that subtraction free of cancellation.
+// first keeps that subtraction free of cancellation. Data so large that a centred value, or
+// a sum of them, could overflow take the generic path instead.
 void random_splits_mean_difference(std::span<const double> x, std::span<const double> y,
-                                   std::uint64_t count, Draws& draws, Tally& tally) {
+                                   const detail::StatisticView& statistic, std::uint64_t count,
+                                   Draws& draws, Tally& tally) {
   std::vector<double> w = pooled(x, y);
   const std::size_t n = w.size();
   const double centre = mean(w);
-  for (double& v : w) v -= centre;
+  double largest = 0;
+  for (double& v : w) {
+    v -= centre;
+    largest = std::max(largest, std::abs(v));
+  }
+  if (!std::isfinite(largest * static_cast<double>(n))) {
+    random_splits(x, y, statistic, count, draws, tally);
+    return;
+  }
   double total = 0;
   for (const double v : w) total += v;
   const bool x_drawn = x.size() <= y.size();
@@ -292,11 +303,40 @@ double mean_difference(std::span<const double> x, std::span<const double> y) {
   return mean(x) - mean(y);
 }
 
-double t_statistic(std::span<const double> x, std::span<const double> y) {
+namespace {
+
+struct PooledT {
+  double t;
+  double pooled_variance;
+};
+
+PooledT pooled_t(std::span<const double> x, std::span<const double> y) {
   const double nx = static_cast<double>(x.size());
   const double ny = static_cast<double>(y.size());
   const double pooled_variance = ((nx - 1) * variance(x) + (ny - 1) * variance(y)) / (nx + ny - 2);
-  return (mean(x) - mean(y)) / std::sqrt(pooled_variance * (1 / nx + 1 / ny));
+  return {(mean(x) - mean(y)) / std::sqrt(pooled_variance * (1 / nx + 1 / ny)), pooled_variance};
+}
+
+}  // namespace
+
+double t_statistic(std::span<const double> x, std::span<const double> y) {
+  const PooledT first = pooled_t(x, y);
+  if (std::isfinite(first.t) && std::isnormal(first.pooled_variance)) return first.t;
+  // The variances overflow (or underflow) near the limits of double precision, or both
+  // groups are constant. t does not change when both groups are scaled by one power of two: bring
+  // max |value| into [0.5, 1) and try again.
+  double largest = 0;
+  for (const double v : x) largest = std::max(largest, std::abs(v));
+  for (const double v : y) largest = std::max(largest, std::abs(v));
+  if (largest == 0 || !std::isfinite(largest)) return first.t;
+  const int exponent = std::ilogb(largest) + 1;
+  std::vector<double> xs(x.size());
+  std::vector<double> ys(y.size());
+  std::transform(x.begin(), x.end(), xs.begin(),
+                 [=](double v) { return std::ldexp(v, -exponent); });
+  std::transform(y.begin(), y.end(), ys.begin(),
+                 [=](double v) { return std::ldexp(v, -exponent); });
+  return pooled_t(xs, ys).t;
 }
 
 PARDO_REMOTE_FUNCTION(mean_difference);
@@ -360,7 +400,7 @@ PermutationCounts permutation_counts(std::span<const double> x, std::span<const 
       if (plan.exact) {
         exact_splits(x, y, statistic, first, count, tally);
       } else if (statistic.is_mean_difference) {
-        random_splits_mean_difference(x, y, count, draws, tally);
+        random_splits_mean_difference(x, y, statistic, count, draws, tally);
       } else {
         random_splits(x, y, statistic, count, draws, tally);
       }
@@ -376,7 +416,22 @@ PermutationCounts permutation_counts(std::span<const double> x, std::span<const 
 }
 
 PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,
-                                         std::vector<std::optional<PermutationCounts>>& blocks) {
+                                         std::vector<std::optional<PermutationCounts>>& blocks,
+                                         std::string_view name) {
+  std::uint64_t nan = 0;
+  std::uint64_t done = 0;
+  for (const auto& block : blocks) {
+    if (!block) continue;
+    nan += block->nan;
+    done += block->done;
+  }
+  if (nan > 0) {
+    pardo::detail::throw_invalid(
+        caller, (name.empty() ? std::string("the statistic") : "statistic " + std::string(name)) +
+                    " is nan on " + std::to_string(nan) + " of " + std::to_string(done) +
+                    (plan.exact ? " arrangements" : " permutations") +
+                    ", which neither tail can count: the p-value is undefined");
+  }
   PermutationResult r;
   r.statistic = plan.observed;
   r.exact = plan.exact;

@@ -25,6 +25,12 @@ inline double combine_mean_lanes(const double* sums) noexcept {
   return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
 }
 
+/// Where a sum in mean's pattern overflows, stats::mean sums x * 2^-mean_overflow_exponent
+/// instead (exact, short of underflow) and scales the mean back: no partial sum of fewer than
+/// 2^64 finite values can overflow then. One fixed exponent, so every path that computes a
+/// mean (the bootstrap's fused kernel too) gives the same bits.
+inline constexpr int mean_overflow_exponent = 64;
+
 /// The sum of x[0], ..., x[n - 1] in mean's pattern: stats::mean is mean_sum / n.
 double mean_sum(const double* x, std::size_t n) noexcept;
 

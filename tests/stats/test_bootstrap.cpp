@@ -7,12 +7,15 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <pardo/random/distributions.hpp>
 #include <pardo/stats/bootstrap.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <ranges>
+#include <span>
 #include <stdexcept>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "stats_support.hpp"
@@ -324,6 +327,135 @@ TEST(Bootstrap, ADegenerateDistributionGivesNoBcaInterval) {
   EXPECT_TRUE(std::isnan(r.interval.low));
   EXPECT_TRUE(std::isnan(r.interval.high));
   EXPECT_EQ(r.std_error, 0.0);
+}
+
+std::vector<double> scaled(const std::vector<double>& x, int exponent) {
+  std::vector<double> out(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) out[i] = std::ldexp(x[i], exponent);
+  return out;
+}
+
+// Issue 15: the built-in statistics are free of overflow near 1e308 (a mean of such values
+// used to be inf), and for ordinary data their bits are unchanged: a statistic of x 2^k is
+// the statistic of x, scaled, to the bit.
+TEST(Bootstrap, BuiltInStatisticsDoNotOverflowNearTheLimits) {
+  constexpr double max = std::numeric_limits<double>::max();
+  EXPECT_EQ(stats::mean(std::vector<double>{max, max, max}), max);
+  EXPECT_EQ(stats::mean(std::vector<double>{1e308, 1e308, -1e308}), 1e308 / 3);
+  EXPECT_DOUBLE_EQ(stats::median(std::vector<double>{-1e308, 1.5e308}), 0.25e308);
+  EXPECT_EQ(stats::median(std::vector<double>{max, max}), max);
+  EXPECT_DOUBLE_EQ(stats::std_dev(std::vector<double>{-1e308, 1e308}), std::sqrt(2.0) * 1e308);
+  EXPECT_DOUBLE_EQ(stats::std_dev(std::vector<double>{1e-200, 3e-200}), std::sqrt(2.0) * 1e-200);
+  EXPECT_EQ(stats::variance(std::vector<double>{-1e308, 1e308}),
+            std::numeric_limits<double>::infinity())
+      << "2e616 is beyond double precision";
+  const auto x = normal_sample(101, 21, 2.0);
+  const auto y = exponential_sample(101, 22);
+  for (const int exponent : {1000, 1010, -1000}) {
+    SCOPED_TRACE(exponent);
+    const auto big_x = scaled(x, exponent);
+    const auto big_y = scaled(y, exponent);
+    EXPECT_EQ(pardo::test::bits(stats::mean(big_x)),
+              pardo::test::bits(std::ldexp(stats::mean(x), exponent)));
+    EXPECT_EQ(pardo::test::bits(stats::median(big_x)),
+              pardo::test::bits(std::ldexp(stats::median(x), exponent)));
+    EXPECT_EQ(pardo::test::bits(stats::std_dev(big_x)),
+              pardo::test::bits(std::ldexp(stats::std_dev(x), exponent)));
+    EXPECT_EQ(pardo::test::bits(stats::pearson_r(big_x, y)),
+              pardo::test::bits(stats::pearson_r(x, y)));
+    EXPECT_EQ(pardo::test::bits(stats::pearson_r(big_x, big_y)),
+              pardo::test::bits(stats::pearson_r(x, y)));
+  }
+}
+
+// A bootstrap of the mean of data near 1e308 is the bootstrap of the data scaled down,
+// scaled back up, to the bit, on every backend, through the fused kernel and the generic
+// path alike.
+TEST(Bootstrap, DataNearTheLimitsGiveTheScaledResult) {
+  const auto x = exponential_sample(203, 23);
+  const auto big = scaled(x, 1020);
+  ASSERT_FALSE(std::isfinite(std::accumulate(big.begin(), big.end(), 0.0)));
+  const stats::BootstrapOptions options{.resamples = 500,
+                                        .method = stats::BootstrapMethod::percentile,
+                                        .seed = 5,
+                                        .block_resamples = 64,
+                                        .keep_distribution = true};
+  pardo::SerialExecutor serial;
+  const auto small = stats::bootstrap(serial, x, stats::mean, options);
+  const auto results = pardo::test::on_every_backend(
+      [&](auto& executor) { return stats::bootstrap(executor, big, stats::mean, options); });
+  const auto generic = stats::bootstrap(serial, big, mean_via_generic_path, options);
+  const auto up = [](double v) { return pardo::test::bits(std::ldexp(v, 1020)); };
+  for (const auto& [name, r] : results) {
+    EXPECT_EQ(pardo::test::bits(r.estimate), up(small.estimate)) << name;
+    EXPECT_EQ(pardo::test::bits(r.std_error), up(small.std_error)) << name;
+    EXPECT_EQ(pardo::test::bits(r.bias), up(small.bias)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.low), up(small.interval.low)) << name;
+    EXPECT_EQ(pardo::test::bits(r.interval.high), up(small.interval.high)) << name;
+    ASSERT_EQ(r.distribution.size(), small.distribution.size());
+    for (std::size_t i = 0; i < r.distribution.size(); ++i) {
+      ASSERT_EQ(pardo::test::bits(r.distribution[i]), up(small.distribution[i])) << name << i;
+      ASSERT_EQ(pardo::test::bits(r.distribution[i]), pardo::test::bits(generic.distribution[i]));
+    }
+  }
+  // BCa: the jackknife and its acceleration are computed scaled too.
+  const auto bca_small = stats::bootstrap(serial, x, stats::mean, {.resamples = 500, .seed = 5});
+  const auto bca_big = stats::bootstrap(serial, big, stats::mean, {.resamples = 500, .seed = 5});
+  EXPECT_DOUBLE_EQ(bca_big.acceleration, bca_small.acceleration);
+  ASSERT_TRUE(std::isfinite(bca_big.interval.low) && std::isfinite(bca_big.interval.high));
+  EXPECT_NEAR(bca_big.interval.low, std::ldexp(bca_small.interval.low, 1020),
+              1e-12 * std::ldexp(bca_small.interval.low, 1020));
+  EXPECT_NEAR(bca_big.interval.high, std::ldexp(bca_small.interval.high, 1020),
+              1e-12 * std::ldexp(bca_small.interval.high, 1020));
+}
+
+// Three ways to NaN for the registered statistic below, by how many 1s a sample holds.
+double nan_on_three_ones(std::span<const double> x) {
+  return std::count(x.begin(), x.end(), 1.0) >= 3 ? std::nan("") : stats::mean(x);
+}
+PARDO_REMOTE_FUNCTION(nan_on_three_ones);
+
+std::string bootstrap_error(auto&& call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A statistic that is NaN or infinite on the data, or on resamples, is an error naming it:
+// never an estimate of inf.
+TEST(Bootstrap, ANonFiniteStatisticIsAnErrorNamingIt) {
+  pardo::SerialExecutor serial;
+  const std::vector<double> huge{-1e308, 1e308, 1.2e308, -0.5e308};
+  EXPECT_EQ(bootstrap_error([&] { stats::bootstrap(serial, huge, stats::variance); }),
+            "bootstrap: statistic variance is inf on the data (the values overflow double "
+            "precision?)");
+  EXPECT_THAT(bootstrap_error([&] {
+                stats::bootstrap(serial, huge,
+                                 [](std::span<const double> v) { return v[0] / 0.0; });
+              }),
+              HasSubstr("bootstrap: the statistic is -inf on the data"));
+  const std::vector<double> constant{2, 2, 2};
+  const std::vector<double> ramp{1, 2, 3};
+  const auto storage = stats::stack_columns({constant, ramp});
+  EXPECT_THAT(bootstrap_error(
+                  [&] { stats::bootstrap(serial, stats::Columns(storage, 2), stats::pearson); }),
+              HasSubstr("statistic pearson is nan on the data (is x or y constant?)"));
+  // Finite on the data (two 1s), NaN on the resamples with three or more.
+  const std::vector<double> ones{1, 1, 2, 3, 4, 5};
+  const auto errors = pardo::test::on_every_backend([&](auto& executor) {
+    return bootstrap_error([&] {
+      stats::bootstrap(executor, ones, stats::SampleStatistic(nan_on_three_ones),
+                       {.resamples = 200, .block_resamples = 32});
+    });
+  });
+  for (const auto& [name, message] : errors) {
+    EXPECT_THAT(message, HasSubstr("bootstrap: statistic nan_on_three_ones is nan on ")) << name;
+    EXPECT_THAT(message, HasSubstr(" of 200 resamples")) << name;
+    EXPECT_EQ(message, errors.front().second) << name;
+  }
 }
 
 TEST(Bootstrap, BadInputIsRejectedByName) {

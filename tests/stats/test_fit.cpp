@@ -121,6 +121,50 @@ TEST(FitMany, BadColumnsAndResponsesAreRowErrors) {
               HasSubstr("column 'x' row 3 is nan"));
 }
 
+// Issue 15: a fit whose numbers overflow used to print inf with "0 failed".
+TEST(FitMany, ANonFiniteFitIsAFailureWithAReason) {
+  const pardo::stats::Dataset good{
+      .name = "good", .columns = {"y", "x"}, .data = {{1.0, 2.1, 2.9, 4.2}, {1, 2, 3, 4}}};
+  // The residuals near 1e308 square to infinity.
+  const pardo::stats::Dataset huge{.name = "huge",
+                                   .columns = {"y", "x"},
+                                   .data = {{1e308, -1e308, 1.5e308, -1.2e308}, {1, 2, 3, 4}}};
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return pardo::stats::fit_many(executor, {good, huge}, {});
+  });
+  for (const auto& [name, table] : results) {
+    ASSERT_EQ(table.rows.size(), 2u) << name;
+    EXPECT_EQ(table.failed, 1u) << name;
+    EXPECT_EQ(table.rows[0].error, "") << name;
+    const auto& row = table.rows[1];
+    EXPECT_THAT(row.error, HasSubstr("is inf: the data are too large (or too ill-conditioned) for "
+                                     "double precision"))
+        << name;
+    EXPECT_TRUE(row.estimates.empty()) << name;
+    EXPECT_FALSE(row.converged) << name;
+    EXPECT_EQ(row.error, results.front().second.rows[1].error) << name;
+  }
+  // A slope of about 1.1e310, through the origin, where the same y on x 1e160 times larger fits.
+  const pardo::stats::Dataset steep{.name = "steep",
+                                    .columns = {"y", "x"},
+                                    .data = {{1e150, 2e150, 3e150, 4.5e150}, {1, 2, 3, 4}}};
+  pardo::stats::Dataset scaled = steep;
+  for (double& x : scaled.data[1]) x *= 1e-160;
+  pardo::SerialExecutor serial;
+  const auto logit = pardo::stats::fit_many(
+      serial,
+      {pardo::stats::Dataset{.name = "big x",
+                             .columns = {"y", "x"},
+                             .data = {{0, 1, 0, 1, 1, 0}, {-1e308, 1e308, 1e307, -1e307, 3, 1}}}},
+      {.model = FitModel::logistic});
+  EXPECT_EQ(logit.failed, 1u);
+  const auto through_origin = pardo::stats::fit_many(serial, {steep, scaled}, {.intercept = false});
+  EXPECT_EQ(through_origin.failed, 1u);
+  EXPECT_EQ(through_origin.rows[0].error, "");
+  EXPECT_THAT(through_origin.rows[1].error, HasSubstr("the estimate of 'x' is inf"));
+  EXPECT_FALSE(logit.rows[0].error.empty());
+}
+
 TEST(FitMany, SameBitsOnEveryBackend) {
   auto datasets = pardo::stats::generate_datasets(
       {.count = 12, .rows = 80, .coefficients = {-0.3, 0.8, -0.5}, .model = FitModel::logistic});

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <pardo/mc/integrate.hpp>
 #include <span>
 #include <stdexcept>
@@ -204,6 +205,46 @@ TEST(Integrate, AdaptiveReportsAnExhaustedBudget) {
   EXPECT_EQ(pardo::test::bits(r.estimate), pardo::test::bits(fixed.estimate));
   EXPECT_EQ(pardo::test::bits(r.std_error), pardo::test::bits(fixed.std_error));
   EXPECT_EQ(fixed.rounds, 1u);
+}
+
+// Issue 15: a ball in 20 dimensions fills 2.5e-8 of its cube, so a million points miss it;
+// 0 +- 0 used to count as a met tolerance.
+TEST(Integrate, TooFewNonZeroValuesNeverMeetATolerance) {
+  const Box box = Box::cube(20, -1, 1);
+  const IntegrateOptions options{.samples = 1'000'000, .seed = 3, .rel_tol = 0.01};
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return pardo::mc::integrate(executor, pardo::mc::ScalarIntegrand(integrands::unit_ball), box,
+                                options);
+  });
+  for (const auto& [name, r] : results) {
+    EXPECT_FALSE(r.tolerance_met) << name;
+    EXPECT_EQ(r.samples, 1'000'000u) << name << ": the whole budget";
+    EXPECT_LT(r.nonzero_samples, pardo::mc::min_nonzero_samples) << name;
+    EXPECT_THAT(r.warning, HasSubstr("points, fewer than 30: the estimate and its standard error "
+                                     "carry no information"))
+        << name;
+    EXPECT_EQ(r.warning, results.front().second.warning) << name;
+    EXPECT_EQ(pardo::test::bits(r.estimate), pardo::test::bits(results.front().second.estimate));
+  }
+  // A fixed run says so too; a run with enough hits has no warning.
+  pardo::ThreadPool pool(2);
+  const auto fixed = pardo::mc::integrate(pool, integrands::unit_ball, box, {.samples = 100'000});
+  EXPECT_EQ(fixed.nonzero_samples, 0u);
+  EXPECT_THAT(fixed.warning, HasSubstr("f is not zero at only 0 of 100000 points"));
+  const auto ok = pardo::mc::integrate(pool, integrands::unit_ball, Box::cube(3, -1, 1),
+                                       {.samples = 1'000'000, .rel_tol = 0.01});
+  EXPECT_TRUE(ok.tolerance_met);
+  EXPECT_EQ(ok.warning, "");
+  EXPECT_GE(ok.nonzero_samples, pardo::mc::min_nonzero_samples);
+  // A region the first round hits about 7 times, whose half-width would already be within a
+  // loose tolerance: the run goes on until enough points hit.
+  const Box wide = Box::cube(2, -120, 120);
+  const auto rare = pardo::mc::integrate(pool, integrands::unit_ball, wide,
+                                         {.samples = 100'000'000, .seed = 1, .rel_tol = 1.0});
+  EXPECT_TRUE(rare.tolerance_met);
+  EXPECT_GE(rare.nonzero_samples, pardo::mc::min_nonzero_samples);
+  EXPECT_GT(rare.rounds, 1u);
+  expect_near_truth(rare, std::numbers::pi, "rare");
 }
 
 TEST(Integrate, ScalarAndBatchIntegrandsGiveTheSameBits) {

@@ -12,6 +12,8 @@
 #include <span>
 #include <stdexcept>
 #include <stop_token>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "stats_support.hpp"
@@ -45,6 +47,30 @@ double mean_difference_generic(std::span<const double> x, std::span<const double
   return pardo::stats::mean(x) - pardo::stats::mean(y);
 }
 PARDO_REMOTE_FUNCTION(mean_difference_generic);
+
+// NaN whenever the first value of x's group is 1: some arrangements only.
+double nan_when_one_leads(std::span<const double> x, std::span<const double> y) {
+  return x[0] == 1 ? std::nan("") : pardo::stats::mean(x) - pardo::stats::mean(y);
+}
+PARDO_REMOTE_FUNCTION(nan_when_one_leads);
+
+using StatisticFn = double (*)(std::span<const double>, std::span<const double>);
+using RemoteStatistic =
+    pardo::RemoteFunction<double(std::span<const double>, std::span<const double>)>;
+
+// The message of the std::invalid_argument a test throws on each backend; "" if none.
+std::vector<std::pair<std::string, std::string>> errors_on_every_backend(
+    std::span<const double> x, std::span<const double> y, StatisticFn statistic,
+    const PermutationOptions& options) {
+  return pardo::test::on_every_backend([&](auto& executor) -> std::string {
+    try {
+      pardo::stats::permutation_test(executor, x, y, RemoteStatistic(statistic), options);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  });
+}
 
 PermutationResult run(std::span<const double> x, std::span<const double> y, auto statistic,
                       PermutationOptions options) {
@@ -289,6 +315,116 @@ TEST(PermutationTest, BadInputIsRejectedByName) {
                     HasSubstr("x has 3 values but y has 4; they must match")));
   }
   EXPECT_NO_THROW(run(ok, four, stat, {}));
+}
+
+// Issue 15: a statistic that is NaN or infinite on the data used to give "p-value 0 (exact)".
+TEST(PermutationTest, ANonFiniteObservedStatisticIsAnErrorNamingIt) {
+  const std::vector<double> constant{3, 3, 3, 3};
+  const std::vector<double> ramp{1, 2, 3, 4};
+  struct Case {
+    Design design;
+    const std::vector<double>& x;
+    const std::vector<double>& y;
+    StatisticFn statistic;
+    const char* message;
+  };
+  const Case cases[] = {
+      {Design::independent, constant, constant, pardo::stats::t_statistic,
+       "permutation_test: statistic t_statistic is nan on the observed data (both groups are "
+       "constant?)"},
+      {Design::paired, constant, constant, pardo::stats::t_statistic,
+       "statistic t_statistic is nan on the observed data"},
+      {Design::correlation, constant, ramp, pardo::stats::pearson_r,
+       "statistic pearson_r is nan on the observed data (is x or y constant?)"},
+  };
+  for (const Case& c : cases) {
+    for (const auto& [backend, message] :
+         errors_on_every_backend(c.x, c.y, c.statistic, {.design = c.design})) {
+      EXPECT_THAT(message, HasSubstr(c.message)) << to_string(c.design) << " on " << backend;
+    }
+  }
+  // The difference of two means near 1e308 is beyond double precision: +inf.
+  const std::vector<double> huge{1e308, 1.5e308, 1.7e308};
+  const std::vector<double> minus_huge{-1e308, -1.5e308, -1.7e308};
+  EXPECT_THAT([&] { run(huge, minus_huge, pardo::stats::mean_difference, {}); },
+              ThrowsMessage<std::invalid_argument>(
+                  HasSubstr("statistic mean_difference is inf on the observed data")));
+  // An unregistered callable is "the statistic".
+  EXPECT_THAT(
+      [&] {
+        run(ramp, ramp, [](std::span<const double>, std::span<const double>) { return -1 / 0.0; },
+            {});
+      },
+      ThrowsMessage<std::invalid_argument>(
+          HasSubstr("the statistic is -inf on the observed data")));
+}
+
+TEST(PermutationTest, NanOnSomeArrangementsIsAnErrorCountingThem) {
+  // Pool {2, 1, 3, 4, 5, 6}: x's group starts with the 1 in the C(4, 2) = 6 of the C(6, 3) =
+  // 20 splits that take position 1 but not position 0.
+  const std::vector<double> x{2, 1, 3};
+  const std::vector<double> y{4, 5, 6};
+  for (const auto& [backend, message] : errors_on_every_backend(x, y, nan_when_one_leads, {})) {
+    EXPECT_THAT(message, HasSubstr("permutation_test: statistic nan_when_one_leads is nan on 6 "
+                                   "of 20 arrangements"))
+        << backend;
+  }
+  // Randomized: some of the 500 permutations, the same count everywhere.
+  const auto randomized =
+      errors_on_every_backend(x, y, nan_when_one_leads, {.permutations = 10, .seed = 3});
+  for (const auto& [backend, message] : randomized) {
+    EXPECT_THAT(message, HasSubstr(" of 10 permutations")) << backend;
+    EXPECT_EQ(message, randomized.front().second) << backend;
+  }
+}
+
+TEST(PermutationTest, InfiniteValuesOnArrangementsAreTheMostExtreme) {
+  // Splits into {1, 1, 1, 1} and {2, 2, 2, 2} give t = -inf and +inf: ordered values, as
+  // in scipy, each counted in one tail.
+  const std::vector<double> x{1, 2, 1, 2};
+  const auto r = run(x, x, pardo::stats::t_statistic, {.keep_distribution = true});
+  EXPECT_TRUE(r.exact);
+  EXPECT_EQ(r.permutations, 70u);
+  EXPECT_EQ(std::count(r.null_distribution.begin(), r.null_distribution.end(), -INFINITY), 1);
+  EXPECT_EQ(std::count(r.null_distribution.begin(), r.null_distribution.end(), INFINITY), 1);
+  EXPECT_DOUBLE_EQ(r.p_value, 1.0);
+  const auto greater = run(std::vector<double>{2, 2, 2, 2}, std::vector<double>{1, 1, 1, 1},
+                           pardo::stats::mean_difference, {.alternative = Alternative::greater});
+  EXPECT_DOUBLE_EQ(greater.p_value, 1.0 / 70);
+}
+
+// Data near 1e308: t is scale-free and computed without overflow, so a test of x 2^1000
+// gives the same statistic and p-value as one of x, on every backend.
+TEST(PermutationTest, DataNearTheLimitsOfDoublePrecisionGiveTheScaledResult) {
+  const auto x = normal_sample(11, 12, 0.8);
+  const auto y = normal_sample(12, 15, 0.0);
+  const auto scale = [](const std::vector<double>& v, int exponent) {
+    std::vector<double> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = std::ldexp(v[i], exponent);
+    return out;
+  };
+  const auto big_x = scale(x, 1020);
+  const auto big_y = scale(y, 1020);
+  EXPECT_EQ(bits(pardo::stats::t_statistic(big_x, big_y)), bits(pardo::stats::t_statistic(x, y)));
+  const PermutationOptions options{.permutations = 999, .block_permutations = 100};
+  const auto small = run(x, y, pardo::stats::t_statistic, options);
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return pardo::stats::permutation_test(executor, big_x, big_y,
+                                          RemoteStatistic(pardo::stats::t_statistic), options);
+  });
+  for (const auto& [backend, r] : results) {
+    EXPECT_EQ(bits(r.statistic), bits(small.statistic)) << backend;
+    EXPECT_EQ(bits(r.p_value), bits(small.p_value)) << backend;
+  }
+  // mean_difference's fast path would overflow centring these: the generic path takes over,
+  // and the p-value is the one of the scaled-down data.
+  const auto wide_x = scale(x, 1021);
+  const auto wide_y = scale(y, 1021);
+  const auto wide = run(wide_x, wide_y, pardo::stats::mean_difference, options);
+  const auto narrow = run(x, y, pardo::stats::mean_difference, options);
+  EXPECT_TRUE(std::isfinite(wide.statistic));
+  EXPECT_EQ(bits(wide.statistic), bits(std::ldexp(narrow.statistic, 1021)));
+  EXPECT_EQ(wide.p_value, narrow.p_value);
 }
 
 // The size of the test: under the null, P(p <= 0.05) is 0.05 (exactly, for a one-sided

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -102,8 +103,11 @@ std::optional<IntegrationMethod> parse_integration_method(std::string_view name)
 /// standard error, at 1.1 times the samples the tolerance needs, growing the run at least
 /// by 8 blocks and at most 4-fold (and by 2^16 blocks). The stopping decision reads
 /// deterministically combined results, so the blocks run, and the bits, still do not depend on the
-/// executor. Values all equal so far give a zero half-width, which stops the run: an indicator of a
-/// region the first round never hits reports 0 +- 0.
+/// executor. A tolerance counts as met only once at least `min_nonzero_samples` values are
+/// not zero: an indicator of a region the first rounds never (or rarely) hit gives 0 +- 0, or
+/// a standard error from a handful of hits, which says nothing; such a run goes on until
+/// enough points hit or the budget is spent, and then reports the tolerance not met, with a
+/// `warning`.
 /// @code
 /// pardo::mc::IntegrateOptions fixed{.samples = 10'000'000, .seed = 7};
 /// pardo::mc::IntegrateOptions adaptive{.samples = 1'000'000'000, .rel_tol = 1e-4};
@@ -124,6 +128,14 @@ struct IntegrateOptions {
   std::optional<double> rel_tol{};
 };
 
+/// The fewest points with f not zero for which `integrate` trusts a standard error: below it
+/// (an indicator of a region the points rarely or never hit, which gives 0 +- 0) a tolerance
+/// never counts as met and the result carries a `warning`.
+/// @code
+/// if (r.nonzero_samples < pardo::mc::min_nonzero_samples) std::puts(r.warning.c_str());
+/// @endcode
+inline constexpr std::uint64_t min_nonzero_samples = 30;
+
 /// An estimate with its uncertainty and the work behind it.
 /// @code
 /// auto r = pardo::mc::integrate(pool, f, box, options);
@@ -133,11 +145,18 @@ struct IntegrateOptions {
 struct IntegrateResult {
   double estimate = 0;  ///< volume times the mean of f
   double std_error = 0;
-  Interval interval{};         ///< 95%: estimate -/+ 1.959964 std_error
-  std::uint64_t samples = 0;   ///< points evaluated
-  std::uint64_t strata = 1;    ///< cells of the grid (1 for plain sampling)
-  std::uint64_t rounds = 0;    ///< rounds of blocks run (at most 2^16 blocks each)
-  bool tolerance_met = false;  ///< adaptive mode: the half-width reached a tolerance
+  Interval interval{};        ///< 95%: estimate -/+ 1.959964 std_error
+  std::uint64_t samples = 0;  ///< points evaluated
+  std::uint64_t strata = 1;   ///< cells of the grid (1 for plain sampling)
+  std::uint64_t rounds = 0;   ///< rounds of blocks run (at most 2^16 blocks each)
+  /// Adaptive mode: the half-width reached a tolerance, with at least `min_nonzero_samples`
+  /// values not zero.
+  bool tolerance_met = false;
+  std::uint64_t nonzero_samples = 0;  ///< points where f was not zero
+  /// Empty, or why the estimate and its standard error carry no information: fewer than
+  /// `min_nonzero_samples` points where f was not zero (an indicator whose region the
+  /// points rarely or never hit).
+  std::string warning{};
   /// Blocks done and those `samples` allows (an adaptive run may stop before), seconds,
   /// complete unless a stop request cut the run short, backend, workers.
   RunInfo run{};

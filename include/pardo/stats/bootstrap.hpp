@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -181,7 +182,11 @@ namespace pardo::stats {
 /// Same bits on every executor and worker count. When the statistic is stats::mean itself a
 /// fused kernel runs (`detail::run_mean_block`): the same resampled means to the bit, a
 /// jackknife (BCa) equal to rounding. Throws std::invalid_argument naming the value for fewer
-/// than 2 values, a NaN or infinity, zero resamples, a level outside (0, 1).
+/// than 2 values, a NaN or infinity, zero resamples, a level outside (0, 1). A statistic that
+/// is NaN or infinite on the data, or on any resample or leave-one-out sample, throws
+/// std::invalid_argument naming the statistic and the value or how many: no estimate or
+/// interval is reported from such values. The built-in statistics are free of overflow for
+/// finite data (a mean of values near 1e308 is finite); a variance beyond 1.8e308 is not.
 /// @code
 /// pardo::ThreadPool pool;
 /// auto r = pardo::stats::bootstrap(pool, data, pardo::stats::median, {.seed = 1});
@@ -191,15 +196,16 @@ BootstrapResult bootstrap(E& executor, std::span<const double> data, Statistic s
                           const BootstrapOptions& options = {}, const RunControl& control = {}) {
   const Columns table(data, 1);
   const auto evaluate = [&statistic](const Columns& t) -> double { return statistic(t.column(0)); };
+  const std::string name = detail::statistic_name<double(std::span<const double>)>(statistic);
   if constexpr (!Executor<E>) {
     static_assert(std::is_convertible_v<Statistic, SampleStatistic>,
                   "bootstrap on a remote pool: the statistic must be a function registered with "
                   "PARDO_REMOTE_FUNCTION (or a SampleStatistic)");
     const SampleStatistic handle(statistic);
-    return detail::run(executor, table, evaluate, options, control, handle, TableStatistic{});
+    return detail::run(executor, table, evaluate, options, control, handle, TableStatistic{}, name);
   } else {
     return detail::run(executor, table, evaluate, options, control, SampleStatistic{},
-                       TableStatistic{}, detail::is_mean(statistic));
+                       TableStatistic{}, name, detail::is_mean(statistic));
   }
 }
 
@@ -214,15 +220,16 @@ BootstrapResult bootstrap(E& executor, std::span<const double> data, Statistic s
 template <RemoteExecutor E, class Statistic>
 BootstrapResult bootstrap(E& executor, const Columns& table, Statistic statistic,
                           const BootstrapOptions& options = {}, const RunControl& control = {}) {
+  const std::string name = detail::statistic_name<double(const Columns&)>(statistic);
   if constexpr (!Executor<E>) {
     static_assert(std::is_convertible_v<Statistic, TableStatistic>,
                   "bootstrap on a remote pool: the statistic must be a function registered with "
                   "PARDO_REMOTE_FUNCTION (or a TableStatistic)");
     const TableStatistic handle(statistic);
-    return detail::run(executor, table, handle, options, control, SampleStatistic{}, handle);
+    return detail::run(executor, table, handle, options, control, SampleStatistic{}, handle, name);
   } else {
     return detail::run(executor, table, statistic, options, control, SampleStatistic{},
-                       TableStatistic{});
+                       TableStatistic{}, name);
   }
 }
 

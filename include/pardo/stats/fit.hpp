@@ -200,10 +200,11 @@ FitTable gather(std::vector<std::optional<FitRow>>& rows);
 /// Fits `options.model` to every data set on `executor` (any pardo executor), one data set
 /// per task. Each fit is deterministic, so the table is bit-identical on every backend. A
 /// data set that cannot be fitted (a missing column, too few rows, collinear predictors,
-/// perfect separation, a response that is not 0/1 for a logistic model) gets a row with
-/// its error and no estimates (an IRLS run that does not converge keeps its last iterate,
-/// with `converged` false); the others are unaffected. Throws std::invalid_argument for bad
-/// options.
+/// perfect separation, a response that is not 0/1 for a logistic model, an estimate, standard
+/// error, residual standard error (OLS) or log-likelihood (logistic) that comes out infinite
+/// or NaN, e.g. from values near 1e308) gets a row with its error and no estimates (an IRLS run
+/// that does not converge keeps its last iterate, with `converged` false); the others are
+/// unaffected. Throws std::invalid_argument for bad options.
 /// @code
 /// pardo::ThreadPool pool;
 /// auto table = pardo::stats::fit_many(pool, pardo::stats::read_datasets("sites"),

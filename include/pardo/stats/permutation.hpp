@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -104,7 +105,10 @@ struct PermutationResult {
 /// @endcode
 double mean_difference(std::span<const double> x, std::span<const double> y);
 
-/// Student's two-sample t with pooled variance, as `scipy.stats.ttest_ind` computes it.
+/// Student's two-sample t with pooled variance, as `scipy.stats.ttest_ind` computes it;
+/// where that overflows or underflows (data near the limits of double precision), the same
+/// t of both groups scaled by one power of two. +-infinity if both groups are constant and
+/// their means differ, NaN if every value is the same.
 /// @code
 /// double t = pardo::stats::t_statistic(x, y);
 /// @endcode
@@ -122,6 +126,7 @@ std::uint64_t permutation_blocks(std::span<const double> x, std::span<const doub
 }  // namespace pardo::stats
 
 #include "pardo/stats/detail/permutation.hpp"
+#include "pardo/stats/detail/statistic_checks.hpp"
 
 namespace pardo::stats {
 
@@ -133,7 +138,12 @@ namespace pardo::stats {
 /// be registered with PARDO_REMOTE_FUNCTION. The bits do not depend on the executor.
 /// Throws std::invalid_argument for fewer than 2 values in x or y, a value that is not
 /// finite, zero permutations or block size, or x and y of unequal lengths in the paired and
-/// correlation designs.
+/// correlation designs. A statistic that is NaN or infinite on the data as given throws
+/// std::invalid_argument naming the statistic and its value: no p-value means anything then.
+/// On the arrangements, +-infinity is a value like any other (more extreme than any finite
+/// one, as in scipy), but NaN is not comparable (scipy counts it as less extreme, which
+/// shrinks the p-value): a run in which any arrangement gives NaN throws
+/// std::invalid_argument naming the statistic and how many of them did.
 /// @code
 /// pardo::ThreadPool pool;
 /// auto r = pardo::stats::permutation_test(pool, treated, control,
@@ -148,6 +158,9 @@ PermutationResult permutation_test(E& executor, std::span<const double> x,
   detail::PermutationPlan plan = detail::plan_permutations(x, y, options);
   BlockRunner runner(executor, plan.blocks, control);
   plan.observed = statistic(x, y);
+  using Signature = double(std::span<const double>, std::span<const double>);
+  const std::string name = detail::statistic_name<Signature>(statistic);
+  detail::require_finite_statistic(plan.observed, "permutation_test", name, "on the observed data");
   const auto handle = remote_handle<detail::RemoteStatistic, E>(statistic);
   const detail::StatisticView view = detail::view_of(statistic);
   auto blocks = runner.run(
@@ -156,7 +169,8 @@ PermutationResult permutation_test(E& executor, std::span<const double> x,
       remote_blocks(&detail::permutation_block, [&](std::uint64_t b) {
         return detail::PermutationTask{{x.begin(), x.end()}, {y.begin(), y.end()}, handle, plan, b};
       }));
-  PermutationResult result = detail::summarise_permutations(plan, options.alternative, blocks);
+  PermutationResult result =
+      detail::summarise_permutations(plan, options.alternative, blocks, name);
   result.run = runner.info();
   return result;
 }

@@ -67,14 +67,16 @@ struct IntegratePlan {
   }
 };
 
-/// A block's values: their count, mean and sum of squared deviations from the mean, and
-/// the within-cell sum of squared deviations with its degrees of freedom.
+/// A block's values: their count, mean and sum of squared deviations from the mean, the
+/// within-cell sum of squared deviations with its degrees of freedom, and how many values
+/// are not zero.
 struct BlockMoments {
   double n = 0;
   double mean = 0;
   double m2 = 0;
   double within = 0;
   double within_df = 0;
+  double nonzero = 0;
 };
 
 /// Moments of the blocks so far, merged in block order (Chan et al.), so no sum of squares

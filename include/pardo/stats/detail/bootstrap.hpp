@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include "pardo/executor.hpp"
 #include "pardo/random/philox.hpp"
+#include "pardo/stats/detail/statistic_checks.hpp"
 #include "pardo/workload/blocks.hpp"
 
 namespace pardo::stats {
@@ -117,9 +119,11 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
 
 /// The result from the blocks' outputs in block order (empty entries: skipped blocks),
 /// without its RunInfo.
+/// Throws std::invalid_argument naming the statistic (`name`, "" if unknown) and how many
+/// resamples or leave-one-out samples gave NaN or infinity, if any did.
 BootstrapResult summarise(double estimate,
                           const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options);
+                          const BootstrapOptions& options, std::string_view name);
 
 /// Whether `statistic` is stats::mean itself (a function pointer or a handle to it), which
 /// runs the fused `run_mean_block` instead of `run_block`.
@@ -168,10 +172,11 @@ template <RemoteExecutor E, class Evaluate>
 BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic,
                     const BootstrapOptions& options, const RunControl& control,
                     const SampleStatistic& sample_handle, const TableStatistic& table_handle,
-                    bool sample_mean = false) {
+                    std::string_view name, bool sample_mean = false) {
   validate(table, options);
   BlockRunner runner(executor, bootstrap_blocks(table.rows(), options), control);
   const double estimate = statistic(table);
+  require_finite_statistic(estimate, "bootstrap", name, "on the data");
   const auto local = [&](std::uint64_t b) {
     return sample_mean ? run_mean_block(table.column(0), options, b)
                        : run_block(table, options, b, statistic);
@@ -187,7 +192,7 @@ BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic
                          b};
   });
   const auto outputs = runner.run(0, runner.info().blocks_total, local, remote);
-  BootstrapResult result = summarise(estimate, outputs, options);
+  BootstrapResult result = summarise(estimate, outputs, options, name);
   result.run = runner.info();
   return result;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <stop_token>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -66,10 +67,11 @@ struct PermutationCounts {
   std::uint64_t less_or_equal = 0;
   std::uint64_t greater_or_equal = 0;
   std::uint64_t done = 0;
+  std::uint64_t nan = 0;  ///< arrangements whose statistic is NaN (counted in neither tally)
   std::vector<double> values;
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(less_or_equal, greater_or_equal, done, values);
+    archive(less_or_equal, greater_or_equal, done, nan, values);
   }
 };
 
@@ -84,9 +86,12 @@ PermutationCounts permutation_counts(std::span<const double> x, std::span<const 
                                      StatisticView statistic, const PermutationPlan& plan,
                                      std::uint64_t block, const std::stop_token& stop = {});
 
-/// Gathers the blocks in order into a result, without its RunInfo.
+/// Gathers the blocks in order into a result, without its RunInfo. Throws
+/// std::invalid_argument naming the statistic (`name`, "" if unknown) and how many
+/// arrangements gave NaN, if any did.
 PermutationResult summarise_permutations(const PermutationPlan& plan, Alternative alternative,
-                                         std::vector<std::optional<PermutationCounts>>& blocks);
+                                         std::vector<std::optional<PermutationCounts>>& blocks,
+                                         std::string_view name);
 
 /// One block on a worker process or MPI rank.
 struct PermutationTask {
