@@ -98,7 +98,7 @@ class Suite:
         self.cases += 1
         problem = None
         if result.timed_out:
-            problem = (ok if isinstance(ok, str) else
+            problem = (getattr(result, "timeout_text", None) or
                        f"still running after the {result.watchdog:g} s watchdog (killed)")
         elif result.rc is not None and result.rc < 0:
             problem = f"killed by signal {signal_name(-result.rc)}"
@@ -854,6 +854,7 @@ def interrupt_case(s, args, moments, expect_json=True, group=False, note=""):
     double = len(moments) > 1
     if r.timed_out:
         ok = f"still running {SIGNAL_MARGIN_S + 2:g} s after SIGINT (killed)"
+        r.timeout_text = ok
     elif r.rc != 130 and not (double and r.rc == -signal.SIGINT):
         ok = f"exit {r.rc}"
     elif after > SIGNAL_MARGIN_S:
