@@ -2,6 +2,7 @@
 // serial iterates bit for bit.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -9,7 +10,9 @@
 #include <pardo/pde/laplace.hpp>
 #include <pardo/threads/thread_pool.hpp>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 #include "laplace_support.hpp"
 #include "pde/laplace_block.hpp"
@@ -110,6 +113,46 @@ TEST(LaplaceSerial, StopsAtMaxIterationsUnconverged) {
   EXPECT_FALSE(r.converged);
   EXPECT_GT(r.residual, options.tol);
   EXPECT_GT(r.max_error, 0.1);  // ten sweeps barely move a 32 x 32 grid
+}
+
+TEST(LaplaceSerial, MaxIterationsReachedIsACompleteRun) {
+  LaplaceOptions options = grid(16, 16, 1e-12);
+  options.max_iterations = 3;
+  EXPECT_TRUE(pde::solve_laplace(options).run.complete);
+}
+
+TEST(LaplaceStop, AStopBeforeTheFirstSweepRunsNone) {
+  std::stop_source stop;
+  stop.request_stop();
+  const LaplaceResult r = pde::solve_laplace(grid(32, 32, 1e-9), {.stop = stop.get_token()});
+  EXPECT_EQ(r.iterations, 0u);
+  EXPECT_FALSE(r.converged);
+  EXPECT_FALSE(r.run.complete);
+  EXPECT_EQ(r.seconds_per_iteration, 0.0);
+}
+
+TEST(LaplaceStop, AStopEndsASolveOnAnyWorkerCountAfterItsSweep) {
+  // A solve that would take minutes ends soon after the stop, with the iterate so far.
+  LaplaceOptions options = grid(400, 400, 1e-300);
+  options.max_iterations = 100'000'000;
+  for (std::size_t workers : std::initializer_list<std::size_t>{1, 2, 8}) {
+    ThreadPool pool(workers);
+    std::stop_source stop;
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      stop.request_stop();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const LaplaceResult r = pde::solve_laplace(pool, options, 0, {.stop = stop.get_token()});
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stopper.join();
+    EXPECT_LT(seconds, 5.0) << workers;
+    EXPECT_GT(r.iterations, 0u) << workers;
+    EXPECT_LT(r.iterations, options.max_iterations) << workers;
+    EXPECT_FALSE(r.converged) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+  }
 }
 
 TEST(LaplaceThreads, BitIdenticalToSerialOnAnyWorkerCount) {

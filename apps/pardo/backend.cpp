@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "parse.hpp"
 
@@ -39,6 +41,32 @@ void add_backend_options(CLI::App& command, BackendArgs& args) {
                 return {};
               },
               "SECONDS"));
+}
+
+namespace {
+
+// The value of `text` if all of it is a number, else nullopt.
+std::optional<double> read_number(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0') return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+CLI::Validator number_in(double low, double high, bool open) {
+  const std::string range = (open ? "(" : "[") + pardo::format_number(low) + ", " +
+                            pardo::format_number(high) + (open ? ")" : "]");
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const std::optional<double> value = read_number(text);
+        const bool inside =
+            value && std::isfinite(*value) &&
+            (open ? (*value > low && *value < high) : (*value >= low && *value <= high));
+        return inside ? std::string() : "'" + text + "' is outside " + range;
+      },
+      "NUMBER in " + range);
 }
 
 void add_seed_option(CLI::App& command, std::uint64_t& seed) {

@@ -36,6 +36,10 @@ void add_backend_options(CLI::App& command, BackendArgs& args);
 /// 1e3, 2^64) a usage error naming it.
 void add_seed_option(CLI::App& command, std::uint64_t& seed);
 
+/// A number in (low, high) (open ends) or [low, high] (closed), finite: anything else a
+/// usage error naming the value, as "--alpha: '0' is outside (0, 1)".
+CLI::Validator number_in(double low, double high, bool open = true);
+
 /// 0 if the combination is usable; else prints "pardo <command>: ..." naming the value and
 /// returns 2 (an unknown backend, serial with workers != 1, --workers under mpi, no MPI,
 /// --retries or --stall-timeout other than on processes).
@@ -57,7 +61,9 @@ bool with_backend(const BackendArgs& args, Body&& body) {
     SerialExecutor serial;
     body(serial, std::size_t{1});
   } else if (args.backend == "processes") {
-    ProcessPool pool(args.workers);
+    ProcessPool pool(
+        args.workers,
+        ProcessOptions{.stall_timeout = std::chrono::duration<double>(args.stall_timeout)});
     body(pool, args.workers);
   } else {
     ThreadPool pool(args.workers);

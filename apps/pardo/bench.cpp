@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "pi_run.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -33,15 +34,7 @@ std::uint64_t base_samples(mc::PiMethod method) {
   return 1'000'000'000;
 }
 
-// Beyond this the largest cell would take hours.
-constexpr double max_scale = 1000;
-
 int run_bench_pi(const BenchArgs& args) {
-  if (!(args.scale > 0 && args.scale <= max_scale)) {
-    std::fprintf(stderr, "pardo bench pi: --scale %s is outside (0, %g]\n",
-                 pardo::format_number(args.scale).c_str(), max_scale);
-    return 2;
-  }
   std::printf("%-8s %7s %14s %9s %12s %10s %15s\n", "method", "workers", "samples", "time (s)",
               "samples/s", "vs naive", "estimate");
   double naive_rate = 0;
@@ -81,10 +74,15 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   pi->add_option("-w,--workers", args->workers, "Worker counts to run")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, max_workers()));
+  // Beyond 1000 the largest cell would take hours.
   pi->add_option("--scale", args->scale, "Multiply every run's sample count")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(number_in(0, 1000));
   add_seed_option(*pi, args->seed);
-  pi->callback([&exit_code, args] { exit_code = run_bench_pi(*args); });
+  pi->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_bench_pi(*args);
+  });
 }
 
 }  // namespace pardo::cli

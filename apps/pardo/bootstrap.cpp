@@ -1,5 +1,6 @@
 // `pardo bootstrap`: a bootstrap confidence interval for a statistic of one CSV column, or of
 // two columns whose rows are resampled together (the correlation).
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "table.hpp"
 
@@ -138,6 +140,13 @@ int run_bootstrap(const BootstrapArgs& args) {
                                         control);
       });
   if (!run.prints) return run.exit_code;
+  if (result.run.complete &&
+      !(std::isfinite(result.interval.low) && std::isfinite(result.interval.high))) {
+    // scipy's DegenerateDataWarning: BCa's bias correction is infinite when no resample's
+    // statistic falls on one side of the estimate (constant data, for one).
+    return fail("no " + args.method + " interval: the bootstrap distribution of " + args.statistic +
+                " is degenerate (constant data?); try --method percentile");
+  }
   if (args.json) {
     nlohmann::json j{{"statistic", args.statistic},
                      {"method", args.method},
@@ -190,7 +199,10 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
                 "Include the bootstrap distribution in the JSON")
       ->needs(json);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([&exit_code, args] { exit_code = run_bootstrap(*args); });
+  cmd->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_bootstrap(*args);
+  });
 }
 
 }  // namespace pardo::cli

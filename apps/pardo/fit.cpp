@@ -12,6 +12,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -26,6 +27,8 @@ struct FitArgs {
   bool no_intercept = false;
   double tolerance = 1e-10;
   std::uint32_t max_iterations = 100;
+  CLI::Option* tolerance_option = nullptr;
+  CLI::Option* iterations_option = nullptr;
   BackendArgs backend;
   bool json = false;
   bool quiet = false;
@@ -90,6 +93,17 @@ int run_fit(const FitArgs& args) {
   if (const int code = check_backend(args.backend, "fit"); code != 0) return code;
   const auto model = stats::parse_fit_model(args.model);
   if (!model) return fail("--model: unknown model '" + args.model + "' (ols or logistic)");
+  for (const CLI::Option* option : {args.tolerance_option, args.iterations_option}) {
+    if (*model != stats::FitModel::logistic && option->count() > 0) {
+      return fail(option->get_name() + " does not apply to --model " + args.model +
+                  " (only to --model logistic)");
+    }
+  }
+  for (const std::string& predictor : args.predictors) {
+    if (predictor == args.response) {
+      return fail("--predictors: '" + predictor + "' is the response (--response)");
+    }
+  }
   const stats::FitOptions options{.model = *model,
                                   .response = args.response,
                                   .predictors = args.predictors,
@@ -140,14 +154,21 @@ void add_fit_command(CLI::App& app, int& exit_code) {
                   "Predictor columns, comma-separated (default: all but the response)")
       ->delimiter(',');
   cmd->add_flag("--no-intercept", args->no_intercept, "Do not add a constant term");
-  cmd->add_option("--tolerance", args->tolerance, "IRLS convergence tolerance")
-      ->capture_default_str();
-  cmd->add_option("--max-iterations", args->max_iterations, "IRLS iterations before giving up")
-      ->capture_default_str();
+  args->tolerance_option =
+      cmd->add_option("--tolerance", args->tolerance, "IRLS convergence tolerance (logistic)")
+          ->capture_default_str()
+          ->check(number_in(0, 1));
+  args->iterations_option = cmd->add_option("--max-iterations", args->max_iterations,
+                                            "IRLS iterations before giving up (logistic)")
+                                ->capture_default_str()
+                                ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{1000000}));
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([&exit_code, args] { exit_code = run_fit(*args); });
+  cmd->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_fit(*args);
+  });
 }
 
 }  // namespace pardo::cli

@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -22,6 +23,9 @@ namespace pardo::cli {
 namespace {
 
 namespace integrands = mc::integrands;
+
+// Far beyond what Monte Carlo integration is used for; it bounds the box's vectors.
+constexpr std::size_t max_dim = 10000;
 
 struct IntegrateArgs {
   std::string function = "ball";
@@ -31,6 +35,7 @@ struct IntegrateArgs {
   std::string samples = "1e7";
   std::string method = "plain";
   std::string strata = "1024";
+  CLI::Option* strata_option = nullptr;
   std::string block = "16384";
   std::string abs_tol;
   std::string rel_tol;
@@ -229,6 +234,10 @@ int run_integrate(const IntegrateArgs& args) {
       throw UsageError("--method: unknown method '" + args.method + "' (plain or stratified)");
     }
     run.options.method = *method;
+    if (*method != mc::IntegrationMethod::stratified && args.strata_option->count() > 0) {
+      throw UsageError("--strata " + args.strata + " does not apply to --method " + args.method +
+                       " (only to --method stratified)");
+    }
     run.options.seed = args.seed;
     // The library's own checks (bounds in order, a finite volume, two samples) come first.
     (void)mc::integration_blocks(run.box, run.options);
@@ -266,7 +275,9 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
       "integrate", "Integrate a built-in function over a box by Monte Carlo, with error bars");
   cmd->add_option("-f,--function", args->function, "ball, cross-polytope, gaussian or cosine")
       ->capture_default_str();
-  cmd->add_option("-d,--dim", args->dim, "Dimensions")->capture_default_str();
+  cmd->add_option("-d,--dim", args->dim, "Dimensions")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, max_dim));
   cmd->add_option("--lower", args->lower, "Lower bound: one for every axis, or d with commas")
       ->capture_default_str();
   cmd->add_option("--upper", args->upper, "Upper bound: one for every axis, or d with commas")
@@ -275,8 +286,9 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
                   "Samples: 1e8, 100M; with a tolerance, the most to draw")
       ->capture_default_str();
   cmd->add_option("-m,--method", args->method, "plain or stratified")->capture_default_str();
-  cmd->add_option("--strata", args->strata, "Most cells of the stratified grid")
-      ->capture_default_str();
+  args->strata_option =
+      cmd->add_option("--strata", args->strata, "Most cells of the stratified grid")
+          ->capture_default_str();
   cmd->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
       ->capture_default_str();
   cmd->add_option("--abs-tol", args->abs_tol, "Stop once the 95% half-width is below this");
@@ -286,7 +298,10 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([&exit_code, args] { exit_code = run_integrate(*args); });
+  cmd->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_integrate(*args);
+  });
 }
 
 }  // namespace pardo::cli

@@ -1,5 +1,7 @@
 // `pardo laplace`: Laplace's equation by Jacobi iteration, serially, on threads or on MPI
 // ranks, with the same iterates on each.
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -9,8 +11,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "backend.hpp"
 #include "commands.hpp"
 #include "mpi_session.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 #ifdef PARDO_CLI_WITH_MPI
@@ -50,6 +54,8 @@ void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r) {
       o.nx, o.ny, o.tol, r.run.backend.c_str(), r.run.workers, unit, r.run.workers == 1 ? "" : "s");
   if (r.converged) {
     std::printf("  iterations    %zu (converged)\n", r.iterations);
+  } else if (!r.run.complete) {
+    std::printf("  iterations    %zu (interrupted: not converged)\n", r.iterations);
   } else {
     std::printf("  iterations    %zu (NOT converged: --max-iterations reached)\n", r.iterations);
   }
@@ -99,18 +105,21 @@ int run_laplace(const LaplaceArgs& args) {
   pde::LaplaceResult r;
   try {
     pde::validate(args.options);
+    std::atomic<std::uint64_t> done{0};
+    const RunMonitor monitor(1, done, true);
+    const RunControl control{.stop = monitor.stop_token()};
     if (args.backend == "serial") {
-      r = pde::solve_laplace(args.options);
+      r = pde::solve_laplace(args.options, control);
     } else {
       ThreadPool pool(args.workers);
-      r = pde::solve_laplace(pool, args.options);
+      r = pde::solve_laplace(pool, args.options, 0, control);
     }
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "pardo %s\n", e.what());
     return 2;
   }
   print_result(args, r);
-  return r.converged ? 0 : 1;
+  return finish_run(r.run, r.converged);
 }
 
 }  // namespace
@@ -127,12 +136,15 @@ void add_laplace_command(CLI::App& app, int& exit_code) {
       "laplace", "Solve Laplace's equation by Jacobi iteration, with the same iterates anywhere");
   cmd->add_option("--nx", args->options.nx, "Grid points along x, boundary included (>= 3)")
       ->capture_default_str()
-      ->check(not_negative);
+      ->check(not_negative)
+      ->check(CLI::Range(std::size_t{3}, std::size_t{1} << 31));
   cmd->add_option("--ny", args->options.ny, "Grid points along y, boundary included (>= 3)")
       ->capture_default_str()
-      ->check(not_negative);
+      ->check(not_negative)
+      ->check(CLI::Range(std::size_t{3}, std::size_t{1} << 31));
   cmd->add_option("--tol", args->options.tol, "Stop when no point changes by more than this")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(number_in(0, 1e300));
   cmd->add_option("--max-iterations", args->options.max_iterations,
                   "Stop after this many sweeps (exit 1: not converged)")
       ->capture_default_str()
@@ -145,6 +157,7 @@ void add_laplace_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args, workers] {
     args->workers_given = workers->count() > 0;
+    accept_stop_requests();
     exit_code = run_laplace(*args);
   });
 }

@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace {
@@ -64,6 +65,7 @@ int check_output(int exit_code) {
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
+  handle_sigint();
   CLI::App app{"pardo: parallel work from one core to a cluster, with reproducible results"};
   app.set_version_flag("--version", std::string(pardo::version()));
   app.require_subcommand(1);

@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -169,7 +170,10 @@ void add_mcmc_command(CLI::App& app, int& exit_code) {
   add_backend_options(*mcmc, args->backend);
   mcmc->add_flag("--json", args->json, "Print one JSON object");
   mcmc->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  mcmc->callback([&exit_code, args] { exit_code = run_mcmc(*args); });
+  mcmc->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_mcmc(*args);
+  });
 }
 
 }  // namespace pardo::cli

@@ -13,6 +13,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "table.hpp"
 
@@ -194,7 +195,10 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--distribution", args->distribution, "Include the null distribution in the JSON")
       ->needs(json);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([&exit_code, args] { exit_code = run_permtest(*args); });
+  cmd->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_permtest(*args);
+  });
 }
 
 }  // namespace pardo::cli

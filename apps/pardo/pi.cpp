@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "parse.hpp"
 #include "pi_run.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -85,7 +86,10 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  pi->callback([&exit_code, args] { exit_code = run_pi(*args); });
+  pi->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_pi(*args);
+  });
 }
 
 }  // namespace pardo::cli

@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "parse.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
@@ -190,19 +191,24 @@ void add_power_command(CLI::App& app, int& exit_code) {
       "power", "Power of a two-sample test by simulation, or the n reaching a target power");
   cmd->add_option("-t,--test", args->test, "t, welch or permutation")->capture_default_str();
   cmd->add_option("-e,--effect", args->effect, "Mean difference in standard deviations")
+      ->check(number_in(-1000, 1000))
       ->capture_default_str();
   cmd->add_option("-n,--n", args->n1, "Size of the first group")->capture_default_str();
   cmd->add_option("--n2", args->n2, "Size of the second group (default: --n)");
-  cmd->add_option("-a,--alpha", args->alpha, "Significance level")->capture_default_str();
+  cmd->add_option("-a,--alpha", args->alpha, "Significance level")
+      ->capture_default_str()
+      ->check(number_in(0, 1));
   cmd->add_option("-r,--replications", args->replications, "Simulated experiments: 1e4, 1e5")
       ->capture_default_str();
   cmd->add_option("--alternative", args->alternative,
                   "two-sided, less or greater (greater: the second group's mean is larger)")
       ->capture_default_str();
   auto* target = cmd->add_option("--target-power", args->target_power,
-                                 "Search for the smallest n reaching this power instead");
+                                 "Search for the smallest n reaching this power instead")
+                     ->check(number_in(0, 1));
   cmd->add_option("--ratio", args->ratio, "With --target-power: n2 = ceil(ratio * n)")
       ->capture_default_str()
+      ->check(number_in(0, 1e6))
       ->needs(target);
   cmd->add_option("--max-n", args->max_n, "With --target-power: the largest n tried")
       ->capture_default_str()
@@ -215,7 +221,10 @@ void add_power_command(CLI::App& app, int& exit_code) {
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([&exit_code, args] { exit_code = run_power(*args); });
+  cmd->callback([&exit_code, args] {
+    accept_stop_requests();
+    exit_code = run_power(*args);
+  });
 }
 
 }  // namespace pardo::cli

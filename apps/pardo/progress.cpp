@@ -12,12 +12,17 @@ namespace {
 
 // Written by the signal handler, read by the monitor thread: lock-free, so signal-safe.
 std::atomic<bool> sigint_seen{false};
+std::atomic<bool> stoppable{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
-// The first Ctrl-C asks the run to stop and print its partial result; a second ends the
-// process at once (worker processes follow: they die with their parent).
+// In a command that can stop, the first Ctrl-C asks its run to stop and print the partial
+// result; a second, or the first anywhere else, ends the process at once (worker processes
+// follow: they die with their parent).
 extern "C" void on_sigint(int) {
-  if (sigint_seen.exchange(true, std::memory_order_relaxed)) ::_exit(130);
+  if (sigint_seen.exchange(true, std::memory_order_relaxed) ||
+      !stoppable.load(std::memory_order_relaxed)) {
+    ::_exit(130);
+  }
 }
 
 std::string human_rate(double per_second) {
@@ -34,6 +39,10 @@ std::string human_rate(double per_second) {
 
 }  // namespace
 
+void handle_sigint() { std::signal(SIGINT, on_sigint); }
+
+void accept_stop_requests() { stoppable.store(true, std::memory_order_relaxed); }
+
 RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
                        std::uint64_t units_per_block)
     : total_(total),
@@ -41,8 +50,7 @@ RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& do
       units_per_block_(static_cast<double>(units_per_block)),
       show_(!quiet && isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()) {
-  sigint_seen.store(false, std::memory_order_relaxed);
-  previous_handler_ = std::signal(SIGINT, on_sigint);
+  accept_stop_requests();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -54,7 +62,6 @@ RunMonitor::~RunMonitor() {
   cv_.notify_all();
   thread_.join();
   if (drawn_) std::fputs("\r\033[K", stderr);
-  std::signal(SIGINT, previous_handler_ == SIG_ERR ? SIG_DFL : previous_handler_);
 }
 
 bool RunMonitor::interrupted() const noexcept {
@@ -63,12 +70,12 @@ bool RunMonitor::interrupted() const noexcept {
 
 void RunMonitor::run() {
   std::unique_lock lock(mutex_);
-  while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return finished_; })) {
+  do {
     if (interrupted()) stop_.request_stop();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (show_ && seconds > 1.0) draw(seconds);
-  }
+  } while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return finished_; }));
 }
 
 void RunMonitor::draw(double seconds) {

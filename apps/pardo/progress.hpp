@@ -1,6 +1,7 @@
 #pragma once
-// A long run's companion thread: it turns Ctrl-C into a stop request and, when stderr is a
-// terminal and the run lasts over a second, draws a progress bar with rate and ETA.
+// Ctrl-C, and a long run's companion thread: it turns Ctrl-C into a stop request and, when
+// stderr is a terminal and the run lasts over a second, draws a progress bar with rate and
+// ETA.
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +13,15 @@
 
 namespace pardo::cli {
 
+/// Installs pardo's SIGINT handler: Ctrl-C ends the process with exit code 130 at once,
+/// unless the command accepts stop requests; there the first Ctrl-C is a stop request (its
+/// run prints a partial result) and a second ends the process at once.
+void handle_sigint();
+
+/// Says that this command stops cleanly on Ctrl-C: call it before reading input, so that a
+/// Ctrl-C while reading stops the run as soon as it starts. A RunMonitor calls it too.
+void accept_stop_requests();
+
 class RunMonitor {
  public:
   /// Watches `done` blocks grow towards `total`, each shown as `units_per_block` units; shows
@@ -20,7 +30,7 @@ class RunMonitor {
              std::uint64_t units_per_block = 1);
   RunMonitor(const RunMonitor&) = delete;
   RunMonitor& operator=(const RunMonitor&) = delete;
-  /// Stops the thread, erases the bar and restores the previous SIGINT handler.
+  /// Stops the thread and erases the bar.
   ~RunMonitor();
 
   std::stop_token stop_token() const noexcept { return stop_.get_token(); }
@@ -41,7 +51,6 @@ class RunMonitor {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool finished_ = false;
-  void (*previous_handler_)(int) = nullptr;
   std::thread thread_;
 };
 

@@ -20,6 +20,7 @@
 
 #include "commands.hpp"
 #include "parse.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -141,10 +142,10 @@ void add_rng_command(CLI::App& app, int& exit_code) {
       exit_code = dump(*args);
     } catch (const UsageError& e) {
       std::fprintf(stderr, "pardo rng dump: %s\n", e.what());
-      exit_code = 2;
+      exit_code = exit_usage;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pardo rng dump: %s\n", e.what());
-      exit_code = 1;
+      exit_code = exit_failure;
     }
   });
 }

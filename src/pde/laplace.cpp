@@ -150,18 +150,19 @@ using Clock = std::chrono::steady_clock;
 /// The outcome of a solve on `workers` workers of `backend`, in `blocks` row blocks.
 void finish(LaplaceResult& r, const LaplaceOptions& options, Clock::time_point start,
             std::string backend, std::size_t workers, std::size_t blocks) {
-  r.converged = r.residual <= options.tol;
+  r.converged = r.iterations > 0 && r.residual <= options.tol;
+  r.run.complete = r.converged || r.iterations == options.max_iterations;
   r.run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   r.run.blocks_done = r.run.blocks_total = blocks;
-  r.run.complete = true;
   r.run.backend = std::move(backend);
   r.run.workers = workers;
-  r.seconds_per_iteration = r.run.seconds / static_cast<double>(r.iterations);
+  r.seconds_per_iteration =
+      r.iterations == 0 ? 0.0 : r.run.seconds / static_cast<double>(r.iterations);
 }
 
 }  // namespace
 
-LaplaceResult solve_laplace(const LaplaceOptions& options) {
+LaplaceResult solve_laplace(const LaplaceOptions& options, const RunControl& control) {
   validate(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
@@ -172,7 +173,7 @@ LaplaceResult solve_laplace(const LaplaceOptions& options) {
   std::vector<double> v = u;
 
   LaplaceResult r;
-  while (r.iterations < options.max_iterations) {
+  while (r.iterations < options.max_iterations && !control.stop.stop_requested()) {
     double change = 0.0;
     for (std::size_t j = 1; j + 1 < ny; ++j) {
       const double* mid = u.data() + j * nx;
@@ -192,7 +193,8 @@ LaplaceResult solve_laplace(const LaplaceOptions& options) {
   return r;
 }
 
-LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std::size_t blocks) {
+LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std::size_t blocks,
+                            const RunControl& control) {
   validate(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
@@ -219,7 +221,7 @@ LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std
   const MapOptions one_each{.chunksize = 1, .schedule = Schedule::static_blocks};
 
   LaplaceResult r;
-  while (r.iterations < options.max_iterations) {
+  while (r.iterations < options.max_iterations && !control.stop.stop_requested()) {
     pool.parallel_for(std::size_t{0}, parts, step, one_each);
     for (detail::LaplaceBlock& b : part) b.advance();
     ++r.iterations;

@@ -135,9 +135,10 @@ void validate(const Columns& table, const BootstrapOptions& options) {
   pardo::detail::require_finite(table.data(), caller, "data");
   pardo::detail::require_positive(options.resamples, caller, "resamples");
   pardo::detail::require_positive(options.block_resamples, caller, "block_resamples");
-  pardo::detail::require_memory(static_cast<double>(options.resamples) * sizeof(double), caller,
-                                "resamples = " + std::to_string(options.resamples),
-                                "every resample's statistic");
+  // The distribution, and the sorted copy the interval is read from.
+  pardo::detail::require_memory(2.0 * static_cast<double>(options.resamples) * sizeof(double),
+                                caller, "resamples = " + std::to_string(options.resamples),
+                                "every resample's statistic, twice");
   pardo::detail::require_open_unit(options.level, caller, "level");
   if (options.method != BootstrapMethod::percentile && options.method != BootstrapMethod::basic &&
       options.method != BootstrapMethod::bca) {

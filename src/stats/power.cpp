@@ -129,7 +129,8 @@ PowerCounts power_rejections(const PowerOptions& options, std::uint64_t block,
       std::vector<std::optional<PermutationCounts>> blocks;
       blocks.emplace_back(permutation_counts(y, x, view, plan, 0, stop));
       if (blocks.front()->done < plan.total) break;
-      const double p = summarise_permutations(plan, options.alternative, blocks).p_value;
+      const double p =
+          summarise_permutations(plan, options.alternative, blocks, "mean_difference").p_value;
       counts.rejections += p < options.alpha ? 1u : 0u;
       ++counts.replications;
     }

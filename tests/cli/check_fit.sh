@@ -17,13 +17,14 @@ expect_usage_error "unknown model 'probit'" fit "$data/ols" --model probit
 expect_usage_error "bad.csv:3: field 2 ('x') 'oops' is not a number" fit "$tmp/bad.csv"
 expect_usage_error "no .csv files in" fit "$tmp/empty"
 expect_usage_error "cannot open the file" fit "$tmp/missing.csv"
-expect_usage_error "tolerance 0 must be positive" fit "$data/ols" --tolerance 0
+expect_usage_error "\--tolerance: '0' is outside (0, 1)" fit "$data/ols" --model logistic --tolerance 0
+expect_usage_error "\--tolerance does not apply to --model ols" fit "$data/ols" --tolerance 1e-6
 expect_usage_error "unknown backend 'gpu'" fit "$data/ols" --backend gpu
 
-# Per-data-set errors: three rows fail, the fourth fits, exit 0.
+# Per-data-set errors: three rows fail, the fourth fits, exit 1 (not everything fitted).
 out=$("$pardo" fit "$data/bad" --model logistic)
 code=$?
-if [[ $code -ne 0 ]] || ! grep -q "separated: perfect separation" <<<"$out" ||
+if [[ $code -ne 1 ]] || ! grep -q "separated: perfect separation" <<<"$out" ||
   ! grep -q "collinear: the design matrix has rank 2 < 3" <<<"$out" ||
   ! grep -q "fitted        1 of 4 (3 failed)" <<<"$out"; then
   echo "FAIL: pardo fit $data/bad --model logistic (exit $code): $out"

@@ -9,7 +9,9 @@ failures=0
 source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "unknown integrand 'sphere'" integrate --function sphere
-expect_usage_error "\--dim: '0' must be positive" integrate --dim 0
+expect_usage_error "\--dim: Value 0 not in range 1 to 10000" integrate --dim 0
+expect_usage_error "\--dim: Value -1 not in range 1 to 10000" integrate --dim -1
+expect_usage_error "\--strata 64 does not apply to --method plain" integrate --strata 64
 expect_usage_error "\--samples: '0' must be positive" integrate --samples 0
 expect_usage_error "\--samples: 'many' is not a number" integrate --samples many
 expect_usage_error "samples is 1; at least 2" integrate --samples 1

@@ -88,7 +88,7 @@ for backend in threads processes; do
   fi
   wait "$pid"
   code=$?
-  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial estimate from" "$out"; then
+  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial result from" "$out"; then
     echo "FAIL: SIGINT on $backend gave exit $code and: $(cat "$out")"
     failures=$((failures + 1))
   fi

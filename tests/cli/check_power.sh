@@ -8,12 +8,12 @@ failures=0
 
 source "$(dirname "$0")/lib.sh"
 
-expect_usage_error "effect nan is not finite" power --effect nan
+expect_usage_error "\--effect: 'nan' is outside" power --effect nan
 expect_usage_error "n1 = 1 is too small" power --n 1
 expect_usage_error "n2 = 1 is too small" power --n 10 --n2 1
-expect_usage_error "alpha 1.5 is outside (0, 1)" power --alpha 1.5
+expect_usage_error "\--alpha: '1.5' is outside (0, 1)" power --alpha 1.5
 expect_usage_error "'0' must be positive" power --replications 0
-expect_usage_error "target power 1 is outside (0, 1)" power --target-power 1
+expect_usage_error "\--target-power: '1' is outside (0, 1)" power --target-power 1
 expect_usage_error "unknown test 'z'" power --test z
 expect_usage_error "unknown alternative 'up'" power --alternative up
 expect_usage_error "unknown backend 'gpu'" power --backend gpu

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "pardo/workload/run_control.hpp"
 #include "pardo/workload/run_info.hpp"
 
 namespace pardo {
@@ -60,25 +61,26 @@ struct LaplaceResult {
 
 /// Solves on the calling thread, on the whole grid. Throws std::invalid_argument naming a
 /// bad option (nx or ny below 3, tol not positive and finite, max_iterations 0, a grid over
-/// 2^31 points).
+/// 2^31 points). A stop request of `control` ends the solve after the sweep under way: the
+/// result is the iterate so far, not converged, with `run.complete` false.
 /// @code
 /// pardo::pde::LaplaceResult r = pardo::pde::solve_laplace({.nx = 128, .ny = 128});
 /// assert(r.converged && r.max_error < 1e-3);
 /// @endcode
-LaplaceResult solve_laplace(const LaplaceOptions& options);
+LaplaceResult solve_laplace(const LaplaceOptions& options, const RunControl& control = {});
 
 /// Solves on `pool`, with the interior rows cut into `blocks` blocks of consecutive rows
 /// (0: one per worker; never more than the interior rows), balanced to within one row. Each
 /// block holds its rows plus a halo row above and below, copies its halos from the
 /// neighbouring blocks' edge rows before each sweep, and reports its largest change; the
 /// largest of these is the residual. The result, grid included, is bit-identical to the
-/// serial solve's for any pool and block count. Throws as the serial solve does.
+/// serial solve's for any pool and block count. Throws, and stops, as the serial solve does.
 /// @code
 /// pardo::ThreadPool pool(4);
 /// auto r = pardo::pde::solve_laplace(pool, {.nx = 512, .ny = 512, .tol = 1e-7});
 /// @endcode
-LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options,
-                            std::size_t blocks = 0);
+LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std::size_t blocks = 0,
+                            const RunControl& control = {});
 
 /// Throws std::invalid_argument naming the first bad value of `options`: what every solve
 /// checks first.

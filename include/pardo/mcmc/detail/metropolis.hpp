@@ -135,13 +135,18 @@ inline std::uint64_t chain_steps(const MetropolisOptions& options) {
 std::uint64_t next_segment(std::uint64_t segment, double seconds);
 
 /// Runs the chains on worker processes or MPI ranks in rounds of segments, each continuing
-/// from where the last left off; a stop takes effect at the end of a round.
+/// from where the last left off; a stop takes effect at the end of a round. Lost segments
+/// are retried as `control` says; `info` gets the runner's account.
 template <RemoteExecutor E>
 std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensity& handle,
                                                      std::vector<ChainOutput> chains,
                                                      const MetropolisOptions& options,
-                                                     const RunControl& control) {
-  BlockRunner runner(executor, options.chains, RunControl{.stop = control.stop});
+                                                     const RunControl& control, RunInfo& info) {
+  // Chains, not segments, are what control.blocks_done counts: below, once each ends.
+  BlockRunner runner(executor, options.chains,
+                     RunControl{.stop = control.stop,
+                                .retries = control.retries,
+                                .on_block_failure = control.on_block_failure});
   const std::uint64_t total = chain_steps(options);
   std::uint64_t until = 0;
   std::uint64_t segment = 256;
@@ -169,6 +174,7 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
     }
     out.emplace_back(std::move(chain));
   }
+  info = runner.info();
   return out;
 }
 
@@ -200,8 +206,7 @@ ChainsResult run_chains(E& executor, const F& log_density,
       begun[c].state = start_chain(density, start_of(c), shared, options, c);
     }
     chains = run_segments(executor, remote_handle<LogDensity, E>(log_density), std::move(begun),
-                          options, control);
-    info = RunInfo{0, options.chains, 0, true, std::string(executor.backend()), executor.size()};
+                          options, control, info);
   }
   ChainsResult result = gather(chains, starts.front().size(), options);
   const auto seconds = [&] {
@@ -224,7 +229,8 @@ ChainsResult run_chains(E& executor, const F& log_density,
   result.run = info;
   result.run.blocks_done = result.chains;
   result.run.seconds = seconds();
-  result.run.complete = result.chains == options.chains && summarised;
+  result.run.blocks_total = options.chains;
+  result.run.complete = result.chains == options.chains && summarised && info.failure.empty();
   return result;
 }
 
