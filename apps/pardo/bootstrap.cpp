@@ -143,9 +143,12 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (result.run.complete &&
       !(std::isfinite(result.interval.low) && std::isfinite(result.interval.high))) {
     // scipy's DegenerateDataWarning: BCa's bias correction is infinite when no resample's
-    // statistic falls on one side of the estimate (constant data, for one).
-    return fail("no " + args.method + " interval: the bootstrap distribution of " + args.statistic +
-                " is degenerate (constant data?); try --method percentile");
+    // statistic falls on one side of the estimate, and its acceleration undefined when every
+    // leave-one-out value is the same (constant or heavily tied data).
+    return fail("no " + args.method + " interval: the bootstrap or leave-one-out values of " +
+                args.statistic +
+                " are degenerate (constant or heavily tied data; scipy warns "
+                "DegenerateDataWarning); try --method percentile");
   }
   if (args.json) {
     nlohmann::json j{{"statistic", args.statistic},

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <pardo/pardo.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "commands.hpp"
 #include "parse.hpp"
@@ -91,7 +93,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    exit_code = app.exit(e) == 0 ? exit_success : exit_usage;
+    // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
+    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+    const bool speaks = rank == nullptr || std::string_view(rank) == "0";
+    const int code = speaks ? app.exit(e) : e.get_exit_code();
+    exit_code = code == 0 ? exit_success : exit_usage;
   } catch (...) {
     exit_code = report_error(std::current_exception(), command_of(app));
   }

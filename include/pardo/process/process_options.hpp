@@ -64,7 +64,7 @@ struct ProcessOptions {
   std::chrono::duration<double> task_timeout{0};
   /// Kill a worker whose CPU time has not advanced for this long while it runs a task (0: never,
   /// the default); the task fails with WorkerStalled, or runs again while max_retries allows.
-  /// The pool reads the worker's /proc/<pid>/stat about four times per stall_timeout (at most
+  /// The pool reads the worker's /proc/PID/stat about four times per stall_timeout (at most
   /// every 250 ms), and only while the worker has work. A worker stopped by SIGSTOP, or
   /// blocked, makes no progress: so a task that sleeps or waits on I/O for longer than
   /// stall_timeout counts as stalled too. A worker that is runnable but waits for a CPU does
