@@ -544,7 +544,7 @@ TEST_P(ProcessStalls, DestructionDoesNotWaitOnStoppedWorkers) {
 TEST(ProcessStallOptions, InvalidStallTimeoutThrowsInvalidArgumentNamingIt) {
   const auto message = [](std::chrono::duration<double> timeout) -> std::string {
     try {
-      pardo::ProcessPool pool(1, {.stall_timeout = timeout});
+      pardo::ProcessPool pool(std::size_t{1}, {.stall_timeout = timeout});
     } catch (const std::invalid_argument& e) {
       return e.what();
     }
