@@ -164,7 +164,9 @@ void expect_stops_quickly(E& executor, const std::string& name) {
   EXPECT_EQ(r.run.blocks_done, 0u) << name;
   // On worker processes a stop before the first round of segments comes back (slow worker
   // start-up, under a sanitizer) leaves no step made; in process the chains start at once.
-  if (name.starts_with("threads")) EXPECT_GT(r.steps, 0u) << name;
+  if (name.starts_with("threads")) {
+    EXPECT_GT(r.steps, 0u) << name;
+  }
   EXPECT_TRUE(std::isnan(r.rhat[0])) << name;
 }
 
