@@ -736,6 +736,24 @@ class Watched:
             time.sleep(0.05)
 
 
+def signal_a_worker(s, args, moment, sig, timeout):
+    """Runs args, sends sig to a live worker process `moment` s in, waits up to timeout:
+    (result, the worker signalled or None, the processes left behind, now reaped)."""
+    w = Watched(s, args)
+    w.wait_for_workers(2, 10)
+    w.sleep_watching(moment)
+    victim = None
+    if w.proc.poll() is None:
+        kids = [k for k in children(w.proc.pid) if (proc_stat(k) or (0, 0, "Z"))[2] != "Z"]
+        if kids:
+            victim = kids[0]
+            os.kill(victim, sig)
+    r = w.wait(timeout)
+    left = w.leftovers()
+    reap(left)
+    return r, victim, left
+
+
 def kill(s):
     runs = long_runs(s)
     for name, (args, fields) in runs.items():
@@ -758,23 +776,14 @@ def kill(s):
             extra = ["--stall-timeout", "1"] if how == "stop" else []
             if s.out_of_time(proc_args + extra):
                 continue
-            w = Watched(s, proc_args + extra)
-            kids = w.wait_for_workers(2, 10)
-            w.sleep_watching(moment)
-            victim = None
-            if w.proc.poll() is None:
-                kids = [k for k in children(w.proc.pid) if (proc_stat(k) or (0, 0, "Z"))[2] != "Z"]
-                if kids:
-                    victim = kids[0]
-                    os.kill(victim, signal.SIGKILL if how == "kill" else signal.SIGSTOP)
-            r = w.wait(max(30, 4 * ref_seconds))
-            left = w.leftovers()
-            reap(left)
             shown = proc_args + extra
+            r, victim, left = signal_a_worker(
+                s, shown, moment, signal.SIGKILL if how == "kill" else signal.SIGSTOP,
+                max(30, 4 * ref_seconds))
             what = "SIGKILL" if how == "kill" else "SIGSTOP"
             if victim is None:
-                s.check(shown, f"no worker to {what} (workers seen: {kids}; exit {r.rc} after "
-                        f"{r.seconds:.2f} s)", f"a live worker at {moment:.1f} s", r)
+                s.check(shown, f"no worker to {what} (exit {r.rc} after {r.seconds:.2f} s)",
+                        f"a live worker at {moment:.1f} s", r)
                 continue
             got = pick(parse_json(r.out), fields) if r.rc == 0 else None
             if how == "kill":
@@ -802,18 +811,8 @@ def kill(s):
         shown = proc_args + ["--retries", "0"]
         if s.out_of_time(shown):
             continue
-        w = Watched(s, shown)
-        w.wait_for_workers(2, 10)
-        w.sleep_watching(moment)
-        victim = None
-        if w.proc.poll() is None:
-            kids = [k for k in children(w.proc.pid) if (proc_stat(k) or (0, 0, "Z"))[2] != "Z"]
-            if kids:
-                victim = kids[0]
-                os.kill(victim, signal.SIGKILL)
-        r = w.wait(max(30, 4 * ref_seconds))
-        left = w.leftovers()
-        reap(left)
+        r, victim, left = signal_a_worker(s, shown, moment, signal.SIGKILL,
+                                          max(30, 4 * ref_seconds))
         if victim is None:
             s.check(shown, f"no worker to kill (exit {r.rc} after {r.seconds:.2f} s)",
                     "a live worker", r)

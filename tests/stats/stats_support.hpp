@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <chrono>
 #include <cstdint>
 #include <pardo/pardo.hpp>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -32,6 +35,23 @@ auto on_every_backend(Body&& body) {
     results.emplace_back("processes" + std::to_string(workers), body(pool));
   }
   return results;
+}
+
+/// `run(token)` while another thread requests a stop on `token` 100 ms in: what `run`
+/// returned, and the seconds from the request to its end.
+template <class Run>
+auto stopped_after_100ms(Run&& run) {
+  std::stop_source stop;
+  std::chrono::steady_clock::time_point requested;
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    requested = std::chrono::steady_clock::now();
+    stop.request_stop();
+  });
+  auto result = run(stop.get_token());
+  const auto ended = std::chrono::steady_clock::now();
+  stopper.join();
+  return std::pair(std::move(result), std::chrono::duration<double>(ended - requested).count());
 }
 
 /// The bits of a double, for EXPECT_EQ comparisons that must hold exactly.

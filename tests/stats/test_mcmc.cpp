@@ -145,20 +145,12 @@ TEST(Mcmc, ProgressAndStopGoThroughRunControl) {
 template <class E>
 void expect_stops_quickly(E& executor, const std::string& name) {
   const std::vector<double> initial{1.0, 1.0};
-  std::stop_source stop;
-  std::chrono::steady_clock::time_point requested;
-  std::jthread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    requested = std::chrono::steady_clock::now();
-    stop.request_stop();
-  });
   const pardo::mcmc::LogDensity density(pardo::mcmc::correlated_normal);
-  const auto r = pardo::mcmc::run_chains(executor, density, initial,
-                                         {.chains = 3, .warmup = std::uint64_t{1} << 50},
-                                         {.stop = stop.get_token()});
-  const auto ended = std::chrono::steady_clock::now();
-  stopper.join();
-  EXPECT_LT(std::chrono::duration<double>(ended - requested).count(), 1.5) << name;
+  const auto [r, seconds] = pardo::test::stopped_after_100ms([&](std::stop_token stop) {
+    return pardo::mcmc::run_chains(executor, density, initial,
+                                   {.chains = 3, .warmup = std::uint64_t{1} << 50}, {.stop = stop});
+  });
+  EXPECT_LT(seconds, 1.5) << name;
   EXPECT_FALSE(r.run.complete) << name;
   EXPECT_EQ(r.chains, 0u) << name;
   EXPECT_EQ(r.run.blocks_done, 0u) << name;
