@@ -362,7 +362,7 @@ BootstrapResult summarise(double estimate,
 }
 
 std::vector<double> bootstrap_block(BootstrapTask task) {
-  const Columns table(task.data, static_cast<std::size_t>(task.columns));
+  const Columns table(task.data.values(), static_cast<std::size_t>(task.columns));
   const BootstrapOptions options{
       .resamples = task.resamples, .seed = task.seed, .block_resamples = task.block_resamples};
   if (task.sample_statistic && is_mean(task.sample_statistic)) {

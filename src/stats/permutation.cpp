@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <utility>
@@ -469,7 +470,14 @@ PermutationResult summarise_permutations(const PermutationPlan& plan, Alternativ
 }
 
 PermutationCounts permutation_block(PermutationTask task) {
-  return permutation_counts(task.x, task.y, view_of(task.statistic), task.plan, task.block);
+  const std::span<const double> xy = task.xy.values();
+  if (task.x_size > xy.size()) {
+    throw std::invalid_argument("permutation_block: x has " + std::to_string(task.x_size) +
+                                " values of the " + std::to_string(xy.size()) + " sent");
+  }
+  const auto x_size = static_cast<std::size_t>(task.x_size);
+  return permutation_counts(xy.first(x_size), xy.subspan(x_size), view_of(task.statistic),
+                            task.plan, task.block);
 }
 PARDO_REMOTE(permutation_block);
 

@@ -232,6 +232,30 @@ TEST(Bootstrap, SameBitsOnEveryBackend) {
   }
 }
 
+TEST(Bootstrap, ADataSetSharedWithWorkerProcessesGivesTheSameBits) {
+  // Over BlockData's threshold the table reaches worker processes through one shared
+  // segment: 1-D with the fused mean, and two columns with a table statistic.
+  const auto x = exponential_sample(3 * pardo::BlockData::share_threshold_bytes / 8, 21);
+  const auto y = normal_sample(x.size(), 22);
+  const std::vector<double> storage = stats::stack_columns({x, y});
+  const stats::Columns table(storage, 2);
+  const stats::BootstrapOptions options{.resamples = 120,
+                                        .method = stats::BootstrapMethod::percentile,
+                                        .seed = 5,
+                                        .block_resamples = 16,
+                                        .keep_distribution = true};
+  const auto results = pardo::test::on_every_backend([&](auto& executor) {
+    return std::pair(stats::bootstrap(executor, x, stats::mean, options),
+                     stats::bootstrap(executor, table, stats::pearson, options));
+  });
+  const auto& [mean_ref, pearson_ref] = results.front().second;
+  ASSERT_EQ(mean_ref.distribution.size(), 120u);
+  for (const auto& [name, r] : results) {
+    EXPECT_EQ(r.first.distribution, mean_ref.distribution) << name;
+    EXPECT_EQ(r.second.distribution, pearson_ref.distribution) << name;
+  }
+}
+
 // stats::mean runs a fused kernel; a lambda around it is opaque and runs the generic path.
 double mean_via_generic_path(std::span<const double> x) { return stats::mean(x); }
 

@@ -258,6 +258,35 @@ TEST(PermutationTest, BitsDoNotDependOnTheBackendOrWorkerCount) {
   }
 }
 
+TEST(PermutationTest, GroupsSharedWithWorkerProcessesGiveTheSameBits) {
+  // Over BlockData's threshold x and y reach worker processes through one shared segment.
+  const std::size_t n = pardo::BlockData::share_threshold_bytes / 8;
+  const auto x = normal_sample(31, n, 0.02);
+  const auto y = normal_sample(32, n + 3, 0.0);
+  for (const Design design : {Design::independent, Design::correlation}) {
+    const std::span<const double> ys = design == Design::correlation
+                                           ? std::span<const double>(y).first(n)
+                                           : std::span<const double>(y);
+    const auto statistic =
+        design == Design::correlation ? pardo::stats::pearson_r : pardo::stats::mean_difference;
+    const PermutationOptions options{
+        .design = design, .permutations = 300, .block_permutations = 40, .keep_distribution = true};
+    const auto results = pardo::test::on_every_backend([&](auto& executor) {
+      return pardo::stats::permutation_test(
+          executor, x, ys,
+          pardo::RemoteFunction<double(std::span<const double>, std::span<const double>)>(
+              statistic),
+          options);
+    });
+    const PermutationResult& first = results.front().second;
+    ASSERT_EQ(first.null_distribution.size(), 300u);
+    for (const auto& [backend, r] : results) {
+      EXPECT_EQ(bits(r.p_value), bits(first.p_value)) << backend;
+      EXPECT_EQ(r.null_distribution, first.null_distribution) << backend;
+    }
+  }
+}
+
 TEST(PermutationTest, AnyCallableIsAStatisticInProcess) {
   pardo::ThreadPool pool(2);
   const double offset = 0.5;

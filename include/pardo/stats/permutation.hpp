@@ -163,11 +163,12 @@ PermutationResult permutation_test(E& executor, std::span<const double> x,
   detail::require_finite_statistic(plan.observed, "permutation_test", name, "on the observed data");
   const auto handle = remote_handle<detail::RemoteStatistic, E>(statistic);
   const detail::StatisticView view = detail::view_of(statistic);
+  const BlockData xy = BlockData::share(executor, {x, y});
   auto blocks = runner.run(
       0, plan.blocks,
       [&](std::uint64_t b) { return detail::permutation_counts(x, y, view, plan, b); },
       remote_blocks(&detail::permutation_block, [&](std::uint64_t b) {
-        return detail::PermutationTask{{x.begin(), x.end()}, {y.begin(), y.end()}, handle, plan, b};
+        return detail::PermutationTask{xy, x.size(), handle, plan, b};
       }));
   PermutationResult result =
       detail::summarise_permutations(plan, options.alternative, blocks, name);

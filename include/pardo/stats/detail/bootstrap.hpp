@@ -15,6 +15,7 @@
 #include "pardo/executor.hpp"
 #include "pardo/random/philox.hpp"
 #include "pardo/stats/detail/statistic_checks.hpp"
+#include "pardo/workload/block_data.hpp"
 #include "pardo/workload/blocks.hpp"
 
 namespace pardo::stats {
@@ -147,11 +148,11 @@ bool is_mean(const Statistic& statistic) noexcept {
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
                                    std::uint64_t block);
 
-/// One block for a remote pool: the table travels with it.
+/// One block for a remote pool: the table travels with it, or its shared segment's handle.
 struct BootstrapTask {
   SampleStatistic sample_statistic;  ///< set for a 1-D bootstrap
   TableStatistic table_statistic;    ///< set for a table bootstrap
-  std::vector<double> data;
+  BlockData data;
   std::uint64_t columns = 1;
   std::uint64_t resamples = 0;
   std::uint64_t block_resamples = 0;
@@ -181,15 +182,11 @@ BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic
     return sample_mean ? run_mean_block(table.column(0), options, b)
                        : run_block(table, options, b, statistic);
   };
+  const BlockData data = BlockData::share(executor, {table.data()});
   const auto remote = remote_blocks(&bootstrap_block, [&](std::uint64_t b) {
-    return BootstrapTask{sample_handle,
-                         table_handle,
-                         std::vector<double>(table.data().begin(), table.data().end()),
-                         table.columns(),
-                         options.resamples,
-                         options.block_resamples,
-                         options.seed,
-                         b};
+    return BootstrapTask{
+        sample_handle,           table_handle, data, table.columns(), options.resamples,
+        options.block_resamples, options.seed, b};
   });
   const auto outputs = runner.run(0, runner.info().blocks_total, local, remote);
   BootstrapResult result = summarise(estimate, outputs, options, name);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pardo/remote/remote_function.hpp"
+#include "pardo/workload/block_data.hpp"
 
 namespace pardo::stats {
 
@@ -93,16 +94,16 @@ PermutationResult summarise_permutations(const PermutationPlan& plan, Alternativ
                                          std::vector<std::optional<PermutationCounts>>& blocks,
                                          std::string_view name);
 
-/// One block on a worker process or MPI rank.
+/// One block on a worker process or MPI rank: x then y in one BlockData.
 struct PermutationTask {
-  std::vector<double> x;
-  std::vector<double> y;
+  BlockData xy;
+  std::uint64_t x_size = 0;
   RemoteStatistic statistic;
   PermutationPlan plan;
   std::uint64_t block = 0;
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(x, y, statistic, plan, block);
+    archive(xy, x_size, statistic, plan, block);
   }
 };
 
