@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
+#include <memory>
 #include <pardo/pardo.hpp>
 #include <pardo/workload/run_control.hpp>
 #include <stdexcept>
@@ -51,10 +51,19 @@ template <class Body>
 bool with_backend(const BackendArgs& args, Body&& body) {
 #ifdef PARDO_CLI_WITH_MPI
   if (args.backend == "mpi") {
-    MpiSession session;
-    mpi::Pool pool(session.world());
-    if (pool.is_master()) body(pool, static_cast<std::size_t>(session.world().size()));
-    return session.prints();
+    auto session = std::make_unique<MpiSession>();
+    auto pool = std::make_unique<mpi::Pool>(session->world());
+    const bool prints = session->prints();
+    if (pool->is_master()) {
+      body(*pool, static_cast<std::size_t>(session->world().size()));
+      if (stop_requested()) {
+        // After a Ctrl-C mpirun kills every rank a second after its SIGTERM: rank 0 prints
+        // the partial result now rather than wait for the blocks still running elsewhere.
+        static_cast<void>(pool.release());
+        static_cast<void>(session.release());
+      }
+    }
+    return prints;
   }
 #endif
   if (args.backend == "serial") {

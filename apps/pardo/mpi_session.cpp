@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "progress.hpp"
+
 namespace pardo::cli {
 
 bool mpi_compiled_in() noexcept {
@@ -20,5 +22,11 @@ int mpi_not_compiled_in(std::string_view command) {
                std::string(command).c_str());
   return 2;
 }
+
+#ifdef PARDO_CLI_WITH_MPI
+MpiSession::MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {
+  handle_mpirun_signals(world_.rank() == 0);
+}
+#endif
 
 }  // namespace pardo::cli

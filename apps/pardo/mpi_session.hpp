@@ -20,7 +20,8 @@ int mpi_not_compiled_in(std::string_view command);
 /// MPI initialised for one command (under mpirun, or alone as a singleton).
 class MpiSession {
  public:
-  MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {}
+  /// Initialises MPI and sets up each rank's signals (handle_mpirun_signals).
+  MpiSession();
   const mpi::Communicator& world() const noexcept { return world_; }
   /// Rank 0 prints results and progress; the others stay silent.
   bool prints() const noexcept { return world_.rank() == 0; }

@@ -41,6 +41,17 @@ std::string human_rate(double per_second) {
 
 void handle_sigint() { std::signal(SIGINT, on_sigint); }
 
+void handle_mpirun_signals(bool rank_zero) {
+  if (rank_zero) {
+    std::signal(SIGTERM, on_sigint);
+  } else {
+    std::signal(SIGINT, SIG_IGN);
+    std::signal(SIGTERM, SIG_IGN);
+  }
+}
+
+bool stop_requested() noexcept { return sigint_seen.load(std::memory_order_relaxed); }
+
 void accept_stop_requests() { stoppable.store(true, std::memory_order_relaxed); }
 
 RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
@@ -64,9 +75,7 @@ RunMonitor::~RunMonitor() {
   if (drawn_) std::fputs("\r\033[K", stderr);
 }
 
-bool RunMonitor::interrupted() const noexcept {
-  return sigint_seen.load(std::memory_order_relaxed);
-}
+bool RunMonitor::interrupted() const noexcept { return stop_requested(); }
 
 void RunMonitor::run() {
   std::unique_lock lock(mutex_);

@@ -18,6 +18,14 @@ namespace pardo::cli {
 /// run prints a partial result) and a second ends the process at once.
 void handle_sigint();
 
+/// Under mpirun, which answers Ctrl-C by sending SIGTERM to every rank (and SIGKILL a second
+/// later): on rank 0 SIGTERM acts as Ctrl-C, so the partial result is printed; the other
+/// ranks ignore SIGINT and SIGTERM and serve rank 0 until it ends the run.
+void handle_mpirun_signals(bool rank_zero);
+
+/// Whether a Ctrl-C (or mpirun's SIGTERM) has asked this command to stop.
+bool stop_requested() noexcept;
+
 /// Says that this command stops cleanly on Ctrl-C: call it before reading input, so that a
 /// Ctrl-C while reading stops the run as soon as it starts. A RunMonitor calls it too.
 void accept_stop_requests();

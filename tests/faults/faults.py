@@ -684,13 +684,13 @@ def pick(j, fields):
 class Watched:
     """A pardo run in its own process group, with its descendants recorded as they appear."""
 
-    def __init__(self, s, args, stdout=subprocess.PIPE):
+    def __init__(self, s, args, stdout=subprocess.PIPE, launcher=()):
         self.args = args
         self.start = time.monotonic()
         self.outfile = tempfile.TemporaryFile(mode="w+", dir=s.tmp)
         self.errfile = tempfile.TemporaryFile(mode="w+", dir=s.tmp)
-        self.proc = subprocess.Popen([s.pardo] + args, stdout=self.outfile, stderr=self.errfile,
-                                     start_new_session=True, text=True)
+        self.proc = subprocess.Popen([*launcher, s.pardo] + args, stdout=self.outfile,
+                                     stderr=self.errfile, start_new_session=True, text=True)
         self.seen = {}
 
     def poll_children(self):
@@ -946,6 +946,53 @@ def sigint(s):
         args = ["pi", "--samples", "1e13", "--block-size", "1e11", "--backend", backend,
                 "--workers", "2", "--json"]
         interrupt_case(s, args, [1.0, 1.3], note="one block lasts about a minute")
+    mpirun_sigint(s, runs)
+
+
+def mpi_available(s):
+    if shutil.which("mpirun") is None:
+        return False
+    info = subprocess.run([s.pardo, "info"], capture_output=True, text=True, timeout=WATCHDOG_S)
+    return "mpi (under mpirun)" in info.stdout
+
+
+def mpirun_sigint(s, runs):
+    """Ctrl-C under mpirun: mpirun sends SIGTERM to every rank a second later and SIGKILL a
+    second after that; rank 0 must print the partial result in between. mpirun's own exit
+    status is mpirun's (it reports the ranks it killed), so only the output is checked."""
+    if not mpi_available(s):
+        print("faults.sigint: no mpirun or a pardo without MPI: the mpirun cases are skipped")
+        return
+    os.environ.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    launcher = ["mpirun", "-np", "2", "--oversubscribe"]
+    for name in ("pi", "bootstrap", "permtest", "mcmc"):
+        args = runs[name] + ["--backend", "mpi"]
+        if s.out_of_time(args):
+            return
+        w = Watched(s, args, launcher=launcher)
+        w.sleep_watching(2.0 - (time.monotonic() - w.start))
+        shown = launcher + args + ["<SIGINT to mpirun at 2 s>"]
+        if w.proc.poll() is not None:
+            r = w.wait(1)
+            s.check(shown, f"ended (exit {r.rc}) before the SIGINT", "still running", r)
+            continue
+        os.kill(w.proc.pid, signal.SIGINT)
+        sent_at = time.monotonic()
+        r = w.wait(SIGNAL_MARGIN_S + 3)
+        after = time.monotonic() - sent_at
+        left = w.leftovers()
+        reap(left)
+        j = parse_json(r.out)
+        ok = True
+        if r.timed_out:
+            ok = f"mpirun still running {SIGNAL_MARGIN_S + 3:g} s after SIGINT (killed)"
+        elif not isinstance(j, dict):
+            ok = f"no JSON object on stdout after {after:.2f} s: {r.out[:120]!r}"
+        elif j.get("complete") is not False:
+            ok = f"\"complete\" is {j.get('complete')!r}"
+        elif left:
+            ok = f"processes left behind: {left}"
+        s.check(shown, ok, "rank 0 prints the partial result (\"complete\": false)", r)
 
 
 # --- io ----------------------------------------------------------------------------------------
