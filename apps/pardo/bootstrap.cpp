@@ -113,6 +113,9 @@ int run_bootstrap(const BootstrapArgs& args) {
   std::size_t width = 1;
   try {
     options.resamples = parse_count(args.resamples, "--resamples");
+    // stats::validate's test: the distribution and its sorted copy.
+    require_memory(2.0 * static_cast<double>(options.resamples) * sizeof(double),
+                   "--resamples " + args.resamples, "every resample's statistic, twice");
     options.block_resamples = parse_count(args.block, "--block-size");
     if (!(args.level > 0 && args.level < 1)) {
       return fail("--level " + pardo::format_number(args.level) + " is outside (0, 1)");

@@ -1,4 +1,5 @@
 // `pardo fit`: the same model fitted to every CSV file in a directory, as one table.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -85,6 +86,26 @@ void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitMo
   }
 }
 
+// A response or predictor that no data set has is a mistyped name, not a failure of every
+// fit; one that only some data sets lack fails their rows alone.
+void require_columns(const FitArgs& args, const std::vector<stats::Dataset>& datasets) {
+  std::vector<std::string> known;
+  for (const stats::Dataset& d : datasets) {
+    for (const std::string& column : d.columns) {
+      if (std::find(known.begin(), known.end(), column) == known.end()) known.push_back(column);
+    }
+  }
+  const auto require = [&](const std::string& option, const std::string& name) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) return;
+    std::string list;
+    for (const std::string& column : known) list += (list.empty() ? "" : ", ") + column;
+    throw UsageError(option + ": no data set has a column '" + name + "' (the columns are " + list +
+                     ")");
+  };
+  require("--response", args.response);
+  for (const std::string& predictor : args.predictors) require("--predictors", predictor);
+}
+
 int run_fit(const FitArgs& args) {
   const auto fail = [](const std::string& message) {
     std::fprintf(stderr, "pardo fit: %s\n", message.c_str());
@@ -116,6 +137,9 @@ int run_fit(const FitArgs& args) {
     datasets = std::filesystem::is_directory(args.path)
                    ? stats::read_datasets(args.path)
                    : std::vector<stats::Dataset>{stats::read_dataset(args.path)};
+    require_columns(args, datasets);
+  } catch (const UsageError& e) {
+    return fail(e.what());
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }

@@ -106,6 +106,29 @@ std::optional<double> parse_tolerance(const std::string& text, const std::string
   return value;
 }
 
+// The library's tests of the box (each lower bound below its upper bound, a finite volume),
+// naming the options.
+void check_box(const IntegrateArgs& args, const mc::Box& box) {
+  double volume = 1;
+  for (std::size_t i = 0; i < box.dim(); ++i) {
+    volume *= box.upper[i] - box.lower[i];
+    if (box.lower[i] < box.upper[i]) continue;
+    std::string message = "--lower " + args.lower + " is not below --upper " + args.upper;
+    const bool per_axis =
+        args.lower.find(',') != std::string::npos || args.upper.find(',') != std::string::npos;
+    if (per_axis) {
+      message += " on axis " + std::to_string(i + 1) + " (" + format_number(box.lower[i]) +
+                 " >= " + format_number(box.upper[i]) + ")";
+    }
+    throw UsageError(message);
+  }
+  if (!std::isfinite(volume) || !(volume > 0)) {
+    throw UsageError("--lower " + args.lower + " and --upper " + args.upper +
+                     ": the box's volume is " + format_number(volume) +
+                     "; it must be finite and positive");
+  }
+}
+
 bool holds_unit_cube(const mc::Box& box) {
   for (std::size_t i = 0; i < box.dim(); ++i) {
     if (box.lower[i] > -1 || box.upper[i] < 1) return false;
@@ -224,6 +247,7 @@ int run_integrate(const IntegrateArgs& args) {
     if (args.dim == 0) throw UsageError("--dim: '0' must be positive");
     run.box = {parse_bounds(args.lower, args.dim, "--lower"),
                parse_bounds(args.upper, args.dim, "--upper")};
+    check_box(args, run.box);
     run.options.samples = parse_count(args.samples, "--samples");
     run.options.strata = parse_count(args.strata, "--strata");
     run.options.block_samples = parse_count(args.block, "--block-size");

@@ -71,6 +71,14 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
+// pde::validate's bound on the grid (2^31 points), naming the options; empty if it holds.
+std::string grid_error(const pde::LaplaceOptions& o) {
+  constexpr std::size_t max_points = std::size_t{1} << 31;
+  if (o.nx <= max_points / o.ny) return {};
+  return "--nx " + std::to_string(o.nx) + " x --ny " + std::to_string(o.ny) +
+         ": the grid is too large (at most 2^31 points)";
+}
+
 int run_laplace(const LaplaceArgs& args) {
   if (args.backend != "serial" && args.backend != "threads" && args.backend != "mpi") {
     return usage_error("--backend: unknown backend '" + args.backend +
@@ -87,6 +95,10 @@ int run_laplace(const LaplaceArgs& args) {
   if (args.backend == "mpi") {
 #ifdef PARDO_CLI_WITH_MPI
     MpiSession session;
+    if (const std::string error = grid_error(args.options); !error.empty()) {
+      if (session.prints()) std::fprintf(stderr, "pardo laplace: %s\n", error.c_str());
+      return 2;
+    }
     pde::LaplaceResult r;
     try {
       r = pde::solve_laplace(session.world(), args.options);
@@ -102,6 +114,9 @@ int run_laplace(const LaplaceArgs& args) {
 #endif
   }
 
+  if (const std::string error = grid_error(args.options); !error.empty()) {
+    return usage_error(error);
+  }
   pde::LaplaceResult r;
   try {
     pde::validate(args.options);

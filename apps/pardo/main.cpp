@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 #include "parse.hpp"
@@ -29,6 +30,25 @@ std::string command_of(const CLI::App& app) {
     name += " " + command->get_name();
   }
   return "pardo" + name;
+}
+
+// CLI11 says "A subcommand is required" before it says which word matched none: name the word
+// and the commands there are. Empty where the error was something else.
+std::string unknown_command(const CLI::App& app) {
+  const CLI::App* command = &app;
+  while (!command->get_subcommands().empty()) command = command->get_subcommands().front();
+  const std::vector<std::string> extras = command->remaining();
+  if (command->get_require_subcommand_min() == 0 || extras.empty() ||
+      extras.front().starts_with('-')) {
+    return {};
+  }
+  std::string names;
+  for (const CLI::App* sub : command->get_subcommands([](const CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  const std::string name = command_of(app);
+  return name + ": unknown command '" + extras.front() + "' (the commands are " + names + "; see " +
+         name + " --help)\n";
 }
 
 // What escaped a command: bad input is a usage error (2), anything else a failure while
@@ -96,8 +116,13 @@ int main(int argc, char** argv) {
     // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
     const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
     const bool speaks = rank == nullptr || std::string_view(rank) == "0";
-    const int code = speaks ? app.exit(e) : e.get_exit_code();
-    exit_code = code == 0 ? exit_success : exit_usage;
+    if (const std::string unknown = unknown_command(app); !unknown.empty()) {
+      if (speaks) std::fputs(unknown.c_str(), stderr);
+      exit_code = exit_usage;
+    } else {
+      const int code = speaks ? app.exit(e) : e.get_exit_code();
+      exit_code = code == 0 ? exit_success : exit_usage;
+    }
   } catch (...) {
     exit_code = report_error(std::current_exception(), command_of(app));
   }

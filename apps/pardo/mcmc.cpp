@@ -109,6 +109,11 @@ int run_mcmc(const McmcArgs& args) {
     options.warmup = parse_warmup(args.warmup);
     options.draws = parse_count(args.draws, "--draws");
     options.thin = parse_count(args.thin, "--thin");
+    // run_chains' test of the draws, before anything of size --dim is allocated.
+    require_memory(static_cast<double>(options.chains) * static_cast<double>(options.draws) *
+                       static_cast<double>(dim) * sizeof(double),
+                   "--chains " + args.chains + " x --draws " + args.draws + " x --dim " + args.dim,
+                   "the draws");
   } catch (const UsageError& e) {
     return fail(e.what());
   }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <pardo/core/memory.hpp>
 #include <utility>
 
 namespace pardo::cli {
@@ -75,6 +76,12 @@ std::uint64_t parse_decimal(std::string_view text, std::string_view option, std:
                      std::to_string(max));
   }
   return value;
+}
+
+void require_memory(double bytes, std::string_view request, std::string_view purpose) {
+  if (const auto why = memory_shortfall(bytes, purpose)) {
+    throw UsageError(std::string(request) + " " + *why);
+  }
 }
 
 }  // namespace pardo::cli

@@ -24,4 +24,9 @@ std::uint64_t parse_count(std::string_view text, std::string_view option);
 std::uint64_t parse_decimal(std::string_view text, std::string_view option, std::uint64_t min,
                             std::uint64_t max);
 
+/// Throws UsageError unless `bytes` fit in memory, by the test the library's workloads make
+/// before they start (pardo::memory_shortfall): "REQUEST needs 16 EB of memory for PURPOSE;
+/// this machine has 24 GB", where REQUEST names the options and the values as typed.
+void require_memory(double bytes, std::string_view request, std::string_view purpose);
+
 }  // namespace pardo::cli

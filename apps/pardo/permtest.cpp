@@ -87,6 +87,18 @@ void print_human(const PermtestArgs& args, std::size_t nx, std::size_t ny,
   std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
+// The library's test of a kept null distribution, naming the options: one value for each
+// arrangement evaluated (all of them where there are no more than --permutations).
+void require_distribution_memory(const PermtestArgs& args, std::span<const double> x,
+                                 std::span<const double> y, stats::PermutationOptions options) {
+  options.keep_distribution = false;
+  options.block_permutations = 1;
+  const std::uint64_t total = stats::permutation_blocks(x, y, options);
+  std::string request = "--permutations " + args.permutations + " with --distribution";
+  if (total < options.permutations) request += " (" + std::to_string(total) + " arrangements)";
+  require_memory(static_cast<double>(total) * sizeof(double), request, "the null distribution");
+}
+
 int run_permtest(PermtestArgs args) {
   const auto fail = [](const std::string& message) {
     std::fprintf(stderr, "pardo permtest: %s\n", message.c_str());
@@ -129,6 +141,7 @@ int run_permtest(PermtestArgs args) {
     Columns columns(args.file);
     x = columns.get(args.x, "--x");
     y = columns.get(args.y, "--y");
+    if (options.keep_distribution) require_distribution_memory(args, x, y, options);
     blocks = stats::permutation_blocks(x, y, options);
   } catch (const UsageError& e) {
     return fail(e.what());

@@ -71,6 +71,32 @@ void print_result(const stats::PowerResult& r, const std::optional<double>& exac
               static_cast<unsigned long long>(r.replications));
 }
 
+// stats::validate's tests of the group sizes, naming the options: each group needs 2 values,
+// and a replication's samples must fit in memory.
+void check_sizes(const PowerArgs& args, const stats::PowerOptions& options,
+                 const stats::SampleSizeOptions& search) {
+  constexpr std::size_t min_group = 2;
+  if (options.n1 < min_group) {
+    throw UsageError("--n: '" + args.n1 + "' is too small; each group needs at least 2 values");
+  }
+  if (!args.n2.empty() && options.n2 < min_group) {
+    throw UsageError("--n2: '" + args.n2 + "' is too small; each group needs at least 2 values");
+  }
+  const std::size_t n2 = options.n2 == 0 ? options.n1 : options.n2;
+  require_memory((static_cast<double>(options.n1) + static_cast<double>(n2)) * sizeof(double),
+                 "--n " + args.n1 + (args.n2.empty() ? "" : " with --n2 " + args.n2),
+                 "a replication's samples");
+  if (!args.target_power) return;
+  if (search.max_n < search.min_n) {
+    throw UsageError("--max-n: '" + args.max_n + "' is below " + std::to_string(search.min_n) +
+                     ", the smallest sample size searched");
+  }
+  require_memory(static_cast<double>(search.max_n) * (1 + search.ratio) * sizeof(double),
+                 "--max-n " + args.max_n +
+                     (search.ratio == 1 ? "" : " with --ratio " + format_number(search.ratio)),
+                 "a replication's samples");
+}
+
 int run_power(const PowerArgs& args) {
   const auto fail = [](const std::string& message) {
     std::fprintf(stderr, "pardo power: %s\n", message.c_str());
@@ -102,6 +128,7 @@ int run_power(const PowerArgs& args) {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_replications = parse_count(args.block, "--block-size");
     search.max_n = parse_count(args.max_n, "--max-n");
+    check_sizes(args, options, search);
     stats::validate(options);
     if (args.target_power) stats::validate(search);
   } catch (const UsageError& e) {

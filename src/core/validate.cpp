@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include "core/validate.hpp"
+#include "pardo/core/memory.hpp"
 
 namespace pardo::detail {
 
@@ -73,6 +75,16 @@ std::string format_bytes(double bytes) {
 
 void require_memory(double bytes, std::string_view caller, std::string_view request,
                     std::string_view purpose) {
+  if (const auto why = memory_shortfall(bytes, purpose)) {
+    throw_invalid(caller, std::string(request) + " " + *why);
+  }
+}
+
+}  // namespace pardo::detail
+
+namespace pardo {
+
+std::optional<std::string> memory_shortfall(double bytes, std::string_view purpose) {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
   double limit = pages > 0 && page_size > 0
@@ -88,11 +100,9 @@ void require_memory(double bytes, std::string_view caller, std::string_view requ
       limit_name = std::string("the process may use (") + name + ") ";
     }
   }
-  if (!(bytes <= limit)) {
-    throw_invalid(caller, std::string(request) + " needs " + format_bytes(bytes) +
-                              " of memory for " + std::string(purpose) + "; " + limit_name +
-                              format_bytes(limit));
-  }
+  if (bytes <= limit) return std::nullopt;
+  return "needs " + detail::format_bytes(bytes) + " of memory for " + std::string(purpose) + "; " +
+         limit_name + detail::format_bytes(limit);
 }
 
-}  // namespace pardo::detail
+}  // namespace pardo

@@ -38,7 +38,7 @@ std::string format_bytes(double bytes);
 /// Throws unless `bytes` (a planned allocation, as a double so that absurd requests do not
 /// wrap) fits in this machine's physical memory and under RLIMIT_AS and RLIMIT_DATA, naming
 /// the request, the size and the limit: "caller: chains = 1000000000 needs 8 TB of memory for
-/// the draws; this machine has 24 GB".
+/// the draws; this machine has 24 GB". The test is pardo::memory_shortfall's.
 void require_memory(double bytes, std::string_view caller, std::string_view request,
                     std::string_view purpose);
 

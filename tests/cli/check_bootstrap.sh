@@ -17,6 +17,7 @@ printf 'x\n1\n2\nnan\n4\n' >"$tmp/nan.csv"
 expect_usage_error "data\[2\] is nan" bootstrap "$tmp/nan.csv"
 expect_usage_error "level 1.5 is outside (0, 1)" bootstrap "$tmp/data.csv" --level 1.5
 expect_usage_error "'0' must be positive" bootstrap "$tmp/data.csv" --resamples 0
+expect_usage_error "\--resamples 1e18 needs 16 EB of memory" bootstrap "$tmp/data.csv" --resamples 1e18
 expect_usage_error "empty.csv" bootstrap "$tmp/empty.csv"
 expect_usage_error "no column 'z'" bootstrap "$tmp/data.csv" --column z
 expect_usage_error "unknown statistic 'mode'" bootstrap "$tmp/data.csv" --statistic mode

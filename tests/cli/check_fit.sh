@@ -20,6 +20,20 @@ expect_usage_error "cannot open the file" fit "$tmp/missing.csv"
 expect_usage_error "\--tolerance: '0' is outside (0, 1)" fit "$data/ols" --model logistic --tolerance 0
 expect_usage_error "\--tolerance does not apply to --model ols" fit "$data/ols" --tolerance 1e-6
 expect_usage_error "unknown backend 'gpu'" fit "$data/ols" --backend gpu
+expect_usage_error "\--response: no data set has a column 'nope'" fit "$data/ols" --response nope
+expect_usage_error "\--predictors: no data set has a column 'nope'" fit "$data/ols" --predictors x1,nope
+
+# A column that only some data sets have fails their rows alone: exit 1, not a usage error.
+mkdir "$tmp/partial"
+printf 'y,x1,x2\n1,2,3\n2,3,5\n3,5,4\n4,4,8\n5,7,6\n' >"$tmp/partial/a.csv"
+printf 'y,x1\n1,2\n2,3\n3,5\n4,4\n5,7\n' >"$tmp/partial/b.csv"
+out=$("$pardo" fit "$tmp/partial" --predictors x2)
+code=$?
+if [[ $code -ne 1 ]] || ! grep -q "b: no predictor column 'x2'" <<<"$out" ||
+  ! grep -q "fitted        1 of 2 (1 failed)" <<<"$out"; then
+  echo "FAIL: pardo fit $tmp/partial --predictors x2 (exit $code): $out"
+  failures=$((failures + 1))
+fi
 
 # Per-data-set errors: three rows fail, the fourth fits, exit 1 (not everything fitted).
 out=$("$pardo" fit "$data/bad" --model logistic)

@@ -18,7 +18,10 @@ expect_usage_error "samples is 1; at least 2" integrate --samples 1
 expect_usage_error "\--lower: 'x' is not a number" integrate --lower x
 expect_usage_error "\--upper: '1,2' has 2 values; give 1 or --dim 3" integrate --dim 3 --upper 1,2
 expect_usage_error "\--upper: 'inf' is not finite" integrate --upper inf
-expect_usage_error "box.lower\[0\] = 2 is not below box.upper\[0\] = 1" integrate --lower 2
+expect_usage_error "\--lower 2 is not below --upper 1" integrate --lower 2
+expect_usage_error "\--lower 0,1 is not below --upper 1 on axis 2" integrate --lower 0,1
+expect_usage_error "\--lower -1e308 and --upper 1e308: the box's volume is inf" \
+  integrate --lower=-1e308 --upper 1e308
 expect_usage_error "unknown method 'vegas'" integrate --method vegas
 expect_usage_error "\--strata: '0' must be positive" integrate --strata 0 --method stratified
 expect_usage_error "\--abs-tol: '-1' must be positive" integrate --abs-tol=-1

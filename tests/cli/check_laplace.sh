@@ -35,6 +35,7 @@ expect_usage_error "--ny: Value 1 not in range 3 to" "$pardo" laplace --ny 1
 expect_usage_error "'-5' is negative" "$pardo" laplace --ny -5
 expect_usage_error "abc" "$pardo" laplace --nx abc
 expect_usage_error "--tol: '0' is outside" "$pardo" laplace --tol 0
+expect_usage_error "--nx 100000 x --ny 100000: the grid is too large" "$pardo" laplace --nx 100000 --ny 100000
 expect_usage_error "--tol: '-1' is outside" "$pardo" laplace --tol -1
 expect_usage_error "--tol: 'nan' is outside" "$pardo" laplace --tol nan
 expect_usage_error "max_iterations must be at least 1, got 0" "$pardo" laplace --max-iterations 0
@@ -91,6 +92,8 @@ else
   expect_usage_error "3 ranks for 2 interior rows (ny = 4); use at most 2 ranks" \
     mpirun -np 3 --oversubscribe "$pardo" laplace --backend mpi --ny 4
   expect_usage_error "not with --backend mpi" "$pardo" laplace --backend mpi --workers 2
+  expect_usage_error "--nx 100000 x --ny 100000: the grid is too large" \
+    mpirun -np 2 --oversubscribe "$pardo" laplace --backend mpi --nx 100000 --ny 100000
 fi
 
 if [[ $failures -ne 0 ]]; then

@@ -16,6 +16,8 @@ expect_usage_error "unknown target 'gauss'" mcmc --target gauss
 expect_usage_error "--draws: 'many' is not a number" mcmc --draws many
 expect_usage_error "--step -1" mcmc --step -1
 expect_usage_error "--thin: '0' must be positive" mcmc --thin 0
+expect_usage_error "--chains 4 x --draws 1000 x --dim 1e15 needs" mcmc --draws 1000 --dim 1e15
+expect_usage_error "--chains 1e15 x --draws 1000 x --dim 2 needs" mcmc --draws 1000 --chains 1e15
 expect_usage_error "unknown backend 'gpu'" mcmc --backend gpu
 expect_usage_error "workers" mcmc --workers 0
 

@@ -20,6 +20,8 @@ printf 'v\n1\nnan\n3\n' >"$tmp/nan.csv"
 expect_usage_error "'0' must be positive" permtest "$tmp/data.csv" --permutations 0
 expect_usage_error "'abc' is not a number" permtest "$tmp/data.csv" --permutations abc
 expect_usage_error "'0' must be positive" permtest "$tmp/data.csv" --block-size 0
+expect_usage_error "\--permutations 1e18 with --distribution needs" \
+  permtest "$tmp/data.csv" --permutations 1e18 --distribution --json
 expect_usage_error "unknown design 'twins'" permtest "$tmp/data.csv" --design twins
 expect_usage_error "unknown statistic 'median'" permtest "$tmp/data.csv" --statistic median
 expect_usage_error "unknown alternative 'bigger'" permtest "$tmp/data.csv" --alternative bigger

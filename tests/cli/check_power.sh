@@ -9,8 +9,11 @@ failures=0
 source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "\--effect: 'nan' is outside" power --effect nan
-expect_usage_error "n1 = 1 is too small" power --n 1
-expect_usage_error "n2 = 1 is too small" power --n 10 --n2 1
+expect_usage_error "\--n: '1' is too small" power --n 1
+expect_usage_error "\--n2: '1' is too small" power --n 10 --n2 1
+expect_usage_error "\--n 1e15 needs 16 PB of memory" power --n 1e15
+expect_usage_error "\--max-n: '1' is below 2" power --target-power 0.8 --max-n 1
+expect_usage_error "\--max-n 1e17 with --ratio 2 needs" power --target-power 0.8 --max-n 1e17 --ratio 2
 expect_usage_error "\--alpha: '1.5' is outside (0, 1)" power --alpha 1.5
 expect_usage_error "'0' must be positive" power --replications 0
 expect_usage_error "\--target-power: '1' is outside (0, 1)" power --target-power 1

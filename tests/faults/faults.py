@@ -37,27 +37,7 @@ CRASH_TEXT = ("terminate called", "Aborted", "Segmentation fault", "core dumped"
 # reported as a known gap, not a failure; one that starts to pass fails the suite until it is
 # taken off this list, so the list only shrinks. Keys are commands with the temporary
 # directory written as <tmp>.
-KNOWN_GAPS = {
-    # Unknown subcommands are not named (CLI11 says "A subcommand is required"): issue 16.
-    "frobnicate": "unknown subcommand not named",
-    "bench nope": "unknown subcommand not named",
-    "rng nope": "unknown subcommand not named",
-    # The library's message names its field (box.lower[0], n1, resamples, chains, a grid of
-    # nx x ny), not the CLI's option.
-    "integrate --samples 1e5 --lower 1 --upper 0": "library field name, not --lower",
-    "bootstrap <tmp>/normal.csv --resamples 1e18 --json": "library field name",
-    "permtest <tmp>/normal.csv --permutations 1e18 --distribution --json": "library field name",
-    "power --replications 500 --n 1": "library field name n1",
-    "power --replications 500 --n 1e15": "library field name n1",
-    "power --replications 500 --target-power 0.8 --max-n 1": "library field name max_n",
-    "laplace --nx 100000 --ny 100000": "library message names no option",
-    "mcmc --draws 1000 --warmup 100 --dim 1e15": "library field name",
-    "mcmc --draws 1000 --warmup 100 --chains 1e15": "library field name",
-    "mcmc --warmup 100 --draws 1e15": "library field name",
-    # A response or predictor in no data set fails every fit (exit 1), not a usage error.
-    "fit <tmp>/fit --response nope": "every fit fails: exit 1",
-    "fit <tmp>/fit --predictors nope": "every fit fails: exit 1",
-}
+KNOWN_GAPS = {}
 
 
 class Result:
