@@ -46,6 +46,7 @@ struct Args {
   std::size_t chunksize = 1;
   std::uint64_t samples = 10'000;
   int reps = 5;
+  double stall_timeout = 0;  ///< ProcessOptions::stall_timeout, seconds (0: off)
 };
 
 /// Runs `body` once to warm up, then `reps` timed times; returns the seconds of each.
@@ -115,10 +116,16 @@ int main(int argc, char** argv) {
   app.add_option("--samples", args.samples)
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_option("--reps", args.reps)->check(CLI::Range(1, 1000));
+  app.add_option("--stall-timeout", args.stall_timeout, "Processes: seconds (0: off)")
+      ->check(CLI::Range(0.0, 1e6));
   CLI11_PARSE(app, argc, argv);
   if (args.runtime == "processes") {
-    pardo::ProcessPool pool(args.workers);
-    std::cout << measure(pool, args).dump() << std::endl;
+    pardo::ProcessPool pool(
+        args.workers,
+        pardo::ProcessOptions{.stall_timeout = std::chrono::duration<double>(args.stall_timeout)});
+    nlohmann::json row = measure(pool, args);
+    row["stall_timeout"] = args.stall_timeout;
+    std::cout << row.dump() << std::endl;
   } else {
     pardo::ThreadPool pool(args.workers);
     std::cout << measure(pool, args).dump() << std::endl;
