@@ -134,10 +134,17 @@ int run_fit(const FitArgs& args) {
   std::vector<stats::Dataset> datasets;
   try {
     stats::validate(options);
-    datasets = std::filesystem::is_directory(args.path)
-                   ? stats::read_datasets(args.path)
-                   : std::vector<stats::Dataset>{stats::read_dataset(args.path)};
-    require_columns(args, datasets);
+    // File by file, so that a Ctrl-C while reading a large directory stops the run at once
+    // (after one file: a run of no data sets would have nothing to call partial).
+    if (std::filesystem::is_directory(args.path)) {
+      for (const std::string& file : stats::dataset_files(args.path)) {
+        if (stop_requested() && !datasets.empty()) break;
+        datasets.push_back(stats::read_dataset(file));
+      }
+    } else {
+      datasets.push_back(stats::read_dataset(args.path));
+    }
+    if (!stop_requested()) require_columns(args, datasets);
   } catch (const UsageError& e) {
     return fail(e.what());
   } catch (const std::invalid_argument& e) {

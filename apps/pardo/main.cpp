@@ -83,6 +83,22 @@ int check_output(int exit_code) {
   return exit_code;
 }
 
+// No option of pardo takes an empty value, and CLI11 would read `--n2 ''` as not given.
+std::string empty_argument(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const bool inline_empty = arg.starts_with("--") && arg.ends_with("=");
+    if (!arg.empty() && !inline_empty) continue;
+    const std::string command = argc > 1 && argv[1][0] != '-' ? std::string(" ") + argv[1] : "";
+    const std::string_view option = inline_empty ? arg.substr(0, arg.size() - 1)
+                                    : i > 1 && std::string_view(argv[i - 1]).starts_with("-")
+                                        ? std::string_view(argv[i - 1])
+                                        : std::string_view("an argument");
+    return "pardo" + command + ": " + std::string(option) + ": '' is empty (see --help)\n";
+  }
+  return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,12 +126,16 @@ int main(int argc, char** argv) {
   add_mcmc_command(app, exit_code);
   add_rng_command(app, exit_code);
 
+  // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  const bool speaks = rank == nullptr || std::string_view(rank) == "0";
+  if (const std::string empty = empty_argument(argc, argv); !empty.empty()) {
+    if (speaks) std::fputs(empty.c_str(), stderr);
+    return exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
-    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-    const bool speaks = rank == nullptr || std::string_view(rank) == "0";
     if (const std::string unknown = unknown_command(app); !unknown.empty()) {
       if (speaks) std::fputs(unknown.c_str(), stderr);
       exit_code = exit_usage;

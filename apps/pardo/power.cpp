@@ -220,8 +220,8 @@ void add_power_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-e,--effect", args->effect, "Mean difference in standard deviations")
       ->check(number_in(-1000, 1000))
       ->capture_default_str();
-  cmd->add_option("-n,--n", args->n1, "Size of the first group")->capture_default_str();
-  cmd->add_option("--n2", args->n2, "Size of the second group (default: --n)");
+  auto* n1 = cmd->add_option("-n,--n", args->n1, "Size of the first group")->capture_default_str();
+  auto* n2 = cmd->add_option("--n2", args->n2, "Size of the second group (default: --n)");
   cmd->add_option("-a,--alpha", args->alpha, "Significance level")
       ->capture_default_str()
       ->check(number_in(0, 1));
@@ -232,7 +232,9 @@ void add_power_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   auto* target = cmd->add_option("--target-power", args->target_power,
                                  "Search for the smallest n reaching this power instead")
-                     ->check(number_in(0, 1));
+                     ->check(number_in(0, 1))
+                     ->excludes(n1)
+                     ->excludes(n2);
   cmd->add_option("--ratio", args->ratio, "With --target-power: n2 = ceil(ratio * n)")
       ->capture_default_str()
       ->check(number_in(0, 1e6))

@@ -14,26 +14,32 @@ namespace pardo::stats {
 
 Dataset read_dataset(const std::string& path) { return read_csv(path, CsvHeader::required); }
 
-std::vector<Dataset> read_datasets(const std::string& directory) {
+std::vector<std::string> dataset_files(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) {
     pardo::detail::throw_invalid("read_datasets", "'" + directory + "' is not a directory");
   }
-  std::vector<fs::path> files;
+  std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(directory)) {
     if (entry.is_regular_file() && entry.path().extension() == ".csv") {
-      files.push_back(entry.path());
+      files.push_back(entry.path().string());
     }
   }
   if (files.empty()) {
     pardo::detail::throw_invalid("read_datasets", "no .csv files in '" + directory + "'");
   }
-  std::sort(files.begin(), files.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  std::sort(files.begin(), files.end(), [](const std::string& a, const std::string& b) {
+    return fs::path(a).filename() < fs::path(b).filename();
+  });
+  return files;
+}
+
+std::vector<Dataset> read_datasets(const std::string& directory) {
+  const std::vector<std::string> files = dataset_files(directory);
   std::vector<Dataset> datasets;
   datasets.reserve(files.size());
-  for (const auto& f : files) datasets.push_back(read_dataset(f.string()));
+  for (const auto& f : files) datasets.push_back(read_dataset(f));
   return datasets;
 }
 

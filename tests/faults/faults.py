@@ -336,6 +336,9 @@ def bad_input(s):
         usage_case(s, base + ["--stall-timeout", "nan"], ["--stall-timeout", "nan"])
         # The contract's options exist and take their documented values. They act on worker
         # processes: on any other backend they do not apply, a usage error naming it.
+        # An empty value is not "not given".
+        usage_case(s, base + ["--seed", ""], ["--seed", "empty"], allow_unknown_option=no_seed)
+        usage_case(s, base + ["--workers="], ["--workers", "empty"])
         usage_case(s, base + ["--retries", "0"], ["--retries", "processes"])
         usage_case(s, base + ["--stall-timeout", "5"], ["--stall-timeout", "processes"])
         good_case(s, base + ["--backend", "processes", "--retries", "0", "--stall-timeout", "0"])
@@ -447,6 +450,11 @@ def bad_input(s):
         usage_case(s, pw + ["--target-power", bad], ["--target-power", bad])
     usage_case(s, pw + ["--target-power", "0.8", "--ratio", "0"], ["--ratio", "0"])
     usage_case(s, pw + ["--target-power", "0.8", "--max-n", "1"], ["--max-n", "1"])
+    for opt in ("--n", "--n2"):
+        usage_case(s, pw + ["--target-power", "0.8", opt, "20"], [opt, "--target-power"],
+                   note="the search chooses n")
+    usage_case(s, ["power", "--replications", "1e15", "--block-size", "1"],
+               ["blocks", "memory"], note="the blocks' outputs alone exceed memory")
 
     # fit
     empty_dir = os.path.join(s.tmp, "empty_dir")

@@ -235,6 +235,29 @@ TEST(ReadDatasets, ErrorsNameTheFileAndLine) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ReadDatasets, DatasetFilesAreTheCsvFilesSortedByName) {
+  const std::string dir = ::testing::TempDir() + "/pardo_fit_files";
+  std::filesystem::create_directories(dir + "/sub.csv");
+  for (const char* name : {"site10.csv", "notes.txt", "site02.csv", "Site1.csv"}) {
+    std::ofstream(dir + "/" + name) << "y,x\n1,2\n";
+  }
+  const std::vector<std::string> files = pardo::stats::dataset_files(dir);
+  ASSERT_EQ(files.size(), 3u) << "a .txt file and a directory named .csv are not data sets";
+  EXPECT_EQ(std::filesystem::path(files[0]).filename(), "Site1.csv");
+  EXPECT_EQ(std::filesystem::path(files[1]).filename(), "site02.csv");
+  EXPECT_EQ(std::filesystem::path(files[2]).filename(), "site10.csv");
+  const auto datasets = pardo::stats::read_datasets(dir);
+  ASSERT_EQ(datasets.size(), 3u);
+  EXPECT_EQ(datasets[1].name, "site02");
+  std::filesystem::remove_all(dir + "/sub.csv");
+  for (const char* name : {"site10.csv", "site02.csv", "Site1.csv"}) {
+    std::filesystem::remove(dir + "/" + name);
+  }
+  EXPECT_THAT([&] { (void)pardo::stats::dataset_files(dir); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("no .csv files in")));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(FitMany, RejectsBadOptions) {
   pardo::SerialExecutor serial;
   EXPECT_THAT([&] { (void)pardo::stats::fit_many(serial, {}, {.tolerance = 0}); },

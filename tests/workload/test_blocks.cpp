@@ -66,6 +66,27 @@ TEST(RunBlocks, ZeroBlocksIsACompleteEmptyRun) {
   }
 }
 
+TEST(RunBlocks, MoreBlocksThanMemoryHoldsAreRefusedNamingTheSize) {
+  // 2^60 outputs of 16 bytes: refused before any is allocated, on every kind of executor.
+  const std::uint64_t blocks = std::uint64_t{1} << 60;
+  const auto refused = [&](auto& executor) {
+    try {
+      run_blocks(executor, blocks, local_square, square_remote);
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      return what.find(std::to_string(blocks) + " blocks needs") != std::string::npos &&
+             what.find("EB of memory for the blocks' outputs") != std::string::npos;
+    }
+    return false;
+  };
+  SerialExecutor serial;
+  ThreadPool threads(2);
+  ProcessPool processes(std::size_t{2});
+  EXPECT_TRUE(refused(serial));
+  EXPECT_TRUE(refused(threads));
+  EXPECT_TRUE(refused(processes));
+}
+
 TEST(RunBlocks, ProgressCountsEveryBlock) {
   for (const auto& [name, done] : on_every_backend([](auto& executor) {
          std::atomic<std::uint64_t> count{0};

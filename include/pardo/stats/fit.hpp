@@ -136,6 +136,17 @@ struct FitTable {
 /// @endcode
 Dataset read_dataset(const std::string& path);
 
+/// The `.csv` files in `directory`, sorted by file name: what read_datasets reads, for a
+/// caller that reads them one at a time (to show progress, or to stop part way). Throws
+/// std::invalid_argument naming a missing directory or one without CSV files.
+/// @code
+/// for (const auto& file : pardo::stats::dataset_files("data/sites")) {
+///   if (stop_requested()) break;
+///   datasets.push_back(pardo::stats::read_dataset(file));
+/// }
+/// @endcode
+std::vector<std::string> dataset_files(const std::string& directory);
+
 /// Reads every `.csv` file in `directory`, sorted by file name, as read_dataset does.
 /// Throws std::invalid_argument naming a missing directory, one without CSV files, or the
 /// file and line of a bad field.

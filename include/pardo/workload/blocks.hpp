@@ -47,6 +47,7 @@
 
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
+#include "pardo/core/memory.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
@@ -155,13 +156,21 @@ class BlockRunner {
   /// up to `RunControl::retries` times; then it fails for good: BlockFailed is thrown, or
   /// under OnBlockFailure::stop the run ends there like a stopped one. Each block that
   /// finishes adds one to `RunControl::blocks_done`. A block's exception is rethrown: the
-  /// first by block order.
+  /// first by block order. Throws std::invalid_argument, naming the size, for more blocks than
+  /// their outputs leave room for in memory.
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
   template <class Local, class Task, class R, class MakeTask>
   std::vector<std::optional<R>> run(std::uint64_t first, std::uint64_t count, const Local& local,
                                     const RemoteBlocks<Task, R, MakeTask>& remote) {
+    // One output slot per block (two on the in-process path, with the map's own): a run of
+    // absurdly many blocks is refused, naming its size, rather than dying allocating them.
+    const double slot_bytes = 2.0 * sizeof(std::optional<R>);
+    if (const auto why =
+            memory_shortfall(static_cast<double>(count) * slot_bytes, "the blocks' outputs")) {
+      throw std::invalid_argument("a run of " + std::to_string(count) + " blocks " + *why);
+    }
     std::vector<std::optional<R>> out;
     if constexpr (Executor<E>) {
       static_assert(std::is_convertible_v<std::invoke_result_t<const Local&, std::uint64_t>, R>,
