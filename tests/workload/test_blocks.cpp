@@ -135,12 +135,15 @@ TEST(RunBlocks, StopMidwayOnProcessesEndsAtABlockBoundary) {
   ProcessPool pool(2);
   std::stop_source stop;
   std::atomic<std::uint64_t> done{0};
-  BlockRunner runner(pool, 400, {.stop = stop.get_token(), .blocks_done = &done});
+  // Enough blocks that the run cannot end before the stopper sees three done, even when the
+  // blocks outrun its polling (400 could, under ASan).
+  constexpr std::uint64_t blocks = 1'000'000;
+  BlockRunner runner(pool, blocks, {.stop = stop.get_token(), .blocks_done = &done});
   std::thread stopper([&] {
     eventually([&] { return done.load() >= 3; });
     stop.request_stop();
   });
-  const auto out = runner.run(0, 400, local_square, square_remote);
+  const auto out = runner.run(0, blocks, local_square, square_remote);
   stopper.join();
   const RunInfo info = runner.info();
   EXPECT_FALSE(info.complete);
