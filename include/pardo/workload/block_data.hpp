@@ -104,7 +104,7 @@ class BlockData {
   /// @code
   /// assert(pardo::BlockData::share(pool, {big}).shared());
   /// @endcode
-  bool shared() const noexcept { return shared_; }
+  bool shared() const noexcept { return segment_ != nullptr; }
 
   /// Writes the segment's handle, or the values (cereal).
   /// @code
@@ -112,8 +112,9 @@ class BlockData {
   /// @endcode
   template <class Archive>
   void save(Archive& archive) const {
-    archive(shared_);
-    if (shared_) {
+    const bool shared = segment_ != nullptr;
+    archive(shared);
+    if (shared) {
       const SharedHandle& h = segment_->handle();
       archive(h.pid, h.fd, h.bytes, h.element_size, h.element_align, h.type_tag, h.id);
     } else {
@@ -129,8 +130,11 @@ class BlockData {
   /// @endcode
   template <class Archive>
   void load(Archive& archive) {
-    archive(shared_);
-    if (shared_) {
+    bool shared = false;
+    archive(shared);
+    owned_.reset();
+    segment_.reset();
+    if (shared) {
       SharedHandle h;
       archive(h.pid, h.fd, h.bytes, h.element_size, h.element_align, h.type_tag, h.id);
       segment_ = std::make_shared<const SharedArray<double>>(SharedArray<double>::attach(h));
@@ -148,13 +152,9 @@ class BlockData {
  private:
   BlockData(std::span<const double> values, std::shared_ptr<const SharedArray<double>> segment,
             std::shared_ptr<const std::vector<double>> owned)
-      : values_(values),
-        shared_(segment != nullptr),
-        segment_(std::move(segment)),
-        owned_(std::move(owned)) {}
+      : values_(values), segment_(std::move(segment)), owned_(std::move(owned)) {}
 
   std::span<const double> values_;
-  bool shared_ = false;
   // What values_ points into when the BlockData owns it: the segment, or values received.
   std::shared_ptr<const SharedArray<double>> segment_;
   std::shared_ptr<const std::vector<double>> owned_;
