@@ -22,6 +22,13 @@ TEST(MemoryShortfall, AnAbsurdRequestNamesItsSizePurposeAndTheLimit) {
       << *why;
 }
 
+TEST(MemoryShortfall, TheLimitInWordsIsTheOneAShortfallNames) {
+  const std::string limit = describe_memory_limit();
+  const auto why = memory_shortfall(8e18, "the draws");
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, "needs 8.0 EB of memory for the draws; " + limit);
+}
+
 TEST(MemoryShortfall, NanIsRefused) {
   EXPECT_TRUE(memory_shortfall(std::numeric_limits<double>::quiet_NaN(), "nothing"));
 }

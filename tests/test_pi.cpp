@@ -1,10 +1,12 @@
 // Monte Carlo pi: the same bits on every executor, honest error bars, stops and bad input.
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <thread>
 
 #include <pardo/mc/pi.hpp>
 
@@ -137,12 +139,46 @@ TEST(Pi, BadOptionsNameTheValue) {
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "estimate_pi: samples must be positive, got 0");
   }
-  PiOptions zero_block = small(PiMethod::simd);
-  zero_block.block_samples = 0;
-  EXPECT_THROW(mc::estimate_pi(serial, zero_block), std::invalid_argument);
   PiOptions bad_method = small(PiMethod::simd);
   bad_method.method = static_cast<PiMethod>(9);
   EXPECT_THROW(mc::estimate_pi(serial, bad_method), std::invalid_argument);
+}
+
+TEST(Pi, TheAutomaticBlockSizeIs4MiUntilARunWouldHaveMoreThan4MiBlocks) {
+  constexpr std::uint64_t mi4 = std::uint64_t{1} << 22;
+  EXPECT_EQ(mc::pi_block_samples({.samples = 1000}), mi4);
+  EXPECT_EQ(mc::pi_block_samples({.samples = mi4 * mi4}), mi4);
+  EXPECT_EQ(mc::pi_block_samples({.samples = mi4 * mi4 + 1}), mi4 + 1);
+  EXPECT_EQ(mc::pi_blocks({.samples = 1'000'000'000'000'000}), mi4);
+  EXPECT_EQ(mc::pi_blocks({.samples = ~std::uint64_t{0}}), mi4);
+  EXPECT_EQ(mc::pi_block_samples({.samples = 1000, .block_samples = 7}), 7u);
+  // The automatic size is the old fixed one: the same bits as before for such runs.
+  SerialExecutor serial;
+  const PiOptions automatic{.samples = 10'000'001, .seed = 3};
+  PiOptions fixed = automatic;
+  fixed.block_samples = mi4;
+  EXPECT_EQ(mc::estimate_pi(serial, automatic).hits, mc::estimate_pi(serial, fixed).hits);
+  EXPECT_EQ(mc::estimate_pi(serial, automatic).run.blocks_total, 3u);
+}
+
+TEST_P(PiOnEveryExecutor, AStopEndsABlockOfATrillionSamplesWithinMilliseconds) {
+  for (PiMethod method : {PiMethod::naive, PiMethod::batched, PiMethod::simd}) {
+    with_executor([&](auto& ex) {
+      std::stop_source stop;
+      const PiOptions options{
+          .samples = 1'000'000'000'000, .method = method, .block_samples = 1'000'000'000'000};
+      std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        stop.request_stop();
+      });
+      // Unstopped, this block would run for minutes: the ctest timeout fails a missed stop.
+      const mc::PiResult r = mc::estimate_pi(ex, options, {.stop = stop.get_token()});
+      stopper.join();
+      EXPECT_FALSE(r.run.complete) << mc::to_string(method);
+      EXPECT_EQ(r.run.blocks_done, 0u);
+      EXPECT_EQ(r.samples, 0u);
+    });
+  }
 }
 
 TEST(Pi, MethodNamesRoundTrip) {

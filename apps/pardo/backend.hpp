@@ -74,6 +74,8 @@ bool with_backend(const BackendArgs& args, Body&& body) {
         args.workers,
         ProcessOptions{.stall_timeout = std::chrono::duration<double>(args.stall_timeout)});
     body(pool, args.workers);
+    // A stopped run has its partial result: the blocks still running need not finish.
+    if (stop_requested()) pool.terminate();
   } else {
     ThreadPool pool(args.workers);
     body(pool, args.workers);
@@ -109,7 +111,13 @@ MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, st
                                     .on_block_failure = OnBlockFailure::stop});
     });
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "pardo %s: %s\n", std::string(command).c_str(), e.what());
+    // "pardo power: power: ..." says the command once.
+    std::string_view what = e.what();
+    if (const std::string prefix = std::string(command) + ": "; what.starts_with(prefix)) {
+      what.remove_prefix(prefix.size());
+    }
+    std::fprintf(stderr, "pardo %s: %.*s\n", std::string(command).c_str(),
+                 static_cast<int>(what.size()), what.data());
     return {.workers = run.workers, .prints = false, .exit_code = 2};
   }
   return run;

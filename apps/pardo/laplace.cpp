@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pardo/core/memory.hpp>
 #include <pardo/pardo.hpp>
 #include <pardo/pde/laplace.hpp>
 #include <stdexcept>
@@ -116,6 +117,13 @@ int run_laplace(const LaplaceArgs& args) {
 
   if (const std::string error = grid_error(args.options); !error.empty()) {
     return usage_error(error);
+  }
+  // Here one process holds the whole grid, twice (on MPI each rank holds its rows).
+  const double grid_bytes = 2.0 * static_cast<double>(args.options.nx) *
+                            static_cast<double>(args.options.ny) * sizeof(double);
+  if (const auto why = memory_shortfall(grid_bytes, "two copies of the grid")) {
+    return usage_error("--nx " + std::to_string(args.options.nx) + " x --ny " +
+                       std::to_string(args.options.ny) + " " + *why);
   }
   pde::LaplaceResult r;
   try {

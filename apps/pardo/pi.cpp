@@ -18,7 +18,7 @@ namespace {
 
 struct PiArgs {
   std::string samples = "1e9";
-  std::string block = "4Mi";
+  std::string block = "auto";
   std::string method = "simd";
   BackendArgs backend;
   std::uint64_t seed = 42;
@@ -45,7 +45,9 @@ int run_pi(const PiArgs& args) {
   PiRequest request;
   try {
     request.options.samples = parse_count(args.samples, "--samples");
-    request.options.block_samples = parse_count(args.block, "--block-size");
+    if (args.block != "auto") {
+      request.options.block_samples = parse_count(args.block, "--block-size");
+    }
   } catch (const UsageError& e) {
     std::fprintf(stderr, "pardo pi: %s\n", e.what());
     return 2;
@@ -82,7 +84,8 @@ void add_pi_command(CLI::App& app, int& exit_code) {
   pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
   add_seed_option(*pi, args->seed);
   add_backend_options(*pi, args->backend);
-  pi->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
+  pi->add_option("--block-size", args->block,
+                 "Samples per block (fixes the streams); auto: 4Mi, or samples / 4Mi if larger")
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");

@@ -13,14 +13,14 @@ PiRun run_pi_request(const PiRequest& request) {
       [&](auto& executor, const RunControl& control) {
         run.result = mc::estimate_pi(executor, request.options, control);
       },
-      request.options.block_samples);
+      mc::pi_block_samples(request.options));
   return run;
 }
 
 nlohmann::json to_json(const mc::PiOptions& options, const mc::PiResult& r) {
   nlohmann::json j{{"method", std::string(mc::to_string(options.method))},
                    {"seed", options.seed},
-                   {"block_samples", options.block_samples},
+                   {"block_samples", mc::pi_block_samples(options)},
                    {"samples", r.samples},
                    {"hits", r.hits},
                    {"estimate", r.estimate},

@@ -84,25 +84,43 @@ void require_memory(double bytes, std::string_view caller, std::string_view requ
 
 namespace pardo {
 
-std::optional<std::string> memory_shortfall(double bytes, std::string_view purpose) {
+namespace {
+
+struct MemoryLimit {
+  double bytes;
+  std::string words;  // "this machine has " or "the process may use (RLIMIT_AS) "
+};
+
+MemoryLimit memory_limit() {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
-  double limit = pages > 0 && page_size > 0
-                     ? static_cast<double>(pages) * static_cast<double>(page_size)
-                     : std::numeric_limits<double>::infinity();
-  std::string limit_name = "this machine has ";
+  MemoryLimit limit{pages > 0 && page_size > 0
+                        ? static_cast<double>(pages) * static_cast<double>(page_size)
+                        : std::numeric_limits<double>::infinity(),
+                    "this machine has "};
   for (const auto& [resource, name] :
        {std::pair{RLIMIT_AS, "RLIMIT_AS"}, std::pair{RLIMIT_DATA, "RLIMIT_DATA"}}) {
     rlimit r{};
     if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
-        static_cast<double>(r.rlim_cur) < limit) {
-      limit = static_cast<double>(r.rlim_cur);
-      limit_name = std::string("the process may use (") + name + ") ";
+        static_cast<double>(r.rlim_cur) < limit.bytes) {
+      limit = {static_cast<double>(r.rlim_cur), std::string("the process may use (") + name + ") "};
     }
   }
-  if (bytes <= limit) return std::nullopt;
+  return limit;
+}
+
+}  // namespace
+
+std::optional<std::string> memory_shortfall(double bytes, std::string_view purpose) {
+  const MemoryLimit limit = memory_limit();
+  if (bytes <= limit.bytes) return std::nullopt;
   return "needs " + detail::format_bytes(bytes) + " of memory for " + std::string(purpose) + "; " +
-         limit_name + detail::format_bytes(limit);
+         limit.words + detail::format_bytes(limit.bytes);
+}
+
+std::string describe_memory_limit() {
+  const MemoryLimit limit = memory_limit();
+  return limit.words + detail::format_bytes(limit.bytes);
 }
 
 }  // namespace pardo

@@ -198,6 +198,20 @@ std::uint64_t blocks_total(const IntegratePlan& plan) noexcept {
          (plan.sweeps_total % plan.sweeps_per_block != 0 ? 1 : 0);
 }
 
+void require_block_memory(const IntegratePlan& plan, std::size_t workers) {
+  // A block keeps its values, one per stratum's sums, and one chunk of points.
+  const double cells = static_cast<double>(strata(plan));
+  const double per_block =
+      (static_cast<double>(plan.sweeps_per_block) * cells + cells +
+       static_cast<double>(chunk_points) * static_cast<double>(plan.lower.size())) *
+      sizeof(double);
+  pardo::detail::require_memory(static_cast<double>(workers) * per_block, "integrate",
+                                std::to_string(workers) + " blocks at once of " +
+                                    std::to_string(plan.sweeps_per_block * strata(plan)) +
+                                    " samples",
+                                "the values they keep");
+}
+
 BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f) {
   const std::size_t dim = plan.lower.size();
   const std::uint64_t cells = strata(plan);

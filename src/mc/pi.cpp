@@ -8,18 +8,24 @@
 #include <random>
 #include <span>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "pardo/random/bulk.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/remote/remote.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::mc {
 
 namespace {
 
-std::uint64_t count_naive(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+// A long block checks the stop flag between slices of this many samples (a few ms of work).
+constexpr std::uint64_t stop_check_samples = std::uint64_t{1} << 22;
+
+std::uint64_t count_naive(std::uint64_t seed, std::uint64_t block, std::uint64_t samples,
+                          const std::stop_token& stop) {
   // Seeded from (seed, block) so that a block draws the same numbers on any worker.
   std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                     static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32)};
@@ -27,6 +33,7 @@ std::uint64_t count_naive(std::uint64_t seed, std::uint64_t block, std::uint64_t
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::uint64_t hits = 0;
   for (std::uint64_t i = 0; i < samples; ++i) {
+    if (i % stop_check_samples == stop_check_samples - 1) throw_if_stopped(stop);
     const double x = uniform(engine);
     const double y = uniform(engine);
     hits += x * x + y * y < 1.0 ? 1u : 0u;
@@ -34,13 +41,15 @@ std::uint64_t count_naive(std::uint64_t seed, std::uint64_t block, std::uint64_t
   return hits;
 }
 
-std::uint64_t count_batched(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+std::uint64_t count_batched(std::uint64_t seed, std::uint64_t block, std::uint64_t samples,
+                            const std::stop_token& stop) {
   // Bounded memory: 64 Ki points (1 MiB of doubles) at a time, like a chunked numpy loop.
   constexpr std::size_t chunk_points = std::size_t{1} << 16;
   thread_local std::vector<double> buffer(2 * chunk_points);
   random::Stream stream(seed, block);
   std::uint64_t hits = 0;
   for (std::uint64_t done = 0; done < samples;) {
+    if (done % stop_check_samples == 0 && done > 0) throw_if_stopped(stop);
     const auto points =
         static_cast<std::size_t>(std::min<std::uint64_t>(chunk_points, samples - done));
     const std::span<double> xy(buffer.data(), 2 * points);
@@ -53,10 +62,17 @@ std::uint64_t count_batched(std::uint64_t seed, std::uint64_t block, std::uint64
   return hits;
 }
 
-std::uint64_t count_simd(std::uint64_t seed, std::uint64_t block, std::uint64_t samples) {
+std::uint64_t count_simd(std::uint64_t seed, std::uint64_t block, std::uint64_t samples,
+                         const std::stop_token& stop) {
   const random::Key key = random::derive_key(seed);
   const std::uint64_t pairs = samples / 2;
-  std::uint64_t hits = random::count_in_quarter_disc(key, block, 0, pairs);
+  // Counting in slices gives the same integer as one call over every pair.
+  constexpr std::uint64_t slice = stop_check_samples / 2;
+  std::uint64_t hits = 0;
+  for (std::uint64_t first = 0; first < pairs; first += slice) {
+    if (first > 0) throw_if_stopped(stop);
+    hits += random::count_in_quarter_disc(key, block, first, std::min(slice, pairs - first));
+  }
   if (samples % 2 != 0) {
     // An odd sample count takes the first point of one more Philox block.
     const random::Counter c = random::philox(random::stream_counter(block, pairs), key);
@@ -91,35 +107,41 @@ std::optional<PiMethod> parse_pi_method(std::string_view name) noexcept {
 void validate(const PiOptions& options) {
   if (options.samples == 0)
     throw std::invalid_argument("estimate_pi: samples must be positive, got 0");
-  if (options.block_samples == 0) {
-    throw std::invalid_argument("estimate_pi: block_samples must be positive, got 0");
-  }
   if (!parse_pi_method(to_string(options.method))) {
     throw std::invalid_argument("estimate_pi: unknown method " +
                                 std::to_string(static_cast<int>(options.method)));
   }
 }
 
+std::uint64_t pi_block_samples(const PiOptions& options) noexcept {
+  if (options.block_samples != 0) return options.block_samples;
+  constexpr std::uint64_t standard = std::uint64_t{1} << 22;
+  constexpr std::uint64_t max_blocks = std::uint64_t{1} << 22;
+  const std::uint64_t fewest =
+      options.samples / max_blocks + (options.samples % max_blocks != 0 ? 1 : 0);
+  return std::max(standard, fewest);
+}
+
 std::uint64_t pi_blocks(const PiOptions& options) noexcept {
-  if (options.block_samples == 0) return 0;
-  return options.samples / options.block_samples +
-         (options.samples % options.block_samples != 0 ? 1 : 0);
+  const std::uint64_t block = pi_block_samples(options);
+  return options.samples / block + (options.samples % block != 0 ? 1 : 0);
 }
 
 namespace detail {
 
-std::uint64_t count_block(const PiOptions& options, std::uint64_t block) {
-  const std::uint64_t samples =
-      std::min(options.block_samples, options.samples - block * options.block_samples);
+std::uint64_t count_block(const PiOptions& options, std::uint64_t block,
+                          const std::stop_token& stop) {
+  const std::uint64_t size = pi_block_samples(options);
+  const std::uint64_t samples = std::min(size, options.samples - block * size);
   switch (options.method) {
     case PiMethod::naive:
-      return count_naive(options.seed, block, samples);
+      return count_naive(options.seed, block, samples, stop);
     case PiMethod::batched:
-      return count_batched(options.seed, block, samples);
+      return count_batched(options.seed, block, samples, stop);
     case PiMethod::simd:
       break;
   }
-  return count_simd(options.seed, block, samples);
+  return count_simd(options.seed, block, samples, stop);
 }
 
 std::uint64_t pi_block(PiTask task) { return count_block(task.options, task.block); }
@@ -128,10 +150,11 @@ PARDO_REMOTE(pi_block);
 PiResult summarise(const PiOptions& options, const BlockRun<std::uint64_t>& run) {
   PiResult r;
   r.run = run.info;
+  const std::uint64_t size = pi_block_samples(options);
   for (std::uint64_t b = 0; b < run.blocks.size(); ++b) {
     if (!run.blocks[b]) continue;
     r.hits += *run.blocks[b];
-    r.samples += std::min(options.block_samples, options.samples - b * options.block_samples);
+    r.samples += std::min(size, options.samples - b * size);
   }
   r.samples_per_second = r.run.seconds > 0 ? static_cast<double>(r.samples) / r.run.seconds : 0.0;
   r.interval.level = 0.95;

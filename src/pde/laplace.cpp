@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "core/validate.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/threads/thread_pool.hpp"
 #include "pde/laplace_block.hpp"
@@ -160,10 +161,19 @@ void finish(LaplaceResult& r, const LaplaceOptions& options, Clock::time_point s
       r.iterations == 0 ? 0.0 : r.run.seconds / static_cast<double>(r.iterations);
 }
 
+// Both solvers keep two copies of the grid (this sweep's and the next).
+void require_grid_memory(const LaplaceOptions& options) {
+  pardo::detail::require_memory(
+      2.0 * static_cast<double>(options.nx) * static_cast<double>(options.ny) * sizeof(double),
+      "laplace", "a grid of " + std::to_string(options.nx) + " x " + std::to_string(options.ny),
+      "two copies of the grid");
+}
+
 }  // namespace
 
 LaplaceResult solve_laplace(const LaplaceOptions& options, const RunControl& control) {
   validate(options);
+  require_grid_memory(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
   const std::size_t ny = options.ny;
@@ -196,6 +206,7 @@ LaplaceResult solve_laplace(const LaplaceOptions& options, const RunControl& con
 LaplaceResult solve_laplace(ThreadPool& pool, const LaplaceOptions& options, std::size_t blocks,
                             const RunControl& control) {
   validate(options);
+  require_grid_memory(options);
   const auto start = Clock::now();
   const std::size_t nx = options.nx;
   const std::size_t ny = options.ny;

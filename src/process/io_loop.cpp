@@ -72,6 +72,7 @@ void ProcessCore::Impl::run() noexcept {
     }
     for (auto& w : workers) flush(w);
     check_deadlines();
+    kill_all_if_terminating();
     if (finished()) break;
     io_sleeping.store(true);
     // Jobs pushed from here on wake the loop; those pushed before are dispatched now.

@@ -143,8 +143,9 @@ struct ProcessCore::Impl final : ErrorSink {
 
   PoolErrorHandler error_handler;  // has its own lock
   std::atomic<bool> io_sleeping{false};
-  std::uint64_t next_id = 1;  // I/O thread only
-  int start_failures = 0;     // I/O thread only
+  std::atomic<bool> terminating{false};  // terminate(): the I/O thread kills every worker
+  std::uint64_t next_id = 1;             // I/O thread only
+  int start_failures = 0;                // I/O thread only
 
   // io_loop.cpp: the loop and the sockets.
   void wake() noexcept;
@@ -180,6 +181,7 @@ struct ProcessCore::Impl final : ErrorSink {
   void check_stall(Worker& w, Clock::time_point now);
   int wait_millis() const;
   void check_deadlines();
+  void kill_all_if_terminating();
   void reap(Worker& w);
   void settle_inflight(Worker& w, const process::ProcessExit& ended);
   void settle_running(Worker& w, std::unique_ptr<RemoteJob> job, const process::ProcessExit& ended);

@@ -137,6 +137,32 @@ void ProcessCore::shutdown(bool wait, bool cancel_pending) {
   }
 }
 
+void ProcessCore::terminate() {
+  Impl::JobQueue dropped;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->accepting = false;
+    impl_->terminating.store(true);
+    // A queued job that already started is one waiting to run again after its worker died.
+    for (auto& job : impl_->queue) dropped.push_back(std::move(job));
+    impl_->queue.clear();
+    for (auto& own : impl_->pinned) {
+      for (auto& job : own) dropped.push_back(std::move(job));
+      own.clear();
+    }
+  }
+  const auto error = std::make_exception_ptr(ShutdownError("the ProcessPool was terminated"));
+  for (auto& job : dropped) {
+    if (job->started) {
+      job->fail(error);
+    } else {
+      job->cancel();
+    }
+  }
+  impl_->wake();
+  if (impl_->io.joinable() && impl_->io.get_id() != std::this_thread::get_id()) impl_->io.join();
+}
+
 void ProcessCore::set_error_handler(ErrorHandler handler) {
   impl_->error_handler.set(std::move(handler));
 }

@@ -239,6 +239,14 @@ void ProcessCore::Impl::check_deadlines() {
   }
 }
 
+/// terminate(): every live worker is killed; reap fails the jobs they held.
+void ProcessCore::Impl::kill_all_if_terminating() {
+  if (!terminating.load()) return;
+  for (auto& w : workers) {
+    if (w.fd >= 0 && w.pid > 0) ::kill(w.pid, SIGKILL);
+  }
+}
+
 /// The worker's socket closed: collect its exit status, settle its jobs, replace it.
 void ProcessCore::Impl::reap(Worker& w) {
   ::close(w.fd);
@@ -261,6 +269,15 @@ void ProcessCore::Impl::settle_inflight(Worker& w, const ProcessExit& ended) {
   const std::optional<std::uint64_t> running = w.running_job();
   std::deque<InFlight> inflight = std::move(w.inflight);
   w.inflight.clear();
+  if (terminating.load()) {
+    const auto error = std::make_exception_ptr(
+        ShutdownError("the ProcessPool was terminated; worker " + std::to_string(w.index) +
+                      " (pid " + std::to_string(w.pid) + ") was killed"));
+    for (auto& held : inflight) {
+      if (held.job) process::settle_failed(*held.job, error);
+    }
+    return;
+  }
   // Jobs before the running one finished, but their results died with the worker: they
   // run again (a retry they are not charged for).
   while (running && !inflight.empty() && inflight.front().id < *running) {

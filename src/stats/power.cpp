@@ -96,14 +96,33 @@ void validate(const SampleSizeOptions& search, std::string_view caller) {
       "max_n = " + std::to_string(search.max_n), "a replication's samples");
 }
 
-void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
-                      std::vector<double>& y) {
-  x.resize(options.n1);
-  y.resize(second_group(options));
-  random::Stream xs(options.seed, 2 * r);
-  for (double& v : x) v = random::normal(xs);
-  random::Stream ys(options.seed, 2 * r + 1);
-  for (double& v : y) v = random::normal(ys, options.effect, 1.0);
+void require_replication_memory(const PowerOptions& options, std::size_t workers) {
+  const double values =
+      static_cast<double>(options.n1) + static_cast<double>(second_group(options));
+  const double copies = options.test == PowerTest::permutation ? 2.0 : 1.0;
+  pardo::detail::require_memory(
+      static_cast<double>(workers) * copies * values * sizeof(double), "power",
+      std::to_string(workers) + " replications at once of n1 = " + std::to_string(options.n1) +
+          " and n2 = " + std::to_string(second_group(options)),
+      "their samples");
+}
+
+bool draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
+                      std::vector<double>& y, const std::stop_token& stop) {
+  // Grown value by value rather than zeroed first: touching a large group's pages is part of
+  // the time between two checks of the stop.
+  constexpr std::size_t stop_check = std::size_t{1} << 18;
+  const auto draw = [&](std::vector<double>& v, std::size_t n, random::Stream stream, double mean) {
+    v.clear();
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i % stop_check == stop_check - 1 && stop.stop_requested()) return false;
+      v.push_back(random::normal(stream, mean, 1.0));
+    }
+    return true;
+  };
+  return draw(x, options.n1, random::Stream(options.seed, 2 * r), 0.0) &&
+         draw(y, second_group(options), random::Stream(options.seed, 2 * r + 1), options.effect);
 }
 
 PowerCounts power_rejections(const PowerOptions& options, std::uint64_t block,
@@ -118,7 +137,7 @@ PowerCounts power_rejections(const PowerOptions& options, std::uint64_t block,
     const auto statistic = &mean_difference;
     const StatisticView view = view_of(statistic);
     for (std::uint64_t r = first; r < last && !stop.stop_requested(); ++r) {
-      draw_replication(options, r, x, y);
+      if (!draw_replication(options, r, x, y, stop)) break;
       // permutation_test(y, x) on one block, with the stop reaching into its permutations.
       const PermutationOptions permutation{.alternative = options.alternative,
                                            .permutations = options.permutations,

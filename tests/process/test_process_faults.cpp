@@ -278,6 +278,37 @@ TEST_P(ProcessFaults, CrashDuringShutdownDoesNotDeadlock) {
   for (auto& f : futures) EXPECT_EQ(f.get(), 10);
 }
 
+TEST_P(ProcessFaults, TerminateKillsRunningTasksAndCancelsQueuedOnes) {
+  Watchdog dog(60s);
+  pardo::ProcessPool pool(GetParam());
+  const auto pids = pool.worker_pids();
+  std::vector<pardo::Future<int>> running;
+  for (std::size_t w = 0; w < GetParam(); ++w) running.push_back(pool.submit(sleep_then, 30'000));
+  ASSERT_TRUE(pardo::test::eventually([&] { return running.back().running(); }));
+  std::vector<pardo::Future<int>> queued;
+  for (int i = 0; i < 100; ++i) queued.push_back(pool.submit(sleep_then, 30'000));
+  const auto start = std::chrono::steady_clock::now();
+  pool.terminate();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  for (auto& f : running) {
+    try {
+      f.get();
+      FAIL() << "no exception";
+    } catch (const pardo::ShutdownError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("terminated"));
+    }
+  }
+  // Tasks a worker had accepted but not begun fail like the running ones; the rest are
+  // cancelled. None of them ran.
+  for (auto& f : queued) {
+    if (!f.cancelled()) {
+      EXPECT_THROW(f.get(), pardo::ShutdownError);
+    }
+  }
+  for (const int pid : pids) EXPECT_NE(::kill(pid, 0), 0) << "worker " << pid << " still alive";
+  EXPECT_THROW(pool.submit(identity, 1), pardo::ShutdownError);
+}
+
 TEST_P(ProcessFaults, CrashWithALargePayloadInFlight) {
   Watchdog dog(60s);
   pardo::ProcessPool pool(GetParam());

@@ -150,6 +150,21 @@ TEST(Power, AStopInsideHugePermutationTestsTakesEffectWithinHalfASecond) {
   }
 }
 
+TEST(Power, AStopWhileALargeReplicationDrawsItsSamplesTakesEffectThere) {
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    // Each replication draws 4e7 values (a third of a second at full speed): the stop at
+    // 100 ms lands inside the draws, which see it, so no replication completes.
+    const auto [r, seconds] = pardo::test::stopped_after_100ms([&](std::stop_token stop) {
+      return pardo::stats::power(
+          pool, {.n1 = 20'000'000, .replications = 2, .block_replications = 1}, {.stop = stop});
+    });
+    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+    EXPECT_EQ(r.replications, 0u) << workers;
+  }
+}
+
 TEST(Power, HugeEffectsAndTinyAlphasHaveAnAnalyticPower) {
   EXPECT_EQ(t_test_power(1e5, 30, 30), 1.0);
   EXPECT_EQ(t_test_power(-1e5, 30, 30, 0.05, Alternative::greater), 0.0);

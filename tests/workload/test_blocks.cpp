@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <pardo/pardo.hpp>
 #include <pardo/workload/blocks.hpp>
@@ -30,6 +32,13 @@ std::uint64_t square(std::uint64_t b) {
 }
 std::uint64_t square_block(SquareTask task) { return square(task.block); }
 PARDO_REMOTE(square_block);
+
+// A block that runs for a minute unless its worker is killed.
+std::uint64_t sleepy_block(SquareTask task) {
+  std::this_thread::sleep_for(std::chrono::seconds(60));
+  return task.block;
+}
+PARDO_REMOTE(sleepy_block);
 
 const auto local_square = [](std::uint64_t b) { return square(b); };
 const auto square_remote =
@@ -155,6 +164,58 @@ TEST(RunBlocks, StopMidwayOnProcessesEndsAtABlockBoundary) {
   }
   EXPECT_EQ(b, info.blocks_done);
   for (; b < out.size(); ++b) EXPECT_FALSE(out[b].has_value()) << "block " << b;
+}
+
+TEST(RunBlocks, ALocalBlockThatSeesTheStopCountsAsNotRun) {
+  for (const std::size_t workers : std::initializer_list<std::size_t>{1, 2, 8}) {
+    ThreadPool pool(workers);
+    std::stop_source stop;
+    std::atomic<std::uint64_t> done{0};
+    // Block 0 is quick; the others would spin until stopped, checking the flag as they go.
+    const auto local = [&](std::uint64_t b) -> std::uint64_t {
+      if (b == 0) return 7;
+      for (;;) {
+        throw_if_stopped(stop.get_token());
+        std::this_thread::yield();
+      }
+    };
+    std::thread stopper([&] {
+      eventually([&] { return done.load() >= 1; });
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      stop.request_stop();
+    });
+    BlockRunner runner(pool, 4, {.stop = stop.get_token(), .blocks_done = &done});
+    const auto out = runner.run(0, 4, local, square_remote);
+    stopper.join();
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0], std::optional<std::uint64_t>(7)) << workers << " workers";
+    for (std::uint64_t b = 1; b < 4; ++b) EXPECT_FALSE(out[b].has_value()) << "block " << b;
+    EXPECT_EQ(runner.info().blocks_done, 1u);
+    EXPECT_FALSE(runner.info().complete);
+    EXPECT_EQ(done.load(), 1u);
+  }
+}
+
+TEST(RunBlocks, AStoppedRunOnProcessesNeedNotWaitForItsLongBlocks) {
+  for (const std::size_t workers : std::initializer_list<std::size_t>{1, 2, 8}) {
+    ProcessPool pool(workers);
+    std::stop_source stop;
+    const auto remote = remote_blocks(&sleepy_block, [](std::uint64_t b) { return SquareTask{b}; });
+    BlockRunner runner(pool, 100, {.stop = stop.get_token()});
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      stop.request_stop();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const auto out = runner.run(0, 100, local_square, remote);
+    stopper.join();
+    for (const auto& output : out) EXPECT_FALSE(output.has_value());
+    EXPECT_FALSE(runner.info().complete);
+    // The blocks still sleep in the workers: terminate() ends them rather than wait a minute.
+    pool.terminate();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20))
+        << workers << " workers";
+  }
 }
 
 TEST(RunBlocks, RoundsAddUpInOneRunInfo) {

@@ -20,4 +20,13 @@ namespace pardo {
 /// @endcode
 std::optional<std::string> memory_shortfall(double bytes, std::string_view purpose);
 
+/// The memory this process may use, in words, for a message about an allocation that failed:
+/// "this machine has 24 GB", or "the process may use (RLIMIT_AS) 410 MB" under a limit.
+/// @code
+/// catch (const std::bad_alloc&) {
+///   std::fprintf(stderr, "out of memory (%s)\n", pardo::describe_memory_limit().c_str());
+/// }
+/// @endcode
+std::string describe_memory_limit();
+
 }  // namespace pardo

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string_view>
 
 #include "pardo/executor.hpp"
@@ -36,9 +37,9 @@ std::string_view to_string(PiMethod method) noexcept;
 /// @endcode
 std::optional<PiMethod> parse_pi_method(std::string_view name) noexcept;
 
-/// What to estimate. The samples are cut into blocks of `block_samples` (the last may be
-/// shorter); block b draws from random stream (seed, b), so the result depends on these
-/// options alone, never on the executor, its worker count or its schedule.
+/// What to estimate. The samples are cut into blocks of `pi_block_samples(options)` (the
+/// last may be shorter); block b draws from random stream (seed, b), so the result depends
+/// on these options alone, never on the executor, its worker count or its schedule.
 /// @code
 /// pardo::mc::PiOptions options{.samples = 1'000'000'000, .seed = 7};
 /// @endcode
@@ -46,7 +47,9 @@ struct PiOptions {
   std::uint64_t samples = 100'000'000;
   std::uint64_t seed = 42;
   PiMethod method = PiMethod::simd;
-  std::uint64_t block_samples = std::uint64_t{1} << 22;
+  /// Samples per block; 0 chooses 2^22, or more for a run above 2^44 samples so that it has
+  /// at most 2^22 blocks (see pi_block_samples).
+  std::uint64_t block_samples = 0;
 };
 
 /// An estimate with its uncertainty and the work behind it.
@@ -65,15 +68,23 @@ struct PiResult {
   RunInfo run{};  ///< blocks done and planned, seconds, complete, backend, workers
 };
 
-/// Throws std::invalid_argument naming a zero sample count or block size, or an unknown
-/// method: what `estimate_pi` checks first.
+/// Throws std::invalid_argument naming a zero sample count or an unknown method: what
+/// `estimate_pi` checks first.
 /// @code
 /// pardo::mc::validate(pardo::mc::PiOptions{.samples = 0});  // throws: samples must be positive
 /// @endcode
 void validate(const PiOptions& options);
 
-/// The blocks `estimate_pi` runs for `options`: ceil(samples / block_samples), what a progress
-/// bar counts `RunControl::blocks_done` up to.
+/// The samples per block a run of `options` uses: `block_samples` if set; else 2^22, or
+/// ceil(samples / 2^22) if that is larger, so that an automatic run never has more than 2^22
+/// blocks to keep account of (and runs of up to 2^44 samples keep the blocks of 2^22).
+/// @code
+/// assert(pardo::mc::pi_block_samples({.samples = 1'000'000}) == 4'194'304);
+/// @endcode
+std::uint64_t pi_block_samples(const PiOptions& options) noexcept;
+
+/// The blocks `estimate_pi` runs for `options`: ceil(samples / pi_block_samples(options)),
+/// what a progress bar counts `RunControl::blocks_done` up to.
 /// @code
 /// std::uint64_t total = pardo::mc::pi_blocks({.samples = 10'000'000'000});
 /// @endcode
@@ -87,8 +98,10 @@ struct PiTask {
   std::uint64_t block = 0;
 };
 
-/// The hits among block `block`'s samples, drawn the way `options.method` draws.
-std::uint64_t count_block(const PiOptions& options, std::uint64_t block);
+/// The hits among block `block`'s samples, drawn the way `options.method` draws. Checks
+/// `stop` every few million samples and throws BlockStopped once it is requested.
+std::uint64_t count_block(const PiOptions& options, std::uint64_t block,
+                          const std::stop_token& stop = {});
 /// `count_block` in a worker; registered with PARDO_REMOTE in src/mc/pi.cpp.
 std::uint64_t pi_block(PiTask task);
 /// The estimate from the blocks' hits, in block order.
@@ -100,8 +113,8 @@ PiResult summarise(const PiOptions& options, const BlockRun<std::uint64_t>& run)
 /// processes and MPI ranks included (call it on an mpi::Pool's master; link pardo::mpi).
 /// Hits are counted exactly as integers, so the estimate is bit-identical for any executor,
 /// backend, worker count and schedule. Blocks not started when `control.stop` is requested are
-/// skipped and the result is partial (`run.complete` false). Throws std::invalid_argument for
-/// zero samples or block size.
+/// skipped, a block running in this process stops within a few milliseconds, and the result is
+/// partial (`run.complete` false). Throws std::invalid_argument for zero samples.
 /// @code
 /// pardo::ThreadPool pool;
 /// auto r = pardo::mc::estimate_pi(pool, {.samples = 10'000'000'000});
@@ -111,7 +124,7 @@ PiResult summarise(const PiOptions& options, const BlockRun<std::uint64_t>& run)
 template <RemoteExecutor E>
 PiResult estimate_pi(E& executor, const PiOptions& options, const RunControl& control = {}) {
   validate(options);
-  const auto local = [&](std::uint64_t b) { return detail::count_block(options, b); };
+  const auto local = [&](std::uint64_t b) { return detail::count_block(options, b, control.stop); };
   const auto remote = remote_blocks(&detail::pi_block, [&](std::uint64_t b) {
     return detail::PiTask{options, b};
   });

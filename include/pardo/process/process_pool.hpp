@@ -72,6 +72,16 @@ class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
   /// @endcode
   ~ProcessPool() = default;
 
+  /// Stops now, without finishing the work (multiprocessing's `Pool.terminate`): tasks not
+  /// started are cancelled, every worker is killed with SIGKILL and the tasks they ran fail
+  /// with ShutdownError; returns once all are reaped. Later submits throw ShutdownError. For
+  /// a run that was asked to stop: its blocks in flight need not finish.
+  /// @code
+  /// auto f = pool.submit(long_task, 1);
+  /// pool.terminate();  // f.get() throws pardo::ShutdownError at once
+  /// @endcode
+  void terminate() { core_.terminate(); }
+
   /// The process ids of the workers by index (-1 while a worker is being replaced).
   /// @code
   /// for (int pid : pool.worker_pids()) std::cout << pid << '\n';

@@ -150,14 +150,15 @@ class BlockRunner {
   /// Runs blocks [first, first + count) and returns their outputs in block order: `local(b)`
   /// on an in-process executor (pardo::Executor), `remote.function(remote.make_task(b))` on
   /// the others. Blocks not started when a stop is requested are skipped (their entries are
-  /// empty); on remote executors the outputs are taken in block order and the run ends at the
-  /// first block not yet taken, the others cancelled; at most max(8, 4 * size()) blocks are
-  /// in flight at once, so the tasks in flight stay few. A block whose worker died runs again,
-  /// up to `RunControl::retries` times; then it fails for good: BlockFailed is thrown, or
-  /// under OnBlockFailure::stop the run ends there like a stopped one. Each block that
-  /// finishes adds one to `RunControl::blocks_done`. A block's exception is rethrown: the
-  /// first by block order. Throws std::invalid_argument, naming the size, for more blocks than
-  /// their outputs leave room for in memory.
+  /// empty), and so is a local block that throws BlockStopped (it saw the stop while it ran); on
+  /// remote executors the outputs are taken in block order and the run ends at the first block not
+  /// yet taken, the others cancelled; at most max(8, 4 * size()) blocks are in flight at once, so
+  /// the tasks in flight stay few. A block whose worker died runs again, up to
+  /// `RunControl::retries` times; then it fails for good: BlockFailed is thrown, or under
+  /// OnBlockFailure::stop the run ends there like a stopped one. Each block that finishes adds one
+  /// to `RunControl::blocks_done`. A block's exception is rethrown: the first by block order.
+  /// Throws std::invalid_argument, naming the size, for more blocks than their outputs leave room
+  /// for in memory.
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
@@ -179,9 +180,13 @@ class BlockRunner {
       out = executor_.map(
           [&](std::uint64_t i) -> std::optional<R> {
             if (control_.stop.stop_requested()) return std::nullopt;
-            std::optional<R> output(local(first + i));
-            count_done();
-            return output;
+            try {
+              std::optional<R> output(local(first + i));
+              count_done();
+              return output;
+            } catch (const BlockStopped&) {
+              return std::nullopt;
+            }
           },
           std::views::iota(std::uint64_t{0}, count), MapOptions{.chunksize = 1});
     } else if (ended()) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <stop_token>
 
 namespace pardo {
@@ -36,5 +37,28 @@ struct RunControl {
   /// What a block that failed for good does to the run.
   OnBlockFailure on_block_failure = OnBlockFailure::raise;
 };
+
+/// Thrown from inside a long block that saw `RunControl::stop` while it ran: the run counts
+/// the block as not run, like one the stop skipped, so a stop is honoured within one check
+/// of the flag rather than at the end of the block.
+/// @code
+/// if (control.stop.stop_requested()) throw pardo::BlockStopped();
+/// @endcode
+class BlockStopped : public std::exception {
+ public:
+  const char* what() const noexcept override { return "the block was stopped before its end"; }
+};
+
+/// Throws BlockStopped if `stop` has been requested: what a long block calls every few
+/// milliseconds of work.
+/// @code
+/// for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
+///   pardo::throw_if_stopped(control.stop);
+///   hits += count(chunk);
+/// }
+/// @endcode
+inline void throw_if_stopped(const std::stop_token& stop) {
+  if (stop.stop_requested()) throw BlockStopped();
+}
 
 }  // namespace pardo

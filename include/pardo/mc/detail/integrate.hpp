@@ -96,6 +96,9 @@ BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, Int
 /// How many blocks the next round runs, given what is done (0: stop).
 std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& options,
                          const IntegrateTotals& totals, bool* tolerance_met);
+/// Throws std::invalid_argument, naming the size, unless `workers` blocks at once (each
+/// stores every value it evaluates) fit in memory.
+void require_block_memory(const IntegratePlan& plan, std::size_t workers);
 /// Throws std::invalid_argument for an empty RemoteFunction integrand.
 void require_integrand(bool present);
 /// The result from the merged blocks, without its RunInfo.
@@ -135,6 +138,7 @@ IntegrateResult integrate_blocks(E& executor, const F& f, const Box& box,
                                  const IntegrateOptions& options, const RunControl& control) {
   if constexpr (IsRemoteFunction<F>::value) require_integrand(static_cast<bool>(f));
   const IntegratePlan plan = make_plan(box, options);
+  require_block_memory(plan, executor.size());
   BlockRunner runner(executor, blocks_total(plan), control);
   const IntegrandRef ref = make_integrand_ref(f);
   const auto local = [&](std::uint64_t b) { return integrate_block(plan, b, ref); };

@@ -30,6 +30,9 @@ class ProcessCore {
   /// ShutdownError, leaving the jobs unsettled, once shutdown has begun.
   void push(std::vector<std::unique_ptr<RemoteJob>>& jobs);
   void shutdown(bool wait, bool cancel_pending);
+  /// Cancels the jobs not started, kills every worker (their running jobs fail with
+  /// ShutdownError) and returns once all are reaped.
+  void terminate();
   void set_error_handler(ErrorHandler handler);
   /// The process ids of the live workers, by worker index (-1 while one restarts).
   std::vector<int> worker_pids() const;

@@ -27,9 +27,10 @@ void validate(const SampleSizeOptions& search, std::string_view caller);
 std::size_t second_group(const PowerOptions& options);
 /// ceil(ratio * n), at least 2.
 std::size_t ratio_size(std::size_t n, double ratio);
-/// Fills x and y with replication r's draws.
-void draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
-                      std::vector<double>& y);
+/// Fills x and y with replication r's draws; false if `stop` came first (a large group
+/// checks it every million draws), the draws then incomplete.
+bool draw_replication(const PowerOptions& options, std::uint64_t r, std::vector<double>& x,
+                      std::vector<double>& y, const std::stop_token& stop = {});
 /// What a block hands back: its rejections among the replications it finished (all of the
 /// block's, unless a stop cut it short).
 struct PowerCounts {
@@ -55,7 +56,7 @@ PowerCounts user_rejections(const PowerOptions& options, std::uint64_t block, co
   std::vector<double> y;
   PowerCounts counts;
   for (std::uint64_t r = first; r < last && !stop.stop_requested(); ++r) {
-    draw_replication(options, r, x, y);
+    if (!draw_replication(options, r, x, y, stop)) break;
     const double p = test(std::span<const double>(x), std::span<const double>(y));
     counts.rejections += p < options.alpha ? 1u : 0u;
     ++counts.replications;
@@ -78,9 +79,14 @@ PowerResult summarise_power(const PowerOptions& options,
                             const std::vector<std::optional<PowerCounts>>& blocks);
 
 /// `test` is nullptr for options.test.
+/// Throws std::invalid_argument, naming the size, unless `workers` replications at once (each
+/// holds both groups and a permutation test's pooled copy) fit in memory.
+void require_replication_memory(const PowerOptions& options, std::size_t workers);
+
 template <RemoteExecutor E, class Test>
 PowerResult run_power(E& executor, const PowerOptions& options, const Test* test,
                       const RunControl& control) {
+  require_replication_memory(options, executor.size());
   static_assert(Executor<E> || std::is_same_v<Test, PowerTestFunction>,
                 "power: on worker processes and MPI ranks the test must be a "
                 "pardo::stats::PowerTestFunction (a registered function)");
