@@ -7,11 +7,13 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 
 #include "core/validate.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/remote/remote.hpp"
+#include "pardo/workload/run_control.hpp"
 
 namespace pardo::mc {
 
@@ -212,7 +214,8 @@ void require_block_memory(const IntegratePlan& plan, std::size_t workers) {
                                 "the values they keep");
 }
 
-BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f) {
+BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f,
+                             const std::stop_token& stop) {
   const std::size_t dim = plan.lower.size();
   const std::uint64_t cells = strata(plan);
   const std::uint64_t sweeps =
@@ -226,6 +229,7 @@ BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, Int
   std::vector<double> values(n);
   std::vector<double> points(std::min(n, chunk_points) * dim);
   for (std::uint64_t first = 0; first < n; first += chunk_points) {
+    throw_if_stopped(stop);
     const auto count = static_cast<std::size_t>(std::min(chunk_points, n - first));
     const std::span<double> chunk(points.data(), count * dim);
     stream.fill(chunk);

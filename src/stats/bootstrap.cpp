@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -257,7 +258,7 @@ JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
 }
 
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
-                                   std::uint64_t block) {
+                                   std::uint64_t block, const std::stop_token& stop) {
   const std::size_t rows = data.size();
   const double n = static_cast<double>(rows);
   const std::uint64_t first_jackknife = resample_blocks(options);
@@ -272,18 +273,21 @@ std::vector<double> run_mean_block(std::span<const double> data, const Bootstrap
     return scaled.data();
   };
   if (block < first_jackknife) {
-    return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
-      const double sum = gathered_sum(data.data(), index.data(), rows);
-      if (std::isfinite(sum)) return sum / n;
-      return std::ldexp(gathered_sum(scaled_data(), index.data(), rows) / n,
-                        mean_overflow_exponent);
-    });
+    return resample_block(
+        rows, options, block,
+        [&](std::span<const std::uint32_t> index) {
+          const double sum = gathered_sum(data.data(), index.data(), rows);
+          if (std::isfinite(sum)) return sum / n;
+          return std::ldexp(gathered_sum(scaled_data(), index.data(), rows) / n,
+                            mean_overflow_exponent);
+        },
+        stop);
   }
-  const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
+  const auto [start, end] = jackknife_rows(rows, options, block - first_jackknife);
   const double total = mean_sum(data.data(), rows);
   std::vector<double> out;
-  out.reserve(stop - start);
-  for (std::size_t i = start; i < stop; ++i) {
+  out.reserve(end - start);
+  for (std::size_t i = start; i < end; ++i) {
     const double left_out = (total - data[i]) / (n - 1);
     if (std::isfinite(left_out)) {
       out.push_back(left_out);

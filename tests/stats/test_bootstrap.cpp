@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "stats_support.hpp"
@@ -341,6 +343,25 @@ TEST(Bootstrap, ProgressCountsEveryBlockAndAStopLeavesAPartialResult) {
   EXPECT_EQ(r.resamples, 0u);
   EXPECT_EQ(r.estimate, stats::mean(x));
   EXPECT_TRUE(std::isnan(r.interval.low));
+}
+
+TEST(Bootstrap, AStopInsideABlockOfSlowResamplesTakesEffectAtTheNextResample) {
+  const auto x = normal_sample(50, 13);
+  // One block of 10^5 resamples, each a millisecond: unstopped, it would run for minutes.
+  const auto slow_mean = [](std::span<const double> v) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return stats::mean(v);
+  };
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    const auto [r, seconds] = pardo::test::stopped_after_100ms([&](std::stop_token stop) {
+      return stats::bootstrap(pool, x, slow_mean,
+                              {.resamples = 100'000, .block_resamples = 100'000}, {.stop = stop});
+    });
+    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+    EXPECT_EQ(r.resamples, 0u) << workers;
+  }
 }
 
 TEST(Bootstrap, ADegenerateDistributionGivesNoBcaInterval) {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "stats_support.hpp"
@@ -294,6 +296,26 @@ TEST(Integrate, SameBitsOnEveryBackend) {
     EXPECT_EQ(bits, results.front().second) << name << " differs from serial";
   }
   EXPECT_EQ(results.front().second.values[17], 1u) << "the adaptive run met its tolerance";
+}
+
+TEST(Integrate, AStopInsideABlockOfASlowIntegrandTakesEffectWithinAChunk) {
+  // 10^6 points of 100 us each in one block: unstopped, minutes; the stop is looked at every
+  // 512 points (about 50 ms here).
+  const auto slow = [](std::span<const double> point) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    return point[0];
+  };
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    const auto [r, seconds] = pardo::test::stopped_after_100ms([&](std::stop_token stop) {
+      return pardo::mc::integrate(pool, slow, Box::cube(2, 0, 1),
+                                  {.samples = 1'000'000, .block_samples = 1'000'000},
+                                  {.stop = stop});
+    });
+    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+    EXPECT_EQ(r.run.blocks_done, 0u) << workers;
+  }
 }
 
 TEST(Integrate, CountsBlocksAndStopsOnRequest) {

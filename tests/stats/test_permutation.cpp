@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <pardo/random/distributions.hpp>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -314,6 +316,27 @@ TEST(PermutationTest, AStoppedRunIsPartial) {
   EXPECT_EQ(r.run.blocks_done, 0u);
   EXPECT_EQ(r.run.blocks_total, 5u);
   EXPECT_TRUE(std::isnan(r.p_value));
+}
+
+TEST(PermutationTest, AStopTakesEffectAtTheNextPermutationOfASlowStatistic) {
+  const auto x = normal_sample(7, 30, 0.0);
+  const auto y = normal_sample(8, 30, 0.0);
+  // Each permutation takes 2 ms: a stop looked at every 1024 of them would wait 2 s.
+  const auto slow_difference = [](std::span<const double> a, std::span<const double> b) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return pardo::stats::mean_difference(a, b);
+  };
+  for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{8}}) {
+    pardo::ThreadPool pool(workers);
+    const auto [r, seconds] = pardo::test::stopped_after_100ms([&](std::stop_token stop) {
+      return pardo::stats::permutation_test(
+          pool, x, y, slow_difference, {.permutations = 100'000, .block_permutations = 100'000},
+          {.stop = stop});
+    });
+    EXPECT_LT(seconds, 1.0) << workers;
+    EXPECT_FALSE(r.run.complete) << workers;
+    EXPECT_LT(r.permutations, 100'000u) << workers;
+  }
 }
 
 TEST(PermutationTest, ReadyMadeStatisticsMatchScipy) {

@@ -3,6 +3,7 @@
 /// Permutation tests: two independent samples, paired samples and correlation, for any
 /// statistic, with the p-values of `scipy.stats.permutation_test`, on any executor.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -166,7 +167,16 @@ PermutationResult permutation_test(E& executor, std::span<const double> x,
   const BlockData xy = BlockData::share(executor, {x, y});
   auto blocks = runner.run(
       0, plan.blocks,
-      [&](std::uint64_t b) { return detail::permutation_counts(x, y, view, plan, b); },
+      [&](std::uint64_t b) {
+        // A block the stop cut short counts as not run, like the blocks it skipped.
+        detail::PermutationCounts counts =
+            detail::permutation_counts(x, y, view, plan, b, control.stop);
+        if (counts.done <
+            std::min(plan.block_permutations, plan.total - b * plan.block_permutations)) {
+          throw BlockStopped();
+        }
+        return counts;
+      },
       remote_blocks(&detail::permutation_block, [&](std::uint64_t b) {
         return detail::PermutationTask{xy, x.size(), handle, plan, b};
       }));

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stop_token>
 #include <type_traits>
 #include <vector>
 
@@ -91,8 +92,10 @@ struct IntegrateTotals {
 IntegratePlan make_plan(const Box& box, const IntegrateOptions& options);
 std::uint64_t blocks_total(const IntegratePlan& plan) noexcept;
 std::uint64_t strata(const IntegratePlan& plan) noexcept;
-/// Evaluates block `block`; throws std::domain_error naming a point where f is not finite.
-BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f);
+/// Evaluates block `block`; throws std::domain_error naming a point where f is not finite,
+/// and BlockStopped if `stop` is requested before the block ends (looked at every 512 points).
+BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f,
+                             const std::stop_token& stop = {});
 /// How many blocks the next round runs, given what is done (0: stop).
 std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& options,
                          const IntegrateTotals& totals, bool* tolerance_met);
@@ -141,7 +144,7 @@ IntegrateResult integrate_blocks(E& executor, const F& f, const Box& box,
   require_block_memory(plan, executor.size());
   BlockRunner runner(executor, blocks_total(plan), control);
   const IntegrandRef ref = make_integrand_ref(f);
-  const auto local = [&](std::uint64_t b) { return integrate_block(plan, b, ref); };
+  const auto local = [&](std::uint64_t b) { return integrate_block(plan, b, ref, control.stop); };
   // On worker processes and MPI ranks the integrand travels as a handle of its kind.
   constexpr bool scalar = is_scalar_integrand_v<F>;
   using Handle = std::conditional_t<scalar, ScalarIntegrand, BatchIntegrand>;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -51,10 +52,11 @@ class ResampleIndices {
 std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept;
 
 /// Resample block `block`: `statistic_of(index)` for each of its resamples, `index` being
-/// the resample's row indices.
+/// the resample's row indices. Throws BlockStopped if `stop` comes first.
 template <class OfIndices>
 std::vector<double> resample_block(std::size_t rows, const BootstrapOptions& options,
-                                   std::uint64_t block, const OfIndices& statistic_of) {
+                                   std::uint64_t block, const OfIndices& statistic_of,
+                                   const std::stop_token& stop) {
   const std::uint64_t first = block * options.block_resamples;
   const auto count =
       static_cast<std::size_t>(std::min(options.block_resamples, options.resamples - first));
@@ -63,6 +65,7 @@ std::vector<double> resample_block(std::size_t rows, const BootstrapOptions& opt
   ResampleIndices indices(options.seed, block, static_cast<std::uint32_t>(rows));
   std::vector<std::uint32_t> index(rows);
   for (std::size_t r = 0; r < count; ++r) {
+    throw_if_stopped(stop);
     indices.next(index);
     out.push_back(statistic_of(std::span<const std::uint32_t>(index)));
   }
@@ -79,26 +82,31 @@ JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
                              std::uint64_t jackknife_block) noexcept;
 
 /// Block `block` of a run: the statistics of its resamples, or past the resample blocks the
-/// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view.
+/// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view. Each
+/// value looks at `stop` first (one may cost a pass over millions of rows): BlockStopped.
 template <class Evaluate>
 std::vector<double> run_block(const Columns& table, const BootstrapOptions& options,
-                              std::uint64_t block, const Evaluate& statistic) {
+                              std::uint64_t block, const Evaluate& statistic,
+                              const std::stop_token& stop = {}) {
   const std::size_t rows = table.rows();
   const std::size_t k = table.columns();
   const std::uint64_t first_jackknife = resample_blocks(options);
   if (block < first_jackknife) {
     std::vector<double> buffer(rows * k);
-    return resample_block(rows, options, block, [&](std::span<const std::uint32_t> index) {
-      for (std::size_t j = 0; j < k; ++j) {
-        const double* column = table.column(j).data();
-        double* into = buffer.data() + j * rows;
-        for (std::size_t i = 0; i < rows; ++i) into[i] = column[index[i]];
-      }
-      return statistic(Columns(buffer, k));
-    });
+    return resample_block(
+        rows, options, block,
+        [&](std::span<const std::uint32_t> index) {
+          for (std::size_t j = 0; j < k; ++j) {
+            const double* column = table.column(j).data();
+            double* into = buffer.data() + j * rows;
+            for (std::size_t i = 0; i < rows; ++i) into[i] = column[index[i]];
+          }
+          return statistic(Columns(buffer, k));
+        },
+        stop);
   }
   // Leave-one-out row i: moving from i to i + 1 puts row i back at position i.
-  const auto [start, stop] = jackknife_rows(rows, options, block - first_jackknife);
+  const auto [start, end] = jackknife_rows(rows, options, block - first_jackknife);
   const std::size_t m = rows - 1;
   std::vector<double> buffer(m * k);
   for (std::size_t j = 0; j < k; ++j) {
@@ -108,8 +116,9 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
     std::copy(column.begin() + static_cast<std::ptrdiff_t>(start + 1), column.end(), into + start);
   }
   std::vector<double> out;
-  out.reserve(stop - start);
-  for (std::size_t i = start; i < stop; ++i) {
+  out.reserve(end - start);
+  for (std::size_t i = start; i < end; ++i) {
+    throw_if_stopped(stop);
     out.push_back(statistic(Columns(buffer, k)));
     if (i + 1 < rows) {
       for (std::size_t j = 0; j < k; ++j) buffer[j * m + i] = table.column(j)[i];
@@ -146,7 +155,7 @@ bool is_mean(const Statistic& statistic) noexcept {
 /// generic path's. The jackknife's leave-one-out means are (sum - x_i) / (n - 1), O(n) rather
 /// than O(n^2): equal to the generic path's within rounding (a few ulps), not bit for bit.
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
-                                   std::uint64_t block);
+                                   std::uint64_t block, const std::stop_token& stop = {});
 
 /// One block for a remote pool: the table travels with it, or its shared segment's handle.
 struct BootstrapTask {
@@ -179,8 +188,8 @@ BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic
   const double estimate = statistic(table);
   require_finite_statistic(estimate, "bootstrap", name, "on the data");
   const auto local = [&](std::uint64_t b) {
-    return sample_mean ? run_mean_block(table.column(0), options, b)
-                       : run_block(table, options, b, statistic);
+    return sample_mean ? run_mean_block(table.column(0), options, b, control.stop)
+                       : run_block(table, options, b, statistic, control.stop);
   };
   const BlockData data = BlockData::share(executor, {table.data()});
   const auto remote = remote_blocks(&bootstrap_block, [&](std::uint64_t b) {

@@ -82,7 +82,7 @@ PermutationPlan plan_permutations(std::span<const double> x, std::span<const dou
                                   const PermutationOptions& options);
 
 /// Block `block` of the plan; cut short (`done` below the block's size) once `stop` is
-/// requested, which it checks every 1024 permutations.
+/// requested, which it checks before each permutation.
 PermutationCounts permutation_counts(std::span<const double> x, std::span<const double> y,
                                      StatisticView statistic, const PermutationPlan& plan,
                                      std::uint64_t block, const std::stop_token& stop = {});
