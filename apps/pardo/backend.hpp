@@ -16,6 +16,7 @@
 
 #include "mpi_session.hpp"
 #include "progress.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -111,13 +112,7 @@ MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, st
                                     .on_block_failure = OnBlockFailure::stop});
     });
   } catch (const std::invalid_argument& e) {
-    // "pardo power: power: ..." says the command once.
-    std::string_view what = e.what();
-    if (const std::string prefix = std::string(command) + ": "; what.starts_with(prefix)) {
-      what.remove_prefix(prefix.size());
-    }
-    std::fprintf(stderr, "pardo %s: %.*s\n", std::string(command).c_str(),
-                 static_cast<int>(what.size()), what.data());
+    print_error("pardo " + std::string(command), e.what());
     return {.workers = run.workers, .prints = false, .exit_code = 2};
   }
   return run;

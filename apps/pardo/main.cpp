@@ -61,12 +61,7 @@ int report_error(std::exception_ptr error, const std::string& command) {
     std::fprintf(stderr, "%s: %s\n", command.c_str(), e.what());
     return exit_usage;
   } catch (const std::invalid_argument& e) {
-    // The library names its function ("integrate: strata is 0"): once is enough when it is
-    // the command's name too.
-    std::string_view what = e.what();
-    const std::string name = command.substr(command.rfind(' ') + 1) + ": ";
-    if (what.starts_with(name)) what.remove_prefix(name.size());
-    std::fprintf(stderr, "%s: %.*s\n", command.c_str(), static_cast<int>(what.size()), what.data());
+    print_error(command, e.what());
     return exit_usage;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "%s: out of memory (%s)\n", command.c_str(),

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace pardo::cli {
 
@@ -42,6 +43,13 @@ int finish_run(const RunInfo& run, bool reached) {
   }
   if (!run.complete) return exit_interrupted;
   return reached ? exit_success : exit_not_reached;
+}
+
+void print_error(std::string_view prefix, std::string_view what) {
+  const std::string name = std::string(prefix.substr(prefix.rfind(' ') + 1)) + ": ";
+  if (what.starts_with(name)) what.remove_prefix(name.size());
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(prefix.size()), prefix.data(),
+               static_cast<int>(what.size()), what.data());
 }
 
 }  // namespace pardo::cli

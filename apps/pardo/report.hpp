@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pardo/workload/run_info.hpp>
+#include <string_view>
 
 namespace pardo::cli {
 
@@ -30,5 +31,10 @@ void print_interrupted(const RunInfo& run);
 /// message then goes to stderr), 130 if a stop request cut it short, 1 if it ran to the end
 /// without `reached` what was asked, else 0.
 int finish_run(const RunInfo& run, bool reached = true);
+
+/// Prints "<prefix>: <what>" on stderr for a library error. `prefix` is "pardo <command>";
+/// the library's own leading "<command>: " (its function is often named as the command:
+/// "power: ...") is dropped, so that the command is said once.
+void print_error(std::string_view prefix, std::string_view what);
 
 }  // namespace pardo::cli
