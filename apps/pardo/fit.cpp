@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pardo/stats/csv.hpp>
 #include <pardo/stats/fit.hpp>
 #include <stdexcept>
 #include <string>
@@ -141,6 +142,8 @@ int run_fit(const FitArgs& args) {
         if (stop_requested() && !datasets.empty()) break;
         datasets.push_back(stats::read_dataset(file));
       }
+    } else if (args.path == "-") {
+      datasets.push_back(stats::read_csv(std::cin, "stdin", stats::CsvHeader::required));
     } else {
       datasets.push_back(stats::read_dataset(args.path));
     }
@@ -178,7 +181,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<FitArgs>();
   auto* cmd = app.add_subcommand(
       "fit", "Fit OLS or logistic regression to every CSV file in a directory (or to one file)");
-  cmd->add_option("path", args->path, "A directory of .csv files, or one .csv file")->required();
+  cmd->add_option("path", args->path, "A directory of .csv files, one .csv file, or - for stdin")
+      ->required();
   cmd->add_option("-m,--model", args->model, "ols or logistic")->capture_default_str();
   cmd->add_option("-y,--response", args->response, "The response column")->capture_default_str();
   cmd->add_option("-x,--predictors", args->predictors,

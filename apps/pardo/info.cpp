@@ -1,27 +1,61 @@
-// `pardo info`: the machine, the SIMD level chosen, the backends compiled in, the version.
+// `pardo info`: the machine, the default worker count and why, the SIMD level chosen, the
+// backends compiled in, the version; as text or, with --json, one JSON object.
 #include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <pardo/pardo.hpp>
 #include <pardo/random/bulk.hpp>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "mpi_session.hpp"
 
 namespace pardo::cli {
 
+namespace {
+
+std::string mpi_library() {
+#ifdef PARDO_CLI_WITH_MPI
+  return mpi::Environment::library_version();
+#else
+  return {};
+#endif
+}
+
+}  // namespace
+
 void add_info_command(CLI::App& app, int& exit_code) {
+  auto json = std::make_shared<bool>(false);
   auto* info =
       app.add_subcommand("info", "Show the machine, the backends compiled in and the version");
-  info->callback([&exit_code] {
+  info->add_flag("--json", *json, "Print one JSON object");
+  info->callback([&exit_code, json] {
+    const WorkerDefault workers = explain_default_workers();
+    const std::string simd(random::to_string(random::simd_level()));
+    std::vector<std::string> backends{"serial", "threads", "processes"};
+    if (mpi_compiled_in()) backends.emplace_back("mpi");
+    if (*json) {
+      nlohmann::json j{
+          {"pardo", {{"version", std::string(version())}, {"simd", simd}}},
+          {"cores",
+           {{"hardware_threads", hardware_concurrency()}, {"available", available_cpus()}}},
+          {"workers", {{"count", workers.count}, {"reason", workers.reason}}},
+          {"backends", backends}};
+      if (mpi_compiled_in()) j["mpi"] = mpi_library();
+      std::cout << j.dump() << '\n';
+      exit_code = 0;
+      return;
+    }
     std::printf("pardo     %s\n", std::string(version()).c_str());
-    std::printf("cores     %u hardware threads\n", std::thread::hardware_concurrency());
-    std::printf("simd      %s\n", std::string(random::to_string(random::simd_level())).c_str());
+    std::printf("cores     %zu hardware threads, %zu available to this process\n",
+                hardware_concurrency(), available_cpus());
+    std::printf("workers   %zu by default (%s)\n", workers.count, workers.reason.c_str());
+    std::printf("simd      %s\n", simd.c_str());
     std::printf("backends  serial, threads, processes%s\n",
                 mpi_compiled_in() ? ", mpi (under mpirun)" : "");
-#ifdef PARDO_CLI_WITH_MPI
-    std::printf("mpi       %s\n", mpi::Environment::library_version().c_str());
-#endif
+    if (mpi_compiled_in()) std::printf("mpi       %s\n", mpi_library().c_str());
     exit_code = 0;
   });
 }

@@ -106,6 +106,14 @@ std::string empty_argument(int argc, char** argv) {
 int main(int argc, char** argv) {
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
   handle_sigint();
+  // Every command's --workers defaults to it: a bad PARDO_NUM_WORKERS is a usage error here,
+  // before any command is built.
+  try {
+    static_cast<void>(pardo::default_workers());
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "pardo: %s\n", e.what());
+    return exit_usage;
+  }
   CLI::App app{"pardo: parallel work from one core to a cluster, with reproducible results"};
   app.set_version_flag("--version", std::string(pardo::version()));
   app.require_subcommand(1);

@@ -35,6 +35,16 @@ if [[ $code -ne 1 ]] || ! grep -q "b: no predictor column 'x2'" <<<"$out" ||
   failures=$((failures + 1))
 fi
 
+# "-" reads one data set from stdin, as every command does: the same fit as from the file.
+from_file=$("$pardo" fit "$tmp/partial/a.csv" --json -q |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][0]["estimates"])')
+from_stdin=$("$pardo" fit - --json -q <"$tmp/partial/a.csv" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["rows"][0]["estimates"])')
+if [[ -z "$from_file" || "$from_file" != "$from_stdin" ]]; then
+  echo "FAIL: pardo fit - gave '$from_stdin', the file gave '$from_file'"
+  failures=$((failures + 1))
+fi
+
 # Per-data-set errors: three rows fail, the fourth fits, exit 1 (not everything fitted).
 out=$("$pardo" fit "$data/bad" --model logistic)
 code=$?

@@ -42,7 +42,7 @@ namespace pardo {
 /// @endcode
 class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
  public:
-  /// Starts `workers` processes (by default one per hardware thread). Throws
+  /// Starts `workers` processes (by default `default_workers()`, one per available CPU). Throws
   /// std::invalid_argument naming a bad value (0 or too many workers, a negative timeout,
   /// max_tasks_per_child or max_retries), std::logic_error if `pardo::init` was not called,
   /// and std::system_error naming the worker and the step if a worker cannot start ("cannot

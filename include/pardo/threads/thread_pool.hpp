@@ -49,10 +49,10 @@ std::size_t resolve_workers(std::size_t requested);
 /// @endcode
 class ThreadPool : public detail::Algorithms<ThreadPool> {
  public:
-  /// Starts `workers` threads (0: `default_workers()`, one per hardware thread). Throws
+  /// Starts `workers` threads (0: `default_workers()`, one per available CPU). Throws
   /// std::invalid_argument, naming the value, above `max(256, 64 x hardware threads)`.
   /// @code
-  /// pardo::ThreadPool all_cores;   // hardware concurrency
+  /// pardo::ThreadPool all_cores;   // one per CPU this process may use (PARDO_NUM_WORKERS)
   /// pardo::ThreadPool eight(8);    // oversubscription is fine
   /// @endcode
   explicit ThreadPool(std::size_t workers = 0) : core_(detail::resolve_workers(workers)) {}
