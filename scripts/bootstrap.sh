@@ -6,13 +6,14 @@ set -euo pipefail
 packages=(
   build-essential cmake make git pkg-config python3
   clang-format clang libclang-rt-14-dev
-  doxygen graphviz
+  doxygen graphviz help2man
   libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libcereal-dev libboost-dev libeigen3-dev
   librandom123-dev dieharder linux-perf
   openmpi-bin libopenmpi-dev python3-mpi4py
   python3-numpy python3-numba python3-matplotlib python3-scipy python3-statsmodels
+  python3-jsonschema libpng-dev
 )
 
 missing=()
