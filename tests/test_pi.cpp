@@ -90,12 +90,21 @@ TEST(Pi, IntervalCoverage) {
   EXPECT_LT(count, 975);
 }
 
-TEST(Pi, ProgressCountsEveryBlock) {
-  ThreadPool pool(2);
-  std::atomic<std::uint64_t> done{0};
-  const mc::PiResult r = mc::estimate_pi(pool, small(PiMethod::simd), {.blocks_done = &done});
-  EXPECT_EQ(done.load(), r.run.blocks_total);
-  EXPECT_EQ(r.run.blocks_total, mc::pi_blocks(small(PiMethod::simd)));
+TEST(Pi, ProgressCountsEverySampleInOnePhase) {
+  for (const std::size_t workers : std::initializer_list<std::size_t>{1, 2, 8}) {
+    ThreadPool pool(workers);
+    Progress progress;
+    PiOptions options = small(PiMethod::simd);
+    options.samples = 10 * options.block_samples + 12345;  // a short last block
+    const mc::PiResult r = mc::estimate_pi(pool, options, {.progress = &progress});
+    const Progress::Snapshot s = progress.snapshot();
+    EXPECT_EQ(s.phase, "sampling");
+    EXPECT_EQ(s.unit, "samples");
+    EXPECT_EQ(s.total, options.samples);
+    EXPECT_EQ(s.done, options.samples) << workers;
+    EXPECT_EQ(s.phase_number, 1u);
+    EXPECT_EQ(r.run.blocks_total, mc::pi_blocks(options));
+  }
 }
 
 TEST(Pi, StopBeforeStartGivesAnEmptyPartialResult) {
@@ -112,16 +121,17 @@ TEST(Pi, StopBeforeStartGivesAnEmptyPartialResult) {
 TEST(Pi, StopMidwayKeepsTheFinishedBlocks) {
   ThreadPool pool(1);
   std::stop_source stop;
-  std::atomic<std::uint64_t> done{0};
+  Progress progress;
   PiOptions options = small(PiMethod::batched);
   options.samples = 50'000'000;
   std::thread stopper([&] {
-    eventually([&] { return done.load() > 0; });
+    eventually([&] { return progress.snapshot().done > 0; });
     stop.request_stop();
   });
   const mc::PiResult r =
-      mc::estimate_pi(pool, options, {.stop = stop.get_token(), .blocks_done = &done});
+      mc::estimate_pi(pool, options, {.stop = stop.get_token(), .progress = &progress});
   stopper.join();
+  EXPECT_EQ(progress.snapshot().done, r.samples);
   EXPECT_FALSE(r.run.complete);
   EXPECT_GT(r.samples, 0u);
   EXPECT_LT(r.samples, options.samples);

@@ -92,22 +92,21 @@ struct MonitoredRun {
 };
 
 /// Calls `workload(executor, control)` on the backend `args` names while a RunMonitor
-/// watches `control` count `total` blocks (shown as `units_per_block` units each): a
-/// progress bar unless `quiet`, Ctrl-C a stop request. Lost blocks are retried (--retries);
-/// one that fails for good ends the run with a partial result (RunInfo::failure). A
-/// std::invalid_argument from the workload prints "pardo <command>: ..." and ends the run
-/// with exit code 2.
+/// watches `control.progress`: a progress bar unless `quiet`, Ctrl-C a stop request. Lost
+/// blocks are retried (--retries); one that fails for good ends the run with a partial result
+/// (RunInfo::failure). A std::invalid_argument from the workload prints "pardo <command>: ..."
+/// and ends the run with exit code 2.
 template <class Workload>
-MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, std::uint64_t total,
-                           bool quiet, Workload&& workload, std::uint64_t units_per_block = 1) {
+MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, bool quiet,
+                           Workload&& workload) {
   MonitoredRun run;
   try {
     run.prints = with_backend(args, [&](auto& executor, std::size_t workers) {
       run.workers = workers;
-      std::atomic<std::uint64_t> done{0};
-      RunMonitor monitor(total, done, quiet, units_per_block);
+      Progress progress;
+      RunMonitor monitor(progress, quiet);
       workload(executor, RunControl{.stop = monitor.stop_token(),
-                                    .blocks_done = &done,
+                                    .progress = &progress,
                                     .retries = args.retries,
                                     .on_block_failure = OnBlockFailure::stop});
     });

@@ -135,8 +135,8 @@ int run_bootstrap(const BootstrapArgs& args) {
   const stats::Columns rows(data, width);
   stats::BootstrapResult result;
   const auto run = run_monitored(
-      args.backend, "bootstrap", stats::bootstrap_blocks(rows.rows(), options),
-      args.quiet || args.json, [&](auto& executor, const RunControl& control) {
+      args.backend, "bootstrap", args.quiet || args.json,
+      [&](auto& executor, const RunControl& control) {
         result = table_statistic != nullptr
                      ? stats::bootstrap(executor, rows, table_statistic, options, control)
                      : stats::bootstrap(executor, std::span<const double>(data), statistic, options,

@@ -154,7 +154,7 @@ int run_fit(const FitArgs& args) {
     return fail(e.what());
   }
   stats::FitTable table;
-  const auto run = run_monitored(args.backend, "fit", datasets.size(), args.quiet || args.json,
+  const auto run = run_monitored(args.backend, "fit", args.quiet || args.json,
                                  [&](auto& executor, const RunControl& control) {
                                    table = stats::fit_many(executor, datasets, options, control);
                                  });

@@ -65,7 +65,7 @@ std::string option_text(const CLI::Option& option) {
   type = type.substr(0, type.find(':'));
   std::string text = type;
   if (!option.get_default_str().empty()) text += "=" + option.get_default_str();
-  if (option.get_expected_max() == CLI::detail::expected_max_vector_size) text += " ...";
+  if (option.get_expected_max() > 1) text += " ...";  // a list, as --workers 1 2 4
   if (option.get_required()) text += " REQUIRED";
   if (!option.get_needs().empty()) {
     text += " Needs:";

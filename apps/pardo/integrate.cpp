@@ -276,8 +276,8 @@ int run_integrate(const IntegrateArgs& args) {
 
   const mc::ScalarIntegrand f(builtin->f);
   const auto monitored =
-      run_monitored(args.backend, "integrate", mc::integration_blocks(run.box, run.options),
-                    args.quiet || args.json, [&](auto& executor, const RunControl& control) {
+      run_monitored(args.backend, "integrate", args.quiet || args.json,
+                    [&](auto& executor, const RunControl& control) {
                       run.result = mc::integrate(executor, f, run.box, run.options, control);
                     });
   if (!monitored.prints) return monitored.exit_code;

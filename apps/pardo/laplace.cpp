@@ -128,8 +128,9 @@ int run_laplace(const LaplaceArgs& args) {
   pde::LaplaceResult r;
   try {
     pde::validate(args.options);
-    std::atomic<std::uint64_t> done{0};
-    const RunMonitor monitor(1, done, true);
+    // No bar (a sweep is too short to count): the monitor is there for Ctrl-C.
+    const Progress progress;
+    const RunMonitor monitor(progress, true);
     const RunControl control{.stop = monitor.stop_token()};
     if (args.backend == "serial") {
       r = pde::solve_laplace(args.options, control);

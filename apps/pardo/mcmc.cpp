@@ -139,7 +139,7 @@ int run_mcmc(const McmcArgs& args) {
   const std::vector<double> initial(dim, 0.0);
   mcmc::ChainsResult result;
   const auto run =
-      run_monitored(args.backend, "mcmc", options.chains, args.quiet || args.json,
+      run_monitored(args.backend, "mcmc", args.quiet || args.json,
                     [&](auto& executor, const RunControl& control) {
                       result = mcmc::run_chains(executor, density, initial, options, control);
                     });

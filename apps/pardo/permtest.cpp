@@ -134,7 +134,6 @@ int run_permtest(PermtestArgs args) {
                                     .keep_distribution = args.distribution};
   std::vector<double> x;
   std::vector<double> y;
-  std::uint64_t blocks = 0;
   try {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_permutations = parse_count(args.block, "--block-size");
@@ -142,7 +141,8 @@ int run_permtest(PermtestArgs args) {
     x = columns.get(args.x, "--x");
     y = columns.get(args.y, "--y");
     if (options.keep_distribution) require_distribution_memory(args, x, y, options);
-    blocks = stats::permutation_blocks(x, y, options);
+    // Checks the samples and the options before any worker starts.
+    static_cast<void>(stats::permutation_blocks(x, y, options));
   } catch (const UsageError& e) {
     return fail(e.what());
   } catch (const std::invalid_argument& e) {
@@ -150,7 +150,7 @@ int run_permtest(PermtestArgs args) {
   }
   stats::PermutationResult result;
   const auto run =
-      run_monitored(args.backend, "permtest", blocks, args.quiet || args.json,
+      run_monitored(args.backend, "permtest", args.quiet || args.json,
                     [&](auto& executor, const RunControl& control) {
                       result = stats::permutation_test(executor, x, y, statistic, options, control);
                     });

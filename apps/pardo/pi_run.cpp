@@ -8,12 +8,10 @@ namespace pardo::cli {
 
 PiRun run_pi_request(const PiRequest& request) {
   PiRun run;
-  run.monitored = run_monitored(
-      request.backend, "pi", mc::pi_blocks(request.options), request.quiet,
-      [&](auto& executor, const RunControl& control) {
-        run.result = mc::estimate_pi(executor, request.options, control);
-      },
-      mc::pi_block_samples(request.options));
+  run.monitored = run_monitored(request.backend, "pi", request.quiet,
+                                [&](auto& executor, const RunControl& control) {
+                                  run.result = mc::estimate_pi(executor, request.options, control);
+                                });
   return run;
 }
 

@@ -134,16 +134,10 @@ int run_power(const PowerArgs& args) {
   } catch (const std::invalid_argument& e) {
     return fail(e.what());
   }
-  std::uint64_t blocks = stats::power_blocks(options);
-  if (args.target_power) {
-    // Doubling and bisection take about 2 log2(max_n) evaluations at most.
-    blocks *=
-        static_cast<std::uint64_t>(2 * std::ceil(std::log2(static_cast<double>(search.max_n) + 1)));
-  }
   stats::PowerResult result;
   stats::SampleSizeResult found;
   const auto run =
-      run_monitored(args.backend, "power", blocks, args.quiet || args.json,
+      run_monitored(args.backend, "power", args.quiet || args.json,
                     [&](auto& executor, const RunControl& control) {
                       if (args.target_power) {
                         found = stats::find_sample_size(executor, options, search, control);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -37,6 +38,23 @@ std::string human_rate(double per_second) {
   return text;
 }
 
+// A count as people read it: 740, 12.35k, 1.61M.
+std::string human_count(std::uint64_t count) {
+  return count < 1000 ? std::to_string(count) : human_rate(static_cast<double>(count));
+}
+
+std::string format_seconds(double seconds) {
+  char text[32];
+  if (seconds < 100) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 6000) {
+    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  }
+  return text;
+}
+
 }  // namespace
 
 void handle_sigint() { std::signal(SIGINT, on_sigint); }
@@ -54,11 +72,8 @@ bool stop_requested() noexcept { return sigint_seen.load(std::memory_order_relax
 
 void accept_stop_requests() { stoppable.store(true, std::memory_order_relaxed); }
 
-RunMonitor::RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
-                       std::uint64_t units_per_block)
-    : total_(total),
-      done_(done),
-      units_per_block_(static_cast<double>(units_per_block)),
+RunMonitor::RunMonitor(const Progress& progress, bool quiet)
+    : progress_(progress),
       show_(!quiet && isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()) {
   accept_stop_requests();
@@ -89,18 +104,29 @@ void RunMonitor::run() {
 
 void RunMonitor::draw(double seconds) {
   constexpr int width = 30;
-  const std::uint64_t done = done_.load(std::memory_order_relaxed);
-  const double fraction =
-      total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_);
-  const int filled = static_cast<int>(fraction * width);
-  const double rate = static_cast<double>(done) / seconds;
-  const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-  const double unit_rate = rate * units_per_block_;
-  std::string bar(static_cast<std::size_t>(filled), '#');
-  bar.resize(width, '.');
-  std::fprintf(stderr, "\r[%s] %5.1f%%  %s samples/s  ETA %.1f s%s\033[K", bar.c_str(),
-               100.0 * fraction, human_rate(unit_rate).c_str(), eta,
-               stop_.stop_requested() ? "  (stopping)" : "");
+  const Progress::Snapshot s = progress_.snapshot();
+  if (s.phase.empty()) return;
+  // The rate of this phase, in its unit: a phase that began a moment ago has none yet.
+  const double rate = s.phase_seconds > 0.05 ? static_cast<double>(s.done) / s.phase_seconds : 0;
+  const std::string phase = s.phase_number > 1 || seconds > s.phase_seconds + 1
+                                ? s.phase + " (phase " + std::to_string(s.phase_number) + ")"
+                                : s.phase;
+  if (s.total == 0) {
+    std::fprintf(stderr, "\r%s: %s %s  %s %s/s%s\033[K", phase.c_str(), human_count(s.done).c_str(),
+                 s.unit.c_str(), human_rate(rate).c_str(), s.unit.c_str(),
+                 stop_.stop_requested() ? "  (stopping)" : "");
+  } else {
+    const std::uint64_t done = std::min(s.done, s.total);
+    const double fraction = static_cast<double>(done) / static_cast<double>(s.total);
+    std::string bar(static_cast<std::size_t>(fraction * width), '#');
+    bar.resize(width, '.');
+    const std::string eta =
+        rate > 0 ? "ETA " + format_seconds(static_cast<double>(s.total - done) / rate) : "ETA ?";
+    std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s of %s %s  %s %s/s  %s%s\033[K", phase.c_str(),
+                 bar.c_str(), 100.0 * fraction, human_count(done).c_str(),
+                 human_count(s.total).c_str(), s.unit.c_str(), human_rate(rate).c_str(),
+                 s.unit.c_str(), eta.c_str(), stop_.stop_requested() ? "  (stopping)" : "");
+  }
   std::fflush(stderr);
   drawn_ = true;
 }

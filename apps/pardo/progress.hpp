@@ -1,13 +1,14 @@
 #pragma once
 // Ctrl-C, and a long run's companion thread: it turns Ctrl-C into a stop request and, when
-// stderr is a terminal and the run lasts over a second, draws a progress bar with rate and
-// ETA.
+// stderr is a terminal and the run lasts over a second, draws the run's pardo::Progress as a
+// bar: the phase, done of total in its unit, the rate in that unit and the ETA.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <pardo/core/progress.hpp>
 #include <stop_token>
 #include <thread>
 
@@ -32,10 +33,8 @@ void accept_stop_requests();
 
 class RunMonitor {
  public:
-  /// Watches `done` blocks grow towards `total`, each shown as `units_per_block` units; shows
-  /// a bar unless `quiet` or stderr is not a tty.
-  RunMonitor(std::uint64_t total, const std::atomic<std::uint64_t>& done, bool quiet,
-             std::uint64_t units_per_block = 1);
+  /// Watches `progress`; shows it as a bar unless `quiet` or stderr is not a tty.
+  RunMonitor(const Progress& progress, bool quiet);
   RunMonitor(const RunMonitor&) = delete;
   RunMonitor& operator=(const RunMonitor&) = delete;
   /// Stops the thread and erases the bar.
@@ -49,9 +48,7 @@ class RunMonitor {
   void run();
   void draw(double seconds);
 
-  const std::uint64_t total_;
-  const std::atomic<std::uint64_t>& done_;
-  const double units_per_block_;
+  const Progress& progress_;
   const bool show_;
   bool drawn_ = false;
   std::stop_source stop_;

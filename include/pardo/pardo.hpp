@@ -11,6 +11,7 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/imap.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/core/progress.hpp"
 #include "pardo/core/version.hpp"
 #include "pardo/core/when.hpp"
 #include "pardo/process/process_options.hpp"

@@ -114,8 +114,9 @@ ChainState start_chain(DensityRef density, std::span<const double> start, bool j
 
 void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t chain,
              ChainState& state, std::uint64_t until, std::vector<double>& draws,
-             const std::stop_token& stop) {
+             const std::stop_token& stop, Progress* progress) {
   const std::size_t dim = state.theta.size();
+  std::uint64_t reported = state.steps;
   const double mu = std::log(initial_step(options, dim));
   random::Stream stream(options.seed, chain);
   stream.discard(state.words);
@@ -126,7 +127,13 @@ void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t
   std::vector<double> uniforms(2 * pairs + 1);
   std::vector<double>& theta = state.theta;
   for (; state.steps < until; ++state.steps) {
-    if (state.steps % 16 == 0 && stop.stop_requested()) break;
+    if (state.steps % 16 == 0) {
+      if (stop.stop_requested()) break;
+      if (state.steps % 1024 == 0) {
+        advance_progress(progress, state.steps - reported);
+        reported = state.steps;
+      }
+    }
     const std::uint64_t t = state.steps;
     stream.fill(uniforms);
     state.words += 2 * uniforms.size();
@@ -154,15 +161,16 @@ void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t
       }
     }
   }
+  advance_progress(progress, state.steps - reported);
 }
 
 ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
                       const MetropolisOptions& options, std::uint64_t chain,
-                      const std::stop_token& stop) {
+                      const std::stop_token& stop, Progress* progress) {
   ChainOutput out;
   out.state = start_chain(density, start, jitter_start, options, chain);
   out.draws.reserve(options.draws * start.size());
-  advance(density, options, chain, out.state, chain_steps(options), out.draws, stop);
+  advance(density, options, chain, out.state, chain_steps(options), out.draws, stop, progress);
   return out;
 }
 

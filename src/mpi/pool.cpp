@@ -216,6 +216,7 @@ struct RankCore::Impl {
     slot.running.pop_front();
     const auto reply = pardo::detail::protocol::parse_reply(frame.payload, frame.header.flags);
     wire::Reader results(reply.results);
+    advance_progress(job->progress, frame.header.aux);  // before completion wakes anyone
     job->complete(results, frame.header.aux, reply.failure ? &*reply.failure : nullptr);
   }
 

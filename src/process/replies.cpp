@@ -82,6 +82,8 @@ void ProcessCore::Impl::on_result(Worker& w, const FrameView& frame) {
     return;
   }
   wire::Reader results(reply.results);
+  // Counted first: whoever the completion wakes sees the calls counted.
+  advance_progress(done.job->progress, frame.header.aux);
   done.job->complete(results, frame.header.aux, reply.failure ? &*reply.failure : nullptr);
 }
 

@@ -197,6 +197,18 @@ std::uint64_t bootstrap_blocks(std::size_t rows, const BootstrapOptions& options
 
 namespace detail {
 
+BlockProgress statistic_progress(std::size_t rows, const BootstrapOptions& options) {
+  const std::uint64_t resample_block_count = resample_blocks(options);
+  const bool bca = options.method == BootstrapMethod::bca;
+  const auto resample_units = even_units(options.block_resamples, options.resamples);
+  return {"resampling", "statistics", options.resamples + (bca ? rows : 0),
+          [=](std::uint64_t b) -> std::uint64_t {
+            if (b < resample_block_count) return resample_units(b);
+            const JackknifeRows jack = jackknife_rows(rows, options, b - resample_block_count);
+            return jack.stop - jack.first;
+          }};
+}
+
 namespace {
 constexpr std::size_t words_per_refill = 4096;
 // Two indices per word while rows^2 < 2^32.

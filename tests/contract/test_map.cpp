@@ -56,6 +56,47 @@ TYPED_TEST(Map, StarmapAndMapAsyncKeepInputOrderForEveryScheduleAndChunksize) {
   }
 }
 
+TYPED_TEST(Map, ProgressCountsEveryCallOfEveryMap) {
+  auto& ex = this->ex();
+  const auto xs = iota_vector(1001);
+  std::vector<std::pair<int, int>> pairs(300, {1, 2});
+  const auto counted = [](auto&& run) {
+    Progress progress;
+    run(&progress);
+    return progress.snapshot().done;
+  };
+  for (std::size_t chunksize : {0u, 1u, 7u, 1001u}) {
+    EXPECT_EQ(
+        counted([&](Progress* p) { ex.map(affine, xs, {.chunksize = chunksize, .progress = p}); }),
+        1001u)
+        << "map, chunksize " << chunksize;
+    EXPECT_EQ(counted([&](Progress* p) {
+                ex.map_async(affine, xs, {.chunksize = chunksize, .progress = p}).get();
+              }),
+              1001u)
+        << "map_async, chunksize " << chunksize;
+    EXPECT_EQ(counted([&](Progress* p) {
+                ex.starmap(add, pairs, {.chunksize = chunksize, .progress = p});
+              }),
+              300u)
+        << "starmap, chunksize " << chunksize;
+    EXPECT_EQ(counted([&](Progress* p) {
+                for ([[maybe_unused]] int y :
+                     ex.imap(affine, xs, {.chunksize = chunksize, .progress = p})) {
+                }
+              }),
+              1001u)
+        << "imap, chunksize " << chunksize;
+    EXPECT_EQ(counted([&](Progress* p) {
+                for ([[maybe_unused]] const auto& entry :
+                     ex.imap_unordered(affine, xs, {.chunksize = chunksize, .progress = p})) {
+                }
+              }),
+              1001u)
+        << "imap_unordered, chunksize " << chunksize;
+  }
+}
+
 TYPED_TEST(Map, AcceptsViewsAndBoolResults) {
   auto& ex = this->ex();
   const auto ys = ex.map(affine, std::views::iota(0, 100));

@@ -330,10 +330,14 @@ TEST(Bootstrap, ProgressCountsEveryBlockAndAStopLeavesAPartialResult) {
   const auto x = normal_sample(50, 12);
   const stats::BootstrapOptions options{.resamples = 1000, .block_resamples = 100};
   EXPECT_EQ(stats::bootstrap_blocks(x.size(), options), 10u + 1u);
-  std::atomic<std::uint64_t> done{0};
+  pardo::Progress progress;
   pardo::ThreadPool pool(2);
-  auto r = stats::bootstrap(pool, x, stats::mean, options, {.blocks_done = &done});
-  EXPECT_EQ(done.load(), 11u);
+  auto r = stats::bootstrap(pool, x, stats::mean, options, {.progress = &progress});
+  // The unit is the statistic's evaluations: 1000 resamples and 50 leave-one-out values.
+  const pardo::Progress::Snapshot s = progress.snapshot();
+  EXPECT_EQ(s.unit, "statistics");
+  EXPECT_EQ(s.total, 1050u);
+  EXPECT_EQ(s.done, 1050u);
   EXPECT_EQ(r.run.blocks_done, 11u);
 
   std::stop_source stop;

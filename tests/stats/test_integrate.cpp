@@ -320,11 +320,13 @@ TEST(Integrate, AStopInsideABlockOfASlowIntegrandTakesEffectWithinAChunk) {
 
 TEST(Integrate, CountsBlocksAndStopsOnRequest) {
   pardo::ThreadPool pool(2);
-  std::atomic<std::uint64_t> done{0};
+  pardo::Progress progress;
   const auto r =
       pardo::mc::integrate(pool, integrands::unit_ball, Box::cube(2, -1, 1),
-                           {.samples = 100'000, .block_samples = 10'000}, {.blocks_done = &done});
-  EXPECT_EQ(done.load(), 10u);
+                           {.samples = 100'000, .block_samples = 10'000}, {.progress = &progress});
+  EXPECT_EQ(progress.snapshot().done, 100'000u);
+  EXPECT_EQ(progress.snapshot().total, 100'000u);
+  EXPECT_EQ(progress.snapshot().unit, "samples");
   EXPECT_EQ(r.run.blocks_done, 10u);
   EXPECT_EQ(pardo::mc::integration_blocks(Box::cube(2, -1, 1),
                                           {.samples = 100'000, .block_samples = 10'000}),

@@ -126,11 +126,19 @@ TEST(Mcmc, ThinningKeepsEveryKthStep) {
 TEST(Mcmc, ProgressAndStopGoThroughRunControl) {
   pardo::ThreadPool pool(2);
   const std::vector<double> initial{1.0};
-  std::atomic<std::uint64_t> done{0};
-  const auto r = pardo::mcmc::run_chains(pool, half_normal, initial, {.chains = 6, .draws = 10},
-                                         {.blocks_done = &done});
-  EXPECT_EQ(done.load(), 6u);
+  pardo::Progress progress;
+  const pardo::mcmc::MetropolisOptions options{.chains = 6, .warmup = 1000, .draws = 3000};
+  const auto r =
+      pardo::mcmc::run_chains(pool, half_normal, initial, options, {.progress = &progress});
   EXPECT_TRUE(r.run.complete);
+  // Sampling counted every step of every chain, then the diagnostics every parameter.
+  const pardo::Progress::Snapshot s = progress.snapshot();
+  EXPECT_EQ(s.phase, "diagnostics");
+  EXPECT_EQ(s.unit, "parameters");
+  EXPECT_EQ(s.done, 1u);
+  EXPECT_EQ(s.total, 1u);
+  EXPECT_EQ(s.phase_number, 2u);
+  EXPECT_EQ(r.steps, 6u * (1000u + 3000u));
   std::stop_source stop;
   stop.request_stop();
   const auto stopped = pardo::mcmc::run_chains(pool, half_normal, initial, {.chains = 6},

@@ -98,11 +98,29 @@ TEST(RunBlocks, MoreBlocksThanMemoryHoldsAreRefusedNamingTheSize) {
 
 TEST(RunBlocks, ProgressCountsEveryBlock) {
   for (const auto& [name, done] : on_every_backend([](auto& executor) {
-         std::atomic<std::uint64_t> count{0};
-         run_blocks(executor, 50, local_square, square_remote, {.blocks_done = &count});
-         return count.load();
+         Progress progress;
+         run_blocks(executor, 50, local_square, square_remote, {.progress = &progress});
+         const Progress::Snapshot s = progress.snapshot();
+         EXPECT_EQ(s.unit, "blocks");
+         EXPECT_EQ(s.total, 50u);
+         return s.done;
        })) {
     EXPECT_EQ(done, 50u) << name;
+  }
+}
+
+TEST(RunBlocks, ProgressCountsEachBlocksUnitsInItsPhase) {
+  for (const auto& [name, done] : on_every_backend([](auto& executor) {
+         Progress progress;
+         run_blocks(executor, 7, local_square, square_remote, {.progress = &progress},
+                    {"squaring", "values", 650, even_units(100, 650)});
+         const Progress::Snapshot s = progress.snapshot();
+         EXPECT_EQ(s.phase, "squaring");
+         EXPECT_EQ(s.unit, "values");
+         EXPECT_EQ(s.total, 650u);
+         return s.done;
+       })) {
+    EXPECT_EQ(done, 650u) << name;  // six blocks of 100 and a last one of 50
   }
 }
 
@@ -143,13 +161,13 @@ TEST(RunBlocks, StopMidwayKeepsTheBlocksThatRan) {
 TEST(RunBlocks, StopMidwayOnProcessesEndsAtABlockBoundary) {
   ProcessPool pool(2);
   std::stop_source stop;
-  std::atomic<std::uint64_t> done{0};
+  Progress progress;
   // Enough blocks that the run cannot end before the stopper sees three done, even when the
   // blocks outrun its polling (400 could, under ASan).
   constexpr std::uint64_t blocks = 1'000'000;
-  BlockRunner runner(pool, blocks, {.stop = stop.get_token(), .blocks_done = &done});
+  BlockRunner runner(pool, blocks, {.stop = stop.get_token(), .progress = &progress});
   std::thread stopper([&] {
-    eventually([&] { return done.load() >= 3; });
+    eventually([&] { return progress.snapshot().done >= 3; });
     stop.request_stop();
   });
   const auto out = runner.run(0, blocks, local_square, square_remote);
@@ -170,7 +188,7 @@ TEST(RunBlocks, ALocalBlockThatSeesTheStopCountsAsNotRun) {
   for (const std::size_t workers : std::initializer_list<std::size_t>{1, 2, 8}) {
     ThreadPool pool(workers);
     std::stop_source stop;
-    std::atomic<std::uint64_t> done{0};
+    Progress progress;
     // Block 0 is quick; the others would spin until stopped, checking the flag as they go.
     const auto local = [&](std::uint64_t b) -> std::uint64_t {
       if (b == 0) return 7;
@@ -180,11 +198,11 @@ TEST(RunBlocks, ALocalBlockThatSeesTheStopCountsAsNotRun) {
       }
     };
     std::thread stopper([&] {
-      eventually([&] { return done.load() >= 1; });
+      eventually([&] { return progress.snapshot().done >= 1; });
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       stop.request_stop();
     });
-    BlockRunner runner(pool, 4, {.stop = stop.get_token(), .blocks_done = &done});
+    BlockRunner runner(pool, 4, {.stop = stop.get_token(), .progress = &progress});
     const auto out = runner.run(0, 4, local, square_remote);
     stopper.join();
     ASSERT_EQ(out.size(), 4u);
@@ -192,7 +210,7 @@ TEST(RunBlocks, ALocalBlockThatSeesTheStopCountsAsNotRun) {
     for (std::uint64_t b = 1; b < 4; ++b) EXPECT_FALSE(out[b].has_value()) << "block " << b;
     EXPECT_EQ(runner.info().blocks_done, 1u);
     EXPECT_FALSE(runner.info().complete);
-    EXPECT_EQ(done.load(), 1u);
+    EXPECT_EQ(progress.snapshot().done, 1u);
   }
 }
 

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "pardo/core/progress.hpp"
+
 namespace pardo {
 
 /// How a loop's iterations are dealt to workers.
@@ -34,6 +36,15 @@ struct MapOptions {
   std::size_t chunksize = 0;
   /// How chunks are dealt to workers.
   Schedule schedule = Schedule::automatic;
+  /// Counts each call of the mapped function that returns, from whichever thread or process
+  /// reply it is seen on (`map`, `map_async`, `starmap`, `imap`, `imap_unordered`); none if
+  /// null. The caller starts its phase with the total it knows:
+  /// @code
+  /// pardo::Progress progress;
+  /// progress.start_phase("map", "inputs", xs.size());
+  /// auto ys = pool.map(f, xs, {.progress = &progress});
+  /// @endcode
+  Progress* progress = nullptr;
 };
 
 namespace detail {

@@ -128,8 +128,10 @@ PiResult estimate_pi(E& executor, const PiOptions& options, const RunControl& co
   const auto remote = remote_blocks(&detail::pi_block, [&](std::uint64_t b) {
     return detail::PiTask{options, b};
   });
-  return detail::summarise(options,
-                           run_blocks(executor, pi_blocks(options), local, remote, control));
+  const std::uint64_t per_block = pi_block_samples(options);
+  return detail::summarise(options, run_blocks(executor, pi_blocks(options), local, remote, control,
+                                               {"sampling", "samples", options.samples,
+                                                even_units(per_block, options.samples)}));
 }
 
 }  // namespace pardo::mc

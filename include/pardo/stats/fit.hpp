@@ -225,14 +225,14 @@ template <RemoteExecutor E>
 FitTable fit_many(E& executor, const std::vector<Dataset>& datasets, const FitOptions& options,
                   const RunControl& control = {}) {
   validate(options);
-  BlockRun<FitRow> run = run_blocks(
-      executor, datasets.size(),
-      [&](std::uint64_t i) { return detail::fit_one(datasets[i], options); },
-      remote_blocks(&detail::fit_block,
-                    [&](std::uint64_t i) {
-                      return detail::FitTask{datasets[i], options};
-                    }),
-      control);
+  BlockRun<FitRow> run =
+      run_blocks(executor, datasets.size(),
+                 [&](std::uint64_t i) { return detail::fit_one(datasets[i], options); },
+                 remote_blocks(&detail::fit_block,
+                               [&](std::uint64_t i) {
+                                 return detail::FitTask{datasets[i], options};
+                               }),
+                 control, {"fitting", "data sets", datasets.size(), {}});
   FitTable table = detail::gather(run.blocks);
   table.datasets = datasets.size();
   table.run = run.info;

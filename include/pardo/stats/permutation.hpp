@@ -157,7 +157,9 @@ PermutationResult permutation_test(E& executor, std::span<const double> x,
                                    const PermutationOptions& options = {},
                                    const RunControl& control = {}) {
   detail::PermutationPlan plan = detail::plan_permutations(x, y, options);
-  BlockRunner runner(executor, plan.blocks, control);
+  BlockRunner runner(
+      executor, plan.blocks, control,
+      {"permuting", "permutations", plan.total, even_units(plan.block_permutations, plan.total)});
   plan.observed = statistic(x, y);
   using Signature = double(std::span<const double>, std::span<const double>);
   const std::string name = detail::statistic_name<Signature>(statistic);

@@ -37,6 +37,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <ranges>
 #include <stdexcept>
@@ -119,6 +120,32 @@ struct BlockRun {
   RunInfo info;
 };
 
+/// How a run's blocks show in `RunControl::progress`: the phase they make up, the unit it
+/// counts, the total, and the units of each block (empty: one per block). A workload's blocks
+/// carry equal shares but the last, so `units` is most often `pardo::even_units`.
+/// @code
+/// pardo::BlockProgress shown{"sampling", "samples", samples,
+///                            pardo::even_units(block_samples, samples)};
+/// @endcode
+struct BlockProgress {
+  std::string phase = "running";
+  std::string unit = "blocks";
+  std::uint64_t total = 0;  ///< units in all; 0: the number of blocks
+  std::function<std::uint64_t(std::uint64_t block)> units;
+};
+
+/// Units of block b when blocks carry `per_block` each and the last the rest of `total`.
+/// @code
+/// auto units = pardo::even_units(1000, 2500);  // 1000, 1000, 500
+/// @endcode
+inline std::function<std::uint64_t(std::uint64_t)> even_units(std::uint64_t per_block,
+                                                              std::uint64_t total) {
+  return [per_block, total](std::uint64_t b) -> std::uint64_t {
+    const std::uint64_t start = b * per_block;
+    return start >= total ? 0 : std::min(per_block, total - start);
+  };
+}
+
 /// Runs blocks of one workload on `executor`, possibly in several rounds (an adaptive run
 /// decides how many blocks the next round needs from the outputs so far), and keeps the run's
 /// account: blocks done, seconds since it was made, whether a stop request cut it short.
@@ -131,20 +158,25 @@ struct BlockRun {
 template <RemoteExecutor E>
 class BlockRunner {
  public:
-  /// A runner for a run planned with `blocks_total` blocks; its clock starts now. Throws
-  /// std::invalid_argument if `control.retries` is negative.
+  /// A runner for a run planned with `blocks_total` blocks; its clock starts now, and so does
+  /// the phase `shown` in `control.progress`. Throws std::invalid_argument if
+  /// `control.retries` is negative.
   /// @code
   /// pardo::BlockRunner runner(pool, 1000, {.stop = stop.get_token()});
   /// @endcode
-  BlockRunner(E& executor, std::uint64_t blocks_total, const RunControl& control = {})
+  BlockRunner(E& executor, std::uint64_t blocks_total, const RunControl& control = {},
+              BlockProgress shown = {})
       : executor_(executor),
         control_(control),
         blocks_total_(blocks_total),
+        units_(std::move(shown.units)),
         start_(std::chrono::steady_clock::now()) {
     if (control.retries < 0) {
       throw std::invalid_argument("RunControl: retries is " + std::to_string(control.retries) +
                                   "; it must be 0 or more");
     }
+    start_phase(control.progress, std::move(shown.phase), std::move(shown.unit),
+                shown.total > 0 ? shown.total : blocks_total);
   }
 
   /// Runs blocks [first, first + count) and returns their outputs in block order: `local(b)`
@@ -156,9 +188,9 @@ class BlockRunner {
   /// the tasks in flight stay few. A block whose worker died runs again, up to
   /// `RunControl::retries` times; then it fails for good: BlockFailed is thrown, or under
   /// OnBlockFailure::stop the run ends there like a stopped one. Each block that finishes adds one
-  /// to `RunControl::blocks_done`. A block's exception is rethrown: the first by block order.
-  /// Throws std::invalid_argument, naming the size, for more blocks than their outputs leave room
-  /// for in memory.
+  /// its units to `RunControl::progress`. A block's exception is rethrown: the first by block
+  /// order. Throws std::invalid_argument, naming the size, for more blocks than their outputs leave
+  /// room for in memory.
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
@@ -182,7 +214,7 @@ class BlockRunner {
             if (control_.stop.stop_requested()) return std::nullopt;
             try {
               std::optional<R> output(local(first + i));
-              count_done();
+              count_done(first + i);
               return output;
             } catch (const BlockStopped&) {
               return std::nullopt;
@@ -257,7 +289,7 @@ class BlockRunner {
         running.pop_front();
         submit_upto(i + 1 + window);
         out[i] = std::move(output);
-        count_done();
+        count_done(first + i);
       }
     } catch (...) {
       cancel(running);
@@ -300,15 +332,14 @@ class BlockRunner {
     for (auto& future : running) future.cancel();
   }
 
-  void count_done() const {
-    if (control_.blocks_done != nullptr) {
-      control_.blocks_done->fetch_add(1, std::memory_order_relaxed);
-    }
+  void count_done(std::uint64_t block) const {
+    advance_progress(control_.progress, units_ ? units_(block) : 1);
   }
 
   E& executor_;
   RunControl control_;
   std::uint64_t blocks_total_;
+  std::function<std::uint64_t(std::uint64_t)> units_;
   std::uint64_t blocks_done_ = 0;
   bool stopped_ = false;
   std::uint64_t blocks_retried_ = 0;
@@ -318,7 +349,8 @@ class BlockRunner {
 
 /// Runs a workload's `blocks` blocks on `executor` in one round: `local(b)` in process, or the
 /// registered block function on worker processes and MPI ranks (see BlockRunner::run). The
-/// outputs come back in block order, to be combined in that order.
+/// outputs come back in block order, to be combined in that order; `shown` is how they count
+/// in `control.progress`.
 /// @code
 /// auto run = pardo::run_blocks(pool, blocks, [&](std::uint64_t b) { return count(b); },
 ///                              pardo::remote_blocks(&count_block, make_task), control);
@@ -326,8 +358,8 @@ class BlockRunner {
 template <RemoteExecutor E, class Local, class Task, class R, class MakeTask>
 BlockRun<R> run_blocks(E& executor, std::uint64_t blocks, const Local& local,
                        const RemoteBlocks<Task, R, MakeTask>& remote,
-                       const RunControl& control = {}) {
-  BlockRunner runner(executor, blocks, control);
+                       const RunControl& control = {}, BlockProgress shown = {}) {
+  BlockRunner runner(executor, blocks, control, std::move(shown));
   std::vector<std::optional<R>> outputs = runner.run(0, blocks, local, remote);
   return {std::move(outputs), runner.info()};
 }

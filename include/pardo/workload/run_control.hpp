@@ -7,6 +7,8 @@
 #include <exception>
 #include <stop_token>
 
+#include "pardo/core/progress.hpp"
+
 namespace pardo {
 
 /// What a run does with a block that failed on every attempt (see RunControl::retries).
@@ -19,19 +21,21 @@ enum class OnBlockFailure {
 };
 
 /// What a workload checks between its blocks. Blocks not started when a stop is requested
-/// are skipped and the result says it is partial; `blocks_done`, if set, grows by one as
-/// each block finishes (from any thread). On worker processes, a block whose worker died
+/// are skipped and the result says it is partial; `progress`, if set, follows the run phase
+/// by phase in the unit that runs (samples, resamples, draws; see pardo::Progress), advanced
+/// as each block finishes (from any thread). On worker processes, a block whose worker died
 /// (pardo::WorkerCrashed, or WorkerStalled) runs again, up to `retries` times: blocks are
 /// deterministic, so the answer has the same bits as an undisturbed run.
 /// @code
-/// std::atomic<std::uint64_t> done{0};
+/// pardo::Progress progress;
 /// std::stop_source stop;
-/// pardo::RunControl control{.stop = stop.get_token(), .blocks_done = &done, .retries = 3};
+/// pardo::RunControl control{.stop = stop.get_token(), .progress = &progress, .retries = 3};
 /// auto r = pardo::stats::bootstrap(pool, data, pardo::stats::mean, {}, control);
 /// @endcode
 struct RunControl {
   std::stop_token stop{};
-  std::atomic<std::uint64_t>* blocks_done = nullptr;
+  /// Where the run reports how far it has got; none if null.
+  Progress* progress = nullptr;
   /// Times a block whose worker died runs again before the block fails for good.
   int retries = 2;
   /// What a block that failed for good does to the run.

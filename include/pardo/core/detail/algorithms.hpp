@@ -155,6 +155,7 @@ class Algorithms {
     ResultBuffer<R> out(n);
     auto body = [&](std::size_t i) {
       out.set(i, std::invoke(f, first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
+      advance_progress(options.progress);
     };
     self().loop_indices(n, options, body);
     return std::move(out).take();
@@ -186,7 +187,7 @@ class Algorithms {
     self().check_accepting("imap");
     for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs),
                    plan_chunks(std::ranges::size(inputs), self().worker_count(), options),
-                   [&](std::optional<std::size_t> worker, auto compute) {
+                   options.progress, [&](std::optional<std::size_t> worker, auto compute) {
                      chunks.push_back(self().spawn(worker, std::move(compute)));
                    });
     return ImapRange<R>(std::move(chunks));
@@ -206,7 +207,7 @@ class Algorithms {
         plan_chunks(std::ranges::size(inputs), self().worker_count(), options);
     auto channel = std::make_shared<UnorderedChannel<R>>(planned.size());
     std::vector<Future<void>> chunks;
-    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), planned,
+    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), planned, options.progress,
                    [&](std::optional<std::size_t> worker, auto compute) {
                      const std::size_t begin = compute.begin;
                      auto fut =
@@ -287,9 +288,11 @@ class Algorithms {
  private:
   E& self() { return static_cast<E&>(*this); }
 
-  /// Hands each planned chunk's computation to `sink`, with the worker it is pinned to.
+  /// Hands each planned chunk's computation to `sink`, with the worker it is pinned to; each
+  /// call that returns counts in `progress` (MapOptions::progress).
   template <class F, class Inputs, class Sink>
-  void for_each_chunk(F&& f, Inputs&& inputs, const std::vector<Chunk>& chunks, Sink sink) {
+  void for_each_chunk(F&& f, Inputs&& inputs, const std::vector<Chunk>& chunks, Progress* progress,
+                      Sink sink) {
     using R = MapResult<F, Inputs>;
     static_assert(!std::is_void_v<R>, "imap: f returns void; use parallel_for");
     struct Shared {
@@ -301,6 +304,7 @@ class Algorithms {
         std::make_shared<Shared>(Shared{std::forward<F>(f), std::forward<Inputs>(inputs)});
     struct Compute {
       std::shared_ptr<Shared> shared;
+      Progress* progress;
       std::size_t begin;
       std::size_t end;
       ChunkResult<R> operator()() {
@@ -311,6 +315,7 @@ class Algorithms {
           for (std::size_t i = begin; i < end; ++i) {
             result.values.push_back(std::invoke(
                 shared->f, first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
+            advance_progress(progress);
           }
         } catch (...) {
           result.error = std::current_exception();
@@ -318,7 +323,9 @@ class Algorithms {
         return result;
       }
     };
-    for (const Chunk& chunk : chunks) sink(chunk.worker, Compute{shared, chunk.begin, chunk.end});
+    for (const Chunk& chunk : chunks) {
+      sink(chunk.worker, Compute{shared, progress, chunk.begin, chunk.end});
+    }
   }
 };
 

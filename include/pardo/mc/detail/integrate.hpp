@@ -142,7 +142,12 @@ IntegrateResult integrate_blocks(E& executor, const F& f, const Box& box,
   if constexpr (IsRemoteFunction<F>::value) require_integrand(static_cast<bool>(f));
   const IntegratePlan plan = make_plan(box, options);
   require_block_memory(plan, executor.size());
-  BlockRunner runner(executor, blocks_total(plan), control);
+  // A block's samples are its sweeps times the cells; with a tolerance the total is the most.
+  const std::uint64_t cells = strata(plan);
+  BlockRunner runner(executor, blocks_total(plan), control,
+                     {"sampling", "samples", plan.sweeps_total * cells,
+                      [cells, sweeps = even_units(plan.sweeps_per_block, plan.sweeps_total)](
+                          std::uint64_t b) { return sweeps(b) * cells; }});
   const IntegrandRef ref = make_integrand_ref(f);
   const auto local = [&](std::uint64_t b) { return integrate_block(plan, b, ref, control.stop); };
   // On worker processes and MPI ranks the integrand travels as a handle of its kind.

@@ -70,15 +70,16 @@ ChainState start_chain(DensityRef density, std::span<const double> start, bool j
                        const MetropolisOptions& options, std::uint64_t chain);
 
 /// Steps `state` on to step `until` (at most), appending the draws kept to `draws`; returns
-/// early, at a step boundary, once `stop` is requested (checked every 16 steps).
+/// early, at a step boundary, once `stop` is requested (checked every 16 steps). The steps
+/// taken are added to `progress` (if any) every 1024 steps and at the end.
 void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t chain,
              ChainState& state, std::uint64_t until, std::vector<double>& draws,
-             const std::stop_token& stop);
+             const std::stop_token& stop, Progress* progress = nullptr);
 
 /// A whole chain in one go, stopping early as `advance` does.
 ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
                       const MetropolisOptions& options, std::uint64_t chain,
-                      const std::stop_token& stop);
+                      const std::stop_token& stop, Progress* progress);
 
 /// Checks the options, the initial points and their densities; throws
 /// std::invalid_argument naming the bad value. `starts` holds one shared point, or one
@@ -142,12 +143,13 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
                                                      std::vector<ChainOutput> chains,
                                                      const MetropolisOptions& options,
                                                      const RunControl& control, RunInfo& info) {
-  // Chains, not segments, are what control.blocks_done counts: below, once each ends.
+  // Steps, not segments, are what control.progress counts: below, after each round.
   BlockRunner runner(executor, options.chains,
                      RunControl{.stop = control.stop,
                                 .retries = control.retries,
                                 .on_block_failure = control.on_block_failure});
   const std::uint64_t total = chain_steps(options);
+  start_phase(control.progress, "sampling", "steps", options.chains * total);
   std::uint64_t until = 0;
   std::uint64_t segment = 256;
   while (until < total && !runner.stopped()) {
@@ -160,6 +162,7 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
         }));
     for (std::size_t c = 0; c < round.size(); ++c) {
       if (!round[c]) continue;
+      advance_progress(control.progress, round[c]->state.steps - chains[c].state.steps);
       chains[c].draws.insert(chains[c].draws.end(), round[c]->draws.begin(), round[c]->draws.end());
       chains[c].state = std::move(round[c]->state);
     }
@@ -168,12 +171,7 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
         std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count());
   }
   std::vector<std::optional<ChainOutput>> out;
-  for (ChainOutput& chain : chains) {
-    if (chain.state.steps == total && control.blocks_done != nullptr) {
-      control.blocks_done->fetch_add(1, std::memory_order_relaxed);
-    }
-    out.emplace_back(std::move(chain));
-  }
+  for (ChainOutput& chain : chains) out.emplace_back(std::move(chain));
   info = runner.info();
   return out;
 }
@@ -192,11 +190,16 @@ ChainsResult run_chains(E& executor, const F& log_density,
   std::vector<std::optional<ChainOutput>> chains;
   RunInfo info;
   if constexpr (Executor<E>) {
-    BlockRunner runner(executor, options.chains, control);
+    // Each chain adds its steps to control.progress as it goes, not as one block at its end.
+    RunControl chain_control = control;
+    chain_control.progress = nullptr;
+    start_phase(control.progress, "sampling", "steps", options.chains * chain_steps(options));
+    BlockRunner runner(executor, options.chains, chain_control);
     chains = runner.run(
         0, options.chains,
         [&](std::uint64_t c) {
-          return run_chain(density, start_of(c), shared, options, c, control.stop);
+          return run_chain(density, start_of(c), shared, options, c, control.stop,
+                           control.progress);
         },
         remote_blocks(&metropolis_block, [](std::uint64_t) { return MetropolisTask{}; }));
     info = runner.info();
@@ -215,8 +218,11 @@ ChainsResult run_chains(E& executor, const F& log_density,
   result.sampling_seconds = seconds();
   // The diagnostics sort every parameter's draws: one parameter per task where tasks can
   // be any callable, on the caller otherwise.
+  start_phase(control.progress, "diagnostics", "parameters", result.dim);
   const auto summarise = [&](std::size_t k) {
-    return summarise_parameter(result, k, control.stop);
+    ParameterSummary summary = summarise_parameter(result, k, control.stop);
+    advance_progress(control.progress);
+    return summary;
   };
   std::vector<ParameterSummary> summaries;
   if constexpr (Executor<E>) {

@@ -135,10 +135,11 @@ std::vector<Chunk> plan(Core& core, const Inputs& inputs, const MapOptions& opti
 /// Jobs handed to the core at a time while a map is still encoding the rest.
 inline constexpr std::size_t job_batch = 64;
 
-/// Encodes each planned chunk and queues the job `make_job` builds for it.
+/// Encodes each planned chunk and queues the job `make_job` builds for it; its calls count in
+/// `progress` (MapOptions::progress) as they come back.
 template <bool Star, class Core, class F, class Inputs, class MakeJob>
 void for_each_chunk(Core& core, F fn, const Inputs& inputs, const std::vector<Chunk>& chunks,
-                    const char* caller, MakeJob make_job) {
+                    const char* caller, Progress* progress, MakeJob make_job) {
   const std::uint64_t id = function_id(fn, caller);
   std::vector<std::unique_ptr<RemoteJob>> jobs;
   for (const Chunk& chunk : chunks) {
@@ -147,6 +148,7 @@ void for_each_chunk(Core& core, F fn, const Inputs& inputs, const std::vector<Ch
     std::exception_ptr error = encode_chunk<Star, F>(inputs, chunk, encoded, count);
     jobs.push_back(make_job(id, std::move(encoded), count, chunk, std::move(error)));
     jobs.back()->worker = chunk.worker;
+    jobs.back()->progress = progress;
     if (jobs.size() == job_batch) core.push(jobs);
   }
   core.push(jobs);
@@ -171,7 +173,7 @@ auto map_chunks(Core& core, F fn, const Inputs& inputs, const MapOptions& option
     return future;
   }
   auto gather = std::make_shared<MapGather<R>>(std::ranges::size(inputs), chunks.size(), ref);
-  for_each_chunk<Star>(core, fn, inputs, chunks, caller,
+  for_each_chunk<Star>(core, fn, inputs, chunks, caller, options.progress,
                        [&](std::uint64_t id, std::string encoded, std::uint32_t count,
                            const Chunk& chunk, std::exception_ptr error) {
                          return std::make_unique<MapChunkJob<R>>(id, std::move(encoded), count,
@@ -196,7 +198,7 @@ auto imap_chunks(Core& core, F fn, const Inputs& inputs, const MapOptions& optio
   using R = typename RemoteCallable<F>::value;
   std::vector<Future<ChunkResult<R>>> chunks;
   for_each_chunk<false>(
-      core, fn, inputs, plan(core, inputs, options, "imap"), "imap",
+      core, fn, inputs, plan(core, inputs, options, "imap"), "imap", options.progress,
       [&](std::uint64_t id, std::string encoded, std::uint32_t count, const Chunk& chunk,
           std::exception_ptr error) {
         auto ref = StateRef<SharedState<ChunkResult<R>>>(new SharedState<ChunkResult<R>>());
@@ -214,7 +216,7 @@ auto imap_unordered_chunks(Core& core, F fn, const Inputs& inputs, const MapOpti
   const std::vector<Chunk> chunks = plan(core, inputs, options, "imap_unordered");
   auto channel = std::make_shared<UnorderedChannel<R>>(chunks.size());
   std::vector<Future<void>> handles;
-  for_each_chunk<false>(core, fn, inputs, chunks, "imap_unordered",
+  for_each_chunk<false>(core, fn, inputs, chunks, "imap_unordered", options.progress,
                         [&](std::uint64_t id, std::string encoded, std::uint32_t count,
                             const Chunk& chunk, std::exception_ptr error) {
                           auto ref = StateRef<SharedState<void>>(new SharedState<void>());

@@ -59,6 +59,8 @@ class RemoteJob {
   std::uint32_t attempts = 0;
   /// Whether start() returned true already (a requeued job is not started again).
   bool started = false;
+  /// Where a map's calls are counted as they come back (MapOptions::progress); may be null.
+  Progress* progress = nullptr;
 
  private:
   std::uint64_t function_;

@@ -81,6 +81,10 @@ struct JackknifeRows {
 JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
                              std::uint64_t jackknife_block) noexcept;
 
+/// How the blocks count in a progress bar: the statistic's evaluations, on resamples and
+/// (for BCa) on the leave-one-out samples.
+BlockProgress statistic_progress(std::size_t rows, const BootstrapOptions& options);
+
 /// Block `block` of a run: the statistics of its resamples, or past the resample blocks the
 /// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view. Each
 /// value looks at `stop` first (one may cost a pass over millions of rows): BlockStopped.
@@ -184,7 +188,8 @@ BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic
                     const SampleStatistic& sample_handle, const TableStatistic& table_handle,
                     std::string_view name, bool sample_mean = false) {
   validate(table, options);
-  BlockRunner runner(executor, bootstrap_blocks(table.rows(), options), control);
+  BlockRunner runner(executor, bootstrap_blocks(table.rows(), options), control,
+                     statistic_progress(table.rows(), options));
   const double estimate = statistic(table);
   require_finite_statistic(estimate, "bootstrap", name, "on the data");
   const auto local = [&](std::uint64_t b) {

@@ -99,8 +99,10 @@ PowerResult run_power(E& executor, const PowerOptions& options, const Test* test
   const auto remote = remote_blocks(&power_block, [&](std::uint64_t b) {
     return PowerTask{options, b, test_id};
   });
-  const BlockRun<PowerCounts> run =
-      run_blocks(executor, power_blocks(options), local, remote, control);
+  const BlockRun<PowerCounts> run = run_blocks(
+      executor, power_blocks(options), local, remote, control,
+      {"simulating n1=" + std::to_string(options.n1), "replications", options.replications,
+       even_units(options.block_replications, options.replications)});
   PowerResult result = summarise_power(options, run.blocks);
   result.run = run.info;
   result.run.complete = result.run.complete && result.replications == options.replications;
