@@ -1,0 +1,72 @@
+// Whole-file reads by POSIX calls: errno gives the reason a file cannot be read, which
+// std::ifstream hides, and fstat tells a directory (which ifstream opens and reads as empty).
+#include "stats/input_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "core/validate.hpp"
+
+namespace pardo::stats::detail {
+
+namespace {
+
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) : fd_(fd) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void fail(std::string_view caller, const std::string& path, const std::string& why) {
+  pardo::detail::throw_invalid(caller, path + ": " + why);
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path, std::string_view caller) {
+  const Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0)
+    fail(caller, path, std::string("cannot open the file: ") + std::strerror(errno));
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) {
+    fail(caller, path, std::string("cannot read the file: ") + std::strerror(errno));
+  }
+  if (S_ISDIR(info.st_mode)) fail(caller, path, "is a directory, not a file");
+  std::string bytes;
+  if (S_ISREG(info.st_mode)) bytes.reserve(static_cast<std::size_t>(info.st_size));
+  std::array<char, 1 << 16> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(caller, path, std::string("cannot read the file: ") + std::strerror(errno));
+    }
+    bytes.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  return bytes;
+}
+
+std::string read_stream(std::istream& in) {
+  std::string bytes;
+  std::array<char, 1 << 16> buffer{};
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    bytes.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return bytes;
+}
+
+}  // namespace pardo::stats::detail
