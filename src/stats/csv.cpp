@@ -252,7 +252,8 @@ Dataset parse(std::string_view in, const std::string& source, const CsvOptions& 
   if (has_header) {
     skip = read_header(r, source, d);
   } else {
-    for (std::size_t c = 0; c < r.size(); ++c) d.columns.push_back(std::string("x").append(std::to_string(c + 1)));
+    for (std::size_t c = 0; c < r.size(); ++c)
+      d.columns.push_back(std::string("x").append(std::to_string(c + 1)));
   }
   const std::size_t width = r.size();
   d.data.resize(width - skip);

@@ -168,7 +168,8 @@ Dataset parse(std::string_view in, const std::string& source, NaPolicy na) {
   }
   Dataset d;
   d.name = source;
-  for (std::size_t c = 0; c < width; ++c) d.columns.push_back(std::string("x").append(std::to_string(c + 1)));
+  for (std::size_t c = 0; c < width; ++c)
+    d.columns.push_back(std::string("x").append(std::to_string(c + 1)));
   d.data.resize(width);
   std::vector<double> row(width);
   const char* data = in.data() + data_start;
