@@ -1,5 +1,6 @@
 #include "table.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -34,7 +35,7 @@ stats::Dataset read(const std::string& path, const TableOptions& options, stats:
   const stats::CsvOptions csv{
       .header = header, .delimiter = parse_delimiter(options.delimiter), .na = na};
   if (path == "-") {
-    return std::cin.peek() == '\x93' ? stats::read_npy(std::cin, "stdin", na)
+    return std::cin.peek() == 0x93 ? stats::read_npy(std::cin, "stdin", na)
                                      : stats::read_csv(std::cin, "stdin", csv);
   }
   return looks_like_npy(path) ? stats::read_npy(path, na) : stats::read_csv(path, csv);
@@ -44,17 +45,30 @@ stats::Dataset read(const std::string& path, const TableOptions& options, stats:
 
 void add_table_options(CLI::App& cmd, TableOptions& options) {
   options.command = cmd.get_name();
+  // The first `shown` names are the ones a message lists.
+  const auto one_of = [](std::vector<std::string> names, std::size_t shown) {
+    return CLI::Validator(
+        [names, shown](const std::string& text) {
+          if (std::find(names.begin(), names.end(), text) != names.end()) return std::string();
+          std::string list;
+          for (std::size_t i = 0; i < shown; ++i) {
+            list += (i == 0 ? "" : i + 1 == shown ? " or " : ", ") + names[i];
+          }
+          return "'" + text + "' is not " + list;
+        },
+        "");
+  };
   cmd.add_option("--delimiter", options.delimiter,
-                 "CSV field separator: auto, comma, semicolon, tab (or ',' ';' TAB); auto "
-                 "takes the one the first line has")
+                 "CSV field separator: auto (the one of , ; and tab that the first line has), "
+                 "comma, semicolon or tab; ',' ';' and a literal tab too")
       ->type_name("auto|comma|semicolon|tab")
-      ->check(CLI::IsMember({"auto", "comma", "semicolon", "tab", ",", ";", "\t", "\\t"}))
+      ->check(one_of({"auto", "comma", "semicolon", "tab", ",", ";", "\t", "\\t"}, 4))
       ->capture_default_str();
   cmd.add_option("--na", options.na,
                  "Missing values (empty, NA, NaN, ...): error names the cell; drop drops its "
                  "row and says how many")
       ->type_name("error|drop")
-      ->check(CLI::IsMember({"error", "drop"}))
+      ->check(one_of({"error", "drop"}, 2))
       ->capture_default_str();
 }
 
