@@ -36,7 +36,7 @@ stats::Dataset read(const std::string& path, const TableOptions& options, stats:
       .header = header, .delimiter = parse_delimiter(options.delimiter), .na = na};
   if (path == "-") {
     return std::cin.peek() == 0x93 ? stats::read_npy(std::cin, "stdin", na)
-                                     : stats::read_csv(std::cin, "stdin", csv);
+                                   : stats::read_csv(std::cin, "stdin", csv);
   }
   return looks_like_npy(path) ? stats::read_npy(path, na) : stats::read_csv(path, csv);
 }
