@@ -165,6 +165,17 @@ for dtype in f4 i8 i4; do
     "$(summary fit "$tmp/$dtype.npy" --response x2)"
 done
 
+# The files README.md's examples use read as they are.
+examples=$(dirname "$0")/../../examples/data
+for run in "bootstrap $examples/heights.csv --column height -n 999" \
+  "bootstrap $examples/waiting_times.npy -n 999" \
+  "bootstrap $examples/r_write_csv.csv --column response --na drop -n 999" \
+  "permtest $examples/reaction_times.csv --x placebo --y caffeine -n 999" \
+  "fit $examples/r_write_csv.csv --response response --na drop"; do
+  # shellcheck disable=SC2086 # the words of $run are the arguments
+  [[ -n $(summary $run) ]] || { echo "FAIL: pardo $run"; failures=$((failures + 1)); }
+done
+
 # Bad input: exit 2, the file, line and column named, on every command that reads a table.
 for command in bootstrap permtest fit; do
   args=()
