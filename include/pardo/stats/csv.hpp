@@ -31,7 +31,7 @@ enum class CsvDelimiter : std::uint8_t {
   detect,     ///< the one of ',', ';' and tab that the first line has outside quotes
   comma,      ///< ','
   semicolon,  ///< ';'
-  tab,        ///< '\t'
+  tab,        ///< a tab
 };
 
 /// What a missing value (an empty cell, NA, NaN, ...) does.
