@@ -240,6 +240,26 @@ TEST(ReadCsv, RandomTablesRoundTrip) {
   }
 }
 
+// Property: any text, however broken, is read or refused with std::invalid_argument.
+TEST(ReadCsv, ArbitraryTextIsReadOrRefused) {
+  constexpr std::string_view alphabet = ",;\t\"\n\r# 1.5eNA-x\xEF\xBB\xBF";
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<std::size_t> length(0, 40);
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string text;
+    for (std::size_t i = length(rng); i > 0; --i) text.push_back(alphabet[pick(rng)]);
+    for (const NaPolicy na : {NaPolicy::error, NaPolicy::drop}) {
+      try {
+        const auto d = read(text, {.na = na});
+        ASSERT_GT(d.rows(), 0u) << text;
+        for (const auto& column : d.data) ASSERT_EQ(column.size(), d.rows()) << text;
+      } catch (const std::invalid_argument&) {
+      }
+    }
+  }
+}
+
 TEST(ReadCsv, Reads200000RowsInWellUnderASecond) {
   std::string text = "a,b,c\n";
   for (int i = 0; i < 200000; ++i) {

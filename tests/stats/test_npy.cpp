@@ -145,6 +145,31 @@ TEST(ReadNpy, RefusesWhatIsNotANumericTable) {
   expect_error(version, "arr: .npy format version 4.x is not supported (1.0, 2.0 or 3.0)");
 }
 
+// Property: every prefix of a valid file, and the file with any one byte of its header
+// changed, is read or refused with std::invalid_argument.
+TEST(ReadNpy, DamagedFilesAreReadOrRefused) {
+  const std::string good =
+      npy_header("<f8", false, "(3, 2)") + npy_bytes<double>({1, 2, 3, 4, 5, 6});
+  const std::size_t header = good.size() - 48;
+  const auto read_or_refuse = [](const std::string& bytes) {
+    try {
+      const auto d = read(bytes, NaPolicy::drop);
+      EXPECT_GT(d.rows(), 0u);
+    } catch (const std::invalid_argument&) {
+    }
+  };
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    EXPECT_THROW((void)read(good.substr(0, n)), std::invalid_argument) << n;
+  }
+  for (std::size_t i = 0; i < header; ++i) {
+    for (const char c : {'\0', '\x7f', '\xff', '(', ')', ',', '\'', '9', '>', ' '}) {
+      std::string bad = good;
+      bad[i] = c;
+      read_or_refuse(bad);
+    }
+  }
+}
+
 TEST(ReadNpy, ReadsAFileNamedAfterItsStem) {
   const std::string path = ::testing::TempDir() + "/pardo_read_npy_sample.npy";
   std::ofstream(path, std::ios::binary)
