@@ -21,10 +21,12 @@ stats::CsvDelimiter parse_delimiter(const std::string& text) {
   return stats::CsvDelimiter::detect;
 }
 
-// The magic, for a file whose name does not end in .npy; a file that cannot be opened is
-// left to read_csv, which says why.
+// The magic, for a regular file whose name does not end in .npy: a pipe (/dev/stdin, <(...))
+// would lose the bytes read; a file that cannot be opened is left to read_csv, which says why.
 bool looks_like_npy(const std::string& path) {
   if (std::filesystem::path(path).extension() == ".npy") return true;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream file(path, std::ios::binary);
   std::string prefix(6, '\0');
   return file.read(prefix.data(), 6) && stats::is_npy_magic(prefix);

@@ -38,25 +38,30 @@ class Descriptor {
 
 std::string read_file(const std::string& path, std::string_view caller) {
   const Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
+  if (fd.get() < 0) {
     fail(caller, path, std::string("cannot open the file: ") + std::strerror(errno));
+  }
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) {
     fail(caller, path, std::string("cannot read the file: ") + std::strerror(errno));
   }
   if (S_ISDIR(info.st_mode)) fail(caller, path, "is a directory, not a file");
-  std::string bytes;
-  if (S_ISREG(info.st_mode)) bytes.reserve(static_cast<std::size_t>(info.st_size));
-  std::array<char, 1 << 16> buffer{};
+  // Read straight into the string: one byte more than the size, so that the read that
+  // meets the end of a regular file needs no growth.
+  std::string bytes(S_ISREG(info.st_mode) ? static_cast<std::size_t>(info.st_size) + 1 : 1 << 16,
+                    '\0');
+  std::size_t used = 0;
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (used == bytes.size()) bytes.resize(2 * bytes.size());
+    const ssize_t n = ::read(fd.get(), bytes.data() + used, bytes.size() - used);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
       fail(caller, path, std::string("cannot read the file: ") + std::strerror(errno));
     }
-    bytes.append(buffer.data(), static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
   }
+  bytes.resize(used);
   return bytes;
 }
 

@@ -133,6 +133,9 @@ same "bootstrap --delimiter TAB" "$want_boot" \
   "$(summary bootstrap "$tmp/tab.tsv" --delimiter $'\t' "${boot[@]}")"
 same "bootstrap - (stdin) semicolon" "$want_boot" \
   "$(summary bootstrap - "${boot[@]}" <"$tmp/semicolon.csv")"
+# A pipe by name: the bytes read to look for the .npy magic must not be lost.
+same "bootstrap /dev/stdin (a pipe)" "$want_boot" \
+  "$(cat "$tmp/plain.csv" | summary bootstrap /dev/stdin "${boot[@]}")"
 same "fit - (stdin) R style" "$want_fit" "$(summary fit - --response y <"$tmp/r_style.csv")"
 
 # --na drop: the NA rows go, with a note on stderr; the rest is plain.csv.
