@@ -74,6 +74,8 @@ TEST(ReadCsv, SkipsTheRowNameColumnOfRWriteCsv) {
   EXPECT_THAT(d.columns, ElementsAre("x", "y"));
   EXPECT_THAT(d.data, ElementsAre(ElementsAre(1.5), ElementsAre(3.0)));
   EXPECT_EQ(d.dropped_rows, 1u);
+  // pandas' to_csv writes its index under an empty, unquoted name.
+  EXPECT_THAT(read(",x\n0,1\n1,2\n").columns, ElementsAre("x"));
   // Row names that are not numbers are never read.
   EXPECT_THAT(read("\"\",\"x\"\n\"alice\",1\n\"bob\",2\n").data, ElementsAre(ElementsAre(1, 2)));
 }

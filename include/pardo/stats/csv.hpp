@@ -64,7 +64,8 @@ struct CsvOptions {
 ///   (one column if none); a first line with two of them is ambiguous and throws.
 /// - Missing: an empty cell, `NA`, `N/A`, `n/a`, `#N/A`, `NULL`, `null`, `None`, `<NA>` and
 ///   every spelling of NaN (`NaN`, `nan`, `-nan`), quoted or not.
-/// - A header whose first name is empty (R's `write.csv` row names) skips that column.
+/// - A header whose first name is empty (R's `write.csv` row names, pandas' `to_csv` index)
+///   skips that column.
 ///
 /// Throws std::invalid_argument whose message starts "source:line:column: " (1-based; the
 /// column is the field's position) for a field that is not a number, a row of the wrong
