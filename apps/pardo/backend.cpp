@@ -13,15 +13,21 @@ namespace pardo::cli {
 void add_backend_options(CLI::App& command, BackendArgs& args) {
   command
       .add_option("-b,--backend", args.backend, "serial, threads, processes or mpi (under mpirun)")
+      ->type_name("BACKEND")
       ->capture_default_str();
   args.workers_option =
-      command.add_option("-w,--workers", args.workers, "Worker threads or processes")
+      command
+          .add_option("-w,--workers", args.workers,
+                      "Worker threads or processes (default: the CPUs this process may "
+                      "use, or PARDO_NUM_WORKERS)")
+          ->type_name("COUNT")
           ->capture_default_str()
           ->check(CLI::Range(std::size_t{1}, max_workers()));
   args.retries_option =
       command
           .add_option("--retries", args.retries,
                       "With --backend processes: runs again of a block whose worker died")
+          ->type_name("COUNT")
           ->capture_default_str()
           ->check(CLI::Range(0, 100));
   args.stall_option =
@@ -29,6 +35,7 @@ void add_backend_options(CLI::App& command, BackendArgs& args) {
           .add_option("--stall-timeout", args.stall_timeout,
                       "With --backend processes: seconds a worker may make no progress before "
                       "it is killed and its block retried (0: never)")
+          ->type_name("SECONDS")
           ->capture_default_str()
           ->check(CLI::Validator(
               [](std::string& text) -> std::string {
@@ -71,6 +78,7 @@ CLI::Validator number_in(double low, double high, bool open) {
 
 void add_seed_option(CLI::App& command, std::uint64_t& seed) {
   command.add_option("-s,--seed", seed, "Seed of the random streams (0 to 2^64 - 1)")
+      ->type_name("SEED")
       ->capture_default_str()
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {

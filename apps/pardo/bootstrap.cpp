@@ -155,21 +155,21 @@ int run_bootstrap(const BootstrapArgs& args) {
                 "DegenerateDataWarning); try --method percentile");
   }
   if (args.json) {
-    nlohmann::json j{{"statistic", args.statistic},
-                     {"method", args.method},
-                     {"column", table_statistic != nullptr ? args.columns : args.column},
-                     {"rows", rows.rows()},
-                     {"seed", options.seed},
-                     {"level", options.level},
-                     {"block_resamples", options.block_resamples},
-                     {"resamples", result.resamples},
-                     {"estimate", result.estimate},
-                     {"std_error", result.std_error},
-                     {"bias", result.bias},
-                     {"interval", {result.interval.low, result.interval.high}},
-                     {"bias_correction", result.bias_correction},
-                     {"acceleration", result.acceleration}};
-    add_run(j, result.run);
+    nlohmann::json j{
+        {"statistic", args.statistic},
+        {"method", args.method},
+        {"column", table_statistic != nullptr ? args.columns : args.column},
+        {"rows", rows.rows()},
+        {"block_resamples", options.block_resamples},
+        {"resamples", result.resamples},
+        {"estimate", result.estimate},
+        {"std_error", result.std_error},
+        {"bias", result.bias},
+        {"interval", interval_json(result.interval.low, result.interval.high, options.level)},
+        {"bias_correction", result.bias_correction},
+        {"acceleration", result.acceleration}};
+    j["interval"]["method"] = args.method;
+    add_run(j, "bootstrap", result.run, options.seed);
     if (args.distribution) j["distribution"] = result.distribution;
     std::cout << j.dump() << '\n';
   } else {
@@ -190,18 +190,27 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->required();
   add_table_options(*cmd, args->table);
   cmd->add_option("-c,--column", args->column, "Column name or 0-based index")
+      ->type_name("COLUMN")
       ->capture_default_str();
   cmd->add_option("--columns", args->columns,
-                  "Two columns whose rows are resampled together, for pearson: x,y");
+                  "Two columns whose rows are resampled together, for pearson: x,y")
+      ->type_name("COLUMN,COLUMN");
   cmd->add_option("--statistic", args->statistic,
                   "mean, median, std, var (of --column) or pearson (of --columns)")
+      ->type_name("STATISTIC")
       ->capture_default_str();
-  cmd->add_option("-n,--resamples", args->resamples, "Bootstrap resamples: 9999, 1e5")
+  cmd->add_option("--resamples", args->resamples, "Bootstrap resamples: 9999, 1e5")
+      ->type_name("COUNT")
       ->capture_default_str();
-  cmd->add_option("-l,--level", args->level, "Confidence level in (0, 1)")->capture_default_str();
-  cmd->add_option("-m,--method", args->method, "percentile, basic or bca")->capture_default_str();
+  cmd->add_option("-l,--level", args->level, "Confidence level in (0, 1)")
+      ->type_name("FLOAT")
+      ->capture_default_str();
+  cmd->add_option("-m,--method", args->method, "percentile, basic or bca")
+      ->type_name("METHOD")
+      ->capture_default_str();
   add_seed_option(*cmd, args->seed);
   cmd->add_option("--block-size", args->block, "Resamples per block (fixes the streams)")
+      ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");

@@ -166,7 +166,7 @@ int run_fit(const FitArgs& args) {
                      {"datasets", table.datasets},
                      {"failed", table.failed},
                      {"rows", nlohmann::json::array()}};
-    add_run(j, table.run);
+    add_run(j, "fit", table.run, std::nullopt);
     for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model));
     std::cout << j.dump() << '\n';
   } else {
@@ -186,18 +186,25 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       ->type_name("PATH")
       ->required();
   add_table_options(*cmd, args->table);
-  cmd->add_option("-m,--model", args->model, "ols or logistic")->capture_default_str();
-  cmd->add_option("-y,--response", args->response, "The response column")->capture_default_str();
+  cmd->add_option("--model", args->model, "ols or logistic")
+      ->type_name("MODEL")
+      ->capture_default_str();
+  cmd->add_option("-y,--response", args->response, "The response column")
+      ->type_name("COLUMN")
+      ->capture_default_str();
   cmd->add_option("-x,--predictors", args->predictors,
                   "Predictor columns, comma-separated (default: all but the response)")
+      ->type_name("COLUMN,...")
       ->delimiter(',');
   cmd->add_flag("--no-intercept", args->no_intercept, "Do not add a constant term");
   args->tolerance_option =
       cmd->add_option("--tolerance", args->tolerance, "IRLS convergence tolerance (logistic)")
+          ->type_name("FLOAT")
           ->capture_default_str()
           ->check(number_in(0, 1));
   args->iterations_option = cmd->add_option("--max-iterations", args->max_iterations,
                                             "IRLS iterations before giving up (logistic)")
+                                ->type_name("COUNT")
                                 ->capture_default_str()
                                 ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{1000000}));
   add_backend_options(*cmd, args->backend);

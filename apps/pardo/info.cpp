@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "mpi_session.hpp"
+#include "report.hpp"
 
 namespace pardo::cli {
 
@@ -38,7 +39,7 @@ void add_info_command(CLI::App& app, int& exit_code) {
     if (mpi_compiled_in()) backends.emplace_back("mpi");
     if (*json) {
       nlohmann::json j{
-          {"pardo", {{"version", std::string(version())}, {"simd", simd}}},
+          {"pardo", provenance("info")},
           {"cores",
            {{"hardware_threads", hardware_concurrency()}, {"available", available_cpus()}}},
           {"workers", {{"count", workers.count}, {"reason", workers.reason}}},

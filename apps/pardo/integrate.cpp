@@ -214,10 +214,9 @@ nlohmann::json to_json(const IntegrateArgs& args, const Run& run) {
                    {"lower", run.box.lower},
                    {"upper", run.box.upper},
                    {"method", std::string(mc::to_string(run.options.method))},
-                   {"seed", run.options.seed},
                    {"estimate", r.estimate},
                    {"std_error", r.std_error},
-                   {"ci95", {r.interval.low, r.interval.high}},
+                   {"interval", interval_json(r.interval.low, r.interval.high, 0.95)},
                    {"exact", optional(run.exact)},
                    {"abs_error", run.exact ? nlohmann::json(std::abs(r.estimate - *run.exact))
                                            : nlohmann::json(nullptr)},
@@ -229,7 +228,7 @@ nlohmann::json to_json(const IntegrateArgs& args, const Run& run) {
                    {"rel_tol", optional(run.options.rel_tol)},
                    {"tolerance_met", r.tolerance_met},
                    {"warning", r.warning}};
-  add_run(j, r.run);
+  add_run(j, "integrate", r.run, run.options.seed);
   return j;
 }
 
@@ -298,26 +297,37 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "integrate", "Integrate a built-in function over a box by Monte Carlo, with error bars");
   cmd->add_option("-f,--function", args->function, "ball, cross-polytope, gaussian or cosine")
+      ->type_name("FUNCTION")
       ->capture_default_str();
   cmd->add_option("-d,--dim", args->dim, "Dimensions")
+      ->type_name("COUNT")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, max_dim));
   cmd->add_option("--lower", args->lower, "Lower bound: one for every axis, or d with commas")
+      ->type_name("FLOAT[,FLOAT...]")
       ->capture_default_str();
   cmd->add_option("--upper", args->upper, "Upper bound: one for every axis, or d with commas")
+      ->type_name("FLOAT[,FLOAT...]")
       ->capture_default_str();
-  cmd->add_option("-n,--samples", args->samples,
+  cmd->add_option("--samples", args->samples,
                   "Samples: 1e8, 100M; with a tolerance, the most to draw")
+      ->type_name("COUNT")
       ->capture_default_str();
-  cmd->add_option("-m,--method", args->method, "plain or stratified")->capture_default_str();
+  cmd->add_option("-m,--method", args->method, "plain or stratified")
+      ->type_name("METHOD")
+      ->capture_default_str();
   args->strata_option =
       cmd->add_option("--strata", args->strata, "Most cells of the stratified grid")
+          ->type_name("COUNT")
           ->capture_default_str();
   cmd->add_option("--block-size", args->block, "Samples per block (fixes the streams)")
+      ->type_name("COUNT")
       ->capture_default_str();
-  cmd->add_option("--abs-tol", args->abs_tol, "Stop once the 95% half-width is below this");
+  cmd->add_option("--abs-tol", args->abs_tol, "Stop once the 95% half-width is below this")
+      ->type_name("FLOAT");
   cmd->add_option("--rel-tol", args->rel_tol,
-                  "Stop once the 95% half-width is below this times |estimate|");
+                  "Stop once the 95% half-width is below this times |estimate|")
+      ->type_name("FLOAT");
   add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");

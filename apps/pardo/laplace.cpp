@@ -39,13 +39,13 @@ void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r) {
   if (args.json) {
     nlohmann::json out = {{"nx", o.nx},
                           {"ny", o.ny},
-                          {"tol", o.tol},
+                          {"tolerance", o.tol},
                           {"iterations", r.iterations},
                           {"residual", r.residual},
                           {"max_error", r.max_error},
                           {"converged", r.converged},
                           {"seconds_per_iteration", r.seconds_per_iteration}};
-    add_run(out, r.run);
+    add_run(out, "laplace", r.run, std::nullopt);
     std::cout << out.dump() << std::endl;
     return;
   }
@@ -158,23 +158,30 @@ void add_laplace_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "laplace", "Solve Laplace's equation by Jacobi iteration, with the same iterates anywhere");
   cmd->add_option("--nx", args->options.nx, "Grid points along x, boundary included (>= 3)")
+      ->type_name("COUNT")
       ->capture_default_str()
       ->check(not_negative)
       ->check(CLI::Range(std::size_t{3}, std::size_t{1} << 31));
   cmd->add_option("--ny", args->options.ny, "Grid points along y, boundary included (>= 3)")
+      ->type_name("COUNT")
       ->capture_default_str()
       ->check(not_negative)
       ->check(CLI::Range(std::size_t{3}, std::size_t{1} << 31));
-  cmd->add_option("--tol", args->options.tol, "Stop when no point changes by more than this")
+  cmd->add_option("--tolerance,--tol", args->options.tol,
+                  "Stop when no point changes by more than this")
+      ->type_name("FLOAT")
       ->capture_default_str()
       ->check(number_in(0, 1e300));
   cmd->add_option("--max-iterations", args->options.max_iterations,
                   "Stop after this many sweeps (exit 1: not converged)")
+      ->type_name("COUNT")
       ->capture_default_str()
       ->check(not_negative);
   cmd->add_option("-b,--backend", args->backend, "serial, threads or mpi (under mpirun)")
+      ->type_name("BACKEND")
       ->capture_default_str();
   auto* workers = cmd->add_option("-w,--workers", args->workers, "Worker threads (threads)")
+                      ->type_name("COUNT")
                       ->capture_default_str()
                       ->check(CLI::Range(std::size_t{1}, max_workers()));
   cmd->add_flag("--json", args->json, "Print one JSON object");

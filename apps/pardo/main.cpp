@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -105,6 +106,7 @@ std::string empty_argument(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
+  record_command_line(argc, argv);
   handle_sigint();
   // Every command's --workers defaults to it: a bad PARDO_NUM_WORKERS is a usage error here,
   // before any command is built.
@@ -123,18 +125,19 @@ int main(int argc, char** argv) {
   });
 
   int exit_code = 0;
-  add_info_command(app, exit_code);
-  add_tour_command(app, exit_code);
   add_pi_command(app, exit_code);
   add_integrate_command(app, exit_code);
   add_bootstrap_command(app, exit_code);
+  add_permtest_command(app, exit_code);
   add_power_command(app, exit_code);
+  add_mcmc_command(app, exit_code);
   add_fit_command(app, exit_code);
   add_laplace_command(app, exit_code);
+  add_info_command(app, exit_code);
+  add_tour_command(app, exit_code);
   add_bench_command(app, exit_code);
-  add_permtest_command(app, exit_code);
-  add_mcmc_command(app, exit_code);
   add_rng_command(app, exit_code);
+  finish_help(app);
 
   // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
   const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");

@@ -71,9 +71,9 @@ nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& opti
                        const mcmc::ChainsResult& r, const mcmc::Moments& truth) {
   nlohmann::json parameters = nlohmann::json::array();
   for (std::size_t k = 0; k < r.dim; ++k) {
-    parameters.push_back({{"mean", r.mean[k]},
+    parameters.push_back({{"estimate", r.mean[k]},
+                          {"std_error", r.mcse[k]},
                           {"sd", r.sd[k]},
-                          {"mcse", r.mcse[k]},
                           {"rhat", r.rhat[k]},
                           {"ess_bulk", r.ess[k]},
                           {"true_mean", truth.mean[k]},
@@ -85,13 +85,12 @@ nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& opti
                    {"warmup", options.warmup},
                    {"draws", options.draws},
                    {"thin", options.thin},
-                   {"seed", options.seed},
                    {"parameters", parameters},
                    {"acceptance_rate", r.acceptance_rate},
                    {"step_size", r.step_size},
                    {"steps", r.steps},
                    {"sampling_seconds", r.sampling_seconds}};
-  add_run(j, r.run);
+  add_run(j, "mcmc", r.run, options.seed);
   return j;
 }
 
@@ -159,17 +158,26 @@ void add_mcmc_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<McmcArgs>();
   auto* mcmc = app.add_subcommand(
       "mcmc", "Random-walk Metropolis chains on a built-in target, with R-hat and bulk ESS");
-  mcmc->add_option("-t,--target", args->target,
+  mcmc->add_option("--target", args->target,
                    "mvnormal (AR(1)-correlated normal, means 1..dim) or banana (Haario's "
                    "twisted Gaussian)")
+      ->type_name("TARGET")
       ->capture_default_str();
-  mcmc->add_option("-d,--dim", args->dim, "Dimensions")->capture_default_str();
-  mcmc->add_option("-c,--chains", args->chains, "Chains (one task each)")->capture_default_str();
+  mcmc->add_option("-d,--dim", args->dim, "Dimensions")->type_name("COUNT")->capture_default_str();
+  mcmc->add_option("--chains", args->chains, "Chains (one task each)")
+      ->type_name("COUNT")
+      ->capture_default_str();
   mcmc->add_option("--warmup", args->warmup, "Warm-up steps per chain (step size adapted)")
+      ->type_name("COUNT")
       ->capture_default_str();
-  mcmc->add_option("-n,--draws", args->draws, "Draws kept per chain")->capture_default_str();
-  mcmc->add_option("--thin", args->thin, "Keep every k-th step")->capture_default_str();
+  mcmc->add_option("--draws", args->draws, "Draws kept per chain")
+      ->type_name("COUNT")
+      ->capture_default_str();
+  mcmc->add_option("--thin", args->thin, "Keep every k-th step")
+      ->type_name("COUNT")
+      ->capture_default_str();
   mcmc->add_option("--step", args->step, "Initial proposal scale (0: 2.38 / sqrt(dim))")
+      ->type_name("FLOAT")
       ->capture_default_str();
   add_seed_option(*mcmc, args->seed);
   add_backend_options(*mcmc, args->backend);

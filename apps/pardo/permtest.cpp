@@ -164,16 +164,15 @@ int run_permtest(PermtestArgs args) {
                      {"alternative", args.alternative},
                      {"n_x", x.size()},
                      {"n_y", y.size()},
-                     {"seed", options.seed},
                      {"block_permutations", options.block_permutations},
                      {"statistic", result.statistic},
-                     {"p_value", result.p_value},
+                     {"estimate", result.p_value},
                      {"std_error", result.std_error},
                      {"exact", result.exact},
                      {"permutations", result.permutations},
                      {"less_or_equal", result.less_or_equal},
                      {"greater_or_equal", result.greater_or_equal}};
-    add_run(j, result.run);
+    add_run(j, "permtest", result.run, options.seed);
     if (args.distribution) j["null_distribution"] = result.null_distribution;
     std::cout << j.dump() << '\n';
   } else {
@@ -193,20 +192,27 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
       ->type_name("FILE");
   add_table_options(*cmd, args->table);
   cmd->add_option("--x", args->x, "First sample: column name or 0-based index, or FILE:COLUMN")
+      ->type_name("COLUMN")
       ->capture_default_str();
   cmd->add_option("--y", args->y, "Second sample: column name or 0-based index, or FILE:COLUMN")
+      ->type_name("COLUMN")
       ->capture_default_str();
-  cmd->add_option("-d,--design", args->design, "independent, paired or correlation")
+  cmd->add_option("--design", args->design, "independent, paired or correlation")
+      ->type_name("DESIGN")
       ->capture_default_str();
   cmd->add_option("--statistic", args->statistic,
-                  "mean-diff, t or pearson (default: pearson for correlation, else mean-diff)");
-  cmd->add_option("-a,--alternative", args->alternative, "two-sided, less or greater")
+                  "mean-diff, t or pearson (default: pearson for correlation, else mean-diff)")
+      ->type_name("STATISTIC");
+  cmd->add_option("--alternative", args->alternative, "two-sided, less or greater")
+      ->type_name("ALTERNATIVE")
       ->capture_default_str();
-  cmd->add_option("-n,--permutations", args->permutations,
+  cmd->add_option("--permutations", args->permutations,
                   "Random permutations, unless fewer arrangements exist (then all, exactly)")
+      ->type_name("COUNT")
       ->capture_default_str();
   add_seed_option(*cmd, args->seed);
   cmd->add_option("--block-size", args->block, "Permutations per block (fixes the streams)")
+      ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");

@@ -79,13 +79,17 @@ int run_pi(const PiArgs& args) {
 void add_pi_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PiArgs>();
   auto* pi = app.add_subcommand("pi", "Estimate pi by Monte Carlo, with error bars, reproducibly");
-  pi->add_option("-n,--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
+  pi->add_option("--samples", args->samples, "Samples: 1e10, 10000000000, 10G")
+      ->type_name("COUNT")
       ->capture_default_str();
-  pi->add_option("-m,--method", args->method, "naive, batched or simd")->capture_default_str();
+  pi->add_option("-m,--method", args->method, "naive, batched or simd")
+      ->type_name("METHOD")
+      ->capture_default_str();
   add_seed_option(*pi, args->seed);
   add_backend_options(*pi, args->backend);
   pi->add_option("--block-size", args->block,
                  "Samples per block (fixes the streams); auto: 4Mi, or samples / 4Mi if larger")
+      ->type_name("COUNT")
       ->capture_default_str();
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");

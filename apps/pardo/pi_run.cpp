@@ -19,16 +19,15 @@ PiRun run_pi_request(const PiRequest& request) {
 
 nlohmann::json to_json(const mc::PiOptions& options, const mc::PiResult& r) {
   nlohmann::json j{{"method", std::string(mc::to_string(options.method))},
-                   {"seed", options.seed},
                    {"block_samples", mc::pi_block_samples(options)},
                    {"samples", r.samples},
                    {"hits", r.hits},
                    {"estimate", r.estimate},
                    {"std_error", r.std_error},
-                   {"ci95", {r.interval.low, r.interval.high}},
+                   {"interval", interval_json(r.interval.low, r.interval.high, 0.95)},
                    {"abs_error", r.abs_error},
                    {"samples_per_second", r.samples_per_second}};
-  add_run(j, r.run);
+  add_run(j, "pi", r.run, options.seed);
   return j;
 }
 

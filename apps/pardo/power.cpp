@@ -51,15 +51,13 @@ std::optional<double> analytic(const stats::PowerOptions& o, std::size_t n1, std
 nlohmann::json result_json(const stats::PowerResult& r, const std::optional<double>& exact) {
   nlohmann::json j{{"n1", r.n1},
                    {"n2", r.n2},
-                   {"power", r.power},
+                   {"estimate", r.power},
                    {"std_error", r.std_error},
-                   {"interval", {r.interval.low, r.interval.high}},
-                   {"interval_method", "wilson"},
-                   {"level", r.interval.level},
+                   {"interval", interval_json(r.interval.low, r.interval.high, r.interval.level)},
                    {"replications", r.replications},
                    {"rejections", r.rejections},
                    {"analytic_power", exact ? nlohmann::json(*exact) : nlohmann::json(nullptr)}};
-  add_run(j, r.run);
+  j["interval"]["method"] = "wilson";
   return j;
 }
 
@@ -77,14 +75,14 @@ void check_sizes(const PowerArgs& args, const stats::PowerOptions& options,
                  const stats::SampleSizeOptions& search) {
   constexpr std::size_t min_group = 2;
   if (options.n1 < min_group) {
-    throw UsageError("--n: '" + args.n1 + "' is too small; each group needs at least 2 values");
+    throw UsageError("--n1: '" + args.n1 + "' is too small; each group needs at least 2 values");
   }
   if (!args.n2.empty() && options.n2 < min_group) {
     throw UsageError("--n2: '" + args.n2 + "' is too small; each group needs at least 2 values");
   }
   const std::size_t n2 = options.n2 == 0 ? options.n1 : options.n2;
   require_memory((static_cast<double>(options.n1) + static_cast<double>(n2)) * sizeof(double),
-                 "--n " + args.n1 + (args.n2.empty() ? "" : " with --n2 " + args.n2),
+                 "--n1 " + args.n1 + (args.n2.empty() ? "" : " with --n2 " + args.n2),
                  "a replication's samples");
   if (!args.target_power) return;
   if (search.max_n < search.min_n) {
@@ -122,7 +120,7 @@ int run_power(const PowerArgs& args) {
   stats::SampleSizeOptions search{.ratio = args.ratio};
   if (args.target_power) search.target_power = *args.target_power;
   try {
-    options.n1 = parse_count(args.n1, "--n");
+    options.n1 = parse_count(args.n1, "--n1");
     if (!args.n2.empty()) options.n2 = parse_count(args.n2, "--n2");
     options.replications = parse_count(args.replications, "--replications");
     options.permutations = parse_count(args.permutations, "--permutations");
@@ -159,26 +157,28 @@ int run_power(const PowerArgs& args) {
       shown.replications > 0 ? analytic(options, shown.n1, shown.n2) : std::nullopt;
   const RunInfo& info = args.target_power ? found.run : result.run;
   if (args.json) {
-    nlohmann::json j{{"test", args.test},      {"effect", options.effect},
-                     {"alpha", options.alpha}, {"alternative", args.alternative},
-                     {"seed", options.seed},   {"block_replications", options.block_replications}};
+    nlohmann::json j{{"test", args.test},
+                     {"effect", options.effect},
+                     {"alpha", options.alpha},
+                     {"alternative", args.alternative},
+                     {"block_replications", options.block_replications}};
     if (options.test == stats::PowerTest::permutation) j["permutations"] = options.permutations;
     if (args.target_power) {
       j["target_power"] = search.target_power;
       j["ratio"] = search.ratio;
       j["found"] = found.found;
+      j.update(result_json(found.at_n, exact));
       j["n1"] = found.n1;
       j["n2"] = found.n2;
-      j["at_n"] = result_json(found.at_n, exact);
       j["evaluations"] = nlohmann::json::array();
       for (const auto& e : found.evaluations) {
         j["evaluations"].push_back(
             {{"n1", e.n1}, {"n2", e.n2}, {"power", e.power}, {"rejections", e.rejections}});
       }
-      add_run(j, found.run);
     } else {
       j.update(result_json(result, exact));
     }
+    add_run(j, "power", info, options.seed);
     std::cout << j.dump() << '\n';
     return finish_run(info, !args.target_power || found.found);
   }
@@ -216,36 +216,51 @@ void add_power_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PowerArgs>();
   auto* cmd = app.add_subcommand(
       "power", "Power of a two-sample test by simulation, or the n reaching a target power");
-  cmd->add_option("-t,--test", args->test, "t, welch or permutation")->capture_default_str();
+  cmd->add_option("--test", args->test, "t, welch or permutation")
+      ->type_name("TEST")
+      ->capture_default_str();
   cmd->add_option("-e,--effect", args->effect, "Mean difference in standard deviations")
+      ->type_name("FLOAT")
       ->check(number_in(-1000, 1000))
       ->capture_default_str();
-  auto* n1 = cmd->add_option("-n,--n", args->n1, "Size of the first group")->capture_default_str();
-  auto* n2 = cmd->add_option("--n2", args->n2, "Size of the second group (default: --n)");
-  cmd->add_option("-a,--alpha", args->alpha, "Significance level")
+  auto* n1 = cmd->add_option("--n1,--n", args->n1, "Size of the first group")
+                 ->type_name("COUNT")
+                 ->capture_default_str();
+  auto* n2 = cmd->add_option("--n2", args->n2, "Size of the second group (default: --n1)")
+                 ->type_name("COUNT");
+  cmd->add_option("--alpha", args->alpha, "Significance level")
+      ->type_name("FLOAT")
       ->capture_default_str()
       ->check(number_in(0, 1));
   cmd->add_option("-r,--replications", args->replications, "Simulated experiments: 1e4, 1e5")
+      ->type_name("COUNT")
       ->capture_default_str();
   cmd->add_option("--alternative", args->alternative,
                   "two-sided, less or greater (greater: the second group's mean is larger)")
+      ->type_name("ALTERNATIVE")
       ->capture_default_str();
   auto* target = cmd->add_option("--target-power", args->target_power,
                                  "Search for the smallest n reaching this power instead")
+                     ->type_name("FLOAT")
                      ->check(number_in(0, 1))
                      ->excludes(n1)
                      ->excludes(n2);
   cmd->add_option("--ratio", args->ratio, "With --target-power: n2 = ceil(ratio * n)")
+      ->type_name("FLOAT")
       ->capture_default_str()
       ->check(number_in(0, 1e6))
       ->needs(target);
   cmd->add_option("--max-n", args->max_n, "With --target-power: the largest n tried")
+      ->type_name("COUNT")
       ->capture_default_str()
       ->needs(target);
   args->permutations_option = cmd->add_option("--permutations", args->permutations,
                                               "Per replication, for --test permutation")
+                                  ->type_name("COUNT")
                                   ->capture_default_str();
-  cmd->add_option("--block-size", args->block, "Replications per block")->capture_default_str();
+  cmd->add_option("--block-size", args->block, "Replications per block")
+      ->type_name("COUNT")
+      ->capture_default_str();
   add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "Print one JSON object");

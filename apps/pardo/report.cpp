@@ -1,7 +1,11 @@
 #include "report.hpp"
 
 #include <cstdio>
+#include <ctime>
+#include <pardo/core/version.hpp>
+#include <pardo/random/bulk.hpp>
 #include <string>
+#include <vector>
 
 namespace pardo::cli {
 
@@ -17,15 +21,53 @@ const char* exit_code_table() {
          "       at once\n";
 }
 
-void add_run(nlohmann::json& j, const RunInfo& run) {
-  j["backend"] = run.backend;
-  j["workers"] = run.workers;
-  j["seconds"] = run.seconds;
-  j["blocks_done"] = run.blocks_done;
-  j["blocks_total"] = run.blocks_total;
-  j["blocks_retried"] = run.blocks_retried;
-  j["complete"] = run.complete;
-  if (!run.failure.empty()) j["failure"] = run.failure;
+namespace {
+
+std::vector<std::string>& command_line() {
+  static std::vector<std::string> words;
+  return words;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace
+
+void record_command_line(int argc, const char* const* argv) {
+  command_line().assign(argv, argv + argc);
+}
+
+nlohmann::json provenance(std::string_view command) {
+  return {{"version", std::string(version())},
+          {"simd", std::string(random::to_string(random::simd_level()))},
+          {"command", std::string(command)},
+          {"argv", command_line()},
+          {"date", utc_now()}};
+}
+
+void add_run(nlohmann::json& j, std::string_view command, const RunInfo& run,
+             std::optional<std::uint64_t> seed) {
+  nlohmann::json r{
+      {"backend", run.backend},
+      {"workers", run.workers},
+      {"seed", seed ? nlohmann::json(*seed) : nlohmann::json(nullptr)},
+      {"blocks",
+       {{"done", run.blocks_done}, {"total", run.blocks_total}, {"retried", run.blocks_retried}}},
+      {"seconds", run.seconds},
+      {"complete", run.complete}};
+  if (!run.failure.empty()) r["failure"] = run.failure;
+  j["pardo"] = provenance(command);
+  j["run"] = std::move(r);
+}
+
+nlohmann::json interval_json(double low, double high, double level) {
+  return {{"low", low}, {"high", high}, {"level", level}};
 }
 
 void print_interrupted(const RunInfo& run) {

@@ -2,7 +2,9 @@
 // What every workload command reports the same way: its RunInfo in JSON, a run cut short,
 // and the exit code (the table in `pardo --help`).
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pardo/workload/run_info.hpp>
 #include <string_view>
 
@@ -20,9 +22,22 @@ enum ExitCode : int {
 /// The table of exit codes, for `pardo --help`.
 const char* exit_code_table();
 
-/// Adds "backend", "workers", "seconds", "blocks_done", "blocks_total", "blocks_retried",
-/// "complete" and, for a run a failed block ended, "failure".
-void add_run(nlohmann::json& j, const RunInfo& run);
+/// Keeps the command line for provenance(); main calls it first.
+void record_command_line(int argc, const char* const* argv);
+
+/// Where a JSON result came from, as docs/pardo.schema.json defines "pardo": the version, the
+/// SIMD level the kernels chose, the subcommand (`command`, as "bench pi"), the command line
+/// as typed (`argv`) and the UTC date and time.
+nlohmann::json provenance(std::string_view command);
+
+/// Adds what every workload's JSON has: "pardo" (provenance of `command`) and "run" {backend,
+/// workers, seed (null where none applies), blocks {done, total, retried}, seconds, complete,
+/// failure (for a run a failed block ended)}.
+void add_run(nlohmann::json& j, std::string_view command, const RunInfo& run,
+             std::optional<std::uint64_t> seed);
+
+/// {"low", "high", "level"}: an interval as every command's JSON writes it.
+nlohmann::json interval_json(double low, double high, double level);
 
 /// For a run cut short, "interrupted: partial result from D of T blocks" (or "failed: ...").
 void print_interrupted(const RunInfo& run);

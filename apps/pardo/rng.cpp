@@ -125,17 +125,16 @@ void add_rng_command(CLI::App& app, int& exit_code) {
       "0..K-1 interleaved word by word; until the reader closes the pipe unless --count");
   dump_command->add_option("-s,--seed", args->seed, "Seed (0 to 2^64 - 1)")
       ->required()
-      ->type_name("UINT");
+      ->type_name("SEED");
   dump_command->add_option("-k,--streams", args->streams, "Streams K to interleave (1 to 1048576)")
-      ->capture_default_str()
-      ->type_name("UINT");
+      ->type_name("COUNT")
+      ->capture_default_str();
   dump_command
-      ->add_option("-r,--rounds", args->rounds,
+      ->add_option("--rounds", args->rounds,
                    "Philox rounds (1 to 16; 10 is Philox4x32-10, fewer are weak)")
-      ->capture_default_str()
-      ->type_name("UINT");
-  dump_command
-      ->add_option("-n,--count", args->count, "Words to write in all (default: until EPIPE)")
+      ->type_name("COUNT")
+      ->capture_default_str();
+  dump_command->add_option("--count", args->count, "Words to write in all (default: until EPIPE)")
       ->type_name("COUNT");
   dump_command->callback([&exit_code, args] {
     try {

@@ -63,13 +63,13 @@ void add_table_options(CLI::App& cmd, TableOptions& options) {
   cmd.add_option("--delimiter", options.delimiter,
                  "CSV field separator: auto (the one of , ; and tab that the first line has), "
                  "comma, semicolon or tab; ',' ';' and a literal tab too")
-      ->type_name("auto|comma|semicolon|tab")
+      ->type_name("DELIMITER")
       ->check(one_of({"auto", "comma", "semicolon", "tab", ",", ";", "\t", "\\t"}, 4))
       ->capture_default_str();
   cmd.add_option("--na", options.na,
                  "Missing values (empty, NA, NaN, ...): error names the cell; drop drops its "
                  "row and says how many")
-      ->type_name("error|drop")
+      ->type_name("POLICY")
       ->check(one_of({"error", "drop"}, 2))
       ->capture_default_str();
 }

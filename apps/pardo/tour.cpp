@@ -101,6 +101,7 @@ void add_tour_command(CLI::App& app, int& exit_code) {
   auto* tour = app.add_subcommand("tour", "A short tour of the executor: futures, map, reductions");
   auto workers = std::make_shared<std::size_t>(0);
   tour->add_option("-w,--workers", *workers, "Worker threads (0: one per core)")
+      ->type_name("COUNT")
       ->check(CLI::Range(std::size_t{0}, std::size_t{4096}));
   tour->callback([&exit_code, workers] { exit_code = run_tour(*workers); });
 }

@@ -108,7 +108,7 @@ def json_rows(stdout: str) -> list[dict]:
         except ValueError:
             continue
         if isinstance(obj, dict):
-            rows.append(obj)
+            rows.append({**obj.get("run", {}), **obj})  # pardo's "run" read as top-level keys
     return rows
 
 

@@ -149,12 +149,13 @@ class RunError(Exception):
 
 
 def parse_json_output(stdout: str) -> dict:
-    """The whole output as one JSON object, else the last line that parses as one."""
+    """The whole output as one JSON object, else the last line that parses as one; pardo's
+    "run" object (seconds, workers) is read as top-level keys, as the peers print them."""
     text = stdout.strip()
     try:
         obj = json.loads(text)
         if isinstance(obj, dict):
-            return obj
+            return {**obj.get("run", {}), **obj}
     except ValueError:
         pass
     for line in reversed(text.splitlines()):
@@ -163,7 +164,7 @@ def parse_json_output(stdout: str) -> dict:
             try:
                 obj = json.loads(line)
                 if isinstance(obj, dict):
-                    return obj
+                    return {**obj.get("run", {}), **obj}
             except ValueError:
                 continue
     raise RunError("no JSON object in its output")

@@ -38,7 +38,7 @@ PI = ["pi", "--samples", "4e9", "--backend", "processes", "--workers", "2", "--j
 
 def pi_seconds(pardo: str, extra: list[str]) -> float:
     out = subprocess.run([pardo, *PI, *extra], capture_output=True, text=True, check=True)
-    return float(json.loads(out.stdout)["seconds"])
+    return float(json.loads(out.stdout)["run"]["seconds"])
 
 
 def noop_us(bench: str, stall_timeout: float) -> float:

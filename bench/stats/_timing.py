@@ -29,7 +29,9 @@ def pardo_reports(argv_of: Callable[[int], list[str]], rounds: int,
     for _ in range(rounds):
         for w in counts:
             out = subprocess.run(argv_of(w), check=True, capture_output=True, text=True).stdout
-            reports[w].append(json.loads(out))
+            report = json.loads(out)
+            # pardo's "run" object (seconds, workers, ...) read as top-level keys
+            reports[w].append({**report.get("run", {}), **report})
     return reports
 
 

@@ -31,7 +31,7 @@ expect_usage_error "--columns: no column 'z'" bootstrap "$tmp/data.csv" --statis
 # Prints the interval's bits and the standard error of one run.
 interval() {
   "$pardo" bootstrap "$tmp/data.csv" --resamples 2000 --block-size 100 --seed 3 --json -q "$@" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(repr(r["interval"]), repr(r["std_error"]), r["resamples"])'
+    python3 -c 'import json,sys; r=json.load(sys.stdin); i=r["interval"]; print(repr(i["low"]), repr(i["high"]), repr(r["std_error"]), r["resamples"])'
 }
 # The median of y's five values is 2 on every leave-one-out sample: BCa has no acceleration.
 expect_usage_error "no bca interval: the bootstrap or leave-one-out values of median are degenerate" \
@@ -69,7 +69,7 @@ for backend in threads processes; do
   done
 done
 got=$("$pardo" bootstrap "$tmp/data.csv" --statistic pearson --columns 0,1 --resamples 500 --json -q |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); lo, hi = r["interval"]; print(r["rows"], lo < r["estimate"] < hi, -1 <= lo and hi <= 1)')
+  python3 -c 'import json,sys; r=json.load(sys.stdin); lo, hi = r["interval"]["low"], r["interval"]["high"]; print(r["rows"], lo < r["estimate"] < hi, -1 <= lo and hi <= 1)')
 if [[ "$got" != "200 True True" ]]; then
   echo "FAIL: the pearson interval by column index gave '$got'"
   failures=$((failures + 1))
@@ -77,7 +77,7 @@ fi
 
 # stdin, the distribution on request, and the column by index.
 got=$("$pardo" bootstrap - --column 0 --resamples 50 --distribution --json <"$tmp/data.csv" |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r["distribution"]), r["rows"], r["complete"])')
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r["distribution"]), r["rows"], r["run"]["complete"])')
 if [[ "$got" != "50 200 True" ]]; then
   echo "FAIL: bootstrap from stdin with --distribution gave '$got'"
   failures=$((failures + 1))

@@ -57,8 +57,8 @@ fi
 
 for args in "$data/ols --model ols" "$data/logistic --model logistic" "$data/bad --model logistic" \
   "$data/ols --model ols --predictors x1,x3 --no-intercept"; do
-  # The whole JSON but the timing and the backend description.
-  strip='import json,sys; r=json.load(sys.stdin); [r.pop(k) for k in ("seconds","backend","workers")]; print(json.dumps(r, sort_keys=True))'
+  # The whole JSON but its provenance and how it ran (timing, backend).
+  strip='import json,sys; r=json.load(sys.stdin); [r.pop(k) for k in ("pardo","run")]; print(json.dumps(r, sort_keys=True))'
   # shellcheck disable=SC2086
   ref=$("$pardo" fit $args --json -q --backend serial | python3 -c "$strip")
   if [[ -z "$ref" ]]; then

@@ -85,14 +85,14 @@ import json, math, sys
 r = json.load(sys.stdin)
 exact = 8 * math.pi**2 / 15
 ok = abs(r["exact"] - exact) < 1e-12 and abs(r["estimate"] - exact) < 4 * r["std_error"]
-ok = ok and r["ci95"][0] < r["estimate"] < r["ci95"][1] and r["complete"] and r["samples"] == 1000000
+ok = ok and r["interval"]["low"] < r["estimate"] < r["interval"]["high"] and r["run"]["complete"] and r["samples"] == 1000000
 print("ok" if ok else r)')
 [[ $check == ok ]] || { echo "FAIL: ball in 5 dimensions: $check"; failures=$((failures + 1)); }
 check=$("$pardo" integrate --function ball --dim 2 --lower 0 --samples 1000 --json |
   python3 -c 'import json,sys; r=json.load(sys.stdin); print("ok" if r["exact"] is None and r["abs_error"] is None else r)')
 [[ $check == ok ]] || { echo "FAIL: a box that cuts the ball: $check"; failures=$((failures + 1)); }
 check=$("$pardo" integrate --function gaussian --dim 2 --rel-tol 1e-3 --samples 1e8 --json |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); h=r["ci95"][1]-r["estimate"]; print("ok" if r["tolerance_met"] and h <= 1e-3*r["estimate"] and r["samples"] < 1e8 else r)')
+  python3 -c 'import json,sys; r=json.load(sys.stdin); h=r["interval"]["high"]-r["estimate"]; print("ok" if r["tolerance_met"] and h <= 1e-3*r["estimate"] and r["samples"] < 1e8 else r)')
 [[ $check == ok ]] || { echo "FAIL: adaptive gaussian: $check"; failures=$((failures + 1)); }
 check=$("$pardo" integrate --function gaussian --dim 2 --abs-tol 1e-9 --samples 1e5 --json |
   python3 -c 'import json,sys; r=json.load(sys.stdin); print("ok" if not r["tolerance_met"] and r["samples"] == 100000 else r)')

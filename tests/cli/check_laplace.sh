@@ -34,10 +34,10 @@ expect_usage_error "--nx: Value 2 not in range 3 to" "$pardo" laplace --nx 2
 expect_usage_error "--ny: Value 1 not in range 3 to" "$pardo" laplace --ny 1
 expect_usage_error "'-5' is negative" "$pardo" laplace --ny -5
 expect_usage_error "abc" "$pardo" laplace --nx abc
-expect_usage_error "--tol: '0' is outside" "$pardo" laplace --tol 0
+expect_usage_error "--tolerance: '0' is outside" "$pardo" laplace --tol 0
 expect_usage_error "--nx 100000 x --ny 100000: the grid is too large" "$pardo" laplace --nx 100000 --ny 100000
-expect_usage_error "--tol: '-1' is outside" "$pardo" laplace --tol -1
-expect_usage_error "--tol: 'nan' is outside" "$pardo" laplace --tol nan
+expect_usage_error "--tolerance: '-1' is outside" "$pardo" laplace --tol -1
+expect_usage_error "--tolerance: 'nan' is outside" "$pardo" laplace --tol nan
 expect_usage_error "max_iterations must be at least 1, got 0" "$pardo" laplace --max-iterations 0
 expect_usage_error "unknown backend 'gpu'" "$pardo" laplace --backend gpu
 expect_usage_error "Value 0 not in range" "$pardo" laplace --workers 0
@@ -52,7 +52,7 @@ print(r["iterations"], repr(r["residual"]), repr(r["max_error"]), r["converged"]
 }
 
 # 37 interior rows: divisible by none of 2, 3, 4 or 8.
-problem=(laplace --nx 45 --ny 39 --tol 1e-7)
+problem=(laplace --nx 45 --ny 39 --tolerance 1e-7)
 ref=$(summary "$pardo" "${problem[@]}" --backend serial)
 if [[ -z "$ref" || "$ref" != *" True" ]]; then
   fail "the serial run failed or did not converge: '$ref'"
@@ -87,7 +87,7 @@ else
   out=$(mpirun -np 2 --oversubscribe "$pardo" "${problem[@]}" --backend mpi --json)
   [[ $(wc -l <<<"$out") -eq 1 ]] || fail "mpirun -np 2 printed more than one line: $out"
   grep -q '"workers":2' <<<"$out" || fail "mpirun -np 2 does not report 2 ranks: $out"
-  expect_usage_error "--tol: '0' is outside" \
+  expect_usage_error "--tolerance: '0' is outside" \
     mpirun -np 2 --oversubscribe "$pardo" laplace --backend mpi --tol 0
   expect_usage_error "3 ranks for 2 interior rows (ny = 4); use at most 2 ranks" \
     mpirun -np 3 --oversubscribe "$pardo" laplace --backend mpi --ny 4

@@ -25,8 +25,8 @@ expect_usage_error "workers" mcmc --workers 0
 summary() {
   "$pardo" mcmc --target "$1" --dim 3 --chains 5 --warmup 300 --draws 2000 --seed 11 --json "${@:2}" |
     python3 -c 'import json,sys; r=json.load(sys.stdin)
-print([[repr(p[k]) for k in ("mean","sd","mcse","rhat","ess_bulk")] for p in r["parameters"]],
-      [repr(x) for x in r["acceptance_rate"] + r["step_size"]], r["steps"], r["complete"])'
+print([[repr(p[k]) for k in ("estimate","sd","std_error","rhat","ess_bulk")] for p in r["parameters"]],
+      [repr(x) for x in r["acceptance_rate"] + r["step_size"]], r["steps"], r["run"]["complete"])'
 }
 for target in mvnormal banana; do
   ref=$(summary "$target" --backend serial)

@@ -42,7 +42,7 @@ fi
 result() {
   "$pardo" permtest "$tmp/data.csv" --x a --y b --seed 5 --permutations 5000 --block-size 400 \
     --json "$@" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(repr(r["p_value"]), r["permutations"], r["exact"])'
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(repr(r["estimate"]), r["permutations"], r["exact"])'
 }
 for design in independent paired correlation; do
   for statistic in mean-diff t pearson; do
@@ -69,7 +69,7 @@ done
 # An exact test: 3 + 4 values have 35 splits, all enumerated.
 printf 'v\n4\n5\n6\n7\n' >"$tmp/four.csv"
 exact=$("$pardo" permtest --x "$tmp/short.csv:v" --y "$tmp/four.csv:v" --json -q |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["exact"], r["permutations"], r["p_value"])')
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["exact"], r["permutations"], r["estimate"])')
 if [[ "$exact" != "True 35 "* ]]; then
   echo "FAIL: 3 + 4 values gave '$exact', expected an exact test over 35 splits"
   failures=$((failures + 1))

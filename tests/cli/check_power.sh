@@ -9,9 +9,10 @@ failures=0
 source "$(dirname "$0")/lib.sh"
 
 expect_usage_error "\--effect: 'nan' is outside" power --effect nan
-expect_usage_error "\--n: '1' is too small" power --n 1
+expect_usage_error "\--n1: '1' is too small" power --n1 1
 expect_usage_error "\--n2: '1' is too small" power --n 10 --n2 1
-expect_usage_error "\--n 1e15 needs 16 PB of memory" power --n 1e15
+expect_usage_error "\--n1 1e15 needs 16 PB of memory" power --n1 1e15
+expect_usage_error "\--n1 1e15 needs 16 PB of memory" power --n 1e15
 expect_usage_error "\--max-n: '1' is below 2" power --target-power 0.8 --max-n 1
 expect_usage_error "\--max-n 1e17 with --ratio 2 needs" power --target-power 0.8 --max-n 1e17 --ratio 2
 expect_usage_error "\--alpha: '1.5' is outside (0, 1)" power --alpha 1.5
@@ -24,7 +25,7 @@ expect_usage_error "unknown backend 'gpu'" power --backend gpu
 # Prints the fields that must not depend on the backend.
 fields() {
   "$pardo" power --json -q "$@" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); s=r.get("at_n", r); print(s["rejections"], repr(s["power"]), r["n1"], json.dumps(r.get("evaluations")))'
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["rejections"], repr(r["estimate"]), r["n1"], json.dumps(r.get("evaluations")))'
 }
 for args in "--test t --effect 0.5 --n 30 --replications 3000" \
   "--test welch --effect 0.4 --n 20 --n2 35 --replications 2000 --alternative greater" \
@@ -50,7 +51,7 @@ done
 
 # The t-test's simulated power lies within 4 standard errors of the analytic value it prints.
 "$pardo" power --effect 0.5 --n 64 --replications 20000 --json -q |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if abs(r["power"] - r["analytic_power"]) < 4 * r["std_error"] and r["interval_method"] == "wilson" else 1)' ||
+  python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(0 if abs(r["estimate"] - r["analytic_power"]) < 4 * r["std_error"] and r["interval"]["method"] == "wilson" else 1)' ||
   { echo "FAIL: simulated power far from the analytic value"; failures=$((failures + 1)); }
 
 if ! "$pardo" power --effect 0.5 --n 64 --replications 2000 -q | grep -q "analytic      0.8015"; then

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 workers_of() {
   "$pardo" pi --samples 1e6 --json "$@" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["workers"])'
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["workers"])'
 }
 
 got=$(taskset -c 0 "$pardo" info | grep '^workers')
@@ -24,7 +24,7 @@ if [[ $got != "1 "* ]]; then
   failures=$((failures + 1))
 fi
 got=$(taskset -c 0 bash -c "$(printf '%q ' "$pardo" pi --samples 1e6 --json)" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["workers"])')
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["workers"])')
 if [[ $got != 1 ]]; then
   echo "FAIL: taskset -c 0 pardo pi ran $got workers, expected 1"
   failures=$((failures + 1))

@@ -583,7 +583,7 @@ def data_cases(s, d):
             r = s.run(args)
 
             def fields_ok(j, name=name, stat=stat):
-                lo, hi = j["interval"]
+                lo, hi = j["interval"]["low"], j["interval"]["high"]
                 if not lo <= j["estimate"] <= hi:
                     return f"estimate {j['estimate']} outside its interval [{lo}, {hi}]"
                 if name in ("constant", "huge_same"):
@@ -603,7 +603,7 @@ def data_cases(s, d):
                     "--permutations", "999", "--json"]
 
             def p_ok(j):
-                p = j["p_value"]
+                p = j["estimate"]
                 return True if 0 < p <= 1 else f"p-value {p} outside (0, 1]"
             data_expectation(s, args, s.run(args), p_ok)
         # fit: y on the hostile x. Exit 1 is allowed here: "not everything fitted", with
@@ -649,13 +649,13 @@ def long_runs(s):
                                    for i in range(20000)))
     return {
         "pi": (["pi", "--samples", "2e10", "--json", "--seed", "5"],
-               ["hits", "estimate", "std_error", "ci95", "samples"]),
+               ["hits", "estimate", "std_error", "interval", "samples"]),
         "bootstrap": (["bootstrap", big, "--resamples", "5e5", "--block-size", "256", "--seed",
                        "5", "--json"],
                       ["estimate", "std_error", "bias", "interval", "resamples"]),
         "permtest": (["permtest", big, "--permutations", "4e5", "--block-size", "512", "--seed",
                       "5", "--json"],
-                     ["statistic", "p_value", "std_error", "less_or_equal", "greater_or_equal",
+                     ["statistic", "estimate", "std_error", "less_or_equal", "greater_or_equal",
                       "permutations"]),
         # Thinned, so that sampling (on the workers), not the diagnostics (on the caller),
         # takes the run's time: a kill then lands on a busy worker.
@@ -807,7 +807,8 @@ def kill(s):
             continue
         ok = True
         j = parse_json(r.out) if r.rc == 0 else None
-        if r.rc == 0 and isinstance(j, dict) and j.get("blocks_retried") == 0:
+        retried = j.get("run", {}).get("blocks", {}).get("retried") if isinstance(j, dict) else None
+        if r.rc == 0 and retried == 0:
             # The kill landed between two blocks of that worker: nothing was lost, and
             # nothing was retried.
             pass
@@ -897,8 +898,8 @@ def interrupt_case(s, args, moments, expect_json=True, group=False, note=""):
         j = parse_json(r.out)
         if not double and not isinstance(j, dict):
             ok = "exit 130 without a JSON object on stdout: " + repr(r.out[:120])
-        elif not double and j.get("complete") is not False:
-            ok = f"exit 130 but \"complete\" is {j.get('complete')!r}"
+        elif not double and j.get("run", {}).get("complete") is not False:
+            ok = f"exit 130 but \"complete\" is {j.get('run', {}).get('complete')!r}"
     elif not re.search(r"interrupt", r.out, re.IGNORECASE):
         ok = "exit 130 but stdout does not say the result is partial ('interrupted')"
     if ok is True and left:
@@ -983,8 +984,8 @@ def mpirun_sigint(s, runs):
             ok = f"mpirun still running {SIGNAL_MARGIN_S + 3:g} s after SIGINT (killed)"
         elif not isinstance(j, dict):
             ok = f"no JSON object on stdout after {after:.2f} s: {r.out[:120]!r}"
-        elif j.get("complete") is not False:
-            ok = f"\"complete\" is {j.get('complete')!r}"
+        elif j.get("run", {}).get("complete") is not False:
+            ok = f"\"complete\" is {j.get('run', {}).get('complete')!r}"
         elif left:
             ok = f"processes left behind: {left}"
         s.check(shown, ok, "rank 0 prints the partial result (\"complete\": false)", r)

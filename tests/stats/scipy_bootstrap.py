@@ -57,7 +57,7 @@ def main():
                 same = stats.bootstrap((data,), fn, n_resamples=0, method=method,
                                        confidence_level=0.95, vectorized=True,
                                        bootstrap_result=prior)
-                got = np.array(r["interval"])
+                got = np.array([r["interval"]["low"], r["interval"]["high"]])
                 want = np.array([same.confidence_interval.low, same.confidence_interval.high])
                 scale = r["std_error"]
                 if not np.allclose(got, want, rtol=1e-10, atol=1e-9 * scale):
@@ -72,7 +72,7 @@ def main():
                     continue  # the median's distribution is lumpy: no normal-theory tolerance
                 # Monte Carlo: independent resamples on each side, SEEDS runs each; the means
                 # must agree within 4 standard errors of their difference.
-                ours = np.array([[*r["interval"], r["std_error"]] for r in
+                ours = np.array([[r["interval"]["low"], r["interval"]["high"], r["std_error"]] for r in
                                  (pardo_run(pardo, path, name, method, seed)
                                   for seed in range(100, 100 + SEEDS))])
                 theirs = []
