@@ -171,6 +171,8 @@ Dataset parse(std::string_view in, const std::string& source, NaPolicy na) {
   for (std::size_t c = 0; c < width; ++c)
     d.columns.push_back(std::string("x").append(std::to_string(c + 1)));
   d.data.resize(width);
+  // Bounded by the file size: the file holds every value (checked above).
+  for (auto& column : d.data) column.reserve(rows);
   std::vector<double> row(width);
   const char* data = in.data() + data_start;
   for (std::size_t i = 0; i < rows; ++i) {
