@@ -238,6 +238,9 @@ std::size_t read_header(const Record& r, const std::string& source, Dataset& d) 
 
 Dataset parse(std::string_view in, const std::string& source, const CsvOptions& options) {
   if (in.starts_with("\xEF\xBB\xBF")) in.remove_prefix(3);
+  if (in.starts_with("\xFF\xFE") || in.starts_with("\xFE\xFF")) {
+    bad_input(source, "UTF-16 text (Excel's \"Unicode text\"); save it as CSV UTF-8");
+  }
   Parser parser(in, source, delimiter_char(options.delimiter, in, source));
   Dataset d;
   d.name = source;

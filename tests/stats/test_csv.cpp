@@ -86,6 +86,8 @@ TEST(ReadCsv, SkipsABomCommentsAndBlankLinesWithCrlf) {
   EXPECT_THAT(d.data, ElementsAre(ElementsAre(170, 180), ElementsAre(65, 80)));
 }
 
+TEST(ReadCsv, RefusesUtf16) { expect_error(std::string("\xFF\xFEx\0\n\0", 6), "src: UTF-16 text"); }
+
 TEST(ReadCsv, DetectsTheDelimiter) {
   EXPECT_THAT(read("a;b\n1.5;2\n").data, ElementsAre(ElementsAre(1.5), ElementsAre(2.0)));
   EXPECT_THAT(read("a\tb\n1.5\t2\n").data, ElementsAre(ElementsAre(1.5), ElementsAre(2.0)));
