@@ -67,6 +67,14 @@ std::string read_file(const std::string& path, std::string_view caller) {
 
 std::string read_stream(std::istream& in) {
   std::string bytes;
+  // A seekable stream says its size: one allocation, no copies as the string grows.
+  const std::istream::pos_type start = in.tellg();
+  if (start != std::istream::pos_type(-1) && in.seekg(0, std::ios::end)) {
+    const std::istream::pos_type end = in.tellg();
+    in.seekg(start);
+    if (end > start) bytes.reserve(static_cast<std::size_t>(end - start));
+  }
+  in.clear();
   std::array<char, 1 << 16> buffer{};
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
     bytes.append(buffer.data(), static_cast<std::size_t>(in.gcount()));

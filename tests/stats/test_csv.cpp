@@ -274,8 +274,14 @@ TEST(ReadCsv, Reads200000RowsInWellUnderASecond) {
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(d.rows(), 200000u);
   EXPECT_EQ(d.data[0].back(), 199999.0);
-  // Sanitizer builds run several times slower; the release build takes about 0.05 s.
-  EXPECT_LT(took.count(), 2.0);
+  // About 0.1 s in a release build on a busy two-core machine; ASan and TSan builds run
+  // several times slower.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  constexpr double limit = 5.0;
+#else
+  constexpr double limit = 1.0;
+#endif
+  EXPECT_LT(took.count(), limit);
 }
 
 }  // namespace
