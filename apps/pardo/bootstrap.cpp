@@ -35,6 +35,7 @@ struct BootstrapArgs {
   double level = 0.95;
   std::string method = "bca";
   std::uint64_t seed = 42;
+  TableOptions table;
   BackendArgs backend;
   bool json = false;
   bool quiet = false;
@@ -120,7 +121,7 @@ int run_bootstrap(const BootstrapArgs& args) {
     if (!(args.level > 0 && args.level < 1)) {
       return fail("--level " + pardo::format_number(args.level) + " is outside (0, 1)");
     }
-    const stats::Dataset table = read_table(args.file);
+    const stats::Dataset table = read_table(args.file, args.table);
     if (table_statistic == nullptr) {
       data = find_column(table, args.column, "--column");
     } else {
@@ -184,9 +185,10 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "bootstrap",
       "Bootstrap confidence interval for a statistic of a CSV column or two ('-': stdin)");
-  cmd->add_option("file", args->file, "CSV file of numbers, '-' for stdin")
+  cmd->add_option("file", args->file, "CSV or .npy file of numbers, '-' for stdin")
       ->type_name("FILE")
       ->required();
+  add_table_options(*cmd, args->table);
   cmd->add_option("-c,--column", args->column, "Column name or 0-based index")
       ->type_name("COLUMN")
       ->capture_default_str();

@@ -16,6 +16,7 @@
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "table.hpp"
 
 namespace pardo::cli {
 
@@ -31,6 +32,7 @@ struct FitArgs {
   std::uint32_t max_iterations = 100;
   CLI::Option* tolerance_option = nullptr;
   CLI::Option* iterations_option = nullptr;
+  TableOptions table;
   BackendArgs backend;
   bool json = false;
   bool quiet = false;
@@ -140,12 +142,10 @@ int run_fit(const FitArgs& args) {
     if (std::filesystem::is_directory(args.path)) {
       for (const std::string& file : stats::dataset_files(args.path)) {
         if (stop_requested() && !datasets.empty()) break;
-        datasets.push_back(stats::read_dataset(file));
+        datasets.push_back(read_table(file, args.table, stats::CsvHeader::required));
       }
-    } else if (args.path == "-") {
-      datasets.push_back(stats::read_csv(std::cin, "stdin", stats::CsvHeader::required));
     } else {
-      datasets.push_back(stats::read_dataset(args.path));
+      datasets.push_back(read_table(args.path, args.table, stats::CsvHeader::required));
     }
     if (!stop_requested()) require_columns(args, datasets);
   } catch (const UsageError& e) {
@@ -181,9 +181,11 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<FitArgs>();
   auto* cmd = app.add_subcommand(
       "fit", "Fit OLS or logistic regression to every CSV file in a directory (or to one file)");
-  cmd->add_option("path", args->path, "A directory of .csv files, one .csv file, or - for stdin")
+  cmd->add_option("path", args->path,
+                  "A directory of .csv files, one .csv or .npy file, or - for stdin")
       ->type_name("PATH")
       ->required();
+  add_table_options(*cmd, args->table);
   cmd->add_option("--model", args->model, "ols or logistic")
       ->type_name("MODEL")
       ->capture_default_str();

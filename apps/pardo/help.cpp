@@ -25,7 +25,8 @@ const std::map<std::string, std::string, std::less<>>& examples() {
       {"bootstrap",
        "  pardo bootstrap examples/data/heights.csv --column height --statistic median\n"
        "  pardo bootstrap examples/data/heights.csv --columns height,weight --statistic pearson\n"
-       "  seq 1 100 | pardo bootstrap - --resamples 1e5 --json\n"},
+       "  seq 1 100 | pardo bootstrap - --resamples 1e5 --json\n"
+       "  pardo bootstrap examples/data/waiting_times.npy --statistic median\n"},
       {"permtest",
        "  pardo permtest examples/data/groups.csv --x control --y treated\n"
        "  pardo permtest examples/data/heights.csv --x height --y weight --design correlation\n"},
@@ -37,7 +38,8 @@ const std::map<std::string, std::string, std::less<>>& examples() {
        "  pardo mcmc --dim 10 --json > chains.json\n"},
       {"fit",
        "  pardo fit examples/data/sites --response y\n"
-       "  pardo fit examples/data/sites/site_a.csv --model ols --predictors x1,x2 --json\n"},
+       "  pardo fit examples/data/sites/site_a.csv --model ols --predictors x1,x2 --json\n"
+       "  pardo fit examples/data/r_write_csv.csv --response response --na drop\n"},
       {"laplace",
        "  pardo laplace --nx 512 --ny 512 --tol 1e-8\n"
        "  mpirun -np 4 pardo laplace --nx 2048 --ny 2048 --backend mpi\n"},

@@ -33,6 +33,7 @@ struct PermtestArgs {
   std::string permutations = "9999";
   std::string block = "1024";
   std::uint64_t seed = 42;
+  TableOptions table;
   BackendArgs backend;
   bool json = false;
   bool quiet = false;
@@ -50,7 +51,8 @@ StatisticFn find_statistic(const std::string& name) {
 /// Each file is read once, so "-" may serve both samples.
 class Columns {
  public:
-  explicit Columns(std::string file) : file_(std::move(file)) {}
+  Columns(std::string file, const TableOptions& options)
+      : file_(std::move(file)), options_(options) {}
 
   std::vector<double> get(const std::string& spec, const std::string& option) {
     const auto colon = spec.rfind(':');
@@ -64,12 +66,13 @@ class Columns {
                        "' names a column but no FILE was given (use FILE:COLUMN or a FILE)");
     }
     auto found = tables_.find(path);
-    if (found == tables_.end()) found = tables_.emplace(path, read_table(path)).first;
+    if (found == tables_.end()) found = tables_.emplace(path, read_table(path, options_)).first;
     return find_column(found->second, column, option);
   }
 
  private:
   std::string file_;
+  const TableOptions& options_;
   std::map<std::string, stats::Dataset> tables_;
 };
 
@@ -137,7 +140,7 @@ int run_permtest(PermtestArgs args) {
   try {
     options.permutations = parse_count(args.permutations, "--permutations");
     options.block_permutations = parse_count(args.block, "--block-size");
-    Columns columns(args.file);
+    Columns columns(args.file, args.table);
     x = columns.get(args.x, "--x");
     y = columns.get(args.y, "--y");
     if (options.keep_distribution) require_distribution_memory(args, x, y, options);
@@ -185,7 +188,9 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "permtest",
       "Permutation test of two CSV columns; --x/--y take COLUMN (of FILE) or FILE:COLUMN");
-  cmd->add_option("file", args->file, "CSV file of numbers, '-' for stdin")->type_name("FILE");
+  cmd->add_option("file", args->file, "CSV or .npy file of numbers, '-' for stdin")
+      ->type_name("FILE");
+  add_table_options(*cmd, args->table);
   cmd->add_option("--x", args->x, "First sample: column name or 0-based index, or FILE:COLUMN")
       ->type_name("COLUMN")
       ->capture_default_str();

@@ -14,7 +14,7 @@ for i in $(seq 1 200); do printf '%d.%d,%d\n' $((i % 17)) $((i * 7 % 10)) $((i %
 printf 'x\n1\n2\nnan\n4\n' >"$tmp/nan.csv"
 : >"$tmp/empty.csv"
 
-expect_usage_error "data\[2\] is nan" bootstrap "$tmp/nan.csv"
+expect_usage_error "nan.csv:4:1: missing value 'nan' in column 'x'" bootstrap "$tmp/nan.csv"
 expect_usage_error "level 1.5 is outside (0, 1)" bootstrap "$tmp/data.csv" --level 1.5
 expect_usage_error "'0' must be positive" bootstrap "$tmp/data.csv" --resamples 0
 expect_usage_error "\--resamples 1e18 needs 16 EB of memory" bootstrap "$tmp/data.csv" --resamples 1e18

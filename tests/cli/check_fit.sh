@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 printf 'y,x\n1,2\n3,oops\n' >"$tmp/bad.csv"
 mkdir "$tmp/empty"
 expect_usage_error "unknown model 'probit'" fit "$data/ols" --model probit
-expect_usage_error "bad.csv:3: field 2 ('x') 'oops' is not a number" fit "$tmp/bad.csv"
+expect_usage_error "bad.csv:3:2: field 2 ('x') 'oops' is not a number" fit "$tmp/bad.csv"
 expect_usage_error "no .csv files in" fit "$tmp/empty"
 expect_usage_error "cannot open the file" fit "$tmp/missing.csv"
 expect_usage_error "\--tolerance: '0' is outside (0, 1)" fit "$data/ols" --model logistic --tolerance 0

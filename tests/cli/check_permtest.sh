@@ -30,7 +30,7 @@ expect_usage_error "nope" permtest "$tmp/data.csv" --x nope
 expect_usage_error "no FILE was given" permtest --x a --y b
 expect_usage_error "x has 60 values but y has 3" permtest "$tmp/data.csv" --x a \
   --y "$tmp/short.csv:v" --design paired
-expect_usage_error "y\[1\] is nan" permtest --x "$tmp/data.csv:a" --y "$tmp/nan.csv:v"
+expect_usage_error "nan.csv:3:1: missing value 'nan' in column 'v'" permtest --x "$tmp/data.csv:a" --y "$tmp/nan.csv:v"
 
 # Unequal samples from two files are fine for the independent design.
 if ! "$pardo" permtest --x "$tmp/data.csv:a" --y "$tmp/short.csv:v" -q >/dev/null; then

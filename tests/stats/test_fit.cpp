@@ -226,10 +226,10 @@ TEST(ReadDatasets, ErrorsNameTheFileAndLine) {
   }
   EXPECT_THAT([&] { (void)pardo::stats::read_dataset(dir + "/b.csv"); },
               ::testing::ThrowsMessage<std::invalid_argument>(
-                  HasSubstr("b.csv:3: field 2 ('x') 'oops' is not a number")));
+                  HasSubstr("b.csv:3:2: field 2 ('x') 'oops' is not a number")));
   EXPECT_THAT([&] { (void)pardo::stats::read_datasets(dir); },
               ::testing::ThrowsMessage<std::invalid_argument>(
-                  HasSubstr("a.csv:3: 3 fields where the header has 2")));
+                  HasSubstr("a.csv:3:3: 3 fields where the header has 2")));
   EXPECT_THAT([&] { (void)pardo::stats::read_datasets(dir + "/none"); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("is not a directory")));
   std::filesystem::remove_all(dir);

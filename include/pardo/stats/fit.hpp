@@ -27,6 +27,9 @@ struct Dataset {
   std::string name{};
   std::vector<std::string> columns{};
   std::vector<std::vector<double>> data{};
+  /// Rows read_csv or read_npy dropped for a missing value (NaPolicy::drop); not sent to
+  /// worker processes.
+  std::size_t dropped_rows = 0;
   /// The number of rows (0 without columns).
   /// @code
   /// std::size_t n = d.rows();
