@@ -149,21 +149,24 @@ Chains split(std::span<const double> draws, std::size_t chains) {
   return out;
 }
 
-/// Maximal stretches of equal consecutive values, in order: a Metropolis chain repeats its state on
-/// every rejection, so there are about (acceptance rate) x (draws) of them to sort.
+/// Maximal stretches of equal consecutive values within each split chain, in order: a
+/// Metropolis chain repeats its state on every rejection, so there are about
+/// (acceptance rate) x (draws) of them to sort.
 struct Runs {
   std::vector<double> value;
   std::vector<std::uint32_t> length;
 };
 
-Runs runs_of(std::span<const double> x) {
+Runs runs_of(const Chains& chains) {
+  const std::span<const double> x = chains.values;
   Runs runs;
   // Untouched capacity costs no memory: reserve for draws that all differ.
   runs.value.reserve(x.size());
   runs.length.reserve(x.size());
   for (std::size_t i = 0; i < x.size();) {
+    const std::size_t end = (i / chains.length + 1) * chains.length;
     std::size_t j = i + 1;
-    while (j < x.size() && x[j] == x[i]) ++j;
+    while (j < end && x[j] == x[i]) ++j;
     runs.value.push_back(x[i]);
     runs.length.push_back(static_cast<std::uint32_t>(j - i));
     i = j;
@@ -210,7 +213,7 @@ std::vector<std::uint32_t> sorted_indices(std::span<const double> values) {
 
 /// Rank-normalises the runs taken in the order `order` of their values `key` (ascending):
 /// z = Phi^-1((r - 3/8) / (S + 1/4)) for every draw of a run, ties given their average rank.
-/// The z of each run first, then the draws in order: no scattered writes into S values.
+/// One z per run, in run order.
 std::vector<double> rank_normalise(const Runs& runs, std::span<const std::uint32_t> order,
                                    std::span<const double> key, std::size_t size) {
   std::vector<double> of_run(order.size());
@@ -227,10 +230,18 @@ std::vector<double> rank_normalise(const Runs& runs, std::span<const std::uint32
     for (; g < h; ++g) of_run[order[g]] = value;
     first = last + 1;
   }
-  std::vector<double> z;
-  z.reserve(size);
-  for (std::size_t r = 0; r < of_run.size(); ++r) z.insert(z.end(), runs.length[r], of_run[r]);
-  return z;
+  return of_run;
+}
+
+/// A value per run as a value per draw, in the runs' chains.
+Chains expand(const Runs& runs, std::span<const double> of_run, std::size_t count,
+              std::size_t length) {
+  Chains out{{}, count, length};
+  out.values.reserve(count * length);
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    out.values.insert(out.values.end(), runs.length[r], of_run[r]);
+  }
+  return out;
 }
 
 /// The median of every draw (the middle draws of odd chains too, as `extra`, sorted): the
@@ -262,16 +273,29 @@ double median_of(const Runs& runs, std::span<const std::uint32_t> order,
   return below + (nth(size / 2) - below) / 2;
 }
 
-/// Gelman-Rubin R-hat of already split chains.
-double rhat(const Chains& chains) {
-  const double n = static_cast<double>(chains.length);
-  std::vector<double> means(chains.count);
-  double within = 0;
-  for (std::size_t c = 0; c < chains.count; ++c) {
-    means[c] = stats::mean(chains.chain(c));
-    within += stats::variance(chains.chain(c));
+/// Gelman-Rubin R-hat of already split chains of `length` draws, given as a value per run:
+/// each chain's mean and (two-pass) variance summed run by run.
+double rhat(const Runs& runs, std::span<const double> of_run, std::size_t count,
+            std::size_t length) {
+  const double n = static_cast<double>(length);
+  std::vector<double> means(count, 0.0);
+  std::size_t position = 0;
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    means[position / length] += runs.length[r] * of_run[r];
+    position += runs.length[r];
   }
-  within /= static_cast<double>(chains.count);
+  for (double& m : means) m /= n;
+  std::vector<double> squares(count, 0.0);
+  position = 0;
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    const std::size_t c = position / length;
+    const double d = of_run[r] - means[c];
+    squares[c] += runs.length[r] * d * d;
+    position += runs.length[r];
+  }
+  double within = 0;
+  for (const double sq : squares) within += sq / (n - 1);
+  within /= static_cast<double>(count);
   const double between = n * stats::variance(means);
   return std::sqrt((between / within + n - 1) / n);
 }
@@ -282,10 +306,11 @@ double rhat(const Chains& chains) {
 /// further.
 class MeanAutocovariance {
  public:
-  explicit MeanAutocovariance(const Chains& chains) : chains_(chains), centred_(chains.values) {
-    for (std::size_t c = 0; c < chains.count; ++c) {
-      const double m = stats::mean(chains.chain(c));
-      for (std::size_t i = 0; i < chains.length; ++i) centred_[c * chains.length + i] -= m;
+  /// Takes the chains over, centring each on its mean in `means`.
+  MeanAutocovariance(Chains chains, std::span<const double> means)
+      : count_(chains.count), length_(chains.length), centred_(std::move(chains.values)) {
+    for (std::size_t c = 0; c < count_; ++c) {
+      for (std::size_t i = 0; i < length_; ++i) centred_[c * length_ + i] -= means[c];
     }
   }
 
@@ -300,9 +325,9 @@ class MeanAutocovariance {
   static constexpr std::size_t direct_lags = 4;
 
   double direct(std::size_t lag) const {
-    const std::size_t n = chains_.length;
+    const std::size_t n = length_;
     double total = 0;
-    for (std::size_t c = 0; c < chains_.count; ++c) {
+    for (std::size_t c = 0; c < count_; ++c) {
       const double* x = centred_.data() + c * n;
       // Four sums, so that the additions need not wait for each other.
       std::array<double, 4> sums{};
@@ -313,7 +338,7 @@ class MeanAutocovariance {
       for (; i + lag < n; ++i) sums[0] += x[i] * x[i + lag];
       total += ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
     }
-    return total / static_cast<double>(chains_.count);
+    return total / static_cast<double>(count_);
   }
 
   // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
@@ -322,17 +347,17 @@ class MeanAutocovariance {
   // over chains is needed, so two real chains share one complex transform z = x + i y:
   // |X_k|^2 + |Y_k|^2 = (|Z_k|^2 + |Z_{m-k}|^2) / 2, and one inverse transform serves all.
   void transform(std::size_t lag) {
-    const std::size_t n = chains_.length;
+    const std::size_t n = length_;
     std::size_t m = 1;
     while (m < n + std::max(lag, n / 4)) m *= 2;
     Eigen::FFT<double> fft;
     std::vector<std::complex<double>> packed(m);
     std::vector<std::complex<double>> spectrum;
     std::vector<std::complex<double>> power(m, 0.0);
-    for (std::size_t c = 0; c < chains_.count; c += 2) {
+    for (std::size_t c = 0; c < count_; c += 2) {
       std::fill(packed.begin(), packed.end(), 0.0);
       const double* x = centred_.data() + c * n;
-      const double* y = c + 1 < chains_.count ? x + n : nullptr;
+      const double* y = c + 1 < count_ ? x + n : nullptr;
       for (std::size_t i = 0; i < n; ++i) packed[i] = {x[i], y != nullptr ? y[i] : 0.0};
       fft.fwd(spectrum, packed);
       for (std::size_t k = 0; k < m; ++k) {
@@ -341,29 +366,29 @@ class MeanAutocovariance {
     }
     std::vector<std::complex<double>> sums;
     fft.inv(sums, power);
-    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(chains_.count));
+    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(count_));
     const std::size_t exact = std::min(n, m - n + 1);
     for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(sums[t].real() * scale);
   }
 
-  const Chains& chains_;
+  std::size_t count_;
+  std::size_t length_;
   std::vector<double> centred_;
   std::vector<double> lags_;
 };
 
 /// The effective sample size of already split chains (Vehtari et al. 2021, eqs. 10-11),
 /// step by step as ArviZ's _ess.
-double ess(const Chains& chains) {
+double ess(Chains chains) {
   const std::size_t n = chains.length;
+  const std::size_t count = chains.count;
   const double nd = static_cast<double>(n);
-  MeanAutocovariance acov(chains);
+  std::vector<double> means(count);
+  for (std::size_t c = 0; c < count; ++c) means[c] = stats::mean(chains.chain(c));
+  MeanAutocovariance acov(std::move(chains), means);
   const double mean_var = acov(0) * nd / (nd - 1);
   double var_plus = mean_var * (nd - 1) / nd;
-  if (chains.count > 1) {
-    std::vector<double> means(chains.count);
-    for (std::size_t c = 0; c < chains.count; ++c) means[c] = stats::mean(chains.chain(c));
-    var_plus += stats::variance(means);
-  }
+  if (count > 1) var_plus += stats::variance(means);
   if (!(var_plus > 0)) return nan;
   const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
 
@@ -393,7 +418,7 @@ double ess(const Chains& chains) {
       rho[u + 2] = rho[u + 1];
     }
   }
-  const double size = static_cast<double>(chains.count) * nd;
+  const double size = static_cast<double>(count) * nd;
   double sum = 0;
   for (std::ptrdiff_t s = 0; s <= max_t; ++s) sum += rho[static_cast<std::size_t>(s)];
   double tau = -1 + 2 * sum + rho[static_cast<std::size_t>(max_t + 1)];
@@ -407,11 +432,12 @@ namespace detail {
 
 RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chains) {
   const std::size_t n = draws.size() / chains;
-  Chains bulk = split(draws, chains);
-  const std::size_t size = bulk.values.size();
-  const Runs runs = runs_of(bulk.values);
+  const std::size_t half = n / 2;
+  const std::size_t count = 2 * chains;
+  const std::size_t size = count * half;
+  const Runs runs = runs_of(split(draws, chains));
   const std::vector<std::uint32_t> order = sorted_indices(runs.value);
-  bulk.values = rank_normalise(runs, order, runs.value, size);
+  const std::vector<double> bulk = rank_normalise(runs, order, runs.value, size);
 
   std::vector<double> middles;
   if (n % 2 == 1) {
@@ -435,13 +461,13 @@ RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chai
         above == order.size() || (below > 0 && folded[order[below - 1]] <= folded[order[above]]);
     folded_order.push_back(take_below ? order[--below] : order[above++]);
   }
-  const Chains tails{rank_normalise(runs, folded_order, folded, size), bulk.count, bulk.length};
+  const std::vector<double> tails = rank_normalise(runs, folded_order, folded, size);
 
-  const double bulk_rhat = rhat(bulk);
-  const double tail_rhat = rhat(tails);
+  const double bulk_rhat = rhat(runs, bulk, count, half);
+  const double tail_rhat = rhat(runs, tails, count, half);
   const double r =
       std::isnan(bulk_rhat) || std::isnan(tail_rhat) ? nan : std::max(bulk_rhat, tail_rhat);
-  return {r, ess(bulk)};
+  return {r, ess(expand(runs, bulk, count, half))};
 }
 
 }  // namespace detail
