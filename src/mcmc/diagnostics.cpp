@@ -181,7 +181,7 @@ std::uint64_t order_key(double v) {
 }
 
 /// The indices of `values` in ascending order: a least-significant-digit radix sort on bytes,
-/// passing over the bytes that every key shares (the sign and most of the exponent).
+/// passing over a byte that every key shares (the sign's, when no value is negative).
 std::vector<std::uint32_t> sorted_indices(std::span<const double> values) {
   const std::size_t size = values.size();
   std::vector<std::uint64_t> keys(size);
