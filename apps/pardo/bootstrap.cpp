@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <pardo/core/errors.hpp>
@@ -32,6 +33,7 @@ struct BootstrapArgs {
   std::string statistic = "mean";
   std::string resamples = "9999";
   std::string block = "128";
+  std::string jackknife_groups = "auto";
   double level = 0.95;
   std::string method = "bca";
   std::uint64_t seed = 42;
@@ -78,8 +80,12 @@ void print_human(const BootstrapArgs& args, std::size_t rows, const stats::Boots
   std::printf("  estimate      %.10g\n", r.estimate);
   std::printf("  std error     %.4g\n", r.std_error);
   std::printf("  bias          %.4g\n", r.bias);
-  std::printf("  %g%% interval  [%.10g, %.10g]\n", 100 * r.interval.level, r.interval.low,
-              r.interval.high);
+  if (r.note.empty()) {
+    std::printf("  %g%% interval  [%.10g, %.10g]\n", 100 * r.interval.level, r.interval.low,
+                r.interval.high);
+  } else {
+    std::printf("  %g%% interval  none: %s\n", 100 * r.interval.level, r.note.c_str());
+  }
   std::printf("  time          %.3f s\n", r.run.seconds);
 }
 
@@ -118,6 +124,14 @@ int run_bootstrap(const BootstrapArgs& args) {
     require_memory(2.0 * static_cast<double>(options.resamples) * sizeof(double),
                    "--resamples " + args.resamples, "every resample's statistic, twice");
     options.block_resamples = parse_count(args.block, "--block-size");
+    if (args.jackknife_groups == "full") {
+      options.jackknife_groups = std::numeric_limits<std::uint64_t>::max();
+    } else if (args.jackknife_groups != "auto" && args.jackknife_groups != "0") {
+      options.jackknife_groups = parse_count(args.jackknife_groups, "--jackknife-groups");
+      if (options.jackknife_groups < 2) {
+        return fail("--jackknife-groups 1: at least 2 groups are needed (or auto, or full)");
+      }
+    }
     if (!(args.level > 0 && args.level < 1)) {
       return fail("--level " + pardo::format_number(args.level) + " is outside (0, 1)");
     }
@@ -169,6 +183,10 @@ int run_bootstrap(const BootstrapArgs& args) {
         {"bias_correction", result.bias_correction},
         {"acceleration", result.acceleration}};
     j["interval"]["method"] = args.method;
+    if (*method == stats::BootstrapMethod::bca) {
+      j["jackknife_values"] = stats::jackknife_values(rows.rows(), options);
+    }
+    if (!result.note.empty()) j["note"] = result.note;
     add_run(j, "bootstrap", result.run, options.seed);
     if (args.distribution) j["distribution"] = result.distribution;
     std::cout << j.dump() << '\n';
@@ -211,6 +229,10 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   add_seed_option(*cmd, args->seed);
   cmd->add_option("--block-size", args->block, "Resamples per block (fixes the streams)")
       ->type_name("COUNT")
+      ->capture_default_str();
+  cmd->add_option("--jackknife-groups", args->jackknife_groups,
+                  "BCa's acceleration from this many leave-group-out values: auto (0; the "
+                  "full jackknife up to 2000 rows, 2000 groups above), full, or a count >= 2")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");

@@ -67,8 +67,49 @@ void print_human(const McmcArgs& args, const mcmc::MetropolisOptions& options,
   std::printf("  steps %llu in %.3f s\n", static_cast<unsigned long long>(r.steps), r.run.seconds);
 }
 
+/// The parameters, named as the table names them, whose `values` fail `bad`, and the worst.
+std::string failing(const std::vector<double>& values, bool (*bad)(double), bool high,
+                    double& worst) {
+  std::string names;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (!bad(values[k])) continue;
+    if (names.empty() || (high ? values[k] > worst : values[k] < worst)) worst = values[k];
+    names += (names.empty() ? "x[" : ", x[") + std::to_string(k) + "]";
+  }
+  return names;
+}
+
+std::string fixed(const char* format, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+/// Vehtari et al. (2021)'s limits: R-hat above 1.01 (the chains disagree) or a bulk ESS
+/// below 400 (too few effective draws for R-hat and the MCSE to be trusted), one warning
+/// each naming the parameters. NaN (a parameter a stop left out) is neither.
+std::vector<std::string> convergence_warnings(const mcmc::ChainsResult& r) {
+  std::vector<std::string> warnings;
+  double worst = 0;
+  const std::string high_rhat = failing(
+      r.rhat, [](double v) { return v > 1.01; }, true, worst);
+  if (!high_rhat.empty()) {
+    warnings.push_back("R-hat above 1.01 for " + high_rhat + " (largest " + fixed("%.4f", worst) +
+                       "): the chains disagree; run longer (--warmup, --draws)");
+  }
+  const std::string low_ess = failing(
+      r.ess, [](double v) { return v < 400; }, false, worst);
+  if (!low_ess.empty()) {
+    warnings.push_back("bulk ESS below 400 for " + low_ess + " (smallest " + fixed("%.0f", worst) +
+                       "): too few effective draws to trust R-hat and the MCSE; run longer "
+                       "(--draws)");
+  }
+  return warnings;
+}
+
 nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& options,
-                       const mcmc::ChainsResult& r, const mcmc::Moments& truth) {
+                       const mcmc::ChainsResult& r, const mcmc::Moments& truth,
+                       const std::vector<std::string>& warnings) {
   nlohmann::json parameters = nlohmann::json::array();
   for (std::size_t k = 0; k < r.dim; ++k) {
     parameters.push_back({{"estimate", r.mean[k]},
@@ -89,7 +130,8 @@ nlohmann::json to_json(const McmcArgs& args, const mcmc::MetropolisOptions& opti
                    {"acceptance_rate", r.acceptance_rate},
                    {"step_size", r.step_size},
                    {"steps", r.steps},
-                   {"sampling_seconds", r.sampling_seconds}};
+                   {"sampling_seconds", r.sampling_seconds},
+                   {"warnings", warnings}};
   add_run(j, "mcmc", r.run, options.seed);
   return j;
 }
@@ -144,8 +186,12 @@ int run_mcmc(const McmcArgs& args) {
                       result = mcmc::run_chains(executor, density, initial, options, control);
                     });
   if (!run.prints) return run.exit_code;
+  const std::vector<std::string> warnings = convergence_warnings(result);
+  for (const std::string& warning : warnings) {
+    std::fprintf(stderr, "pardo mcmc: warning: %s\n", warning.c_str());
+  }
   if (args.json) {
-    std::cout << to_json(args, options, result, truth).dump() << '\n';
+    std::cout << to_json(args, options, result, truth, warnings).dump() << '\n';
   } else {
     print_human(args, options, result, truth);
   }

@@ -1,6 +1,8 @@
 #include "pardo/mcmc/diagnostics.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -134,114 +136,228 @@ void check(std::span<const double> draws, std::size_t chains, std::string_view c
 }
 
 /// Each chain's first and last halves as two chains; an odd chain loses its middle draw.
-/// `z` holds a value per draw, chain after chain, as `draws` does.
-Chains split(std::span<const double> z, std::size_t chains) {
-  const std::size_t n = z.size() / chains;
+Chains split(std::span<const double> draws, std::size_t chains) {
+  const std::size_t n = draws.size() / chains;
   const std::size_t half = n / 2;
   Chains out{{}, 2 * chains, half};
   out.values.reserve(2 * chains * half);
   for (std::size_t c = 0; c < chains; ++c) {
-    const auto chain = z.subspan(c * n, n);
+    const auto chain = draws.subspan(c * n, n);
     out.values.insert(out.values.end(), chain.begin(), chain.begin() + static_cast<long>(half));
     out.values.insert(out.values.end(), chain.end() - static_cast<long>(half), chain.end());
   }
   return out;
 }
 
-/// Whether draw i of chain-major draws survives the split (odd chains lose their middle).
-bool kept(std::size_t i, std::size_t n) {
-  const std::size_t j = i % n;
-  return n % 2 == 0 || j != n / 2;
+/// Maximal stretches of equal consecutive values within each split chain, in order: a
+/// Metropolis chain repeats its state on every rejection, so there are about
+/// (acceptance rate) x (draws) of them to sort.
+struct Runs {
+  std::vector<double> value;
+  std::vector<std::uint32_t> length;
+};
+
+Runs runs_of(const Chains& chains) {
+  const std::span<const double> x = chains.values;
+  Runs runs;
+  // Untouched capacity costs no memory: reserve for draws that all differ.
+  runs.value.reserve(x.size());
+  runs.length.reserve(x.size());
+  for (std::size_t i = 0; i < x.size();) {
+    const std::size_t end = (i / chains.length + 1) * chains.length;
+    std::size_t j = i + 1;
+    while (j < end && x[j] == x[i]) ++j;
+    runs.value.push_back(x[i]);
+    runs.length.push_back(static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+  return runs;
 }
 
-/// Rank-normalises the draws that `order` sorts by `key` (ascending), skipping the dropped
-/// middle draws: z = Phi^-1((r - 3/8) / (S + 1/4)), ties given their average rank.
-std::vector<double> rank_normalise(std::span<const std::size_t> order, std::span<const double> key,
-                                   std::size_t n) {
-  std::vector<std::size_t> kept_order;
-  kept_order.reserve(order.size());
-  for (const std::size_t i : order) {
-    if (kept(i, n)) kept_order.push_back(i);
+/// Unsigned keys in the order of the doubles (-0 just before +0).
+std::uint64_t order_key(double v) {
+  const auto bits = std::bit_cast<std::uint64_t>(v);
+  return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+/// The indices of `values` in ascending order: a least-significant-digit radix sort on bytes,
+/// passing over a byte that every key shares (the sign's, when no value is negative).
+std::vector<std::uint32_t> sorted_indices(std::span<const double> values) {
+  const std::size_t size = values.size();
+  std::vector<std::uint64_t> keys(size);
+  std::vector<std::uint32_t> index(size);
+  std::vector<std::array<std::size_t, 256>> counts(8);
+  for (auto& c : counts) c.fill(0);
+  for (std::size_t i = 0; i < size; ++i) {
+    keys[i] = order_key(values[i]);
+    index[i] = static_cast<std::uint32_t>(i);
+    for (std::size_t d = 0; d < 8; ++d) ++counts[d][(keys[i] >> (8 * d)) & 0xff];
   }
-  std::vector<double> z(key.size(), 0.0);
-  const std::size_t size = kept_order.size();
+  std::vector<std::uint64_t> keys_to(size);
+  std::vector<std::uint32_t> index_to(size);
+  for (std::size_t d = 0; d < 8; ++d) {
+    auto& count = counts[d];
+    if (std::find(count.begin(), count.end(), size) != count.end()) continue;
+    std::size_t offset = 0;
+    for (std::size_t& c : count) offset += std::exchange(c, offset);
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::size_t to = count[(keys[i] >> (8 * d)) & 0xff]++;
+      keys_to[to] = keys[i];
+      index_to[to] = index[i];
+    }
+    keys.swap(keys_to);
+    index.swap(index_to);
+  }
+  return index;
+}
+
+/// Rank-normalises the runs taken in the order `order` of their values `key` (ascending):
+/// z = Phi^-1((r - 3/8) / (S + 1/4)) for every draw of a run, ties given their average rank.
+/// One z per run, in run order.
+std::vector<double> rank_normalise(const Runs& runs, std::span<const std::uint32_t> order,
+                                   std::span<const double> key, std::size_t size) {
+  std::vector<double> of_run(order.size());
   const double denominator = static_cast<double>(size) + 0.25;
-  for (std::size_t first = 0; first < size;) {
-    std::size_t last = first;
-    while (last + 1 < size && key[kept_order[last + 1]] == key[kept_order[first]]) ++last;
+  std::size_t first = 0;  // draws before the tied group
+  for (std::size_t g = 0; g < order.size();) {
+    std::size_t h = g;
+    std::size_t tied = 0;
+    while (h < order.size() && key[order[h]] == key[order[g]]) tied += runs.length[order[h++]];
     // Ranks first + 1 .. last + 1 tie: each gets their average.
+    const std::size_t last = first + tied - 1;
     const double rank = 0.5 * static_cast<double>(first + last) + 1.0;
     const double value = normal_quantile((rank - 0.375) / denominator);
-    for (std::size_t i = first; i <= last; ++i) z[kept_order[i]] = value;
+    for (; g < h; ++g) of_run[order[g]] = value;
     first = last + 1;
   }
-  return z;
+  return of_run;
 }
 
-/// Gelman-Rubin R-hat of already split chains.
-double rhat(const Chains& chains) {
-  const double n = static_cast<double>(chains.length);
-  std::vector<double> means(chains.count);
-  double within = 0;
-  for (std::size_t c = 0; c < chains.count; ++c) {
-    means[c] = stats::mean(chains.chain(c));
-    within += stats::variance(chains.chain(c));
+/// A value per run as a value per draw, in the runs' chains.
+Chains expand(const Runs& runs, std::span<const double> of_run, std::size_t count,
+              std::size_t length) {
+  Chains out{{}, count, length};
+  out.values.reserve(count * length);
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    out.values.insert(out.values.end(), runs.length[r], of_run[r]);
   }
-  within /= static_cast<double>(chains.count);
+  return out;
+}
+
+/// The median of every draw (the middle draws of odd chains too, as `extra`, sorted): the
+/// value of rank k among the sorted runs and the extra values, for k = S / 2 and below it.
+double median_of(const Runs& runs, std::span<const std::uint32_t> order,
+                 std::span<const double> extra) {
+  std::size_t size = extra.size();
+  for (const std::uint32_t length : runs.length) size += length;
+  const auto nth = [&](std::size_t k) {
+    std::size_t r = 0;
+    std::size_t e = 0;
+    std::size_t seen = 0;
+    for (;;) {
+      const bool from_extra =
+          e < extra.size() && (r == order.size() || extra[e] < runs.value[order[r]]);
+      const std::size_t weight = from_extra ? 1 : runs.length[order[r]];
+      const double v = from_extra ? extra[e] : runs.value[order[r]];
+      if (k < seen + weight) return v;
+      seen += weight;
+      if (from_extra) {
+        ++e;
+      } else {
+        ++r;
+      }
+    }
+  };
+  if (size % 2 == 1) return nth(size / 2);
+  const double below = nth(size / 2 - 1);
+  return below + (nth(size / 2) - below) / 2;
+}
+
+/// Gelman-Rubin R-hat of already split chains of `length` draws, given as a value per run:
+/// each chain's mean and (two-pass) variance summed run by run.
+double rhat(const Runs& runs, std::span<const double> of_run, std::size_t count,
+            std::size_t length) {
+  const double n = static_cast<double>(length);
+  std::vector<double> means(count, 0.0);
+  std::size_t position = 0;
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    means[position / length] += runs.length[r] * of_run[r];
+    position += runs.length[r];
+  }
+  for (double& m : means) m /= n;
+  std::vector<double> squares(count, 0.0);
+  position = 0;
+  for (std::size_t r = 0; r < of_run.size(); ++r) {
+    const std::size_t c = position / length;
+    const double d = of_run[r] - means[c];
+    squares[c] += runs.length[r] * d * d;
+    position += runs.length[r];
+  }
+  double within = 0;
+  for (const double sq : squares) within += sq / (n - 1);
+  within /= static_cast<double>(count);
   const double between = n * stats::variance(means);
   return std::sqrt((between / within + n - 1) / n);
 }
 
 /// The autocovariances of every chain at increasing lags, averaged over chains, computed
-/// as needed: direct sums for the first lags, where Geyer's truncation usually stops, and
-/// all lags at once by FFT if it looks further.
+/// as needed: direct sums for the first lags, where Geyer's truncation stops for nearly
+/// independent draws, and the lags up to the one asked for and beyond by FFT if it looks
+/// further.
 class MeanAutocovariance {
  public:
-  explicit MeanAutocovariance(const Chains& chains) : chains_(chains), centred_(chains.values) {
-    for (std::size_t c = 0; c < chains.count; ++c) {
-      const double m = stats::mean(chains.chain(c));
-      for (std::size_t i = 0; i < chains.length; ++i) centred_[c * chains.length + i] -= m;
+  /// Takes the chains over, centring each on its mean in `means`.
+  MeanAutocovariance(Chains chains, std::span<const double> means)
+      : count_(chains.count), length_(chains.length), centred_(std::move(chains.values)) {
+    for (std::size_t c = 0; c < count_; ++c) {
+      for (std::size_t i = 0; i < length_; ++i) centred_[c * length_ + i] -= means[c];
     }
   }
 
   /// (1/n) sum_i (x_i - mean)(x_{i+lag} - mean), averaged over chains.
   double operator()(std::size_t lag) {
-    if (lag >= lags_.size() && lags_.size() >= direct_lags) transform();
+    if (lag >= lags_.size() && lags_.size() >= direct_lags) transform(lag);
     while (lags_.size() <= lag) lags_.push_back(direct(lags_.size()));
     return lags_[lag];
   }
 
  private:
-  static constexpr std::size_t direct_lags = 32;
+  static constexpr std::size_t direct_lags = 4;
 
   double direct(std::size_t lag) const {
-    const std::size_t n = chains_.length;
+    const std::size_t n = length_;
     double total = 0;
-    for (std::size_t c = 0; c < chains_.count; ++c) {
+    for (std::size_t c = 0; c < count_; ++c) {
       const double* x = centred_.data() + c * n;
-      double sum = 0;
-      for (std::size_t i = 0; i + lag < n; ++i) sum += x[i] * x[i + lag];
-      total += sum / static_cast<double>(n);
+      // Four sums, so that the additions need not wait for each other.
+      std::array<double, 4> sums{};
+      std::size_t i = 0;
+      for (; i + 3 + lag < n; i += 4) {
+        for (std::size_t u = 0; u < 4; ++u) sums[u] += x[i + u] * x[i + u + lag];
+      }
+      for (; i + lag < n; ++i) sums[0] += x[i] * x[i + lag];
+      total += ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
     }
-    return total / static_cast<double>(chains_.count);
+    return total / static_cast<double>(count_);
   }
 
   // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
-  // zero-padded to at least 2n so that the circular sums do not wrap. Only the sum over
-  // chains is needed, so two real chains share one complex transform z = x + i y:
+  // zero-padded to m >= n + lag so that the circular sums up to that lag do not wrap: a
+  // transform no longer than the lags asked for need, at least n / 4 of them. Only the sum
+  // over chains is needed, so two real chains share one complex transform z = x + i y:
   // |X_k|^2 + |Y_k|^2 = (|Z_k|^2 + |Z_{m-k}|^2) / 2, and one inverse transform serves all.
-  void transform() {
-    const std::size_t n = chains_.length;
+  void transform(std::size_t lag) {
+    const std::size_t n = length_;
     std::size_t m = 1;
-    while (m < 2 * n) m *= 2;
+    while (m < n + std::max(lag, n / 4)) m *= 2;
     Eigen::FFT<double> fft;
     std::vector<std::complex<double>> packed(m);
     std::vector<std::complex<double>> spectrum;
     std::vector<std::complex<double>> power(m, 0.0);
-    for (std::size_t c = 0; c < chains_.count; c += 2) {
+    for (std::size_t c = 0; c < count_; c += 2) {
       std::fill(packed.begin(), packed.end(), 0.0);
       const double* x = centred_.data() + c * n;
-      const double* y = c + 1 < chains_.count ? x + n : nullptr;
+      const double* y = c + 1 < count_ ? x + n : nullptr;
       for (std::size_t i = 0; i < n; ++i) packed[i] = {x[i], y != nullptr ? y[i] : 0.0};
       fft.fwd(spectrum, packed);
       for (std::size_t k = 0; k < m; ++k) {
@@ -250,28 +366,29 @@ class MeanAutocovariance {
     }
     std::vector<std::complex<double>> sums;
     fft.inv(sums, power);
-    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(chains_.count));
-    for (std::size_t t = lags_.size(); t < n; ++t) lags_.push_back(sums[t].real() * scale);
+    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(count_));
+    const std::size_t exact = std::min(n, m - n + 1);
+    for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(sums[t].real() * scale);
   }
 
-  const Chains& chains_;
+  std::size_t count_;
+  std::size_t length_;
   std::vector<double> centred_;
   std::vector<double> lags_;
 };
 
 /// The effective sample size of already split chains (Vehtari et al. 2021, eqs. 10-11),
 /// step by step as ArviZ's _ess.
-double ess(const Chains& chains) {
+double ess(Chains chains) {
   const std::size_t n = chains.length;
+  const std::size_t count = chains.count;
   const double nd = static_cast<double>(n);
-  MeanAutocovariance acov(chains);
+  std::vector<double> means(count);
+  for (std::size_t c = 0; c < count; ++c) means[c] = stats::mean(chains.chain(c));
+  MeanAutocovariance acov(std::move(chains), means);
   const double mean_var = acov(0) * nd / (nd - 1);
   double var_plus = mean_var * (nd - 1) / nd;
-  if (chains.count > 1) {
-    std::vector<double> means(chains.count);
-    for (std::size_t c = 0; c < chains.count; ++c) means[c] = stats::mean(chains.chain(c));
-    var_plus += stats::variance(means);
-  }
+  if (count > 1) var_plus += stats::variance(means);
   if (!(var_plus > 0)) return nan;
   const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
 
@@ -301,7 +418,7 @@ double ess(const Chains& chains) {
       rho[u + 2] = rho[u + 1];
     }
   }
-  const double size = static_cast<double>(chains.count) * nd;
+  const double size = static_cast<double>(count) * nd;
   double sum = 0;
   for (std::ptrdiff_t s = 0; s <= max_t; ++s) sum += rho[static_cast<std::size_t>(s)];
   double tau = -1 + 2 * sum + rho[static_cast<std::size_t>(max_t + 1)];
@@ -315,43 +432,42 @@ namespace detail {
 
 RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chains) {
   const std::size_t n = draws.size() / chains;
-  // Sorting (value, index) pairs keeps the comparisons in cache.
-  std::vector<std::pair<double, std::size_t>> sorted(draws.size());
-  for (std::size_t i = 0; i < draws.size(); ++i) sorted[i] = {draws[i], i};
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<std::size_t> order(draws.size());
-  for (std::size_t i = 0; i < draws.size(); ++i) order[i] = sorted[i].second;
-  sorted = {};
-  const Chains bulk = split(rank_normalise(order, draws, n), chains);
+  const std::size_t half = n / 2;
+  const std::size_t count = 2 * chains;
+  const std::size_t size = count * half;
+  const Runs runs = runs_of(split(draws, chains));
+  const std::vector<std::uint32_t> order = sorted_indices(runs.value);
+  const std::vector<double> bulk = rank_normalise(runs, order, runs.value, size);
 
+  std::vector<double> middles;
+  if (n % 2 == 1) {
+    for (std::size_t c = 0; c < chains; ++c) middles.push_back(draws[c * n + n / 2]);
+    std::sort(middles.begin(), middles.end());
+  }
+  const double median = median_of(runs, order, middles);
   // |x - median| in order: walk outwards from the median, merging the two sides.
-  const std::size_t size = order.size();
-  const double median =
-      size % 2 == 1
-          ? draws[order[size / 2]]
-          : draws[order[size / 2 - 1]] + (draws[order[size / 2]] - draws[order[size / 2 - 1]]) / 2;
-  std::vector<double> folded(size);
-  for (std::size_t i = 0; i < size; ++i) folded[i] = std::abs(draws[i] - median);
+  std::vector<double> folded(runs.value.size());
+  for (std::size_t r = 0; r < folded.size(); ++r) folded[r] = std::abs(runs.value[r] - median);
   const auto split_at = static_cast<std::size_t>(
       std::partition_point(order.begin(), order.end(),
-                           [&](std::size_t i) { return draws[i] < median; }) -
+                           [&](std::uint32_t r) { return runs.value[r] < median; }) -
       order.begin());
-  std::vector<std::size_t> folded_order;
-  folded_order.reserve(size);
+  std::vector<std::uint32_t> folded_order;
+  folded_order.reserve(order.size());
   std::size_t below = split_at;
   std::size_t above = split_at;
-  while (below > 0 || above < size) {
+  while (below > 0 || above < order.size()) {
     const bool take_below =
-        above == size || (below > 0 && folded[order[below - 1]] <= folded[order[above]]);
+        above == order.size() || (below > 0 && folded[order[below - 1]] <= folded[order[above]]);
     folded_order.push_back(take_below ? order[--below] : order[above++]);
   }
-  const Chains tails = split(rank_normalise(folded_order, folded, n), chains);
+  const std::vector<double> tails = rank_normalise(runs, folded_order, folded, size);
 
-  const double bulk_rhat = rhat(bulk);
-  const double tail_rhat = rhat(tails);
+  const double bulk_rhat = rhat(runs, bulk, count, half);
+  const double tail_rhat = rhat(runs, tails, count, half);
   const double r =
       std::isnan(bulk_rhat) || std::isnan(tail_rhat) ? nan : std::max(bulk_rhat, tail_rhat);
-  return {r, ess(bulk)};
+  return {r, ess(expand(runs, bulk, count, half))};
 }
 
 }  // namespace detail

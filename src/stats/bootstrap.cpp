@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 #include "core/validate.hpp"
 #include "pardo/random/bulk.hpp"
+#include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/remote/remote.hpp"
 #include "pardo/stats/descriptive.hpp"
@@ -146,6 +148,10 @@ void validate(const Columns& table, const BootstrapOptions& options) {
     pardo::detail::throw_invalid(
         caller, "unknown method " + std::to_string(static_cast<int>(options.method)));
   }
+  if (options.jackknife_groups == 1) {
+    pardo::detail::throw_invalid(caller,
+                                 "jackknife_groups is 1; it must be 0 (automatic) or at least 2");
+  }
   if (table.rows() > std::numeric_limits<std::uint32_t>::max()) {
     pardo::detail::throw_invalid(
         caller, "data has " + std::to_string(table.rows()) + " rows; at most 4294967295 supported");
@@ -185,11 +191,17 @@ double pearson(const Columns& table) {
 }
 PARDO_REMOTE_FUNCTION(pearson);
 
+std::uint64_t jackknife_values(std::size_t rows, const BootstrapOptions& options) noexcept {
+  const std::uint64_t groups =
+      options.jackknife_groups == 0 ? auto_jackknife_groups : options.jackknife_groups;
+  return std::min<std::uint64_t>(groups, rows);
+}
+
 std::uint64_t bootstrap_blocks(std::size_t rows, const BootstrapOptions& options) noexcept {
   if (options.block_resamples == 0) return 0;
   const std::uint64_t jackknife =
       options.method == BootstrapMethod::bca
-          ? (static_cast<std::uint64_t>(rows) + options.block_resamples - 1) /
+          ? (jackknife_values(rows, options) + options.block_resamples - 1) /
                 options.block_resamples
           : 0;
   return detail::resample_blocks(options) + jackknife;
@@ -201,7 +213,7 @@ BlockProgress statistic_progress(std::size_t rows, const BootstrapOptions& optio
   const std::uint64_t resample_block_count = resample_blocks(options);
   const bool bca = options.method == BootstrapMethod::bca;
   const auto resample_units = even_units(options.block_resamples, options.resamples);
-  return {"resampling", "statistics", options.resamples + (bca ? rows : 0),
+  return {"resampling", "statistics", options.resamples + (bca ? jackknife_values(rows, options) : 0),
           [=](std::uint64_t b) -> std::uint64_t {
             if (b < resample_block_count) return resample_units(b);
             const JackknifeRows jack = jackknife_rows(rows, options, b - resample_block_count);
@@ -265,8 +277,23 @@ JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
                              std::uint64_t jackknife_block) noexcept {
   const std::uint64_t first = jackknife_block * options.block_resamples;
   const std::uint64_t stop =
-      std::min<std::uint64_t>(first + options.block_resamples, static_cast<std::uint64_t>(rows));
+      std::min<std::uint64_t>(first + options.block_resamples, jackknife_values(rows, options));
   return {static_cast<std::size_t>(first), static_cast<std::size_t>(stop)};
+}
+
+std::vector<std::uint32_t> jackknife_labels(std::size_t rows, const BootstrapOptions& options) {
+  const std::uint64_t groups = jackknife_values(rows, options);
+  std::vector<std::uint32_t> order(rows);
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
+  random::Stream stream(options.seed, std::numeric_limits<std::uint64_t>::max());
+  for (std::size_t i = rows - 1; i > 0; --i) {
+    std::swap(order[i], order[random::uniform_int(stream, 0, i)]);
+  }
+  std::vector<std::uint32_t> label(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    label[order[i]] = static_cast<std::uint32_t>(i * groups / rows);
+  }
+  return label;
 }
 
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
@@ -299,6 +326,32 @@ std::vector<double> run_mean_block(std::span<const double> data, const Bootstrap
   const double total = mean_sum(data.data(), rows);
   std::vector<double> out;
   out.reserve(end - start);
+  if (jackknife_values(rows, options) < rows) {
+    const std::vector<std::uint32_t> label = jackknife_labels(rows, options);
+    std::vector<double> counts(end - start, 0.0);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (label[i] >= start && label[i] < end) counts[label[i] - start] += 1;
+    }
+    const auto left_out_means = [&](const double* x, double sum) {
+      std::vector<double> sums(end - start, 0.0);
+      for (std::size_t i = 0; i < rows; ++i) {
+        if (label[i] >= start && label[i] < end) sums[label[i] - start] += x[i];
+      }
+      for (std::size_t g = 0; g < sums.size(); ++g) sums[g] = (sum - sums[g]) / (n - counts[g]);
+      return sums;
+    };
+    out = left_out_means(data.data(), total);
+    for (std::size_t g = 0; g < out.size(); ++g) {
+      if (std::isfinite(out[g])) continue;
+      const std::vector<double> small =
+          left_out_means(scaled_data(), mean_sum(scaled_data(), rows));
+      for (std::size_t h = 0; h < out.size(); ++h) {
+        out[h] = std::ldexp(small[h], mean_overflow_exponent);
+      }
+      break;
+    }
+    return out;
+  }
   for (std::size_t i = start; i < end; ++i) {
     const double left_out = (total - data[i]) / (n - 1);
     if (std::isfinite(left_out)) {
@@ -319,7 +372,8 @@ std::uint64_t resample_blocks(const BootstrapOptions& options) noexcept {
 
 BootstrapResult summarise(double estimate,
                           const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options, std::string_view name) {
+                          const BootstrapOptions& options, std::string_view name,
+                          std::size_t rows) {
   BootstrapResult r;
   r.estimate = estimate;
   r.interval = {nan, nan, options.level};
@@ -354,6 +408,10 @@ BootstrapResult summarise(double estimate,
     if (!jackknife_complete) {
       r.bias_correction = r.acceleration = nan;
       low_level = high_level = nan;
+      r.note = "BCa interval not computed: the jackknife was interrupted (" +
+               std::to_string(jackknife.size()) + " of " +
+               std::to_string(jackknife_values(rows, options)) +
+               " jackknife values computed); run it to the end, or ask for the percentile method";
     } else {
       const BcaLevels levels = bca_levels(estimate, distribution, jackknife, alpha);
       r.bias_correction = levels.z0;

@@ -27,6 +27,21 @@ expect_usage_error "pearson needs two columns, as --columns x,y" bootstrap "$tmp
 expect_usage_error "--columns 'x': pearson needs two columns" bootstrap "$tmp/data.csv" --statistic pearson --columns x
 expect_usage_error "--columns is for pearson; median takes one --column" bootstrap "$tmp/data.csv" --statistic median --columns x,y
 expect_usage_error "--columns: no column 'z'" bootstrap "$tmp/data.csv" --statistic pearson --columns x,z
+expect_usage_error "--jackknife-groups 1: at least 2 groups" bootstrap "$tmp/data.csv" --jackknife-groups 1
+expect_usage_error "--jackknife-groups: 'some' is not a number" bootstrap "$tmp/data.csv" --jackknife-groups some
+
+# BCa's jackknife: every row up to 2000 rows, 2000 groups above (auto), or as asked.
+python3 -c 'import random; random.seed(1); print("x"); [print(random.expovariate(1)) for _ in range(3000)]' >"$tmp/large.csv"
+for case in "data.csv auto 200" "large.csv auto 2000" "large.csv full 3000" "large.csv 150 150"; do
+  read -r file groups want <<<"$case"
+  got=$("$pardo" bootstrap "$tmp/$file" --statistic median --resamples 500 --jackknife-groups "$groups" --json -q |
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["jackknife_values"], r["run"]["blocks"]["total"])')
+  blocks=$(((500 + 127) / 128 + (want + 127) / 128))
+  if [[ "$got" != "$want $blocks" ]]; then
+    echo "FAIL: $file with --jackknife-groups $groups: jackknife values and blocks '$got', expected '$want $blocks'"
+    failures=$((failures + 1))
+  fi
+done
 
 # Prints the interval's bits and the standard error of one run.
 interval() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The mcmc command as a user meets it: bad values exit 2 with one line naming the value, and
 # the draws' summaries are the same, bit for bit, on 1 and 2 workers, serially, on threads
-# and on worker processes.
+# and on worker processes; runs too short to trust say so on stderr and in the JSON.
 set -uo pipefail
 pardo=$1
 failures=0
@@ -50,6 +50,27 @@ done
 out=$("$pardo" mcmc --dim 2 --draws 1000 -q)
 if ! grep -q "true mean" <<<"$out" || ! grep -q "x\[1\]" <<<"$out"; then
   echo "FAIL: the table lacks its columns: $out"
+  failures=$((failures + 1))
+fi
+
+# Convergence warnings on stderr and in the JSON: 4 chains of 50 draws have a bulk ESS far
+# below 400; 4 long chains in 1 dimension mix well and draw no warning.
+err=$("$pardo" mcmc --dim 2 --chains 4 --warmup 100 --draws 50 -q 2>&1 >/dev/null)
+if ! grep -q "pardo mcmc: warning: bulk ESS below 400 for x\[0\], x\[1\]" <<<"$err"; then
+  echo "FAIL: a short run warns of no low ESS: '$err'"
+  failures=$((failures + 1))
+fi
+warnings=$("$pardo" mcmc --dim 2 --chains 4 --warmup 100 --draws 50 --json 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["warnings"])')
+if ! grep -q "bulk ESS below 400 for x\[0\], x\[1\]" <<<"$warnings"; then
+  echo "FAIL: the JSON of a short run lacks its warning: '$warnings'"
+  failures=$((failures + 1))
+fi
+err=$("$pardo" mcmc --dim 1 --chains 4 --draws 20000 --json 2>&1 >/dev/null)
+warnings=$("$pardo" mcmc --dim 1 --chains 4 --draws 20000 --json 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["warnings"])')
+if [[ -n "$err" || "$warnings" != "[]" ]]; then
+  echo "FAIL: a well-mixed run warns: stderr '$err', JSON warnings $warnings"
   failures=$((failures + 1))
 fi
 

@@ -326,6 +326,121 @@ TEST(Bootstrap, TableSameBitsOnEveryBackend) {
   }
 }
 
+// The mean of the middle 80% of the values.
+double trimmed_mean(std::span<const double> x) {
+  std::vector<double> sorted(x.begin(), x.end());
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t cut = sorted.size() / 10;
+  return stats::mean(std::span<const double>(sorted).subspan(cut, sorted.size() - 2 * cut));
+}
+
+TEST(Bootstrap, AutomaticJackknifeIsFullUpTo2000RowsAndGroupedAbove) {
+  EXPECT_EQ(stats::jackknife_values(500, {}), 500u);
+  EXPECT_EQ(stats::jackknife_values(2000, {}), 2000u);
+  EXPECT_EQ(stats::jackknife_values(200'000, {}), stats::auto_jackknife_groups);
+  EXPECT_EQ(stats::jackknife_values(200'000, {.jackknife_groups = 100}), 100u);
+  EXPECT_EQ(stats::jackknife_values(300, {.jackknife_groups = 1000}), 300u);
+  const stats::BootstrapOptions options{.resamples = 1000, .block_resamples = 100};
+  EXPECT_EQ(stats::bootstrap_blocks(200'000, options), 10u + 20u);
+}
+
+TEST(Bootstrap, GroupedJackknifeAccelerationIsCloseToTheFullOne) {
+  // With G random groups of d rows, each group's deviation is a sum of d leave-one-out
+  // deviations, whose cubes and squares add up to the full jackknife's in expectation; what
+  // the grouping adds is noise of standard deviation sqrt(15) / (6 G) in the acceleration
+  // (the sixth moment of a normal sum: docs/design.md). Allowed: 5 of those. The interval's
+  // levels move by about z_alpha^2 = 3.84 times the acceleration's change, its ends by that
+  // times the standard error: allowed 6 times the acceleration's tolerance in std errors.
+  // The median is not smooth: leaving out d rows moves it by d signs times the local gaps
+  // between order statistics, which vary, so the noise is larger (allowed 3 times as much);
+  // its full jackknife is the degenerate one (two distinct values, a near 0 for even n).
+  using Statistic = double (*)(std::span<const double>);
+  const std::vector<std::pair<std::string, Statistic>> statistics{
+      {"mean", stats::mean}, {"median", stats::median}, {"trimmed mean", trimmed_mean}};
+  pardo::ThreadPool pool(2);
+  for (const std::size_t n : {std::size_t{200}, std::size_t{1000}, std::size_t{2000}}) {
+    const auto x = exponential_sample(n, 30 + n);
+    const std::uint64_t groups = n / 4;
+    for (const auto& [name, statistic] : statistics) {
+      const double tolerance =
+          (name == "median" ? 3 : 1) * 5 * std::sqrt(15.0) / (6 * static_cast<double>(groups));
+      const auto full =
+          stats::bootstrap(pool, x, statistic, {.resamples = 2000, .jackknife_groups = n});
+      const auto grouped =
+          stats::bootstrap(pool, x, statistic, {.resamples = 2000, .jackknife_groups = groups});
+      const std::string what = name + ", n = " + std::to_string(n);
+      EXPECT_EQ(grouped.run.blocks_total, 16 + (groups + 127) / 128) << what;
+      EXPECT_NE(grouped.acceleration, full.acceleration) << what;
+      EXPECT_NEAR(grouped.acceleration, full.acceleration, tolerance) << what;
+      EXPECT_EQ(grouped.bias_correction, full.bias_correction) << what;
+      EXPECT_NEAR(grouped.interval.low, full.interval.low, 6 * tolerance * full.std_error) << what;
+      EXPECT_NEAR(grouped.interval.high, full.interval.high, 6 * tolerance * full.std_error)
+          << what;
+    }
+  }
+}
+
+TEST(Bootstrap, GroupedJackknifeHasTheSameBitsOnEveryBackend) {
+  // 3000 rows: 2000 groups by default, in blocks of 64 groups.
+  const auto x = exponential_sample(3000, 31);
+  const stats::BootstrapOptions options{.resamples = 300, .seed = 5, .block_resamples = 64};
+  for (const auto statistic : {stats::median, stats::mean}) {
+    const auto results = pardo::test::on_every_backend(
+        [&](auto& executor) { return stats::bootstrap(executor, x, statistic, options); });
+    const auto& ref = results.front().second;
+    EXPECT_TRUE(ref.run.complete);
+    EXPECT_EQ(ref.run.blocks_total, 5u + 32u);
+    EXPECT_TRUE(std::isfinite(ref.acceleration));
+    for (const auto& [name, r] : results) {
+      EXPECT_EQ(pardo::test::bits(r.acceleration), pardo::test::bits(ref.acceleration)) << name;
+      EXPECT_EQ(pardo::test::bits(r.interval.low), pardo::test::bits(ref.interval.low)) << name;
+      EXPECT_EQ(pardo::test::bits(r.interval.high), pardo::test::bits(ref.interval.high)) << name;
+    }
+  }
+}
+
+TEST(Bootstrap, MeanFastPathGroupedJackknifeMatchesTheGenericPathToRounding) {
+  const auto x = exponential_sample(5000, 32);
+  const stats::BootstrapOptions options{.resamples = 200, .jackknife_groups = 300};
+  pardo::SerialExecutor serial;
+  const auto fast = stats::bootstrap(serial, x, stats::mean, options);
+  const auto generic = stats::bootstrap(serial, x, mean_via_generic_path, options);
+  EXPECT_NEAR(fast.acceleration, generic.acceleration, 1e-10 * std::abs(generic.acceleration));
+  EXPECT_NEAR(fast.interval.low, generic.interval.low, 1e-10 * generic.std_error);
+  EXPECT_NEAR(fast.interval.high, generic.interval.high, 1e-10 * generic.std_error);
+}
+
+TEST(Bootstrap, AStopDuringTheJackknifeSaysWhyThereIsNoBcaInterval) {
+  const auto x = exponential_sample(300, 33);
+  std::stop_source stop;
+  std::atomic<std::size_t> calls{0};
+  // The estimate and 200 resamples, then the stop comes with the 10th leave-one-out value.
+  const auto stopping_median = [&](std::span<const double> v) {
+    if (calls.fetch_add(1) == 1 + 200 + 10) stop.request_stop();
+    return stats::median(v);
+  };
+  pardo::SerialExecutor serial;
+  const auto r =
+      stats::bootstrap(serial, x, stopping_median, {.resamples = 200, .block_resamples = 100},
+                       {.stop = stop.get_token()});
+  EXPECT_FALSE(r.run.complete);
+  EXPECT_EQ(r.resamples, 200u);
+  EXPECT_TRUE(std::isfinite(r.std_error));
+  EXPECT_TRUE(std::isnan(r.interval.low));
+  EXPECT_TRUE(std::isnan(r.interval.high));
+  EXPECT_TRUE(std::isnan(r.acceleration));
+  EXPECT_THAT(r.note, HasSubstr("BCa interval not computed: the jackknife was interrupted (0 of "
+                                "300 jackknife values computed)"));
+
+  const auto done = stats::bootstrap(serial, x, stats::median, {.resamples = 200});
+  EXPECT_EQ(done.note, "");
+  const auto percentile = stats::bootstrap(
+      serial, x, stats::median,
+      {.resamples = 200, .method = stats::BootstrapMethod::percentile, .block_resamples = 100},
+      {.stop = stop.get_token()});
+  EXPECT_EQ(percentile.note, "");
+}
+
 TEST(Bootstrap, ProgressCountsEveryBlockAndAStopLeavesAPartialResult) {
   const auto x = normal_sample(50, 12);
   const stats::BootstrapOptions options{.resamples = 1000, .block_resamples = 100};
@@ -525,6 +640,9 @@ TEST(Bootstrap, BadInputIsRejectedByName) {
               ThrowsMessage<std::invalid_argument>(HasSubstr("level 0 is outside (0, 1)")));
   EXPECT_THAT(run(good, {.block_resamples = 0}),
               ThrowsMessage<std::invalid_argument>(HasSubstr("block_resamples is 0")));
+  EXPECT_THAT(run(good, {.jackknife_groups = 1}),
+              ThrowsMessage<std::invalid_argument>(HasSubstr(
+                  "bootstrap: jackknife_groups is 1; it must be 0 (automatic) or at least 2")));
   EXPECT_THAT(
       [] {
         stats::Columns(std::vector<double>{1, 2, 3}, 2);

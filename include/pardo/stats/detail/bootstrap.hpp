@@ -72,8 +72,8 @@ std::vector<double> resample_block(std::size_t rows, const BootstrapOptions& opt
   return out;
 }
 
-/// The rows [first, stop) whose leave-one-out statistics jackknife block `jackknife_block`
-/// (counted from the first block past the resamples) computes.
+/// The jackknife values [first, stop) that jackknife block `jackknife_block` (counted from
+/// the first block past the resamples) computes: leave-one-out rows, or groups left out.
 struct JackknifeRows {
   std::size_t first;
   std::size_t stop;
@@ -84,6 +84,11 @@ JackknifeRows jackknife_rows(std::size_t rows, const BootstrapOptions& options,
 /// How the blocks count in a progress bar: the statistic's evaluations, on resamples and
 /// (for BCa) on the leave-one-out samples.
 BlockProgress statistic_progress(std::size_t rows, const BootstrapOptions& options);
+
+/// The jackknife group of every row when there are fewer groups than rows: a permutation of
+/// the rows from random stream (seed, 2^64 - 1), which no resample block uses, cut in
+/// jackknife_values(rows, options) consecutive pieces of sizes differing by at most one.
+std::vector<std::uint32_t> jackknife_labels(std::size_t rows, const BootstrapOptions& options);
 
 /// Block `block` of a run: the statistics of its resamples, or past the resample blocks the
 /// jackknife's leave-one-out statistics of its rows. `statistic` takes a Columns view. Each
@@ -109,8 +114,27 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
         },
         stop);
   }
-  // Leave-one-out row i: moving from i to i + 1 puts row i back at position i.
   const auto [start, end] = jackknife_rows(rows, options, block - first_jackknife);
+  if (jackknife_values(rows, options) < rows) {
+    // Leave group g out: the other rows, in their order.
+    const std::vector<std::uint32_t> label = jackknife_labels(rows, options);
+    std::vector<double> buffer;
+    std::vector<double> out;
+    out.reserve(end - start);
+    for (std::size_t g = start; g < end; ++g) {
+      throw_if_stopped(stop);
+      buffer.clear();
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::span<const double> column = table.column(j);
+        for (std::size_t i = 0; i < rows; ++i) {
+          if (label[i] != g) buffer.push_back(column[i]);
+        }
+      }
+      out.push_back(statistic(Columns(buffer, k)));
+    }
+    return out;
+  }
+  // Leave-one-out row i: moving from i to i + 1 puts row i back at position i.
   const std::size_t m = rows - 1;
   std::vector<double> buffer(m * k);
   for (std::size_t j = 0; j < k; ++j) {
@@ -131,13 +155,13 @@ std::vector<double> run_block(const Columns& table, const BootstrapOptions& opti
   return out;
 }
 
-/// The result from the blocks' outputs in block order (empty entries: skipped blocks),
-/// without its RunInfo.
+/// The result from the blocks' outputs in block order (empty entries: skipped blocks) for a
+/// table of `rows` rows, without its RunInfo.
 /// Throws std::invalid_argument naming the statistic (`name`, "" if unknown) and how many
 /// resamples or leave-one-out samples gave NaN or infinity, if any did.
 BootstrapResult summarise(double estimate,
                           const std::vector<std::optional<std::vector<double>>>& blocks,
-                          const BootstrapOptions& options, std::string_view name);
+                          const BootstrapOptions& options, std::string_view name, std::size_t rows);
 
 /// Whether `statistic` is stats::mean itself (a function pointer or a handle to it), which
 /// runs the fused `run_mean_block` instead of `run_block`.
@@ -157,7 +181,8 @@ bool is_mean(const Statistic& statistic) noexcept {
 /// its row indices straight out of the data (SIMD gathers where the CPU has them), in
 /// exactly stats::mean's summation pattern, so the resampled means have the same bits as the
 /// generic path's. The jackknife's leave-one-out means are (sum - x_i) / (n - 1), O(n) rather
-/// than O(n^2): equal to the generic path's within rounding (a few ulps), not bit for bit.
+/// than O(n^2), and the leave-group-out ones (sum - group sum) / (n - group size): equal to
+/// the generic path's within rounding (a few ulps), not bit for bit.
 std::vector<double> run_mean_block(std::span<const double> data, const BootstrapOptions& options,
                                    std::uint64_t block, const std::stop_token& stop = {});
 
@@ -171,10 +196,11 @@ struct BootstrapTask {
   std::uint64_t block_resamples = 0;
   std::uint64_t seed = 0;
   std::uint64_t block = 0;
+  std::uint64_t jackknife_groups = 0;
   template <class Archive>
   void serialize(Archive& archive) {
     archive(sample_statistic, table_statistic, data, columns, resamples, block_resamples, seed,
-            block);
+            block, jackknife_groups);
   }
 };
 
@@ -199,11 +225,11 @@ BootstrapResult run(E& executor, const Columns& table, const Evaluate& statistic
   const BlockData data = BlockData::share(executor, {table.data()});
   const auto remote = remote_blocks(&bootstrap_block, [&](std::uint64_t b) {
     return BootstrapTask{
-        sample_handle,           table_handle, data, table.columns(), options.resamples,
-        options.block_resamples, options.seed, b};
+        sample_handle,           table_handle, data, table.columns(),         options.resamples,
+        options.block_resamples, options.seed, b,    options.jackknife_groups};
   });
   const auto outputs = runner.run(0, runner.info().blocks_total, local, remote);
-  BootstrapResult result = summarise(estimate, outputs, options, name);
+  BootstrapResult result = summarise(estimate, outputs, options, name, table.rows());
   result.run = runner.info();
   return result;
 }
