@@ -83,7 +83,7 @@ function(pardo_write_version_header path version)
   file(WRITE ${path} "${text}")
 endfunction()
 
-if(CMAKE_SCRIPT_MODE_FILE)
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   pardo_git_version(version ${SOURCE_DIR} ${PROJECT_VERSION} "${GIT_EXECUTABLE}" FALSE)
   pardo_write_version_header(${OUTPUT} ${version})
 endif()

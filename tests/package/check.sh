@@ -46,8 +46,10 @@ if [[ -x $pardo ]]; then
   # --version: project(VERSION) with the git commit, as cmake/PardoVersion.cmake says now
   # (uncommitted changes aside: the tree may change between the build and this test).
   project_version=$(sed -nE 's/^project\(pardo VERSION ([0-9.]+).*/\1/p' "$source_dir/CMakeLists.txt")
+  git=$(cache_value GIT_EXECUTABLE)
+  [[ $(cache_value PARDO_VERSION_FROM_GIT) == ON ]] || git=
   cmake -DSOURCE_DIR="$source_dir" -DPROJECT_VERSION="$project_version" \
-    -DGIT_EXECUTABLE="$(cache_value GIT_EXECUTABLE)" -DOUTPUT="$scratch/version.hpp" \
+    -DGIT_EXECUTABLE="$git" -DOUTPUT="$scratch/version.hpp" \
     -P "$source_dir/cmake/PardoVersion.cmake"
   expected=$(sed -nE 's/^#define PARDO_VERSION "(.*)"$/\1/p' "$scratch/version.hpp")
   printed=$("$pardo" --version)
@@ -89,12 +91,15 @@ cmake -S "$source_dir/tests/package" -B "$scratch/embedded" -DCMAKE_BUILD_TYPE=R
 cmake --build "$scratch/embedded" --parallel "$jobs" > /dev/null
 "$scratch/embedded/consumer"
 cmake --install "$scratch/embedded" --prefix "$scratch/shared" > /dev/null
-if find "$scratch/shared" -name 'libpardo_*.a' | grep -q .; then
-  echo "FAIL: a shared build installed static libraries"
+# Outputs are read whole: `grep -q` in a pipe would cut its writer short, and pipefail fail it.
+archives=$(find "$scratch/shared" -name 'libpardo_*.a')
+if [[ -n $archives ]]; then
+  echo "FAIL: a shared build installed static libraries: $archives"
   exit 1
 fi
 core=$(find "$scratch/shared" -name 'libpardo_core.so.*.*.*')
-if ! readelf -d "$core" | grep -q 'SONAME.*\[libpardo_core\.so\.[0-9]*\.[0-9]*\]'; then
+dynamic=$(readelf -d "$core")
+if ! grep -q 'SONAME.*\[libpardo_core\.so\.[0-9]*\.[0-9]*\]' <<< "$dynamic"; then
   echo "FAIL: $core has no soname libpardo_core.so.MAJOR.MINOR"
   exit 1
 fi
@@ -103,12 +108,12 @@ libdir=$(dirname "$core")
 # add_subdirectory's consumer loads the build tree's libraries and find_package's the
 # installed ones, each through its RPATH; pkg-config's, without one, through LD_LIBRARY_PATH.
 loads() { # loads PROGRAM DIR [ENV...]: PROGRAM loads pardo's libraries from DIR
-  local program=$1 dir=$2 lib
+  local program=$1 dir=$2 lib loaded
   shift 2
+  loaded=$(env "$@" ldd "$program")
   for lib in core threads remote process workloads; do
-    if ! env "$@" ldd "$program" | grep -q "libpardo_$lib\.so\.[0-9.]* => $dir/"; then
-      echo "FAIL: $program does not load libpardo_$lib.so from $dir:"
-      env "$@" ldd "$program"
+    if ! grep -q "libpardo_$lib\.so\.[0-9.]* => $dir/" <<< "$loaded"; then
+      echo "FAIL: $program does not load libpardo_$lib.so from $dir: $loaded"
       exit 1
     fi
   done

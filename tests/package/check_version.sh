@@ -3,7 +3,7 @@
 # release tag, commits after it, uncommitted changes, a tag of another version, no git at all.
 # Usage: check_version.sh SOURCE_DIR
 set -euo pipefail
-module=$1/cmake/PardoVersion.cmake
+module=$(realpath "$1")/cmake/PardoVersion.cmake
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 failures=0
