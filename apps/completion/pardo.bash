@@ -8,9 +8,11 @@
 _pardo_help() {
   "$@" --help 2> /dev/null | LC_ALL=C awk '
     /^[A-Z][A-Za-z ]*:$/ { section = $0; next }
-    section == "Subcommands:" && /^  [a-z]/ { print "sub " $1; next }
+    section == "Examples:" || section == "Exit codes:" { next }
     section == "Positionals:" && /^  [a-z]/ { print "pos " $1; next }
-    section == "Options:" && /^  -/ {
+    # Commands come under "Subcommands:" or their groups ("Workloads:", "Tools:").
+    /^  [a-z]/ { print "sub " $1; next }
+    /^  -/ {
       flags = $1
       # A value is shown one space after the names ("--samples TEXT=1e9"), a description
       # two or more ("--json   Print one JSON object").
