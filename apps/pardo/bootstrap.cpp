@@ -233,6 +233,7 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--jackknife-groups", args->jackknife_groups,
                   "BCa's acceleration from this many leave-group-out values: auto (0; the "
                   "full jackknife up to 2000 rows, 2000 groups above), full, or a count >= 2")
+      ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");

@@ -1,5 +1,6 @@
 // `pardo mcmc`: several random-walk Metropolis chains on a built-in target whose moments
 // are known, with R-hat, bulk ESS and Monte Carlo errors, the same draws on any backend.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -186,6 +187,15 @@ int run_mcmc(const McmcArgs& args) {
                       result = mcmc::run_chains(executor, density, initial, options, control);
                     });
   if (!run.prints) return run.exit_code;
+  // Chains that never moved estimate nothing, and their R-hat is infinite: a step so large
+  // that every proposal was refused is bad input, not a result.
+  if (result.run.complete && !result.acceptance_rate.empty() &&
+      std::all_of(result.acceptance_rate.begin(), result.acceptance_rate.end(),
+                  [](double rate) { return rate == 0; })) {
+    return fail("--step " + pardo::format_number(args.step) +
+                ": no proposal was accepted in any chain, so the chains never moved and "
+                "estimate nothing; try a smaller --step (0: 2.38 / sqrt(dim))");
+  }
   const std::vector<std::string> warnings = convergence_warnings(result);
   for (const std::string& warning : warnings) {
     std::fprintf(stderr, "pardo mcmc: warning: %s\n", warning.c_str());

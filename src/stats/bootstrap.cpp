@@ -213,7 +213,8 @@ BlockProgress statistic_progress(std::size_t rows, const BootstrapOptions& optio
   const std::uint64_t resample_block_count = resample_blocks(options);
   const bool bca = options.method == BootstrapMethod::bca;
   const auto resample_units = even_units(options.block_resamples, options.resamples);
-  return {"resampling", "statistics", options.resamples + (bca ? jackknife_values(rows, options) : 0),
+  return {"resampling", "statistics",
+          options.resamples + (bca ? jackknife_values(rows, options) : 0),
           [=](std::uint64_t b) -> std::uint64_t {
             if (b < resample_block_count) return resample_units(b);
             const JackknifeRows jack = jackknife_rows(rows, options, b - resample_block_count);

@@ -8,7 +8,6 @@
 
 #include <array>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -264,24 +263,17 @@ TEST(ReadCsv, ArbitraryTextIsReadOrRefused) {
   }
 }
 
-TEST(ReadCsv, Reads200000RowsInWellUnderASecond) {
+TEST(ReadCsv, Reads200000Rows) {
+  // The speed is bench/stats/bench_input's: here, that a large table reads whole and exact.
   std::string text = "a,b,c\n";
   for (int i = 0; i < 200000; ++i) {
     text += std::to_string(i) + ",0." + std::to_string(i % 997) + ",-1.25e-3\n";
   }
-  const auto start = std::chrono::steady_clock::now();
   const auto d = read(text);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  EXPECT_EQ(d.rows(), 200000u);
+  ASSERT_EQ(d.rows(), 200000u);
   EXPECT_EQ(d.data[0].back(), 199999.0);
-  // About 0.1 s in a release build on a busy two-core machine; ASan and TSan builds run
-  // several times slower.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  constexpr double limit = 5.0;
-#else
-  constexpr double limit = 1.0;
-#endif
-  EXPECT_LT(took.count(), limit);
+  EXPECT_EQ(d.data[1][1000], 0.3);
+  EXPECT_EQ(d.data[2][123456], -1.25e-3);
 }
 
 }  // namespace
