@@ -14,6 +14,7 @@
 
 #include "backend.hpp"
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -40,6 +41,8 @@ struct BootstrapArgs {
   TableOptions table;
   BackendArgs backend;
   bool json = false;
+  std::string output;
+  std::string save_distribution;
   bool quiet = false;
   bool distribution = false;
 };
@@ -111,10 +114,11 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (!method) {
     return fail("--method: unknown method '" + args.method + "' (percentile, basic or bca)");
   }
-  stats::BootstrapOptions options{.level = args.level,
-                                  .method = *method,
-                                  .seed = args.seed,
-                                  .keep_distribution = args.distribution};
+  stats::BootstrapOptions options{
+      .level = args.level,
+      .method = *method,
+      .seed = args.seed,
+      .keep_distribution = args.distribution || !args.save_distribution.empty()};
   // One column, or two stacked: the rows of a Columns view.
   std::vector<double> data;
   std::size_t width = 1;
@@ -193,6 +197,12 @@ int run_bootstrap(const BootstrapArgs& args) {
   } else {
     print_human(args, rows.rows(), result);
   }
+  if (!args.save_distribution.empty()) {
+    const int code = save_table(args.save_distribution,
+                                {.names = {args.statistic}, .values = result.distribution},
+                                "--save-distribution", "bootstrap");
+    if (code != 0) return code;
+  }
   return finish_run(result.run);
 }
 
@@ -236,6 +246,9 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  add_output_option(*cmd, args->output);
+  add_save_option(*cmd, "--save-distribution", args->save_distribution,
+                  "Write every resample's statistic, in resample order, to FILE (.npy or CSV)");
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("--distribution", args->distribution,
                 "Include the bootstrap distribution in the JSON")
@@ -243,7 +256,9 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_bootstrap(*args);
+    exit_code = prepare_save(args->save_distribution, "--save-distribution", "bootstrap");
+    if (exit_code == 0) exit_code = redirect_output(args->output, "bootstrap");
+    if (exit_code == 0) exit_code = run_bootstrap(*args);
   });
 }
 

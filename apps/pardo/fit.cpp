@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pardo/core/errors.hpp>
 #include <pardo/stats/csv.hpp>
 #include <pardo/stats/fit.hpp>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 
 #include "backend.hpp"
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -29,20 +31,32 @@ struct FitArgs {
   std::vector<std::string> predictors;
   bool no_intercept = false;
   double tolerance = 1e-10;
+  double level = 0.95;
   std::uint32_t max_iterations = 100;
   CLI::Option* tolerance_option = nullptr;
   CLI::Option* iterations_option = nullptr;
   TableOptions table;
   BackendArgs backend;
   bool json = false;
+  std::string output;
   bool quiet = false;
 };
 
-nlohmann::json row_json(const stats::FitRow& row, stats::FitModel model) {
+nlohmann::json row_json(const stats::FitRow& row, stats::FitModel model, double level) {
+  nlohmann::json coefficients = nlohmann::json::array();
+  for (const stats::Coefficient& c : stats::coefficients(row, model, level)) {
+    coefficients.push_back({{"term", c.term},
+                            {"estimate", c.estimate},
+                            {"std_error", c.std_error},
+                            {"statistic", c.statistic},
+                            {"p_value", c.p_value},
+                            {"interval", interval_json(c.low, c.high, c.level)}});
+  }
   nlohmann::json j{{"name", row.name},
                    {"terms", row.terms},
                    {"estimates", row.estimates},
                    {"std_errors", row.std_errors},
+                   {"coefficients", coefficients},
                    {"n", row.n},
                    {"converged", row.converged},
                    {"error", row.error}};
@@ -64,12 +78,19 @@ void print_human(const FitArgs& args, const stats::FitTable& table, stats::FitMo
     std::printf("%s: %zu data sets fitted\n", table.run.failure.empty() ? "interrupted" : "failed",
                 table.rows.size());
   }
-  std::printf("\n  %-16s %-12s %14s %14s\n", "data set", "term", "estimate", "std error");
+  const char* statistic = model == stats::FitModel::ols ? "t" : "z";
+  const std::string interval = pardo::format_number(100 * args.level) + "% interval";
+  std::printf("\n  %-16s %-12s %12s %12s %8s %10s  %-s\n", "data set", "term", "estimate",
+              "std error", statistic, "p-value", interval.c_str());
   for (const auto& row : table.rows) {
     if (row.estimates.empty()) continue;
-    for (std::size_t k = 0; k < row.terms.size(); ++k) {
-      std::printf("  %-16s %-12s %14.6g %14.6g\n", k == 0 ? row.name.c_str() : "",
-                  row.terms[k].c_str(), row.estimates[k], row.std_errors[k]);
+    const std::vector<stats::Coefficient> coefficients =
+        stats::coefficients(row, model, args.level);
+    for (std::size_t k = 0; k < coefficients.size(); ++k) {
+      const stats::Coefficient& c = coefficients[k];
+      std::printf("  %-16s %-12s %12.6g %12.6g %8.3f %10.3g  [%.6g, %.6g]\n",
+                  k == 0 ? row.name.c_str() : "", c.term.c_str(), c.estimate, c.std_error,
+                  c.statistic, c.p_value, c.low, c.high);
     }
     if (model == stats::FitModel::ols) {
       std::printf("  %-16s n = %zu, R^2 = %.4f, sigma = %.4g\n", "", row.n, row.r_squared,
@@ -163,11 +184,12 @@ int run_fit(const FitArgs& args) {
     nlohmann::json j{{"model", args.model},
                      {"response", args.response},
                      {"intercept", options.intercept},
+                     {"level", args.level},
                      {"datasets", table.datasets},
                      {"failed", table.failed},
                      {"rows", nlohmann::json::array()}};
     add_run(j, "fit", table.run, std::nullopt);
-    for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model));
+    for (const auto& row : table.rows) j["rows"].push_back(row_json(row, *model, args.level));
     std::cout << j.dump() << '\n';
   } else {
     print_human(args, table, *model);
@@ -207,12 +229,19 @@ void add_fit_command(CLI::App& app, int& exit_code) {
                                 ->type_name("COUNT")
                                 ->capture_default_str()
                                 ->check(CLI::Range(std::uint32_t{1}, std::uint32_t{1000000}));
+  cmd->add_option("-l,--level", args->level,
+                  "Confidence level of the coefficients' intervals, in (0, 1)")
+      ->type_name("FLOAT")
+      ->capture_default_str()
+      ->check(number_in(0, 1));
   add_backend_options(*cmd, args->backend);
+  add_output_option(*cmd, args->output);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_fit(*args);
+    exit_code = redirect_output(args->output, "fit");
+    if (exit_code == 0) exit_code = run_fit(*args);
   });
 }
 

@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "commands.hpp"
 #include "mpi_session.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 
@@ -32,6 +33,8 @@ struct LaplaceArgs {
   std::size_t workers = default_workers();
   bool workers_given = false;
   bool json = false;
+  std::string output;
+  std::string save_field;
 };
 
 void print_result(const LaplaceArgs& args, const pde::LaplaceResult& r) {
@@ -80,6 +83,12 @@ std::string grid_error(const pde::LaplaceOptions& o) {
          ": the grid is too large (at most 2^31 points)";
 }
 
+int save(const LaplaceArgs& args, const pde::LaplaceResult& r) {
+  if (args.save_field.empty()) return 0;
+  return save_field(args.save_field, r.grid, args.options.nx, args.options.ny, "--save-field",
+                    "laplace");
+}
+
 int run_laplace(const LaplaceArgs& args) {
   if (args.backend != "serial" && args.backend != "threads" && args.backend != "mpi") {
     return usage_error("--backend: unknown backend '" + args.backend +
@@ -108,7 +117,9 @@ int run_laplace(const LaplaceArgs& args) {
       if (session.prints()) std::fprintf(stderr, "pardo %s\n", e.what());
       return 2;
     }
-    if (session.prints()) print_result(args, r);
+    if (!session.prints()) return r.converged ? 0 : 1;
+    print_result(args, r);
+    if (const int code = save(args, r); code != 0) return code;
     return r.converged ? 0 : 1;
 #else
     return mpi_not_compiled_in("laplace");
@@ -143,6 +154,7 @@ int run_laplace(const LaplaceArgs& args) {
     return 2;
   }
   print_result(args, r);
+  if (const int code = save(args, r); code != 0) return code;
   return finish_run(r.run, r.converged);
 }
 
@@ -185,11 +197,18 @@ void add_laplace_command(CLI::App& app, int& exit_code) {
                       ->type_name("COUNT")
                       ->capture_default_str()
                       ->check(CLI::Range(std::size_t{1}, max_workers()));
+  add_output_option(*cmd, args->output);
+  add_save_option(*cmd, "--save-field", args->save_field,
+                  "Write the final iterate u to FILE: a viridis image (.png), an ny x nx array "
+                  "(.npy) or CSV with columns x, y, u");
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->callback([&exit_code, args, workers] {
     args->workers_given = workers->count() > 0;
     accept_stop_requests();
-    exit_code = run_laplace(*args);
+    args->options.keep_grid = !args->save_field.empty();
+    exit_code = prepare_save(args->save_field, "--save-field", "laplace");
+    if (exit_code == 0) exit_code = redirect_output(args->output, "laplace");
+    if (exit_code == 0) exit_code = run_laplace(*args);
   });
 }
 

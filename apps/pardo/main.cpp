@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "help.hpp"
+#include "mpi_session.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -76,9 +77,11 @@ int report_error(std::exception_ptr error, const std::string& command) {
 
 // A result that could not be written is lost: say why and fail, whatever the run did.
 int check_output(int exit_code) {
-  std::cout.flush();
+  // errno from whichever flush failed: std::cout writes through stdout's buffer.
   errno = 0;
-  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout) {
+  std::cout.flush();
+  const bool flushed = std::fflush(stdout) == 0;
+  if (!flushed || std::ferror(stdout) != 0 || !std::cout) {
     std::fprintf(stderr, "pardo: cannot write the output: %s\n",
                  errno != 0 ? std::strerror(errno) : "write error");
     return exit_failure;
@@ -106,6 +109,7 @@ std::string empty_argument(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
+  hand_over_to_mpi_program(argc, argv);
   record_command_line(argc, argv);
   handle_sigint();
   // Every command's --workers defaults to it: a bad PARDO_NUM_WORKERS is a usage error here,

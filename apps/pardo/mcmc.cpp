@@ -13,6 +13,7 @@
 
 #include "backend.hpp"
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -32,6 +33,8 @@ struct McmcArgs {
   std::uint64_t seed = 42;
   BackendArgs backend;
   bool json = false;
+  std::string output;
+  std::string save_draws;
   bool quiet = false;
 };
 
@@ -141,6 +144,24 @@ std::uint64_t parse_warmup(const std::string& text) {
   return text == "0" ? 0 : parse_count(text, "--warmup");
 }
 
+// One row per kept draw: its chain (among the chains that finished), its index in the chain,
+// then x[0] .. x[dim - 1], as the table names the parameters.
+stats::NumberTable draws_table(const mcmc::ChainsResult& r) {
+  stats::NumberTable t{.names = {"chain", "draw"}, .values = {}};
+  for (std::size_t k = 0; k < r.dim; ++k) t.names.push_back("x[" + std::to_string(k) + "]");
+  t.values.reserve(r.draws.size() / std::max<std::size_t>(r.dim, 1) * t.names.size());
+  for (std::size_t c = 0; c < r.chains; ++c) {
+    for (std::size_t i = 0; i < r.draws_per_chain; ++i) {
+      t.values.push_back(static_cast<double>(c));
+      t.values.push_back(static_cast<double>(i));
+      const auto first =
+          r.draws.begin() + static_cast<std::ptrdiff_t>((c * r.draws_per_chain + i) * r.dim);
+      t.values.insert(t.values.end(), first, first + static_cast<std::ptrdiff_t>(r.dim));
+    }
+  }
+  return t;
+}
+
 int run_mcmc(const McmcArgs& args) {
   if (const int code = check_backend(args.backend, "mcmc"); code != 0) return code;
   mcmc::MetropolisOptions options{.seed = args.seed, .step_size = args.step};
@@ -205,6 +226,10 @@ int run_mcmc(const McmcArgs& args) {
   } else {
     print_human(args, options, result, truth);
   }
+  if (!args.save_draws.empty()) {
+    const int code = save_table(args.save_draws, draws_table(result), "--save-draws", "mcmc");
+    if (code != 0) return code;
+  }
   return finish_run(result.run);
 }
 
@@ -237,11 +262,16 @@ void add_mcmc_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_seed_option(*mcmc, args->seed);
   add_backend_options(*mcmc, args->backend);
+  add_output_option(*mcmc, args->output);
+  add_save_option(*mcmc, "--save-draws", args->save_draws,
+                  "Write the kept draws to FILE (.npy or CSV): columns chain, draw, x[0], ...");
   mcmc->add_flag("--json", args->json, "Print one JSON object");
   mcmc->add_flag("-q,--quiet", args->quiet, "No progress bar");
   mcmc->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_mcmc(*args);
+    exit_code = prepare_save(args->save_draws, "--save-draws", "mcmc");
+    if (exit_code == 0) exit_code = redirect_output(args->output, "mcmc");
+    if (exit_code == 0) exit_code = run_mcmc(*args);
   });
 }
 

@@ -1,11 +1,47 @@
 #include "mpi_session.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <system_error>
 
 #include "progress.hpp"
 
 namespace pardo::cli {
+
+#ifdef PARDO_CLI_MPI_PROGRAM
+namespace {
+
+bool needs_mpi(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "info") return true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--backend=mpi" || arg == "-bmpi") return true;
+    if ((arg == "--backend" || arg == "-b") && i + 1 < argc &&
+        std::string_view(argv[i + 1]) == "mpi") {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+void hand_over_to_mpi_program(int argc, char** argv) {
+  if (!needs_mpi(argc, argv)) return;
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return;
+  const std::string program = (self.parent_path() / PARDO_CLI_MPI_PROGRAM).string();
+  std::fflush(nullptr);
+  ::execv(program.c_str(), argv);  // returns only on failure
+}
+#else
+void hand_over_to_mpi_program(int /*argc*/, char** /*argv*/) {}
+#endif
 
 bool mpi_compiled_in() noexcept {
 #ifdef PARDO_CLI_WITH_MPI

@@ -10,6 +10,12 @@
 
 namespace pardo::cli {
 
+/// In a `pardo` built beside `pardo-mpi` (the same commands, linked with MPI): replaces this
+/// process with the `pardo-mpi` in this program's directory, with the same arguments, for a
+/// command that needs MPI (`--backend mpi`, `info`). Returns where none is needed, or where
+/// `pardo-mpi` cannot be run (the command then says that MPI is missing).
+void hand_over_to_mpi_program(int argc, char** argv);
+
 /// True if this pardo was built with the MPI backend.
 bool mpi_compiled_in() noexcept;
 

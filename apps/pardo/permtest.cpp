@@ -12,6 +12,7 @@
 
 #include "backend.hpp"
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -36,6 +37,8 @@ struct PermtestArgs {
   TableOptions table;
   BackendArgs backend;
   bool json = false;
+  std::string output;
+  std::string save_distribution;
   bool quiet = false;
   bool distribution = false;
 };
@@ -97,7 +100,8 @@ void require_distribution_memory(const PermtestArgs& args, std::span<const doubl
   options.keep_distribution = false;
   options.block_permutations = 1;
   const std::uint64_t total = stats::permutation_blocks(x, y, options);
-  std::string request = "--permutations " + args.permutations + " with --distribution";
+  std::string request = "--permutations " + args.permutations + " with " +
+                        (args.distribution ? "--distribution" : "--save-distribution");
   if (total < options.permutations) request += " (" + std::to_string(total) + " arrangements)";
   require_memory(static_cast<double>(total) * sizeof(double), request, "the null distribution");
 }
@@ -131,10 +135,11 @@ int run_permtest(PermtestArgs args) {
     return fail("--alternative: unknown alternative '" + args.alternative +
                 "' (two-sided, less or greater)");
   }
-  stats::PermutationOptions options{.design = *design,
-                                    .alternative = *alternative,
-                                    .seed = args.seed,
-                                    .keep_distribution = args.distribution};
+  stats::PermutationOptions options{
+      .design = *design,
+      .alternative = *alternative,
+      .seed = args.seed,
+      .keep_distribution = args.distribution || !args.save_distribution.empty()};
   std::vector<double> x;
   std::vector<double> y;
   try {
@@ -178,6 +183,12 @@ int run_permtest(PermtestArgs args) {
   } else {
     print_human(args, x.size(), y.size(), result);
   }
+  if (!args.save_distribution.empty()) {
+    const int code = save_table(args.save_distribution,
+                                {.names = {args.statistic}, .values = result.null_distribution},
+                                "--save-distribution", "permtest");
+    if (code != 0) return code;
+  }
   return finish_run(result.run);
 }
 
@@ -215,13 +226,19 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  add_output_option(*cmd, args->output);
+  add_save_option(*cmd, "--save-distribution", args->save_distribution,
+                  "Write the statistic of every permutation (the null distribution, in block "
+                  "order) to FILE (.npy or CSV)");
   auto* json = cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("--distribution", args->distribution, "Include the null distribution in the JSON")
       ->needs(json);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_permtest(*args);
+    exit_code = prepare_save(args->save_distribution, "--save-distribution", "permtest");
+    if (exit_code == 0) exit_code = redirect_output(args->output, "permtest");
+    if (exit_code == 0) exit_code = run_permtest(*args);
   });
 }
 

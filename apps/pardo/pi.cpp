@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "pi_run.hpp"
 #include "progress.hpp"
@@ -23,6 +24,7 @@ struct PiArgs {
   BackendArgs backend;
   std::uint64_t seed = 42;
   bool json = false;
+  std::string output;
   bool quiet = false;
 };
 
@@ -91,11 +93,13 @@ void add_pi_command(CLI::App& app, int& exit_code) {
                  "Samples per block (fixes the streams); auto: 4Mi, or samples / 4Mi if larger")
       ->type_name("COUNT")
       ->capture_default_str();
+  add_output_option(*pi, args->output);
   pi->add_flag("--json", args->json, "Print one JSON object");
   pi->add_flag("-q,--quiet", args->quiet, "No progress bar");
   pi->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_pi(*args);
+    exit_code = redirect_output(args->output, "pi");
+    if (exit_code == 0) exit_code = run_pi(*args);
   });
 }
 

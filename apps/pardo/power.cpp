@@ -14,6 +14,7 @@
 
 #include "backend.hpp"
 #include "commands.hpp"
+#include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -39,6 +40,7 @@ struct PowerArgs {
   std::uint64_t seed = 42;
   BackendArgs backend;
   bool json = false;
+  std::string output;
   bool quiet = false;
 };
 
@@ -257,11 +259,13 @@ void add_power_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
+  add_output_option(*cmd, args->output);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([&exit_code, args] {
     accept_stop_requests();
-    exit_code = run_power(*args);
+    exit_code = redirect_output(args->output, "power");
+    if (exit_code == 0) exit_code = run_power(*args);
   });
 }
 

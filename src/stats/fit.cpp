@@ -6,6 +6,7 @@
 
 #include "core/validate.hpp"
 #include "pardo/remote/remote.hpp"
+#include "pardo/stats/distributions.hpp"
 #include "pardo/stats/fit.hpp"
 
 namespace pardo::stats {
@@ -283,6 +284,26 @@ FitRow fit_block(FitTask task) { return fit_one(task.dataset, task.options); }
 PARDO_REMOTE(fit_block);
 
 }  // namespace detail
+
+std::vector<Coefficient> coefficients(const FitRow& row, FitModel model, double level) {
+  pardo::detail::require_open_unit(level, "coefficients", "level");
+  std::vector<Coefficient> out;
+  if (!row.error.empty() || row.estimates.empty()) return out;
+  const double df = static_cast<double>(row.n) - static_cast<double>(row.estimates.size());
+  const bool t = model == FitModel::ols;
+  const double upper = 0.5 + level / 2;
+  const double q = t ? student_t_quantile(upper, df) : normal_quantile(upper);
+  for (std::size_t k = 0; k < row.estimates.size(); ++k) {
+    const double b = row.estimates[k];
+    const double se = row.std_errors[k];
+    const double statistic = b / se;
+    // The lower tail of -|statistic|: no cancellation in 1 - cdf for tiny p-values.
+    const double tail =
+        t ? student_t_cdf(-std::abs(statistic), df) : normal_cdf(-std::abs(statistic));
+    out.push_back({row.terms[k], b, se, statistic, 2 * tail, b - q * se, b + q * se, level});
+  }
+  return out;
+}
 
 void validate(const FitOptions& options) {
   if (!parse_fit_model(to_string(options.model)) ||

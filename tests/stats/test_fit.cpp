@@ -268,3 +268,57 @@ TEST(FitMany, RejectsBadOptions) {
 }
 
 }  // namespace
+
+namespace {
+
+// A row as fit_one leaves it: 13 rows, two terms, so OLS has 11 degrees of freedom.
+pardo::stats::FitRow two_terms() {
+  pardo::stats::FitRow row;
+  row.name = "d";
+  row.terms = {"const", "x"};
+  row.estimates = {2.0, -30.0};
+  row.std_errors = {1.0, 1.0};
+  row.n = 13;
+  return row;
+}
+
+TEST(Coefficients, OlsUsesStudentsTWithNMinusPDegreesOfFreedom) {
+  const auto c = pardo::stats::coefficients(two_terms(), pardo::stats::FitModel::ols);
+  ASSERT_EQ(c.size(), 2U);
+  EXPECT_EQ(c[0].term, "const");
+  EXPECT_DOUBLE_EQ(c[0].statistic, 2.0);
+  // scipy.stats: 2 * t.sf(2, 11), t.ppf(0.975, 11), 2 * t.sf(30, 11).
+  EXPECT_NEAR(c[0].p_value, 0.07080395506803452, 1e-12);
+  EXPECT_NEAR(c[0].low, 2.0 - 2.200985160082949, 1e-10);
+  EXPECT_NEAR(c[0].high, 2.0 + 2.200985160082949, 1e-10);
+  EXPECT_DOUBLE_EQ(c[0].level, 0.95);
+  EXPECT_DOUBLE_EQ(c[1].statistic, -30.0);
+  EXPECT_NEAR(c[1].p_value / 6.6669312213650595e-12, 1.0, 1e-6);
+}
+
+TEST(Coefficients, LogisticUsesTheNormalAndKeepsTinyPValues) {
+  const auto c = pardo::stats::coefficients(two_terms(), pardo::stats::FitModel::logistic, 0.9);
+  ASSERT_EQ(c.size(), 2U);
+  // scipy.stats: 2 * norm.sf(2), norm.ppf(0.95), 2 * norm.sf(30).
+  EXPECT_NEAR(c[0].p_value, 0.04550026389635839, 1e-14);
+  EXPECT_NEAR(c[0].high - c[0].estimate, 1.6448536269514722, 1e-12);
+  EXPECT_NEAR(c[1].p_value / 9.813427854295816e-198, 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(c[1].level, 0.9);
+}
+
+TEST(Coefficients, AFailedRowHasNoneAndABadLevelIsNamed) {
+  pardo::stats::FitRow failed = two_terms();
+  failed.error = "collinear";
+  EXPECT_TRUE(pardo::stats::coefficients(failed, pardo::stats::FitModel::ols).empty());
+  for (const double level : {0.0, 1.0, std::nan("")}) {
+    try {
+      static_cast<void>(
+          pardo::stats::coefficients(two_terms(), pardo::stats::FitModel::ols, level));
+      FAIL() << level;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("level"));
+    }
+  }
+}
+
+}  // namespace

@@ -130,6 +130,33 @@ struct FitTable {
   RunInfo run{};               ///< one block per data set; complete unless stopped before every fit
 };
 
+/// One term of a fitted row with its test of "coefficient = 0" and its confidence interval:
+/// Student's t with n - p degrees of freedom for OLS, the normal (Wald z) for logistic
+/// regression, as statsmodels' summary() reports them.
+/// @code
+/// for (const auto& c : pardo::stats::coefficients(row, pardo::stats::FitModel::ols))
+///   std::printf("%s %g (p = %.3g) [%g, %g]\n", c.term.c_str(), c.estimate, c.p_value, c.low,
+///               c.high);
+/// @endcode
+struct Coefficient {
+  std::string term{};
+  double estimate = 0;
+  double std_error = 0;
+  double statistic = 0;  ///< estimate / std_error: t for OLS, z for logistic
+  double p_value = 0;    ///< two-sided
+  double low = 0;        ///< the interval at `level`
+  double high = 0;
+  double level = 0;
+};
+
+/// The coefficients of `row`, fitted by `model`, with intervals at `level` (0 < level < 1);
+/// empty for a row that failed. Throws std::invalid_argument naming a bad level.
+/// @code
+/// auto table = pardo::stats::fit_many(pool, datasets, {.model = pardo::stats::FitModel::ols});
+/// auto rows = pardo::stats::coefficients(table.rows[0], pardo::stats::FitModel::ols, 0.9);
+/// @endcode
+std::vector<Coefficient> coefficients(const FitRow& row, FitModel model, double level = 0.95);
+
 /// Reads one CSV file: a header of column names, then rows of numbers, commas between.
 /// Blank lines are skipped. The data set is named after the file's stem. Throws
 /// std::invalid_argument naming the file, line and field for a field that is not a number,
