@@ -7,6 +7,7 @@
 #include <complex>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -114,16 +115,6 @@ double normal_quantile(double p) {
   return q < 0 ? -value : value;
 }
 
-/// Chains of equal length, chain after chain.
-struct Chains {
-  std::vector<double> values;
-  std::size_t count = 0;
-  std::size_t length = 0;
-  std::span<const double> chain(std::size_t c) const {
-    return std::span<const double>(values).subspan(c * length, length);
-  }
-};
-
 void check(std::span<const double> draws, std::size_t chains, std::string_view caller) {
   pardo::detail::require_positive(chains, caller, "chains");
   if (draws.size() % chains != 0) {
@@ -135,20 +126,6 @@ void check(std::span<const double> draws, std::size_t chains, std::string_view c
   pardo::detail::require_finite(draws, caller, "draws");
 }
 
-/// Each chain's first and last halves as two chains; an odd chain loses its middle draw.
-Chains split(std::span<const double> draws, std::size_t chains) {
-  const std::size_t n = draws.size() / chains;
-  const std::size_t half = n / 2;
-  Chains out{{}, 2 * chains, half};
-  out.values.reserve(2 * chains * half);
-  for (std::size_t c = 0; c < chains; ++c) {
-    const auto chain = draws.subspan(c * n, n);
-    out.values.insert(out.values.end(), chain.begin(), chain.begin() + static_cast<long>(half));
-    out.values.insert(out.values.end(), chain.end() - static_cast<long>(half), chain.end());
-  }
-  return out;
-}
-
 /// Maximal stretches of equal consecutive values within each split chain, in order: a
 /// Metropolis chain repeats its state on every rejection, so there are about
 /// (acceptance rate) x (draws) of them to sort.
@@ -157,21 +134,91 @@ struct Runs {
   std::vector<std::uint32_t> length;
 };
 
-Runs runs_of(const Chains& chains) {
-  const std::span<const double> x = chains.values;
+/// Runs in ascending order of a value: for each, its index among the runs, the value and its
+/// length, side by side so that the passes over them read memory in order.
+struct Ordered {
+  std::vector<std::uint32_t> run;
+  std::vector<double> value;
+  std::vector<std::uint32_t> length;
+};
+
+}  // namespace
+
+namespace detail {
+
+/// Every buffer of one parameter's diagnostics. The vectors are resized, not cleared, where
+/// every element is written again: that keeps their pages and skips zeroing them.
+struct Workspace::Buffers {
+  std::vector<double> halves;  // the split chains, when a chain's length is odd
+  std::vector<std::uint32_t> starts;
   Runs runs;
+  std::vector<std::uint64_t> keys;
+  std::vector<std::uint64_t> keys_to;
+  std::vector<std::uint32_t> index_to;
+  Ordered ordered;
+  Ordered folded;
+  std::vector<double> probability;
+  std::vector<double> bulk;
+  std::vector<double> tails;
+  std::vector<double> means;
+  std::vector<double> tail_means;
+  std::vector<double> chain;  // one split chain's draws
+  std::vector<double> rho;
+  std::vector<double> signal;
+  std::vector<std::complex<double>> spectrum;
+  std::vector<std::complex<double>> power;
+  // Kept with the buffers: it caches its plans and twiddles per length. Not thread-safe,
+  // like the workspace.
+  Eigen::FFT<double> fft;
+};
+
+Workspace::Workspace() : buffers_(std::make_unique<Buffers>()) {}
+
+Workspace::~Workspace() = default;
+
+}  // namespace detail
+
+namespace {
+
+using Buffers = detail::Workspace::Buffers;
+
+/// Each chain's first and last halves as two chains; an odd chain loses its middle draw.
+void split(std::span<const double> draws, std::size_t chains, std::vector<double>& out) {
+  const std::size_t n = draws.size() / chains;
+  const std::size_t half = n / 2;
+  out.clear();
+  for (std::size_t c = 0; c < chains; ++c) {
+    const auto chain = draws.subspan(c * n, n);
+    out.insert(out.end(), chain.begin(), chain.begin() + static_cast<long>(half));
+    out.insert(out.end(), chain.end() - static_cast<long>(half), chain.end());
+  }
+}
+
+/// The runs of split chains of `length` draws each. Where each run starts is found first,
+/// without a branch per draw: runs last about 1 / (acceptance rate) draws, too irregularly
+/// for a branch on their ends to be predicted.
+void runs_of(std::span<const double> x, std::size_t length, Runs& runs,
+             std::vector<std::uint32_t>& starts) {
+  runs.value.clear();
+  runs.length.clear();
   // Untouched capacity costs no memory: reserve for draws that all differ.
   runs.value.reserve(x.size());
   runs.length.reserve(x.size());
-  for (std::size_t i = 0; i < x.size();) {
-    const std::size_t end = (i / chains.length + 1) * chains.length;
-    std::size_t j = i + 1;
-    while (j < end && x[j] == x[i]) ++j;
-    runs.value.push_back(x[i]);
-    runs.length.push_back(static_cast<std::uint32_t>(j - i));
-    i = j;
+  starts.resize(length + 1);
+  for (std::size_t start = 0; start < x.size(); start += length) {
+    const double* y = x.data() + start;
+    std::size_t k = 1;
+    starts[0] = 0;
+    for (std::size_t i = 1; i < length; ++i) {
+      starts[k] = static_cast<std::uint32_t>(i);
+      k += y[i] != y[i - 1] ? 1 : 0;
+    }
+    starts[k] = static_cast<std::uint32_t>(length);
+    for (std::size_t q = 0; q < k; ++q) {
+      runs.value.push_back(y[starts[q]]);
+      runs.length.push_back(starts[q + 1] - starts[q]);
+    }
   }
-  return runs;
 }
 
 /// Unsigned keys in the order of the doubles (-0 just before +0).
@@ -180,21 +227,27 @@ std::uint64_t order_key(double v) {
   return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
 
-/// The indices of `values` in ascending order: a least-significant-digit radix sort on bytes,
-/// passing over a byte that every key shares (the sign's, when no value is negative).
-std::vector<std::uint32_t> sorted_indices(std::span<const double> values) {
-  const std::size_t size = values.size();
-  std::vector<std::uint64_t> keys(size);
-  std::vector<std::uint32_t> index(size);
-  std::vector<std::array<std::size_t, 256>> counts(8);
-  for (auto& c : counts) c.fill(0);
+double from_order_key(std::uint64_t key) {
+  return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
+}
+
+/// The runs in ascending order of their values, into b.ordered: a least-significant-digit
+/// radix sort on bytes, passing over a byte that every key shares (the sign's, when no
+/// value is negative).
+void sort_runs(const Runs& runs, Buffers& b) {
+  const std::size_t size = runs.value.size();
+  std::vector<std::uint64_t>& keys = b.keys;
+  std::vector<std::uint32_t>& index = b.ordered.run;
+  keys.resize(size);
+  index.resize(size);
+  std::array<std::array<std::size_t, 256>, 8> counts{};
   for (std::size_t i = 0; i < size; ++i) {
-    keys[i] = order_key(values[i]);
+    keys[i] = order_key(runs.value[i]);
     index[i] = static_cast<std::uint32_t>(i);
     for (std::size_t d = 0; d < 8; ++d) ++counts[d][(keys[i] >> (8 * d)) & 0xff];
   }
-  std::vector<std::uint64_t> keys_to(size);
-  std::vector<std::uint32_t> index_to(size);
+  b.keys_to.resize(size);
+  b.index_to.resize(size);
   for (std::size_t d = 0; d < 8; ++d) {
     auto& count = counts[d];
     if (std::find(count.begin(), count.end(), size) != count.end()) continue;
@@ -202,63 +255,89 @@ std::vector<std::uint32_t> sorted_indices(std::span<const double> values) {
     for (std::size_t& c : count) offset += std::exchange(c, offset);
     for (std::size_t i = 0; i < size; ++i) {
       const std::size_t to = count[(keys[i] >> (8 * d)) & 0xff]++;
-      keys_to[to] = keys[i];
-      index_to[to] = index[i];
+      b.keys_to[to] = keys[i];
+      b.index_to[to] = index[i];
     }
-    keys.swap(keys_to);
-    index.swap(index_to);
+    keys.swap(b.keys_to);
+    index.swap(b.index_to);
   }
-  return index;
+  b.ordered.value.resize(size);
+  b.ordered.length.resize(size);
+  for (std::size_t g = 0; g < size; ++g) {
+    b.ordered.value[g] = from_order_key(keys[g]);
+    b.ordered.length[g] = runs.length[index[g]];
+  }
 }
 
-/// Rank-normalises the runs taken in the order `order` of their values `key` (ascending):
-/// z = Phi^-1((r - 3/8) / (S + 1/4)) for every draw of a run, ties given their average rank.
-/// One z per run, in run order.
-std::vector<double> rank_normalise(const Runs& runs, std::span<const std::uint32_t> order,
-                                   std::span<const double> key, std::size_t size) {
-  std::vector<double> of_run(order.size());
+/// Rank-normalises the ordered runs: z = Phi^-1((r - 3/8) / (S + 1/4)) for every draw of a
+/// run, ties given their average rank. One z per run, in run order, into `of_run`. The
+/// probabilities come first, then Phi^-1 of each in a loop of its own, whose calls do not
+/// wait for each other and whose branches follow the probabilities' order.
+void rank_normalise(const Ordered& ordered, std::size_t size, std::vector<double>& of_run,
+                    std::vector<double>& probability) {
+  const std::size_t runs = ordered.run.size();
+  probability.resize(runs);
   const double denominator = static_cast<double>(size) + 0.25;
   std::size_t first = 0;  // draws before the tied group
-  for (std::size_t g = 0; g < order.size();) {
+  for (std::size_t g = 0; g < runs;) {
     std::size_t h = g;
     std::size_t tied = 0;
-    while (h < order.size() && key[order[h]] == key[order[g]]) tied += runs.length[order[h++]];
+    while (h < runs && ordered.value[h] == ordered.value[g]) tied += ordered.length[h++];
     // Ranks first + 1 .. last + 1 tie: each gets their average.
     const std::size_t last = first + tied - 1;
     const double rank = 0.5 * static_cast<double>(first + last) + 1.0;
-    const double value = normal_quantile((rank - 0.375) / denominator);
-    for (; g < h; ++g) of_run[order[g]] = value;
+    for (; g < h; ++g) probability[g] = (rank - 0.375) / denominator;
     first = last + 1;
   }
-  return of_run;
+  of_run.resize(runs);
+  for (std::size_t g = 0; g < runs; ++g) of_run[ordered.run[g]] = normal_quantile(probability[g]);
 }
 
-/// A value per run as a value per draw, in the runs' chains.
-Chains expand(const Runs& runs, std::span<const double> of_run, std::size_t count,
-              std::size_t length) {
-  Chains out{{}, count, length};
-  out.values.reserve(count * length);
-  for (std::size_t r = 0; r < of_run.size(); ++r) {
-    out.values.insert(out.values.end(), runs.length[r], of_run[r]);
+/// The ordered runs of |x - median|, into `out`: walks outwards from the median, merging
+/// the two sides.
+void fold(const Ordered& ordered, double median, Ordered& out) {
+  const std::size_t size = ordered.run.size();
+  out.run.resize(size);
+  out.value.resize(size);
+  out.length.resize(size);
+  const auto split_at =
+      static_cast<std::size_t>(std::partition_point(ordered.value.begin(), ordered.value.end(),
+                                                    [&](double v) { return v < median; }) -
+                               ordered.value.begin());
+  const auto distance = [&](std::size_t g) { return std::abs(ordered.value[g] - median); };
+  const auto take = [&](std::size_t p, std::size_t g) {
+    out.run[p] = ordered.run[g];
+    out.value[p] = distance(g);
+    out.length[p] = ordered.length[g];
+  };
+  std::size_t below = split_at;
+  std::size_t above = split_at;
+  std::size_t p = 0;
+  // Which side comes next is a coin toss: selected, not branched on.
+  while (below > 0 && above < size) {
+    const bool take_below = distance(below - 1) <= distance(above);
+    take(p++, take_below ? below - 1 : above);
+    below -= take_below ? 1 : 0;
+    above += take_below ? 0 : 1;
   }
-  return out;
+  while (below > 0) take(p++, --below);
+  while (above < size) take(p++, above++);
 }
 
 /// The median of every draw (the middle draws of odd chains too, as `extra`, sorted): the
-/// value of rank k among the sorted runs and the extra values, for k = S / 2 and below it.
-double median_of(const Runs& runs, std::span<const std::uint32_t> order,
-                 std::span<const double> extra) {
+/// value of rank k among the ordered runs and the extra values, for k = S / 2 and below it.
+double median_of(const Ordered& ordered, std::span<const double> extra) {
   std::size_t size = extra.size();
-  for (const std::uint32_t length : runs.length) size += length;
+  for (const std::uint32_t length : ordered.length) size += length;
+  const std::size_t runs = ordered.run.size();
   const auto nth = [&](std::size_t k) {
     std::size_t r = 0;
     std::size_t e = 0;
     std::size_t seen = 0;
     for (;;) {
-      const bool from_extra =
-          e < extra.size() && (r == order.size() || extra[e] < runs.value[order[r]]);
-      const std::size_t weight = from_extra ? 1 : runs.length[order[r]];
-      const double v = from_extra ? extra[e] : runs.value[order[r]];
+      const bool from_extra = e < extra.size() && (r == runs || extra[e] < ordered.value[r]);
+      const std::size_t weight = from_extra ? 1 : ordered.length[r];
+      const double v = from_extra ? extra[e] : ordered.value[r];
       if (k < seen + weight) return v;
       seen += weight;
       if (from_extra) {
@@ -273,126 +352,185 @@ double median_of(const Runs& runs, std::span<const std::uint32_t> order,
   return below + (nth(size / 2) - below) / 2;
 }
 
-/// Gelman-Rubin R-hat of already split chains of `length` draws, given as a value per run:
-/// each chain's mean and (two-pass) variance summed run by run.
-double rhat(const Runs& runs, std::span<const double> of_run, std::size_t count,
-            std::size_t length) {
+/// Gelman-Rubin R-hat of already split chains of `length` draws, of the bulk and of the
+/// tails at once, each given as a value per run: each chain's mean and (two-pass) variance
+/// summed run by run. Runs never cross chains, so a chain ends where the draws counted reach
+/// its end.
+std::array<double, 2> rhats(const Runs& runs, std::span<const double> bulk,
+                            std::span<const double> tails, std::size_t count, std::size_t length,
+                            Buffers& b) {
   const double n = static_cast<double>(length);
-  std::vector<double> means(count, 0.0);
+  std::vector<double>& means = b.means;
+  std::vector<double>& tail_means = b.tail_means;
+  means.resize(count);
+  tail_means.resize(count);
+  // Sums in registers, stored as each chain ends.
+  std::size_t c = 0;
   std::size_t position = 0;
-  for (std::size_t r = 0; r < of_run.size(); ++r) {
-    means[position / length] += runs.length[r] * of_run[r];
+  double bulk_sum = 0;
+  double tail_sum = 0;
+  for (std::size_t r = 0; r < runs.length.size(); ++r) {
+    bulk_sum += runs.length[r] * bulk[r];
+    tail_sum += runs.length[r] * tails[r];
     position += runs.length[r];
+    if (position == (c + 1) * length) {
+      means[c] = std::exchange(bulk_sum, 0.0);
+      tail_means[c] = std::exchange(tail_sum, 0.0);
+      ++c;
+    }
   }
   for (double& m : means) m /= n;
-  std::vector<double> squares(count, 0.0);
+  for (double& m : tail_means) m /= n;
+  std::array<double, 2> within{};
+  std::array<double, 2> squares{};
+  c = 0;
   position = 0;
-  for (std::size_t r = 0; r < of_run.size(); ++r) {
-    const std::size_t c = position / length;
-    const double d = of_run[r] - means[c];
-    squares[c] += runs.length[r] * d * d;
+  for (std::size_t r = 0; r < runs.length.size(); ++r) {
+    const double d = bulk[r] - means[c];
+    const double e = tails[r] - tail_means[c];
+    squares[0] += runs.length[r] * d * d;
+    squares[1] += runs.length[r] * e * e;
     position += runs.length[r];
+    if (position == (c + 1) * length) {
+      for (std::size_t v = 0; v < 2; ++v) within[v] += std::exchange(squares[v], 0.0) / (n - 1);
+      ++c;
+    }
   }
-  double within = 0;
-  for (const double sq : squares) within += sq / (n - 1);
-  within /= static_cast<double>(count);
-  const double between = n * stats::variance(means);
-  return std::sqrt((between / within + n - 1) / n);
+  const auto rhat = [&](double within_sum, std::span<const double> chain_means) {
+    const double w = within_sum / static_cast<double>(count);
+    const double between = n * stats::variance(chain_means);
+    return std::sqrt((between / w + n - 1) / n);
+  };
+  return {rhat(within[0], means), rhat(within[1], tail_means)};
 }
 
 /// The autocovariances of every chain at increasing lags, averaged over chains, computed
 /// as needed: direct sums for the first lags, where Geyer's truncation stops for nearly
 /// independent draws, and the lags up to the one asked for and beyond by FFT if it looks
-/// further.
+/// further. The chains are given as runs and expanded one at a time, into buffers that stay
+/// in cache, not all at once.
 class MeanAutocovariance {
  public:
-  /// Takes the chains over, centring each on its mean in `means`.
-  MeanAutocovariance(Chains chains, std::span<const double> means)
-      : count_(chains.count), length_(chains.length), centred_(std::move(chains.values)) {
-    for (std::size_t c = 0; c < count_; ++c) {
-      for (std::size_t i = 0; i < length_; ++i) centred_[c * length_ + i] -= means[c];
+  /// Of the split chains of `length` draws whose draws are the runs' values `of_run`.
+  MeanAutocovariance(const Runs& runs, std::span<const double> of_run, std::size_t count,
+                     std::size_t length, Buffers& b)
+      : runs_(runs), of_run_(of_run), count_(count), length_(length), b_(b) {
+    b_.means.resize(count);
+    b_.chain.resize(length + expand_slack);
+    lags_.assign(direct_lags, 0.0);
+    std::size_t r = 0;
+    for (std::size_t c = 0; c < count; ++c) {
+      r = expand(r, b_.chain.data());
+      const std::span<double> chain(b_.chain.data(), length);
+      b_.means[c] = stats::mean(chain);
+      for (double& x : chain) x -= b_.means[c];
+      for (std::size_t lag = 0; lag < direct_lags; ++lag) lags_[lag] += direct(lag);
     }
+    for (double& l : lags_) l /= static_cast<double>(count);
   }
+
+  std::span<const double> means() const { return b_.means; }
 
   /// (1/n) sum_i (x_i - mean)(x_{i+lag} - mean), averaged over chains.
   double operator()(std::size_t lag) {
-    if (lag >= lags_.size() && lags_.size() >= direct_lags) transform(lag);
-    while (lags_.size() <= lag) lags_.push_back(direct(lags_.size()));
+    if (lag >= lags_.size()) transform(lag);
     return lags_[lag];
   }
 
  private:
   static constexpr std::size_t direct_lags = 4;
+  static constexpr std::size_t expand_slack = 3;
 
+  /// Writes the chain whose first run is `r` to `out`, and up to 3 values past its end;
+  /// returns the next chain's first run. Runs are short, about 1 / (acceptance rate) draws:
+  /// whole groups of 4 writes, the next run overwriting the excess, beat a loop of exact
+  /// length per run.
+  std::size_t expand(std::size_t r, double* out) const {
+    for (std::size_t written = 0; written < length_; ++r) {
+      const double v = of_run_[r];
+      double* p = out + written;
+      for (std::size_t i = 0; i < runs_.length[r]; i += 4)
+        p[i] = p[i + 1] = p[i + 2] = p[i + 3] = v;
+      written += runs_.length[r];
+    }
+    return r;
+  }
+
+  /// (1/n) sum_i x_i x_{i+lag} of the centred chain in b.chain.
   double direct(std::size_t lag) const {
     const std::size_t n = length_;
-    double total = 0;
-    for (std::size_t c = 0; c < count_; ++c) {
-      const double* x = centred_.data() + c * n;
-      // Four sums, so that the additions need not wait for each other.
-      std::array<double, 4> sums{};
-      std::size_t i = 0;
-      for (; i + 3 + lag < n; i += 4) {
-        for (std::size_t u = 0; u < 4; ++u) sums[u] += x[i + u] * x[i + u + lag];
-      }
-      for (; i + lag < n; ++i) sums[0] += x[i] * x[i + lag];
-      total += ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
+    const double* x = b_.chain.data();
+    // Four sums, so that the additions need not wait for each other.
+    std::array<double, 4> sums{};
+    std::size_t i = 0;
+    for (; i + 3 + lag < n; i += 4) {
+      for (std::size_t u = 0; u < 4; ++u) sums[u] += x[i + u] * x[i + u + lag];
     }
-    return total / static_cast<double>(count_);
+    for (; i + lag < n; ++i) sums[0] += x[i] * x[i + lag];
+    return ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
   }
 
   // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
   // zero-padded to m >= n + lag so that the circular sums up to that lag do not wrap: a
   // transform no longer than the lags asked for need, at least n / 4 of them. Only the sum
-  // over chains is needed, so two real chains share one complex transform z = x + i y:
-  // |X_k|^2 + |Y_k|^2 = (|Z_k|^2 + |Z_{m-k}|^2) / 2, and one inverse transform serves all.
+  // over chains is needed, so the chains' power spectra (m / 2 + 1 bins of a real
+  // transform) are added and one inverse transform serves all.
   void transform(std::size_t lag) {
     const std::size_t n = length_;
     std::size_t m = 1;
     while (m < n + std::max(lag, n / 4)) m *= 2;
-    Eigen::FFT<double> fft;
-    std::vector<std::complex<double>> packed(m);
-    std::vector<std::complex<double>> spectrum;
-    std::vector<std::complex<double>> power(m, 0.0);
-    for (std::size_t c = 0; c < count_; c += 2) {
-      std::fill(packed.begin(), packed.end(), 0.0);
-      const double* x = centred_.data() + c * n;
-      const double* y = c + 1 < count_ ? x + n : nullptr;
-      for (std::size_t i = 0; i < n; ++i) packed[i] = {x[i], y != nullptr ? y[i] : 0.0};
-      fft.fwd(spectrum, packed);
-      for (std::size_t k = 0; k < m; ++k) {
-        power[k] += 0.5 * (std::norm(spectrum[k]) + std::norm(spectrum[(m - k) % m]));
-      }
+    // The lags asked for here are past the direct ones: m - n leaves room to expand into.
+    static_assert(expand_slack < direct_lags);
+    const std::size_t bins = m / 2 + 1;
+    b_.signal.resize(m);
+    b_.spectrum.resize(bins);
+    b_.power.assign(bins, 0.0);
+    // Real input, half spectrum: kissfft's transform of m / 2 points. Unscaled, as the
+    // scale below takes m in.
+    Eigen::FFT<double>& fft = b_.fft;
+    fft.SetFlag(Eigen::FFT<double>::HalfSpectrum);
+    fft.SetFlag(Eigen::FFT<double>::Unscaled);
+    const auto size = static_cast<Eigen::Index>(m);
+    double* signal = b_.signal.data();
+    std::complex<double>* spectrum = b_.spectrum.data();
+    std::complex<double>* power = b_.power.data();
+    std::size_t r = 0;
+    for (std::size_t c = 0; c < count_; ++c) {
+      r = expand(r, signal);
+      for (std::size_t i = 0; i < n; ++i) signal[i] -= b_.means[c];
+      std::fill(signal + n, signal + m, 0.0);
+      fft.fwd(spectrum, signal, size);
+      for (std::size_t k = 0; k < bins; ++k) power[k] += std::norm(spectrum[k]);
     }
-    std::vector<std::complex<double>> sums;
-    fft.inv(sums, power);
-    const double scale = 1 / (static_cast<double>(n) * static_cast<double>(count_));
+    fft.inv(signal, power, size);
+    const double scale =
+        1 / (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(count_));
     const std::size_t exact = std::min(n, m - n + 1);
-    for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(sums[t].real() * scale);
+    for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(signal[t] * scale);
   }
 
+  const Runs& runs_;
+  std::span<const double> of_run_;
   std::size_t count_;
   std::size_t length_;
-  std::vector<double> centred_;
+  Buffers& b_;
   std::vector<double> lags_;
 };
 
-/// The effective sample size of already split chains (Vehtari et al. 2021, eqs. 10-11),
-/// step by step as ArviZ's _ess.
-double ess(Chains chains) {
-  const std::size_t n = chains.length;
-  const std::size_t count = chains.count;
+/// The effective sample size (Vehtari et al. 2021, eqs. 10-11), step by step as ArviZ's
+/// _ess, of the split chains whose draws are the runs' values `of_run`.
+double ess(const Runs& runs, std::span<const double> of_run, std::size_t count, std::size_t n,
+           Buffers& b) {
   const double nd = static_cast<double>(n);
-  std::vector<double> means(count);
-  for (std::size_t c = 0; c < count; ++c) means[c] = stats::mean(chains.chain(c));
-  MeanAutocovariance acov(std::move(chains), means);
+  MeanAutocovariance acov(runs, of_run, count, n, b);
   const double mean_var = acov(0) * nd / (nd - 1);
   double var_plus = mean_var * (nd - 1) / nd;
-  if (count > 1) var_plus += stats::variance(means);
+  if (count > 1) var_plus += stats::variance(acov.means());
   if (!(var_plus > 0)) return nan;
   const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
 
-  std::vector<double> rho(n, 0.0);
+  std::vector<double>& rho = b.rho;
+  rho.assign(n, 0.0);
   double rho_even = 1;
   double rho_odd = rho_at(1);
   rho[0] = rho_even;
@@ -430,56 +568,45 @@ double ess(Chains chains) {
 
 namespace detail {
 
-RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chains) {
+RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chains,
+                                 Workspace& workspace) {
+  Buffers& b = workspace.buffers();
   const std::size_t n = draws.size() / chains;
   const std::size_t half = n / 2;
   const std::size_t count = 2 * chains;
   const std::size_t size = count * half;
-  const Runs runs = runs_of(split(draws, chains));
-  const std::vector<std::uint32_t> order = sorted_indices(runs.value);
-  const std::vector<double> bulk = rank_normalise(runs, order, runs.value, size);
+  // Chains of even length are already their halves, one after the other.
+  if (n % 2 == 1) split(draws, chains, b.halves);
+  runs_of(n % 2 == 1 ? std::span<const double>(b.halves) : draws, half, b.runs, b.starts);
+  sort_runs(b.runs, b);
+  rank_normalise(b.ordered, size, b.bulk, b.probability);
 
   std::vector<double> middles;
   if (n % 2 == 1) {
     for (std::size_t c = 0; c < chains; ++c) middles.push_back(draws[c * n + n / 2]);
     std::sort(middles.begin(), middles.end());
   }
-  const double median = median_of(runs, order, middles);
-  // |x - median| in order: walk outwards from the median, merging the two sides.
-  std::vector<double> folded(runs.value.size());
-  for (std::size_t r = 0; r < folded.size(); ++r) folded[r] = std::abs(runs.value[r] - median);
-  const auto split_at = static_cast<std::size_t>(
-      std::partition_point(order.begin(), order.end(),
-                           [&](std::uint32_t r) { return runs.value[r] < median; }) -
-      order.begin());
-  std::vector<std::uint32_t> folded_order;
-  folded_order.reserve(order.size());
-  std::size_t below = split_at;
-  std::size_t above = split_at;
-  while (below > 0 || above < order.size()) {
-    const bool take_below =
-        above == order.size() || (below > 0 && folded[order[below - 1]] <= folded[order[above]]);
-    folded_order.push_back(take_below ? order[--below] : order[above++]);
-  }
-  const std::vector<double> tails = rank_normalise(runs, folded_order, folded, size);
+  fold(b.ordered, median_of(b.ordered, middles), b.folded);
+  rank_normalise(b.folded, size, b.tails, b.probability);
 
-  const double bulk_rhat = rhat(runs, bulk, count, half);
-  const double tail_rhat = rhat(runs, tails, count, half);
+  const auto [bulk_rhat, tail_rhat] = rhats(b.runs, b.bulk, b.tails, count, half, b);
   const double r =
       std::isnan(bulk_rhat) || std::isnan(tail_rhat) ? nan : std::max(bulk_rhat, tail_rhat);
-  return {r, ess(expand(runs, bulk, count, half))};
+  return {r, ess(b.runs, b.bulk, count, half, b)};
 }
 
 }  // namespace detail
 
 double split_rhat(std::span<const double> draws, std::size_t chains) {
   check(draws, chains, "split_rhat");
-  return detail::rank_diagnostics(draws, chains).rhat;
+  detail::Workspace workspace;
+  return detail::rank_diagnostics(draws, chains, workspace).rhat;
 }
 
 double ess_bulk(std::span<const double> draws, std::size_t chains) {
   check(draws, chains, "ess_bulk");
-  return detail::rank_diagnostics(draws, chains).ess;
+  detail::Workspace workspace;
+  return detail::rank_diagnostics(draws, chains, workspace).ess;
 }
 
 }  // namespace pardo::mcmc

@@ -195,6 +195,13 @@ ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t
   r.dim = dim;
   r.draws_per_chain = options.draws;
   const std::uint64_t total = chain_steps(options);
+  // One allocation: growing the draws chain by chain would copy them and fault in fresh
+  // pages at every doubling.
+  std::size_t size = 0;
+  for (const auto& chain : chains) {
+    if (chain && chain->state.steps == total) size += chain->draws.size();
+  }
+  r.draws.reserve(size);
   for (auto& chain : chains) {
     if (!chain) continue;
     r.steps += chain->state.steps;
@@ -210,20 +217,35 @@ ChainsResult gather(std::vector<std::optional<ChainOutput>>& chains, std::size_t
   return r;
 }
 
-ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k,
-                                     const std::stop_token& stop) {
+std::vector<ParameterSummary> summarise_parameters(const ChainsResult& result, std::size_t first,
+                                                   std::size_t last, const std::stop_token& stop,
+                                                   Progress* progress) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (stop.stop_requested()) return {nan, nan, nan, nan, nan, false};
-  if (result.chains == 0) return {nan, nan, nan, nan, nan, true};
-  const std::vector<double> x = result.parameter(k);
-  ParameterSummary s;
-  s.mean = stats::mean(x);
-  s.sd = stats::std_dev(x);
-  const RankDiagnostics d = rank_diagnostics(x, result.chains);
-  s.rhat = d.rhat;
-  s.ess = d.ess;
-  s.mcse = s.sd / std::sqrt(s.ess);
-  return s;
+  const std::size_t width = last - first;
+  std::vector<ParameterSummary> out;
+  // One buffer for each parameter's draws in turn: a fresh one would fault its pages in.
+  std::vector<double> x;
+  Workspace workspace;
+  for (std::size_t k = 0; k < width; ++k) {
+    if (stop.stop_requested()) {
+      out.push_back({nan, nan, nan, nan, nan, false});
+    } else if (result.chains == 0) {
+      out.push_back({nan, nan, nan, nan, nan, true});
+    } else {
+      x.resize(result.draws.size() / result.dim);
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = result.draws[i * result.dim + first + k];
+      ParameterSummary s;
+      s.mean = stats::mean(x);
+      s.sd = stats::std_dev(x);
+      const RankDiagnostics d = rank_diagnostics(x, result.chains, workspace);
+      s.rhat = d.rhat;
+      s.ess = d.ess;
+      s.mcse = s.sd / std::sqrt(s.ess);
+      out.push_back(s);
+    }
+    advance_progress(progress);
+  }
+  return out;
 }
 
 bool finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries) {

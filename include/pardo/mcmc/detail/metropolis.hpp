@@ -3,6 +3,7 @@
 // includer, once the public types are declared): the density without its type, one chain,
 // the summaries, and the run on any executor.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -101,9 +102,12 @@ struct ParameterSummary {
   bool done = true;  ///< false: a stop came first, the values are NaN
 };
 
-/// Parameter k's summary (NaN if no chain finished or `stop` was requested).
-ParameterSummary summarise_parameter(const ChainsResult& result, std::size_t k,
-                                     const std::stop_token& stop);
+/// The summaries of parameters first .. last - 1 (NaN if no chain finished or `stop` was
+/// requested), one after the other in the same buffers, each added to `progress` (if any)
+/// when done.
+std::vector<ParameterSummary> summarise_parameters(const ChainsResult& result, std::size_t first,
+                                                   std::size_t last, const std::stop_token& stop,
+                                                   Progress* progress);
 
 /// Stores the summaries; whether every one was made.
 bool finish(ChainsResult& result, const std::vector<ParameterSummary>& summaries);
@@ -216,21 +220,25 @@ ChainsResult run_chains(E& executor, const F& log_density,
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   result.sampling_seconds = seconds();
-  // The diagnostics sort every parameter's draws: one parameter per task where tasks can
-  // be any callable, on the caller otherwise.
+  // The diagnostics sort every parameter's draws: the parameters in as many groups as
+  // workers, a group per task, where tasks can be any callable, on the caller otherwise. A
+  // group's parameters reuse its buffers: touching fresh memory costs more than a sort.
   start_phase(control.progress, "diagnostics", "parameters", result.dim);
-  const auto summarise = [&](std::size_t k) {
-    ParameterSummary summary = summarise_parameter(result, k, control.stop);
-    advance_progress(control.progress);
-    return summary;
+  std::size_t groups = 1;
+  if constexpr (Executor<E>) groups = std::clamp<std::size_t>(executor.size(), 1, result.dim);
+  const auto summarise = [&](std::size_t g) {
+    return summarise_parameters(result, g * result.dim / groups, (g + 1) * result.dim / groups,
+                                control.stop, control.progress);
   };
-  std::vector<ParameterSummary> summaries;
+  std::vector<std::vector<ParameterSummary>> parts;
   if constexpr (Executor<E>) {
-    summaries = executor.map(summarise, std::views::iota(std::size_t{0}, result.dim),
-                             MapOptions{.chunksize = 1});
+    parts = executor.map(summarise, std::views::iota(std::size_t{0}, groups),
+                         MapOptions{.chunksize = 1});
   } else {
-    for (std::size_t k = 0; k < result.dim; ++k) summaries.push_back(summarise(k));
+    parts.push_back(summarise(0));
   }
+  std::vector<ParameterSummary> summaries;
+  for (const auto& part : parts) summaries.insert(summaries.end(), part.begin(), part.end());
   const bool summarised = finish(result, summaries);
   result.run = info;
   result.run.blocks_done = result.chains;
