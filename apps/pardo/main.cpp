@@ -144,8 +144,7 @@ int main(int argc, char** argv) {
   finish_help(app);
 
   // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
-  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-  const bool speaks = rank == nullptr || std::string_view(rank) == "0";
+  const bool speaks = !launched_as_other_rank();
   if (const std::string empty = empty_argument(argc, argv); !empty.empty()) {
     if (speaks) std::fputs(empty.c_str(), stderr);
     return exit_usage;

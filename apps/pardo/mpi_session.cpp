@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -43,6 +44,14 @@ void hand_over_to_mpi_program(int argc, char** argv) {
 void hand_over_to_mpi_program(int /*argc*/, char** /*argv*/) {}
 #endif
 
+bool launched_as_other_rank() noexcept {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+    const char* rank = std::getenv(name);
+    if (rank != nullptr) return std::string_view(rank) != "0";
+  }
+  return false;
+}
+
 bool mpi_compiled_in() noexcept {
 #ifdef PARDO_CLI_WITH_MPI
   return true;
@@ -60,9 +69,9 @@ int mpi_not_compiled_in(std::string_view command) {
 }
 
 #ifdef PARDO_CLI_WITH_MPI
-MpiSession::MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {
-  handle_mpirun_signals(world_.rank() == 0);
-}
+MpiSession::RankSignals::RankSignals() { handle_mpirun_signals(!launched_as_other_rank()); }
+
+MpiSession::MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {}
 #endif
 
 }  // namespace pardo::cli

@@ -16,6 +16,10 @@ namespace pardo::cli {
 /// `pardo-mpi` cannot be run (the command then says that MPI is missing).
 void hand_over_to_mpi_program(int argc, char** argv);
 
+/// Whether a launcher (mpirun, srun) started this process as a rank other than 0, as its
+/// environment says: known before MPI is initialised.
+bool launched_as_other_rank() noexcept;
+
 /// True if this pardo was built with the MPI backend.
 bool mpi_compiled_in() noexcept;
 
@@ -26,13 +30,19 @@ int mpi_not_compiled_in(std::string_view command);
 /// MPI initialised for one command (under mpirun, or alone as a singleton).
 class MpiSession {
  public:
-  /// Initialises MPI and sets up each rank's signals (handle_mpirun_signals).
+  /// Sets up each rank's signals (handle_mpirun_signals), then initialises MPI.
   MpiSession();
   const mpi::Communicator& world() const noexcept { return world_; }
   /// Rank 0 prints results and progress; the others stay silent.
   bool prints() const noexcept { return world_.rank() == 0; }
 
  private:
+  // Before MPI_Init, which can take seconds on a loaded node: mpirun's SIGTERM for a Ctrl-C
+  // in that time still reaches rank 0 as a stop request instead of killing the ranks.
+  struct RankSignals {
+    RankSignals();
+  };
+  RankSignals signals_;
   mpi::Environment env_;
   mpi::Communicator world_;
 };

@@ -10,28 +10,18 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <vector>
 
+#include "mpi_session.hpp"
 #include "report.hpp"
 
 namespace pardo::cli {
 
 namespace {
-
-// Under mpirun every rank parses the same options; only rank 0 prints, so only it may create
-// (and truncate) the output file.
-bool other_mpi_rank() {
-  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
-    const char* rank = std::getenv(name);
-    if (rank != nullptr) return std::string_view(rank) != "0";
-  }
-  return false;
-}
 
 int cannot(std::string_view command, std::string_view option, const std::string& path,
            std::string_view what, int code) {
@@ -115,7 +105,7 @@ void add_output_option(CLI::App& cmd, std::string& path) {
 }
 
 int redirect_output(const std::string& path, std::string_view command) {
-  if (path.empty() || path == "-" || other_mpi_rank()) return 0;
+  if (path.empty() || path == "-" || launched_as_other_rank()) return 0;
   std::fflush(stdout);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return cannot(command, "--output", path, "create", exit_usage);
@@ -136,7 +126,7 @@ CLI::Option* add_save_option(CLI::App& cmd, const std::string& name, std::string
 }
 
 int prepare_save(const std::string& path, std::string_view option, std::string_view command) {
-  if (path.empty() || other_mpi_rank()) return 0;
+  if (path.empty() || launched_as_other_rank()) return 0;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return cannot(command, option, path, "create", exit_usage);
   ::close(fd);

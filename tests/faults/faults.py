@@ -186,6 +186,19 @@ def children(pid):
     return kids
 
 
+def handles(pid, sig):
+    """Whether a live pardo process catches or ignores sig (its /proc status masks)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            fields = dict(line.split(":\t", 1) for line in f.read().splitlines() if ":\t" in line)
+    except OSError:
+        return False
+    if not fields.get("Name", "").startswith("pardo"):
+        return False
+    bit = 1 << (sig - 1)
+    return any(int(fields.get(mask, "0"), 16) & bit for mask in ("SigCgt", "SigIgn"))
+
+
 def descendants(pid):
     """{pid: starttime} of every live descendant of pid."""
     found, todo = {}, [pid]
@@ -694,6 +707,17 @@ class Watched:
             time.sleep(0.02)
         return [k for k in self.poll_children()]
 
+    def wait_for_ranks_handling(self, sig, count, timeout):
+        """Waits until `count` pardo descendants catch or ignore `sig`; whether they did."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and self.proc.poll() is None:
+            self.poll_children()
+            ranks = [p for p in self.seen if handles(p, sig)]
+            if len(ranks) >= count:
+                return True
+            time.sleep(0.02)
+        return False
+
     def sleep_watching(self, seconds):
         end = time.monotonic() + seconds
         while time.monotonic() < end and self.proc.poll() is None:
@@ -969,11 +993,15 @@ def mpirun_sigint(s, runs):
         if s.out_of_time(args):
             return
         w = Watched(s, args, launcher=launcher)
-        w.sleep_watching(2.0 - (time.monotonic() - w.start))
-        shown = launcher + args + ["<SIGINT to mpirun at 2 s>"]
-        if w.proc.poll() is not None:
+        shown = launcher + args + ["<SIGINT to mpirun 2 s in, once every rank handles SIGTERM>"]
+        # Launching ranks can take seconds on a loaded node, and a Ctrl-C before a rank has
+        # started is not one it could answer: signal once both ranks have set up SIGTERM.
+        ready = w.wait_for_ranks_handling(signal.SIGTERM, 2, WATCHDOG_S / 2)
+        w.sleep_watching(max(0.5, 2.0 - (time.monotonic() - w.start)))
+        if w.proc.poll() is not None or not ready:
             r = w.wait(1)
-            s.check(shown, f"ended (exit {r.rc}) before the SIGINT", "still running", r)
+            s.check(shown, f"ended (exit {r.rc}) before the SIGINT" if ready
+                    else "two ranks never caught or ignored SIGTERM", "still running", r)
             continue
         os.kill(w.proc.pid, signal.SIGINT)
         sent_at = time.monotonic()
