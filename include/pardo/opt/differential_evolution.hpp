@@ -1,0 +1,77 @@
+#pragma once
+/// @file
+/// Differential evolution (Storn and Price, 1997): a population solver whose generations are
+/// each evaluated as one parallel map.
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "pardo/opt/solver.hpp"
+
+namespace pardo::opt {
+
+/// How a trial vector is made from the population (F: the mutation factor):
+/// - `rand1bin`: x_r0 + F (x_r1 - x_r2);
+/// - `best1bin`: x_best + F (x_r0 - x_r1), scipy's default;
+/// - `current_to_best1bin`: x_i + F (x_best - x_i) + F (x_r0 - x_r1);
+/// each followed by binomial crossover with the target x_i.
+/// @code
+/// auto s = pardo::opt::DeStrategy::rand1bin;
+/// @endcode
+enum class DeStrategy { rand1bin, best1bin, current_to_best1bin };
+
+/// Differential evolution's settings; the defaults are scipy's.
+/// @code
+/// pardo::opt::DeOptions o{.population = 40, .strategy = pardo::opt::DeStrategy::rand1bin};
+/// @endcode
+struct DeOptions {
+  /// Individuals; 0: 15 per dimension (scipy's popsize = 15), at least 5.
+  std::size_t population = 0;
+  DeStrategy strategy = DeStrategy::best1bin;
+  /// F drawn uniformly in [mutation_low, mutation_high) once per generation (dither);
+  /// equal ends give a fixed F.
+  double mutation_low = 0.5;
+  double mutation_high = 1.0;
+  double crossover = 0.7;  ///< the probability that a coordinate comes from the mutant
+  /// The first population by Latin hypercube sampling of the bounds (else uniform). A
+  /// problem's x0 replaces individual 0.
+  bool latin_hypercube = true;
+};
+
+/// Differential evolution within the problem's bounds: a trial coordinate that falls outside
+/// is drawn again uniformly between its bounds (as scipy does). Each generation's trials are
+/// evaluated together ("deferred updating"), so the trajectory is the same on every executor.
+/// The random choices of generation g come from stream g of the problem's seed. Throws
+/// std::invalid_argument naming a bad bound, population, mutation or crossover.
+/// @code
+/// pardo::opt::DifferentialEvolution de({.bounds = pardo::opt::Bounds::cube(10, -5.12, 5.12),
+///                                       .seed = 1});
+/// pardo::ThreadPool pool;
+/// auto r = de.solve(pool, pardo::opt::models::rastrigin,
+///                   pardo::opt::value_to_reach(0, 1e-6) || pardo::opt::generation_limit(2000));
+/// @endcode
+class DifferentialEvolution : public Solver {
+ public:
+  explicit DifferentialEvolution(Problem problem, DeOptions options = {});
+  /// The population size in use.
+  std::size_t population() const noexcept { return size_; }
+
+ protected:
+  void next_points(std::vector<double>& points) override;
+  bool take_values(std::span<const double> points, std::span<const double> values) override;
+  std::span<const double> candidates() const override { return population_; }
+  std::span<const double> candidate_values() const override { return values_; }
+
+ private:
+  void initial_population(std::vector<double>& points) const;
+  void trials(std::vector<double>& points) const;
+
+  DeOptions options_;
+  std::size_t size_;
+  std::vector<double> population_;
+  std::vector<double> values_;
+  bool started_ = false;
+};
+
+}  // namespace pardo::opt

@@ -1,0 +1,120 @@
+#pragma once
+/// @file
+/// Monitors: what a solver reports as it goes, after each generation and for each evaluation,
+/// kept in memory, printed or logged to a file.
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pardo/opt/termination.hpp"
+
+namespace pardo::opt {
+
+/// Receives a solver's progress. Override what you need; both calls come on the thread that
+/// runs `solve`, in order, never at once.
+/// @code
+/// struct Count : pardo::opt::Monitor {
+///   int generations = 0;
+///   void generation(const pardo::opt::Status&) override { ++generations; }
+/// };
+/// @endcode
+class Monitor {
+ public:
+  virtual ~Monitor() = default;
+  /// After each generation, the start (generation 0) included.
+  virtual void generation(const Status& /*status*/) {}
+  /// After each batch of evaluations: the points row by row (dim coordinates each) and their
+  /// values as the objective gave them, in the order asked (a NaN stays NaN here; the solver
+  /// ranks it below every number).
+  virtual void evaluations(std::span<const double> /*points*/, std::size_t /*dim*/,
+                           std::span<const double> /*values*/) {}
+};
+
+/// One generation as a monitor keeps it.
+/// @code
+/// pardo::opt::GenerationRecord r{.generation = 3, .evaluations = 40, .best_value = 0.5};
+/// @endcode
+struct GenerationRecord {
+  std::uint64_t generation = 0;
+  std::uint64_t evaluations = 0;
+  double best_value = 0;
+  std::vector<double> best_x{};
+  double seconds = 0;
+};
+
+/// Keeps every generation's record and, if asked, every evaluation.
+/// @code
+/// pardo::opt::MemoryMonitor memory(/*keep_evaluations=*/true);
+/// solver.add_monitor(memory);
+/// solver.solve(pool, f, pardo::opt::generation_limit(10));
+/// // memory.generations().size() == 11; memory.points().size() == dim * evaluations
+/// @endcode
+class MemoryMonitor : public Monitor {
+ public:
+  explicit MemoryMonitor(bool keep_evaluations = false) : keep_evaluations_(keep_evaluations) {}
+  void generation(const Status& status) override;
+  void evaluations(std::span<const double> points, std::size_t dim,
+                   std::span<const double> values) override;
+  const std::vector<GenerationRecord>& generations() const noexcept { return generations_; }
+  /// The evaluated points, row by row (only with keep_evaluations).
+  const std::vector<double>& points() const noexcept { return points_; }
+  /// Their values.
+  const std::vector<double>& values() const noexcept { return values_; }
+
+ private:
+  bool keep_evaluations_;
+  std::vector<GenerationRecord> generations_;
+  std::vector<double> points_;
+  std::vector<double> values_;
+};
+
+/// Prints every `every`-th generation (and generation 0) as
+/// "generation 10: best 0.0123 after 220 evaluations (0.01 s)" to `out`.
+/// @code
+/// pardo::opt::PrintMonitor verbose(stdout, /*every=*/10);
+/// @endcode
+class PrintMonitor : public Monitor {
+ public:
+  /// Throws std::invalid_argument for every = 0 or a null stream.
+  explicit PrintMonitor(std::FILE* out = stdout, std::uint64_t every = 1);
+  void generation(const Status& status) override;
+
+ private:
+  std::FILE* out_;
+  std::uint64_t every_;
+};
+
+/// The format of a LogMonitor's file.
+/// @code
+/// auto format = pardo::opt::LogFormat::json_lines;
+/// @endcode
+enum class LogFormat { csv, json_lines };
+
+/// Writes each generation to a file: CSV (generation, evaluations, seconds, best_value,
+/// x0, x1, ...) or JSON lines ({"generation":..,"evaluations":..,"seconds":..,
+/// "best_value":..,"best_x":[..]}), flushed every line so that a crash keeps what was
+/// written. Throws std::runtime_error naming the file and the system's reason when it cannot
+/// be created or written.
+/// @code
+/// pardo::opt::LogMonitor log("run.csv", pardo::opt::LogFormat::csv);
+/// solver.add_monitor(log);
+/// @endcode
+class LogMonitor : public Monitor {
+ public:
+  LogMonitor(const std::string& path, LogFormat format);
+  ~LogMonitor() override;
+  LogMonitor(const LogMonitor&) = delete;
+  LogMonitor& operator=(const LogMonitor&) = delete;
+  void generation(const Status& status) override;
+
+ private:
+  std::string path_;
+  LogFormat format_;
+  std::FILE* file_;
+  bool header_written_ = false;
+};
+
+}  // namespace pardo::opt

@@ -1,0 +1,80 @@
+#pragma once
+/// @file
+/// What an optimiser works on: the objective, its bounds, whether to minimise or maximise,
+/// and where to start.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "pardo/remote/remote_function.hpp"
+
+namespace pardo::opt {
+
+/// An objective evaluated at one point x (d coordinates). Any callable of this shape runs on
+/// the in-process executors; worker processes and MPI ranks need a function registered with
+/// PARDO_REMOTE_FUNCTION, passed as this handle.
+/// @code
+/// double sphere(std::span<const double> x) {
+///   double s = 0;
+///   for (double v : x) s += v * v;
+///   return s;
+/// }
+/// PARDO_REMOTE_FUNCTION(sphere);  // only needed on worker processes and MPI ranks
+/// pardo::opt::Objective f(sphere);
+/// @endcode
+using Objective = RemoteFunction<double(std::span<const double>)>;
+
+/// Whether the solver looks for the smallest or the largest value.
+/// @code
+/// pardo::opt::Problem p{.bounds = pardo::opt::Bounds::cube(2, -1, 1),
+///                       .sense = pardo::opt::Sense::maximize};
+/// @endcode
+enum class Sense { minimize, maximize };
+
+/// The box the candidates stay in, strictly: every solver keeps every point it evaluates
+/// within [lower[j], upper[j]] on each axis j.
+/// @code
+/// pardo::opt::Bounds b{.lower = {-5, 0}, .upper = {5, 1}};
+/// auto cube = pardo::opt::Bounds::cube(10, -2.048, 2.048);
+/// @endcode
+struct Bounds {
+  std::vector<double> lower{};  ///< d finite lower bounds
+  std::vector<double> upper{};  ///< d finite upper bounds, each at least its lower bound
+
+  /// The cube [low, high]^dim.
+  /// @code
+  /// auto b = pardo::opt::Bounds::cube(3, 0.0, 1.0);
+  /// @endcode
+  static Bounds cube(std::size_t dim, double low, double high) {
+    return {std::vector<double>(dim, low), std::vector<double>(dim, high)};
+  }
+  /// The number of dimensions.
+  /// @code
+  /// assert(pardo::opt::Bounds::cube(3, 0, 1).dim() == 3);
+  /// @endcode
+  std::size_t dim() const noexcept { return lower.size(); }
+};
+
+/// The problem every solver takes: bounds (which fix the dimension), the sense, an optional
+/// starting point and the seed of the solver's random choices. A solver's trajectory depends
+/// on these and on its own options only, never on the executor or its worker count.
+/// @code
+/// pardo::opt::Problem p{.bounds = pardo::opt::Bounds::cube(2, -2, 2), .x0 = {-1.2, 1.0},
+///                       .seed = 7};
+/// @endcode
+struct Problem {
+  Bounds bounds{};  ///< strict bounds; their size is the dimension
+  Sense sense = Sense::minimize;
+  std::vector<double> x0{};  ///< where to start (within bounds); empty: drawn in the bounds
+  std::uint64_t seed = 0;    ///< seeds every random choice of the solver
+
+  /// The number of dimensions.
+  /// @code
+  /// assert(pardo::opt::Problem{.bounds = pardo::opt::Bounds::cube(4, 0, 1)}.dim() == 4);
+  /// @endcode
+  std::size_t dim() const noexcept { return bounds.dim(); }
+};
+
+}  // namespace pardo::opt

@@ -1,0 +1,151 @@
+#pragma once
+/// @file
+/// The interface every solver shares: ask for points, tell their values, and `solve`, which
+/// evaluates each batch of points as one parallel map on any executor until a termination
+/// condition holds. A solver keeps its state between calls, so solving again continues.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "pardo/executor.hpp"
+#include "pardo/opt/detail/evaluate.hpp"
+#include "pardo/opt/monitor.hpp"
+#include "pardo/opt/problem.hpp"
+#include "pardo/opt/termination.hpp"
+
+namespace pardo::opt {
+
+/// What a solve returns. Values are the objective's own (not negated when maximising).
+/// @code
+/// pardo::opt::Result r = solver.solve(pool, f, pardo::opt::generation_limit(100));
+/// std::printf("%g at x[0] = %g, %s\n", r.value, r.x[0], r.termination.c_str());
+/// @endcode
+struct Result {
+  std::vector<double> x;          ///< the best point
+  double value = 0;               ///< its value
+  std::uint64_t evaluations = 0;  ///< all evaluations so far, earlier solves included
+  std::uint64_t generations = 0;  ///< all generations so far
+  std::string termination;        ///< the condition that stopped this solve
+  std::vector<double> history;    ///< the best value after each generation, from 0
+  double seconds = 0;             ///< wall time of all solves so far
+};
+
+/// The base of every solver: the ask/tell protocol and the bookkeeping they share (best
+/// point, counts, history, monitors, strict bounds). Not copyable; not for use by two threads
+/// at once.
+/// @code
+/// pardo::opt::NelderMead nm({.bounds = pardo::opt::Bounds::cube(2, -5, 5), .x0 = {1, 1}});
+/// while (!done) {
+///   auto points = nm.ask();
+///   std::vector<double> values = evaluate_somehow(points);
+///   nm.tell(values);
+/// }
+/// @endcode
+class Solver {
+ public:
+  virtual ~Solver();
+  Solver(const Solver&) = delete;
+  Solver& operator=(const Solver&) = delete;
+
+  /// The points to evaluate next, row by row (dim coordinates each), all within the bounds.
+  /// Asking again before telling returns the same points.
+  std::span<const double> ask();
+  /// Their values, as many as points asked, in order. Throws std::invalid_argument if the
+  /// count differs or nothing was asked.
+  void tell(std::span<const double> values);
+
+  /// Where the solver stands (valid until the next ask or tell).
+  Status status() const;
+  /// The best point and value so far, as a Result (termination empty).
+  Result result() const;
+  /// The dimension.
+  std::size_t dim() const noexcept { return problem_.dim(); }
+  /// Whether every generation told so far is complete (between generations).
+  bool between_generations() const noexcept { return pending_.empty() && started_; }
+
+  /// Adds a monitor, kept by reference: it must outlive the solves.
+  void add_monitor(Monitor& monitor) { monitors_.push_back(&monitor); }
+
+  /// Runs until `stop` holds at the end of a generation (or at once, if it already holds),
+  /// evaluating each batch of points as one parallel map on `executor`. `f` is any callable
+  /// `double(std::span<const double>)` on in-process executors, a registered function or an
+  /// Objective handle on every executor. An exception from `f` ends the solve and reaches
+  /// the caller (the first by point order); the solver keeps its state from before that
+  /// batch, so solving again retries it.
+  /// @code
+  /// pardo::ThreadPool pool(4);
+  /// pardo::opt::Result r = solver.solve(pool, f, pardo::opt::value_to_reach(1e-8) ||
+  ///                                                  pardo::opt::evaluation_limit(100000));
+  /// @endcode
+  template <RemoteExecutor E, class F>
+  Result solve(E& executor, const F& f, const Termination& stop) {
+    if constexpr (std::is_function_v<F>) {
+      return solve(executor, &f, stop);
+    } else {
+      begin_solve();
+      try {
+        for (;;) {
+          if (between_generations()) {
+            if (auto why = stop.met(status())) return finish_solve(*why);
+          }
+          const std::span<const double> points = ask();
+          tell(detail::evaluate(executor, f, points, dim()));
+        }
+      } catch (...) {
+        end_solve();
+        throw;
+      }
+    }
+  }
+
+ protected:
+  explicit Solver(Problem problem);
+
+  /// The points of the next step, written to `points` (row by row), none outside the bounds:
+  /// the derived solver's half of ask.
+  virtual void next_points(std::vector<double>& points) = 0;
+  /// The values of those points, as numbers to minimise (negated when maximising, NaN
+  /// turned to +inf); returns whether a generation ended with them.
+  virtual bool take_values(std::span<const double> points, std::span<const double> values) = 0;
+  /// The current population or simplex, and its values to minimise.
+  virtual std::span<const double> candidates() const = 0;
+  virtual std::span<const double> candidate_values() const = 0;
+
+  const Problem& problem() const noexcept { return problem_; }
+  /// Moves x into the bounds, axis by axis.
+  void clip(std::span<double> x) const;
+  /// The seed of the solver's random choices.
+  std::uint64_t seed() const noexcept { return problem_.seed; }
+  std::uint64_t generation() const noexcept { return generation_; }
+  /// The best point so far, and its value to minimise.
+  std::span<const double> best_x() const noexcept { return best_x_; }
+  double best_value() const noexcept { return best_; }
+
+ private:
+  void begin_solve();
+  void end_solve();
+  Result finish_solve(const std::string& why);
+  double user_value(double minimised) const;
+
+  Problem problem_;
+  std::vector<Monitor*> monitors_;
+  std::vector<double> pending_;  // points asked, not yet told
+  std::vector<double> scratch_;
+  std::vector<double> best_x_;
+  double best_ = 0;
+  std::vector<double> history_;
+  mutable std::vector<double> user_values_;  // the candidates' values as status() shows them
+  std::uint64_t generation_ = 0;
+  std::uint64_t evaluations_ = 0;
+  bool started_ = false;
+  double seconds_before_ = 0;  // of earlier solves
+  std::chrono::steady_clock::time_point solve_started_{};
+  bool solving_ = false;
+};
+
+}  // namespace pardo::opt
