@@ -11,9 +11,12 @@
 /// @endcode
 
 #include "pardo/opt/differential_evolution.hpp"
+#include "pardo/opt/ensemble.hpp"
 #include "pardo/opt/models.hpp"
 #include "pardo/opt/monitor.hpp"
 #include "pardo/opt/nelder_mead.hpp"
+#include "pardo/opt/particle_swarm.hpp"
+#include "pardo/opt/powell.hpp"
 #include "pardo/opt/problem.hpp"
 #include "pardo/opt/solver.hpp"
 #include "pardo/opt/termination.hpp"

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "core/validate.hpp"
+#include "pardo/core/errors.hpp"
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
+#include "pardo/remote/wire.hpp"
 
 namespace pardo::opt {
 
@@ -144,6 +146,44 @@ bool DifferentialEvolution::take_values(std::span<const double> points,
     }
   }
   return true;
+}
+
+std::string DifferentialEvolution::options_bytes() const {
+  std::string bytes;
+  wire::Writer out(bytes);
+  wire::encode(out, static_cast<std::uint64_t>(size_));
+  wire::encode(out, static_cast<std::uint8_t>(options_.strategy));
+  wire::encode(out, options_.mutation_low);
+  wire::encode(out, options_.mutation_high);
+  wire::encode(out, options_.crossover);
+  wire::encode(out, options_.latin_hypercube);
+  return bytes;
+}
+
+void DifferentialEvolution::save_state(wire::Writer& out) const {
+  wire::encode(out, options_bytes());
+  wire::encode(out, population_);
+  wire::encode(out, values_);
+  wire::encode(out, started_);
+}
+
+std::function<void()> DifferentialEvolution::restore_state(wire::Reader& in) {
+  require_same_options(wire::decode<std::string>(in), options_bytes(), "DifferentialEvolution");
+  auto population = wire::decode<std::vector<double>>(in);
+  auto values = wire::decode<std::vector<double>>(in);
+  const auto started = wire::decode<bool>(in);
+  const bool fits = started ? population.size() == size_ * dim() && values.size() == size_
+                            : population.empty() && values.empty();
+  if (!fits) {
+    throw SerializationError(
+        "restore: the differential evolution state does not fit its "
+        "population and dimension");
+  }
+  return [this, population = std::move(population), values = std::move(values), started]() mutable {
+    population_ = std::move(population);
+    values_ = std::move(values);
+    started_ = started;
+  };
 }
 
 }  // namespace pardo::opt

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "core/validate.hpp"
+#include "pardo/core/errors.hpp"
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
+#include "pardo/remote/wire.hpp"
 
 namespace pardo::opt {
 
@@ -184,6 +186,54 @@ bool NelderMead::take_values(std::span<const double> points, std::span<const dou
   order();
   step_ = Step::reflect;
   return true;
+}
+
+std::string NelderMead::options_bytes() const {
+  std::string bytes;
+  wire::Writer out(bytes);
+  for (const double v : {options_.reflection, options_.expansion, options_.contraction,
+                         options_.shrink, options_.initial_step, options_.zero_step}) {
+    wire::encode(out, v);
+  }
+  wire::encode(out, options_.adaptive);
+  return bytes;
+}
+
+void NelderMead::save_state(wire::Writer& out) const {
+  wire::encode(out, options_bytes());
+  wire::encode(out, simplex_);
+  wire::encode(out, values_);
+  wire::encode(out, centroid_);
+  wire::encode(out, reflected_);
+  wire::encode(out, reflected_value_);
+  wire::encode(out, static_cast<std::uint8_t>(step_));
+}
+
+std::function<void()> NelderMead::restore_state(wire::Reader& in) {
+  require_same_options(wire::decode<std::string>(in), options_bytes(), "NelderMead");
+  auto simplex = wire::decode<std::vector<double>>(in);
+  auto values = wire::decode<std::vector<double>>(in);
+  auto centroid = wire::decode<std::vector<double>>(in);
+  auto reflected = wire::decode<std::vector<double>>(in);
+  const auto reflected_value = wire::decode<double>(in);
+  const auto step = wire::decode<std::uint8_t>(in);
+  const std::size_t n = dim();
+  const bool sizes_fit =
+      (simplex.empty() || simplex.size() == n * (n + 1)) && values.size() * n == simplex.size() &&
+      (centroid.empty() || centroid.size() == n) && (reflected.empty() || reflected.size() == n);
+  if (!sizes_fit || step > static_cast<std::uint8_t>(Step::shrink)) {
+    throw SerializationError("restore: the Nelder-Mead state does not fit its dimension");
+  }
+  return [this, simplex = std::move(simplex), values = std::move(values),
+          centroid = std::move(centroid), reflected = std::move(reflected), reflected_value,
+          step]() mutable {
+    simplex_ = std::move(simplex);
+    values_ = std::move(values);
+    centroid_ = std::move(centroid);
+    reflected_ = std::move(reflected);
+    reflected_value_ = reflected_value;
+    step_ = static_cast<Step>(step);
+  };
 }
 
 }  // namespace pardo::opt

@@ -1,12 +1,19 @@
 #include "pardo/opt/solver.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include "core/validate.hpp"
+#include "pardo/core/errors.hpp"
+#include "pardo/remote/wire.hpp"
 
 namespace pardo::opt {
 
@@ -17,6 +24,10 @@ std::string show(double x) {
   std::snprintf(text, sizeof text, "%.17g", x);
   return text;
 }
+
+}  // namespace
+
+namespace detail {
 
 void check_problem(const Problem& p) {
   const Bounds& b = p.bounds;
@@ -53,9 +64,41 @@ void check_problem(const Problem& p) {
   }
 }
 
+}  // namespace detail
+
+namespace {
+
+constexpr std::string_view state_magic = "pardo::opt state 1";
+
+// What a state file must match: the solver's kind and its problem.
+void save_problem(wire::Writer& out, std::string_view kind, const Problem& p) {
+  wire::encode(out, std::string(kind));
+  wire::encode(out, p.bounds.lower);
+  wire::encode(out, p.bounds.upper);
+  wire::encode(out, p.sense == Sense::maximize);
+  wire::encode(out, p.x0);
+  wire::encode(out, p.seed);
+}
+
+void check_problem_of(wire::Reader& in, std::string_view kind, const Problem& p,
+                      const std::string& path) {
+  const auto differs = [&](const std::string& what) {
+    pardo::detail::throw_invalid("restore", path + " was saved " + what);
+  };
+  const auto saved_kind = wire::decode<std::string>(in);
+  if (saved_kind != kind) differs("by a " + saved_kind + " solver, not " + std::string(kind));
+  if (wire::decode<std::vector<double>>(in) != p.bounds.lower ||
+      wire::decode<std::vector<double>>(in) != p.bounds.upper) {
+    differs("with other bounds");
+  }
+  if (wire::decode<bool>(in) != (p.sense == Sense::maximize)) differs("with the other sense");
+  if (wire::decode<std::vector<double>>(in) != p.x0) differs("with another x0");
+  if (wire::decode<std::uint64_t>(in) != p.seed) differs("with another seed");
+}
+
 }  // namespace
 
-Solver::Solver(Problem problem) : problem_(std::move(problem)) { check_problem(problem_); }
+Solver::Solver(Problem problem) : problem_(std::move(problem)) { detail::check_problem(problem_); }
 
 Solver::~Solver() = default;
 
@@ -152,6 +195,80 @@ Result Solver::finish_solve(const std::string& why) {
   Result r = result();
   r.termination = why;
   return r;
+}
+
+void Solver::save(const std::string& path) const {
+  std::string bytes;
+  wire::Writer out(bytes);
+  wire::encode(out, std::string(state_magic));
+  save_problem(out, kind(), problem_);
+  wire::encode(out, pending_);
+  wire::encode(out, best_x_);
+  wire::encode(out, best_);
+  wire::encode(out, history_);
+  wire::encode(out, generation_);
+  wire::encode(out, evaluations_);
+  wire::encode(out, started_);
+  wire::encode(out, status().seconds);
+  save_state(out);
+  const std::string temporary = path + ".tmp";
+  std::FILE* file = std::fopen(temporary.c_str(), "wb");
+  if (file == nullptr) {
+    throw std::runtime_error("save: cannot create " + temporary + ": " + std::strerror(errno));
+  }
+  const bool written =
+      std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0;
+  const int error = errno;
+  if (std::fclose(file) != 0 || !written) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error("save: cannot write " + path + ": " +
+                             std::strerror(written ? errno : error));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int rename_error = errno;
+    std::remove(temporary.c_str());
+    throw std::runtime_error("save: cannot write " + path + ": " + std::strerror(rename_error));
+  }
+}
+
+void Solver::restore(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("restore: cannot open " + path + ": " + std::strerror(errno));
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  const std::string bytes = buffer.str();
+  wire::Reader in(bytes);
+  if (bytes.size() < state_magic.size() + 8 || wire::decode<std::string>(in) != state_magic) {
+    throw SerializationError("restore: " + path + " is not a pardo::opt state file");
+  }
+  check_problem_of(in, kind(), problem_, path);
+  auto pending = wire::decode<std::vector<double>>(in);
+  auto best_x = wire::decode<std::vector<double>>(in);
+  const auto best = wire::decode<double>(in);
+  auto history = wire::decode<std::vector<double>>(in);
+  const auto generation = wire::decode<std::uint64_t>(in);
+  const auto evaluations = wire::decode<std::uint64_t>(in);
+  const auto started = wire::decode<bool>(in);
+  const auto seconds = wire::decode<double>(in);
+  const std::function<void()> install = restore_state(in);
+  in.expect_end();
+  install();
+  pending_ = std::move(pending);
+  best_x_ = std::move(best_x);
+  best_ = best;
+  history_ = std::move(history);
+  generation_ = generation;
+  evaluations_ = evaluations;
+  started_ = started;
+  seconds_before_ = seconds;
+}
+
+void Solver::require_same_options(const std::string& saved, const std::string& own,
+                                  std::string_view solver) {
+  if (saved != own) {
+    pardo::detail::throw_invalid(
+        "restore", "the state was saved with other " + std::string(solver) + " options");
+  }
 }
 
 void Solver::clip(std::span<double> x) const {

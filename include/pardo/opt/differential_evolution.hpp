@@ -4,7 +4,10 @@
 /// each evaluated as one parallel map.
 
 #include <cstddef>
+#include <functional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "pardo/opt/solver.hpp"
@@ -62,8 +65,12 @@ class DifferentialEvolution : public Solver {
   bool take_values(std::span<const double> points, std::span<const double> values) override;
   std::span<const double> candidates() const override { return population_; }
   std::span<const double> candidate_values() const override { return values_; }
+  std::string_view kind() const override { return "differential-evolution"; }
+  void save_state(wire::Writer& out) const override;
+  std::function<void()> restore_state(wire::Reader& in) override;
 
  private:
+  std::string options_bytes() const;
   void initial_population(std::vector<double>& points) const;
   void trials(std::vector<double>& points) const;
 

@@ -3,7 +3,10 @@
 /// The Nelder–Mead downhill simplex: a local solver without derivatives.
 
 #include <cstddef>
+#include <functional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "pardo/opt/solver.hpp"
@@ -26,6 +29,11 @@ struct NelderMeadOptions {
   /// 0, as scipy's 0.05 and 0.00025), moved back into the bounds.
   double initial_step = 0.05;
   double zero_step = 0.00025;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(reflection, expansion, contraction, shrink, adaptive, initial_step, zero_step);
+  }
 };
 
 /// Nelder–Mead on the problem's box: every vertex it evaluates is clipped into the bounds. A
@@ -49,8 +57,12 @@ class NelderMead : public Solver {
   bool take_values(std::span<const double> points, std::span<const double> values) override;
   std::span<const double> candidates() const override { return simplex_; }
   std::span<const double> candidate_values() const override { return values_; }
+  std::string_view kind() const override { return "nelder-mead"; }
+  void save_state(wire::Writer& out) const override;
+  std::function<void()> restore_state(wire::Reader& in) override;
 
  private:
+  std::string options_bytes() const;
   enum class Step { start, reflect, expand, contract_outside, contract_inside, shrink };
   void order();
   void replace_worst(std::span<const double> x, double value);

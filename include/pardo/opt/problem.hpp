@@ -55,6 +55,11 @@ struct Bounds {
   /// assert(pardo::opt::Bounds::cube(3, 0, 1).dim() == 3);
   /// @endcode
   std::size_t dim() const noexcept { return lower.size(); }
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(lower, upper);
+  }
 };
 
 /// The problem every solver takes: bounds (which fix the dimension), the sense, an optional
@@ -75,6 +80,13 @@ struct Problem {
   /// assert(pardo::opt::Problem{.bounds = pardo::opt::Bounds::cube(4, 0, 1)}.dim() == 4);
   /// @endcode
   std::size_t dim() const noexcept { return bounds.dim(); }
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    bool maximize = sense == Sense::maximize;
+    archive(bounds, maximize, x0, seed);
+    sense = maximize ? Sense::maximize : Sense::minimize;
+  }
 };
 
 }  // namespace pardo::opt

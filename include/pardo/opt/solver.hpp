@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -17,6 +18,7 @@
 #include "pardo/opt/monitor.hpp"
 #include "pardo/opt/problem.hpp"
 #include "pardo/opt/termination.hpp"
+#include "pardo/remote/wire_io.hpp"
 
 namespace pardo::opt {
 
@@ -33,6 +35,11 @@ struct Result {
   std::string termination;        ///< the condition that stopped this solve
   std::vector<double> history;    ///< the best value after each generation, from 0
   double seconds = 0;             ///< wall time of all solves so far
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(x, value, evaluations, generations, termination, history, seconds);
+  }
 };
 
 /// The base of every solver: the ask/tell protocol and the bookkeeping they share (best
@@ -67,6 +74,26 @@ class Solver {
   std::size_t dim() const noexcept { return problem_.dim(); }
   /// Whether every generation told so far is complete (between generations).
   bool between_generations() const noexcept { return pending_.empty() && started_; }
+
+  /// Writes the solver's whole state to `path` (through a temporary file renamed over it, so
+  /// that a failed save leaves the previous one whole): a solver restored from it takes the
+  /// same steps, bit for bit, as this one would. Throws std::runtime_error naming the path and
+  /// the system's reason when the file cannot be written.
+  /// @code
+  /// solver.solve(pool, f, pardo::opt::generation_limit(100));
+  /// solver.save("run.state");
+  /// @endcode
+  void save(const std::string& path) const;
+  /// Replaces this solver's state with the one saved in `path`, by a solver of the same kind,
+  /// problem and options (else std::invalid_argument saying which differs). Throws
+  /// std::runtime_error naming the path when it cannot be read, pardo::SerializationError
+  /// when it is not a whole state file. Monitors are not part of the state.
+  /// @code
+  /// pardo::opt::NelderMead again(problem, options);
+  /// again.restore("run.state");
+  /// auto r = again.solve(pool, f, pardo::opt::generation_limit(200));  // as if never stopped
+  /// @endcode
+  void restore(const std::string& path);
 
   /// Adds a monitor, kept by reference: it must outlive the solves.
   void add_monitor(Monitor& monitor) { monitors_.push_back(&monitor); }
@@ -115,6 +142,18 @@ class Solver {
   /// The current population or simplex, and its values to minimise.
   virtual std::span<const double> candidates() const = 0;
   virtual std::span<const double> candidate_values() const = 0;
+  /// The solver's name in state files ("nelder-mead").
+  virtual std::string_view kind() const = 0;
+  /// The derived solver's options and state, for save and restore. restore_state reads them
+  /// without changing the solver and returns what installs them, so that a restore that
+  /// fails half way leaves the solver as it was; it throws std::invalid_argument if the
+  /// options read differ from this solver's.
+  virtual void save_state(wire::Writer& out) const = 0;
+  virtual std::function<void()> restore_state(wire::Reader& in) = 0;
+  /// Throws std::invalid_argument, naming the solver, if `saved` (options as save_state
+  /// wrote them) differs from `own`.
+  static void require_same_options(const std::string& saved, const std::string& own,
+                                   std::string_view solver);
 
   const Problem& problem() const noexcept { return problem_; }
   /// Moves x into the bounds, axis by axis.

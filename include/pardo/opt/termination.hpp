@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "pardo/opt/problem.hpp"
+#include "pardo/remote/wire_io.hpp"
 
 namespace pardo::opt {
 
@@ -71,6 +72,40 @@ class Termination {
   /// @endcode
   friend Termination operator||(const Termination& a, const Termination& b);
 
+  /// Writes the rule as bytes, and reads it back: how it travels to worker processes with a
+  /// nested solver. decode throws pardo::SerializationError for bytes that are not a rule.
+  /// @code
+  /// std::string bytes;
+  /// pardo::wire::Writer out(bytes);
+  /// stop.encode(out);
+  /// pardo::wire::Reader in(bytes);
+  /// pardo::opt::Termination same = pardo::opt::Termination::decode(in);
+  /// @endcode
+  void encode(wire::Writer& out) const;
+  static Termination decode(wire::Reader& in);
+  /// Cereal's hooks, so that a rule can sit in a task sent to a worker.
+  template <class Archive>
+  void save(Archive& archive) const {
+    std::string bytes;
+    wire::Writer out(bytes);
+    encode(out);
+    archive(bytes);
+  }
+  template <class Archive>
+  void load(Archive& archive) {
+    std::string bytes;
+    archive(bytes);
+    wire::Reader in(bytes);
+    *this = decode(in);
+    in.expect_end();
+  }
+
+  /// A rule that holds after the first generation; what a default-constructed rule is, so
+  /// that decoding has something to fill in.
+  /// @code
+  /// pardo::opt::Termination once;  // generation_limit(1)
+  /// @endcode
+  Termination();
   explicit Termination(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
 
  private:
@@ -106,8 +141,8 @@ Termination normalized_change_over_generations(double tolerance = 1e-4,
 /// Holds once every candidate lies within `xtol` of the best on each axis and its value
 /// within `ftol` of the best value, each relative to the best's magnitude with 1 as its
 /// floor (so a best at 0 compares absolutely): mystic's CandidateRelativeTolerance, scipy's
-/// xatol and fatol for candidates near 1. Throws std::invalid_argument unless both are
-/// finite and >= 0.
+/// xatol and fatol for candidates near 1. It needs two candidates or more. Throws
+/// std::invalid_argument unless both are finite and >= 0.
 /// @code
 /// auto stop = pardo::opt::candidate_relative_tolerance(1e-8, 1e-8);
 /// @endcode

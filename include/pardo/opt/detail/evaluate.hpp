@@ -29,6 +29,10 @@ struct EvaluateTask {
 /// The values of a task's points; registered with PARDO_REMOTE in src/opt/evaluate.cpp.
 std::vector<double> evaluate_points(EvaluateTask task);
 
+/// Throws std::invalid_argument naming what is wrong with a problem: bounds that are not
+/// finite or are crossed, an x0 of the wrong size or outside them. Every solver checks this.
+void check_problem(const Problem& problem);
+
 /// Throws std::invalid_argument for an empty Objective handle.
 void require_objective(bool present);
 
