@@ -8,10 +8,23 @@
 #include <pardo/opt.hpp>
 #include <pardo/pardo.hpp>
 #include <pardo/process_pool.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace pardo::opt::test {
+
+/// The message of the `Error` that `make()` throws, or "no exception"; another exception
+/// type escapes and fails the test.
+template <class Error = std::invalid_argument, class Make>
+std::string message_of(Make make) {
+  try {
+    make();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no exception";
+}
 
 /// The result of `solve(executor)` on each backend, named.
 template <class Solve>

@@ -97,23 +97,16 @@ TEST(DifferentialEvolution, DefaultPopulationIsFifteenPerDimension) {
 }
 
 TEST(DifferentialEvolution, RejectsBadOptionsNamingTheValue) {
-  const auto message = [](auto make) {
-    try {
-      make();
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no exception");
-  };
   const Problem p{.bounds = Bounds::cube(2, 0, 1)};
-  EXPECT_EQ(message([&] { DifferentialEvolution(p, {.population = 4}); }),
+  EXPECT_EQ(pardo::opt::test::message_of([&] { DifferentialEvolution(p, {.population = 4}); }),
             "DifferentialEvolution: population = 4: it needs at least 5 (the target and four "
             "others)");
-  EXPECT_EQ(message([&] { DifferentialEvolution(p, {.crossover = 1.5}); }),
+  EXPECT_EQ(pardo::opt::test::message_of([&] { DifferentialEvolution(p, {.crossover = 1.5}); }),
             "DifferentialEvolution: crossover = 1.5: need 0 <= it <= 1");
-  EXPECT_NE(
-      message([&] { DifferentialEvolution(p, {.mutation_low = 0}); }).find("mutation_low = 0"),
-      std::string::npos);
+  EXPECT_NE(pardo::opt::test::message_of([&] {
+              DifferentialEvolution(p, {.mutation_low = 0});
+            }).find("mutation_low = 0"),
+            std::string::npos);
 }
 
 TEST(DifferentialEvolution, AnEmptyObjectiveHandleIsRejected) {

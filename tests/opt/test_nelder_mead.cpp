@@ -119,26 +119,21 @@ TEST(NelderMead, RanksANaNBelowEveryNumber) {
 }
 
 TEST(NelderMead, RejectsBadProblemsNamingTheValue) {
-  const auto message = [](auto make) {
-    try {
-      make();
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no exception");
-  };
-  EXPECT_EQ(message([] {
+  EXPECT_EQ(pardo::opt::test::message_of([] {
               NelderMead({.bounds = {.lower = {0, 3}, .upper = {1, 2}}});
             }),
             "solver: bounds[1] = [3, 2]: each must be finite, lower <= upper, with a finite width");
-  EXPECT_EQ(message([] {
+  EXPECT_EQ(pardo::opt::test::message_of([] {
               NelderMead({.bounds = Bounds::cube(2, 0, 1), .x0 = {0.5, 1.5}});
             }),
             "solver: x0[1] = 1.5 is outside its bounds [0, 1]");
-  EXPECT_EQ(message([] { NelderMead({.bounds = Bounds::cube(2, 0, 1), .x0 = {0.5}}); }),
+  EXPECT_EQ(pardo::opt::test::message_of(
+                [] { NelderMead({.bounds = Bounds::cube(2, 0, 1), .x0 = {0.5}}); }),
             "solver: x0 has 1 values for 2 bounds");
-  EXPECT_EQ(message([] { NelderMead({}); }), "solver: the bounds have no dimension");
-  EXPECT_EQ(message([] { NelderMead({.bounds = Bounds::cube(2, 0, 1)}, {.contraction = 1.5}); }),
+  EXPECT_EQ(pardo::opt::test::message_of([] { NelderMead({}); }),
+            "solver: the bounds have no dimension");
+  EXPECT_EQ(pardo::opt::test::message_of(
+                [] { NelderMead({.bounds = Bounds::cube(2, 0, 1)}, {.contraction = 1.5}); }),
             "NelderMead: contraction = 1.5 must lie in (0, 1)");
 }
 

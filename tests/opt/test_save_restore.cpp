@@ -9,21 +9,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "opt/solver_support.hpp"
+
 namespace {
 
 using namespace pardo::opt;
 
 std::string temp_path(const char* name) {
   return ::testing::TempDir() + "/pardo_opt_" + std::to_string(::getpid()) + "_" + name;
-}
-
-std::string message_of(auto make) {
-  try {
-    make();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no exception";
 }
 
 const Problem rosenbrock_problem{.bounds = Bounds::cube(3, -5, 10), .seed = 9};
@@ -77,15 +70,15 @@ TEST(SaveRestore, RefusesAStateOfAnotherSolverProblemOrOptions) {
   nm.solve(serial, models::rosenbrock, generation_limit(3));
   nm.save(path);
   DifferentialEvolution de(rosenbrock_problem);
-  EXPECT_EQ(message_of([&] { de.restore(path); }),
+  EXPECT_EQ(pardo::opt::test::message_of<std::exception>([&] { de.restore(path); }),
             "restore: " + path + " was saved by a nelder-mead solver, not differential-evolution");
   Problem other_seed = rosenbrock_problem;
   other_seed.seed = 10;
   NelderMead seeded(other_seed);
-  EXPECT_EQ(message_of([&] { seeded.restore(path); }),
+  EXPECT_EQ(pardo::opt::test::message_of<std::exception>([&] { seeded.restore(path); }),
             "restore: " + path + " was saved with another seed");
   NelderMead adaptive(rosenbrock_problem, {.adaptive = true});
-  EXPECT_EQ(message_of([&] { adaptive.restore(path); }),
+  EXPECT_EQ(pardo::opt::test::message_of<std::exception>([&] { adaptive.restore(path); }),
             "restore: the state was saved with other NelderMead options");
   EXPECT_EQ(adaptive.result().evaluations, 0u);  // unchanged
   std::remove(path.c_str());
@@ -114,10 +107,12 @@ TEST(SaveRestore, ACorruptOrMissingFileLeavesTheSolverAsItWas) {
     EXPECT_THROW(target.restore(path), pardo::SerializationError) << "cut at " << cut;
     EXPECT_EQ(target.result().history, mine.history);
   }
-  EXPECT_EQ(message_of([&] { nm.restore("/nonexistent-dir/x.state"); }),
-            "restore: cannot open /nonexistent-dir/x.state: No such file or directory");
-  EXPECT_EQ(message_of([&] { nm.save("/nonexistent-dir/x.state"); }),
-            "save: cannot create /nonexistent-dir/x.state.tmp: No such file or directory");
+  EXPECT_EQ(
+      pardo::opt::test::message_of<std::exception>([&] { nm.restore("/nonexistent-dir/x.state"); }),
+      "restore: cannot open /nonexistent-dir/x.state: No such file or directory");
+  EXPECT_EQ(
+      pardo::opt::test::message_of<std::exception>([&] { nm.save("/nonexistent-dir/x.state"); }),
+      "save: cannot create /nonexistent-dir/x.state.tmp: No such file or directory");
   EXPECT_EQ(nm.result().history, before.history);
   std::remove(path.c_str());
 }

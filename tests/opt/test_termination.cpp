@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "opt/solver_support.hpp"
+
 namespace {
 
 using namespace pardo::opt;
@@ -112,25 +114,23 @@ TEST(Combinations, AndNeedsBothOrNamesTheFirstThatHolds) {
 
 TEST(BadConditions, ThrowNamingTheValue) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const auto message = [](auto make) {
-    try {
-      make();
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no exception");
-  };
-  EXPECT_EQ(message([&] { value_to_reach(nan); }),
+  EXPECT_EQ(pardo::opt::test::message_of([&] { value_to_reach(nan); }),
             "value_to_reach: target must be finite, not nan");
-  EXPECT_EQ(message([] { value_to_reach(0, -1); }),
+  EXPECT_EQ(pardo::opt::test::message_of([] { value_to_reach(0, -1); }),
             "value_to_reach: tolerance must be finite and >= 0, not -1");
-  EXPECT_NE(message([] { change_over_generations(1e-6, 0); }).find("generations"),
+  EXPECT_NE(
+      pardo::opt::test::message_of([] { change_over_generations(1e-6, 0); }).find("generations"),
+      std::string::npos);
+  EXPECT_NE(pardo::opt::test::message_of([] { evaluation_limit(0); }).find("evaluations"),
             std::string::npos);
-  EXPECT_NE(message([] { evaluation_limit(0); }).find("evaluations"), std::string::npos);
-  EXPECT_NE(message([] { generation_limit(0); }).find("generations"), std::string::npos);
-  EXPECT_EQ(message([] { time_limit(0); }), "time_limit: seconds must be finite and > 0, not 0");
-  EXPECT_NE(message([] { population_spread(0, 0); }).find("never holds"), std::string::npos);
-  EXPECT_NE(message([] { candidate_relative_tolerance(-1, 0); }).find("xtol"), std::string::npos);
+  EXPECT_NE(pardo::opt::test::message_of([] { generation_limit(0); }).find("generations"),
+            std::string::npos);
+  EXPECT_EQ(pardo::opt::test::message_of([] { time_limit(0); }),
+            "time_limit: seconds must be finite and > 0, not 0");
+  EXPECT_NE(pardo::opt::test::message_of([] { population_spread(0, 0); }).find("never holds"),
+            std::string::npos);
+  EXPECT_NE(pardo::opt::test::message_of([] { candidate_relative_tolerance(-1, 0); }).find("xtol"),
+            std::string::npos);
 }
 
 }  // namespace
