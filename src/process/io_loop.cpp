@@ -75,8 +75,9 @@ void ProcessCore::Impl::run() noexcept {
     kill_all_if_terminating();
     if (finished()) break;
     io_sleeping.store(true);
-    // Jobs pushed from here on wake the loop; those pushed before are dispatched now.
-    if (dispatch()) {
+    // Jobs pushed (or a terminate() called) from here on wake the loop; those before are
+    // handled now.
+    if (dispatch() || terminate_pending()) {
       io_sleeping.store(false);
       continue;
     }

@@ -144,6 +144,7 @@ struct ProcessCore::Impl final : ErrorSink {
   PoolErrorHandler error_handler;  // has its own lock
   std::atomic<bool> io_sleeping{false};
   std::atomic<bool> terminating{false};  // terminate(): the I/O thread kills every worker
+  bool workers_killed = false;            // I/O thread only: the kill pass of terminate() ran
   std::uint64_t next_id = 1;             // I/O thread only
   int start_failures = 0;                // I/O thread only
 
@@ -182,6 +183,8 @@ struct ProcessCore::Impl final : ErrorSink {
   int wait_millis() const;
   void check_deadlines();
   void kill_all_if_terminating();
+  /// terminate() was called and its kill pass has not run yet.
+  bool terminate_pending() const { return terminating.load() && !workers_killed; }
   void reap(Worker& w);
   void settle_inflight(Worker& w, const process::ProcessExit& ended);
   void settle_running(Worker& w, std::unique_ptr<RemoteJob> job, const process::ProcessExit& ended);

@@ -239,9 +239,11 @@ void ProcessCore::Impl::check_deadlines() {
   }
 }
 
-/// terminate(): every live worker is killed; reap fails the jobs they held.
+/// terminate(): every live worker is killed, once; reap fails the jobs they held. No worker
+/// starts after this, since terminate() stopped accepting and emptied the queues.
 void ProcessCore::Impl::kill_all_if_terminating() {
-  if (!terminating.load()) return;
+  if (!terminate_pending()) return;
+  workers_killed = true;
   for (auto& w : workers) {
     if (w.fd >= 0 && w.pid > 0) ::kill(w.pid, SIGKILL);
   }
