@@ -12,9 +12,18 @@ namespace pardo::opt {
 namespace detail {
 
 Result run_nested_task(NestedTask task) {
-  return run_nested(task.f, task.problem, task.solver, task.stop);
+  return run_nested(task.f, task.problem, task.solver, task.stop, Constraints{});
 }
 PARDO_REMOTE(run_nested_task);
+
+void require_no_constraints(const Constraints& constraints) {
+  if (!constraints.empty()) {
+    pardo::detail::throw_invalid(
+        "solve_ensemble",
+        "constraints are callables of this process and cannot reach worker "
+        "processes or MPI ranks: fold them into the registered objective");
+  }
+}
 
 EnsembleResult gather_runs(std::vector<Result> runs, Sense sense) {
   EnsembleResult r;

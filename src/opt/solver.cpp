@@ -109,7 +109,23 @@ std::span<const double> Solver::ask() {
       throw std::logic_error("pardo::opt::Solver: a solver asked for no points");
     }
   }
-  return pending_;
+  if (!constraints_.projection) return pending_;
+  if (projected_.empty()) {
+    std::vector<double> projected = pending_;
+    for (std::size_t at = 0; at < projected.size(); at += dim()) {
+      const std::span<double> x(projected.data() + at, dim());
+      constraints_.projection(x);
+      clip(x);
+    }
+    projected_ = std::move(projected);
+  }
+  return projected_;
+}
+
+void Solver::set_constraints(Constraints constraints) {
+  constraints.check();
+  constraints_ = std::move(constraints);
+  projected_.clear();
 }
 
 double Solver::user_value(double minimised) const {
@@ -123,20 +139,24 @@ void Solver::tell(std::span<const double> values) {
     pardo::detail::throw_invalid("tell", std::to_string(values.size()) + " values for " +
                                              std::to_string(count) + " points asked");
   }
-  for (Monitor* m : monitors_) m->evaluations(pending_, dim(), values);
+  const std::span<const double> evaluated = ask();  // pending_, or its projection
+  for (Monitor* m : monitors_) m->evaluations(evaluated, dim(), values);
+  const bool penalised = !constraints_.inequalities.empty() || !constraints_.equalities.empty();
   scratch_.resize(count);
   for (std::size_t i = 0; i < count; ++i) {
-    const double v = problem_.sense == Sense::maximize ? -values[i] : values[i];
+    const std::span<const double> x = evaluated.subspan(i * dim(), dim());
+    double v = problem_.sense == Sense::maximize ? -values[i] : values[i];
+    if (penalised) v += constraints_.penalty(x);
     scratch_[i] = std::isnan(v) ? std::numeric_limits<double>::infinity() : v;
     if (best_x_.empty() || scratch_[i] < best_) {
       best_ = scratch_[i];
-      best_x_.assign(pending_.begin() + static_cast<long>(i * dim()),
-                     pending_.begin() + static_cast<long>((i + 1) * dim()));
+      best_x_.assign(x.begin(), x.end());
     }
   }
   evaluations_ += count;
   std::vector<double> points;
   points.swap(pending_);
+  projected_.clear();
   const bool generation_ended = take_values(points, scratch_);
   if (generation_ended) {
     if (started_) ++generation_;
@@ -254,6 +274,7 @@ void Solver::restore(const std::string& path) {
   in.expect_end();
   install();
   pending_ = std::move(pending);
+  projected_.clear();
   best_x_ = std::move(best_x);
   best_ = best;
   history_ = std::move(history);

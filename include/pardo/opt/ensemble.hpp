@@ -68,8 +68,10 @@ namespace pardo::opt {
 /// Runs `solver` from each of `starts` (each within the problem's bounds) on `executor`, one
 /// run per task, dealt as `map` says (static portions, round robin, dynamic...), each run
 /// stopping on `stop`. The runs are those a serial loop would make, whatever the executor,
-/// its worker count and schedule. `f` as Solver::solve takes it. Throws std::invalid_argument
-/// for no starts or a start outside the bounds.
+/// its worker count and schedule. `f` as Solver::solve takes it. `constraints` apply to every
+/// run (see Solver::set_constraints) on in-process executors; on worker processes and MPI
+/// ranks fold them into the registered objective. Throws std::invalid_argument for no starts,
+/// a start outside the bounds, or constraints on a remote executor.
 /// @code
 /// pardo::ProcessPool pool(8);
 /// auto r = pardo::opt::solve_ensemble(
@@ -82,18 +84,20 @@ template <RemoteExecutor E, class F>
 EnsembleResult solve_ensemble(E& executor, const F& f, const Problem& problem,
                               const std::vector<std::vector<double>>& starts,
                               const NestedSolver& solver, const Termination& stop,
-                              MapOptions map = {}) {
+                              MapOptions map = {}, const Constraints& constraints = {}) {
   if constexpr (std::is_function_v<F>) {
-    return solve_ensemble(executor, &f, problem, starts, solver, stop, map);
+    return solve_ensemble(executor, &f, problem, starts, solver, stop, map, constraints);
   } else {
     if constexpr (detail::IsObjective<F>::value) detail::require_objective(static_cast<bool>(f));
     std::vector<Problem> problems = detail::start_problems(problem, starts);
     if (map.chunksize == 0) map.chunksize = 1;
     std::vector<Result> runs;
     if constexpr (Executor<E>) {
-      runs = executor.map([&](const Problem& p) { return detail::run_nested(f, p, solver, stop); },
-                          problems, map);
+      runs = executor.map(
+          [&](const Problem& p) { return detail::run_nested(f, p, solver, stop, constraints); },
+          problems, map);
     } else {
+      detail::require_no_constraints(constraints);
       const Objective handle = remote_handle<Objective, E>(f);
       std::vector<detail::NestedTask> tasks;
       tasks.reserve(problems.size());
@@ -108,7 +112,8 @@ EnsembleResult solve_ensemble(E& executor, const F& f, const Problem& problem,
 /// (its batches, such as Nelder–Mead's first simplex, as parallel maps) until `stop` holds.
 /// The result is the local run's, with the global run's evaluations, generations and
 /// seconds added and its history in front, so that it accounts for the whole search; it is
-/// never worse than `global`.
+/// never worse than `global`. `constraints` apply to the local run on any executor (it runs
+/// here; only its evaluations travel).
 /// @code
 /// pardo::opt::DifferentialEvolution de(problem);
 /// auto global = de.solve(pool, f, pardo::opt::population_spread(0.01));
@@ -117,11 +122,12 @@ EnsembleResult solve_ensemble(E& executor, const F& f, const Problem& problem,
 /// @endcode
 template <RemoteExecutor E, class F>
 Result polish(E& executor, const F& f, const Problem& problem, const Result& global,
-              const NestedSolver& local, const Termination& stop) {
+              const NestedSolver& local, const Termination& stop,
+              const Constraints& constraints = {}) {
   Problem start = problem;
   start.x0 = global.x;
-  return detail::after_global(global, detail::run_local(executor, f, start, local, stop),
-                              problem.sense);
+  return detail::after_global(
+      global, detail::run_local(executor, f, start, local, stop, constraints), problem.sense);
 }
 
 /// A nested solver and its starting points: what Buckshot and Lattice share.
@@ -137,7 +143,16 @@ class Ensemble {
   /// Runs every start; see solve_ensemble.
   template <RemoteExecutor E, class F>
   EnsembleResult solve(E& executor, const F& f, const Termination& stop, MapOptions map = {}) {
-    return solve_ensemble(executor, f, problem_, starts_, solver_, stop, map);
+    return solve_ensemble(executor, f, problem_, starts_, solver_, stop, map, constraints_);
+  }
+  /// Applies `constraints` to every run; see solve_ensemble. Throws std::invalid_argument
+  /// naming a bad weight or tolerance.
+  /// @code
+  /// buckshot.set_constraints({.inequalities = {g}, .form = pardo::opt::PenaltyForm::barrier});
+  /// @endcode
+  void set_constraints(Constraints constraints) {
+    constraints.check();
+    constraints_ = std::move(constraints);
   }
   /// The starting points.
   const std::vector<std::vector<double>>& starts() const noexcept { return starts_; }
@@ -146,6 +161,7 @@ class Ensemble {
   Problem problem_;
   NestedSolver solver_;
   std::vector<std::vector<double>> starts_;
+  Constraints constraints_;
 };
 
 /// Buckshot: the nested solver from `starts` random points of the box (buckshot_starts).

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pardo/executor.hpp"
+#include "pardo/opt/constraints.hpp"
 #include "pardo/opt/detail/evaluate.hpp"
 #include "pardo/opt/monitor.hpp"
 #include "pardo/opt/problem.hpp"
@@ -98,6 +99,18 @@ class Solver {
   /// Adds a monitor, kept by reference: it must outlive the solves.
   void add_monitor(Monitor& monitor) { monitors_.push_back(&monitor); }
 
+  /// Applies `constraints` to every point evaluated from now on: the projection (then the
+  /// bounds) before the objective, the penalty after it; the values that the result, the
+  /// history and termination conditions see include the penalty. Constraints are not part of
+  /// a saved state: set the same ones after a restore. Throws std::invalid_argument naming a
+  /// bad weight or tolerance.
+  /// @code
+  /// pardo::opt::Constraints c;
+  /// c.equalities.push_back([](std::span<const double> x) { return x[0] + x[1] - 1; });
+  /// solver.set_constraints(c);
+  /// @endcode
+  void set_constraints(Constraints constraints);
+
   /// Runs until `stop` holds at the end of a generation (or at once, if it already holds),
   /// evaluating each batch of points as one parallel map on `executor`. `f` is any callable
   /// `double(std::span<const double>)` on in-process executors, a registered function or an
@@ -173,7 +186,9 @@ class Solver {
 
   Problem problem_;
   std::vector<Monitor*> monitors_;
-  std::vector<double> pending_;  // points asked, not yet told
+  Constraints constraints_;
+  std::vector<double> pending_;    // points asked, not yet told
+  std::vector<double> projected_;  // their projections, the points evaluated (if projecting)
   std::vector<double> scratch_;
   std::vector<double> best_x_;
   double best_ = 0;

@@ -29,13 +29,14 @@ struct NestedTask {
 /// Runs `solver` on `problem` (its x0 the start) with `f` on `executor`.
 template <class E, class F>
 Result run_local(E& executor, const F& f, const Problem& problem, const NestedSolver& solver,
-                 const Termination& stop) {
+                 const Termination& stop, const Constraints& constraints) {
   return std::visit(
       [&](const auto& options) {
         using Options = std::decay_t<decltype(options)>;
         using Local =
             std::conditional_t<std::is_same_v<Options, PowellOptions>, Powell, NelderMead>;
         Local local(problem, options);
+        if (!constraints.empty()) local.set_constraints(constraints);
         return local.solve(executor, f, stop);
       },
       solver);
@@ -44,10 +45,14 @@ Result run_local(E& executor, const F& f, const Problem& problem, const NestedSo
 /// The run of one task: serially, in the worker that runs it.
 template <class F>
 Result run_nested(const F& f, const Problem& problem, const NestedSolver& solver,
-                  const Termination& stop) {
+                  const Termination& stop, const Constraints& constraints) {
   SerialExecutor serial;
-  return run_local(serial, f, problem, solver, stop);
+  return run_local(serial, f, problem, solver, stop, constraints);
 }
+
+/// Throws std::invalid_argument: constraints are callables of this process, and the runs of
+/// a remote executor happen in others.
+void require_no_constraints(const Constraints& constraints);
 
 /// A NestedTask's run; registered with PARDO_REMOTE in src/opt/ensemble.cpp.
 Result run_nested_task(NestedTask task);
