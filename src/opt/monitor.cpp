@@ -23,7 +23,39 @@ std::string exact(double x, bool json) {
   return text;
 }
 
+// A JSON string: quotes, backslashes and control characters escaped.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char code[8];
+      std::snprintf(code, sizeof code, "\\u%04x", static_cast<unsigned>(c));
+      out += code;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_array(std::span<const double> x) {
+  std::string out = "[";
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (j > 0) out += ',';
+    out += exact(x[j], true);
+  }
+  return out + "]";
+}
+
 }  // namespace
+
+void MemoryMonitor::failure(std::span<const double> x, const std::string& reason,
+                            double /*penalty*/) {
+  failures_.push_back({std::vector<double>(x.begin(), x.end()), reason});
+}
 
 void MemoryMonitor::generation(const Status& status) {
   generations_.push_back({status.generation, status.evaluations, status.best_value,
@@ -51,6 +83,18 @@ void PrintMonitor::generation(const Status& s) {
   std::fflush(out_);
 }
 
+void PrintMonitor::failure(std::span<const double> x, const std::string& reason, double penalty) {
+  std::string point = "[";
+  for (std::size_t j = 0; j < x.size(); ++j) {
+    if (j > 0) point += ", ";
+    point += exact(x[j], false);
+  }
+  point += "]";
+  std::fprintf(out_, "evaluation failed at x = %s: %s; value set to %g\n", point.c_str(),
+               reason.c_str(), penalty);
+  std::fflush(out_);
+}
+
 LogMonitor::LogMonitor(const std::string& path, LogFormat format)
     : path_(path), format_(format), file_(std::fopen(path.c_str(), "w")) {
   if (file_ == nullptr) {
@@ -66,16 +110,13 @@ void LogMonitor::generation(const Status& s) {
   if (json) {
     line = "{\"generation\":" + std::to_string(s.generation) +
            ",\"evaluations\":" + std::to_string(s.evaluations) +
+           ",\"failures\":" + std::to_string(s.failures) +
            ",\"seconds\":" + exact(s.seconds, true) +
-           ",\"best_value\":" + exact(s.best_value, true) + ",\"best_x\":[";
-    for (std::size_t j = 0; j < s.best_x.size(); ++j) {
-      if (j > 0) line += ',';
-      line += exact(s.best_x[j], true);
-    }
-    line += "]}\n";
+           ",\"best_value\":" + exact(s.best_value, true) + ",\"best_x\":" + json_array(s.best_x) +
+           "}\n";
   } else {
     if (!header_written_) {
-      line = "generation,evaluations,seconds,best_value";
+      line = "generation,evaluations,failures,seconds,best_value";
       for (std::size_t j = 0; j < s.best_x.size(); ++j) {
         line += ",x";
         line += std::to_string(j);
@@ -84,13 +125,24 @@ void LogMonitor::generation(const Status& s) {
       header_written_ = true;
     }
     line += std::to_string(s.generation) + "," + std::to_string(s.evaluations) + "," +
-            exact(s.seconds, false) + "," + exact(s.best_value, false);
+            std::to_string(s.failures) + "," + exact(s.seconds, false) + "," +
+            exact(s.best_value, false);
     for (const double x : s.best_x) {
       line += ',';
       line += exact(x, false);
     }
     line += "\n";
   }
+  write(line);
+}
+
+void LogMonitor::failure(std::span<const double> x, const std::string& reason, double penalty) {
+  if (format_ != LogFormat::json_lines) return;
+  write("{\"failure\":" + quoted(reason) + ",\"x\":" + json_array(x) +
+        ",\"penalty\":" + exact(penalty, true) + "}\n");
+}
+
+void LogMonitor::write(const std::string& line) {
   if (std::fputs(line.c_str(), file_) < 0 || std::fflush(file_) != 0) {
     throw std::runtime_error("LogMonitor: cannot write " + path_ + ": " + std::strerror(errno));
   }

@@ -68,7 +68,7 @@ void check_problem(const Problem& p) {
 
 namespace {
 
-constexpr std::string_view state_magic = "pardo::opt state 1";
+constexpr std::string_view state_magic = "pardo::opt state 2";
 
 // What a state file must match: the solver's kind and its problem.
 void save_problem(wire::Writer& out, std::string_view kind, const Problem& p) {
@@ -171,6 +171,7 @@ Status Solver::status() const {
   Status s;
   s.generation = generation_;
   s.evaluations = evaluations_;
+  s.failures = failures_;
   s.best_value = user_value(best_);
   s.best_x = best_x_;
   s.history = history_;
@@ -194,10 +195,19 @@ Result Solver::result() const {
   r.x = best_x_;
   r.value = user_value(best_);
   r.evaluations = evaluations_;
+  r.failures = failures_;
   r.generations = generation_;
   r.history = history_;
   r.seconds = status().seconds;
   return r;
+}
+
+void Solver::note_failures(std::span<const double> points, const detail::IsolatedBatch& batch) {
+  for (std::size_t k = 0; k < batch.failed.size(); ++k) {
+    const std::span<const double> x = points.subspan(batch.failed[k] * dim(), dim());
+    for (Monitor* m : monitors_) m->failure(x, batch.reasons[k], *failure_penalty_);
+  }
+  failures_ += batch.failed.size();
 }
 
 void Solver::begin_solve() {
@@ -228,6 +238,7 @@ void Solver::save(const std::string& path) const {
   wire::encode(out, history_);
   wire::encode(out, generation_);
   wire::encode(out, evaluations_);
+  wire::encode(out, failures_);
   wire::encode(out, started_);
   wire::encode(out, status().seconds);
   save_state(out);
@@ -268,6 +279,7 @@ void Solver::restore(const std::string& path) {
   auto history = wire::decode<std::vector<double>>(in);
   const auto generation = wire::decode<std::uint64_t>(in);
   const auto evaluations = wire::decode<std::uint64_t>(in);
+  const auto failures = wire::decode<std::uint64_t>(in);
   const auto started = wire::decode<bool>(in);
   const auto seconds = wire::decode<double>(in);
   const std::function<void()> install = restore_state(in);
@@ -280,6 +292,7 @@ void Solver::restore(const std::string& path) {
   history_ = std::move(history);
   generation_ = generation;
   evaluations_ = evaluations;
+  failures_ = failures;
   started_ = started;
   seconds_before_ = seconds;
 }

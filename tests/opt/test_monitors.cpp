@@ -74,10 +74,12 @@ TEST(LogMonitor, WritesCsvAndJsonLines) {
     nm.solve(serial, models::sphere, generation_limit(2));
   }
   const std::string text = read_all(csv);
-  EXPECT_EQ(text.rfind("generation,evaluations,seconds,best_value,x0,x1\n0,3,", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("generation,evaluations,failures,seconds,best_value,x0,x1\n0,3,0,", 0), 0u)
+      << text;
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4);
   const std::string json = read_all(jsonl);
-  EXPECT_EQ(json.rfind("{\"generation\":0,\"evaluations\":3,\"seconds\":", 0), 0u) << json;
+  EXPECT_EQ(json.rfind("{\"generation\":0,\"evaluations\":3,\"failures\":0,\"seconds\":", 0), 0u)
+      << json;
   EXPECT_NE(json.find("\"best_value\":2,\"best_x\":[1,1]}\n"), std::string::npos) << json;
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 3);
   std::remove(csv.c_str());

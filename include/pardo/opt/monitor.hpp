@@ -31,6 +31,20 @@ class Monitor {
   /// ranks it below every number).
   virtual void evaluations(std::span<const double> /*points*/, std::size_t /*dim*/,
                            std::span<const double> /*values*/) {}
+  /// An evaluation whose worker crashed, stalled or ran past its timeout, given the failure
+  /// penalty (see Solver::set_failure_penalty) instead of ending the solve; before the
+  /// batch's evaluations call.
+  virtual void failure(std::span<const double> /*x*/, const std::string& /*reason*/,
+                       double /*penalty*/) {}
+};
+
+/// An evaluation that failed, as a MemoryMonitor keeps it.
+/// @code
+/// for (const pardo::opt::FailureRecord& f : memory.failures()) std::puts(f.reason.c_str());
+/// @endcode
+struct FailureRecord {
+  std::vector<double> x{};
+  std::string reason{};
 };
 
 /// One generation as a monitor keeps it.
@@ -58,7 +72,10 @@ class MemoryMonitor : public Monitor {
   void generation(const Status& status) override;
   void evaluations(std::span<const double> points, std::size_t dim,
                    std::span<const double> values) override;
+  void failure(std::span<const double> x, const std::string& reason, double penalty) override;
   const std::vector<GenerationRecord>& generations() const noexcept { return generations_; }
+  /// Every failed evaluation, in order.
+  const std::vector<FailureRecord>& failures() const noexcept { return failures_; }
   /// The evaluated points, row by row (only with keep_evaluations).
   const std::vector<double>& points() const noexcept { return points_; }
   /// Their values.
@@ -67,12 +84,14 @@ class MemoryMonitor : public Monitor {
  private:
   bool keep_evaluations_;
   std::vector<GenerationRecord> generations_;
+  std::vector<FailureRecord> failures_;
   std::vector<double> points_;
   std::vector<double> values_;
 };
 
 /// Prints every `every`-th generation (and generation 0) as
-/// "generation 10: best 0.0123 after 220 evaluations (0.01 s)" to `out`.
+/// "generation 10: best 0.0123 after 220 evaluations (0.01 s)" to `out`, and every failed
+/// evaluation as "evaluation failed at x = [0.5, 1]: REASON; value set to 1e+10".
 /// @code
 /// pardo::opt::PrintMonitor verbose(stdout, /*every=*/10);
 /// @endcode
@@ -81,6 +100,7 @@ class PrintMonitor : public Monitor {
   /// Throws std::invalid_argument for every = 0 or a null stream.
   explicit PrintMonitor(std::FILE* out = stdout, std::uint64_t every = 1);
   void generation(const Status& status) override;
+  void failure(std::span<const double> x, const std::string& reason, double penalty) override;
 
  private:
   std::FILE* out_;
@@ -93,11 +113,12 @@ class PrintMonitor : public Monitor {
 /// @endcode
 enum class LogFormat { csv, json_lines };
 
-/// Writes each generation to a file: CSV (generation, evaluations, seconds, best_value,
-/// x0, x1, ...) or JSON lines ({"generation":..,"evaluations":..,"seconds":..,
-/// "best_value":..,"best_x":[..]}), flushed every line so that a crash keeps what was
-/// written. Throws std::runtime_error naming the file and the system's reason when it cannot
-/// be created or written.
+/// Writes each generation to a file: CSV (generation, evaluations, failures, seconds,
+/// best_value, x0, x1, ...) or JSON lines ({"generation":..,"evaluations":..,"failures":..,
+/// "seconds":..,"best_value":..,"best_x":[..]}), flushed every line so that a crash keeps
+/// what was written. JSON lines also get one {"failure":REASON,"x":[..],"penalty":..} line per
+/// failed evaluation (CSV counts them only). Throws std::runtime_error naming the file and the
+/// system's reason when it cannot be created or written.
 /// @code
 /// pardo::opt::LogMonitor log("run.csv", pardo::opt::LogFormat::csv);
 /// solver.add_monitor(log);
@@ -109,8 +130,11 @@ class LogMonitor : public Monitor {
   LogMonitor(const LogMonitor&) = delete;
   LogMonitor& operator=(const LogMonitor&) = delete;
   void generation(const Status& status) override;
+  void failure(std::span<const double> x, const std::string& reason, double penalty) override;
 
  private:
+  void write(const std::string& line);
+
   std::string path_;
   LogFormat format_;
   std::FILE* file_;

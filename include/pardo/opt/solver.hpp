@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -36,10 +37,11 @@ struct Result {
   std::string termination;        ///< the condition that stopped this solve
   std::vector<double> history;    ///< the best value after each generation, from 0
   double seconds = 0;             ///< wall time of all solves so far
+  std::uint64_t failures = 0;     ///< evaluations that got the failure penalty, all solves
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(x, value, evaluations, generations, termination, history, seconds);
+    archive(x, value, evaluations, generations, termination, history, seconds, failures);
   }
 };
 
@@ -111,6 +113,21 @@ class Solver {
   /// @endcode
   void set_constraints(Constraints constraints);
 
+  /// On worker processes and MPI ranks: each point becomes its own task, and a point whose
+  /// worker crashes, stalls, or runs past the pool's task_timeout (after the pool's retries)
+  /// gets `value` as its objective value, with a note to the monitors (Monitor::failure),
+  /// instead of ending the solve. Pick a value no solution should beat: a large one when
+  /// minimising, a very negative one when maximising (NaN ranks last either way). Other
+  /// exceptions from the objective still end the solve. Without it (std::nullopt, the
+  /// default) a failed evaluation ends the solve as any exception does. In-process executors
+  /// ignore it.
+  /// @code
+  /// pardo::ProcessPool pool(8, {.task_timeout = std::chrono::seconds(60)});
+  /// solver.set_failure_penalty(1e10);
+  /// auto r = solver.solve(pool, pardo::opt::Objective(simulate), stop);  // r.failures: how many
+  /// @endcode
+  void set_failure_penalty(std::optional<double> value) noexcept { failure_penalty_ = value; }
+
   /// Runs until `stop` holds at the end of a generation (or at once, if it already holds),
   /// evaluating each batch of points as one parallel map on `executor`. `f` is any callable
   /// `double(std::span<const double>)` on in-process executors, a registered function or an
@@ -134,6 +151,15 @@ class Solver {
             if (auto why = stop.met(status())) return finish_solve(*why);
           }
           const std::span<const double> points = ask();
+          if constexpr (!Executor<E>) {
+            if (failure_penalty_) {
+              const auto batch =
+                  detail::evaluate_isolated(executor, f, points, dim(), *failure_penalty_);
+              note_failures(points, batch);
+              tell(batch.values);
+              continue;
+            }
+          }
           tell(detail::evaluate(executor, f, points, dim()));
         }
       } catch (...) {
@@ -181,6 +207,7 @@ class Solver {
  private:
   void begin_solve();
   void end_solve();
+  void note_failures(std::span<const double> points, const detail::IsolatedBatch& batch);
   Result finish_solve(const std::string& why);
   double user_value(double minimised) const;
 
@@ -196,6 +223,8 @@ class Solver {
   mutable std::vector<double> user_values_;  // the candidates' values as status() shows them
   std::uint64_t generation_ = 0;
   std::uint64_t evaluations_ = 0;
+  std::uint64_t failures_ = 0;
+  std::optional<double> failure_penalty_;
   bool started_ = false;
   double seconds_before_ = 0;  // of earlier solves
   std::chrono::steady_clock::time_point solve_started_{};

@@ -26,6 +26,7 @@ namespace pardo::opt {
 struct Status {
   std::uint64_t generation = 0;        ///< generations completed (the start is generation 0)
   std::uint64_t evaluations = 0;       ///< objective evaluations so far
+  std::uint64_t failures = 0;          ///< of them, those that got the failure penalty
   double best_value = 0;               ///< the best value seen
   std::span<const double> best_x;      ///< where it was seen
   std::span<const double> history;     ///< the best value after each generation, from 0

@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "pardo/core/errors.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/opt/problem.hpp"
 #include "pardo/workload/blocks.hpp"
@@ -76,6 +79,52 @@ std::vector<double> evaluate(E& executor, const F& f, std::span<const double> po
     }
   }
   return values;
+}
+
+/// A batch evaluated one point per task, and the points whose task failed.
+struct IsolatedBatch {
+  std::vector<double> values;
+  std::vector<std::size_t> failed;   ///< indices of the points that got the penalty
+  std::vector<std::string> reasons;  ///< why, one per failed point
+};
+
+/// Each point as its own task on a remote executor, so that a worker that crashes, stalls or
+/// passes the pool's task_timeout costs one point, which gets `penalty`. Any other exception
+/// (the first by point order) reaches the caller once every task has ended.
+template <RemoteExecutor E, class F>
+IsolatedBatch evaluate_isolated(E& executor, const F& f, std::span<const double> points,
+                                std::size_t dim, double penalty) {
+  if constexpr (IsObjective<F>::value) require_objective(static_cast<bool>(f));
+  const Objective handle = remote_handle<Objective, E>(f);
+  const std::size_t n = points.size() / dim;
+  std::vector<Future<std::vector<double>>> futures;
+  futures.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = points.subspan(i * dim, dim);
+    futures.push_back(
+        executor.submit(&evaluate_points, EvaluateTask{handle, {x.begin(), x.end()}, dim}));
+  }
+  IsolatedBatch out;
+  out.values.resize(n);
+  std::exception_ptr first;
+  const auto fail = [&](std::size_t i, const char* why) {
+    out.values[i] = penalty;
+    out.failed.push_back(i);
+    out.reasons.emplace_back(why);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    try {
+      out.values[i] = futures[i].get().at(0);
+    } catch (const WorkerCrashed& e) {  // WorkerStalled too
+      fail(i, e.what());
+    } catch (const TimeoutError& e) {
+      fail(i, e.what());
+    } catch (...) {
+      if (!first) first = std::current_exception();
+    }
+  }
+  if (first) std::rethrow_exception(first);
+  return out;
 }
 
 }  // namespace pardo::opt::detail
