@@ -15,6 +15,10 @@ std::vector<double> evaluate_points(EvaluateTask task) {
 }
 PARDO_REMOTE(evaluate_points);
 
+bool is_evaluation_failed(const RemoteError& error) {
+  return error.type_name() == "pardo::opt::EvaluationFailed";
+}
+
 void require_objective(bool present) {
   if (!present) pardo::detail::throw_invalid("solve", "the objective is an empty Objective handle");
 }

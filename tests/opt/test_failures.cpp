@@ -38,6 +38,13 @@ double throwing_sphere(std::span<const double> x) {
 }
 PARDO_REMOTE_FUNCTION(throwing_sphere);
 
+// One that reports its own failure (an external code that diverged) when x0 > 0.5.
+double refusing_sphere(std::span<const double> x) {
+  if (x[0] > 0.5) throw EvaluationFailed("diverged at x0 = " + std::to_string(x[0]));
+  return models::sphere(x);
+}
+PARDO_REMOTE_FUNCTION(refusing_sphere);
+
 // Nelder-Mead from (0.49, 0.5): its first simplex has (0.5145, 0.5), where the objective
 // fails; the search then heads for the origin, away from the failures.
 const Problem kStart{.bounds = Bounds::cube(2, -1, 1), .x0 = {0.49, 0.5}};
@@ -88,6 +95,24 @@ TEST(FailurePenalty, GivesTheSameTrajectoryWhateverTheWorkerCount) {
   }
   pardo::opt::test::expect_identical(results);
   EXPECT_GT(results.front().second.failures, 0u);
+}
+
+TEST(FailurePenalty, AnEvaluationFailedGetsThePenaltyOnEveryBackend) {
+  const auto results = pardo::opt::test::on_every_backend([](auto& executor) {
+    DifferentialEvolution de({.bounds = Bounds::cube(2, -1, 1), .seed = 5}, {.population = 12});
+    de.set_failure_penalty(1e10);
+    MemoryMonitor memory(true);
+    de.add_monitor(memory);
+    const Result r = de.solve(executor, Objective(refusing_sphere), generation_limit(10));
+    expect_failures_where_the_objective_fails(r, memory, "diverged at x0 = 0.");
+    return r;
+  });
+  pardo::opt::test::expect_identical(results);
+  EXPECT_GT(results.front().second.failures, 0u);
+  // Without a penalty the first failure ends the solve, as any exception does.
+  pardo::ThreadPool pool(2);
+  NelderMead nm({.bounds = Bounds::cube(2, -1, 1), .x0 = {0.95, 0.5}});
+  EXPECT_THROW(nm.solve(pool, refusing_sphere, evaluation_limit(10)), EvaluationFailed);
 }
 
 TEST(FailurePenalty, AnEvaluationPastTheTaskTimeoutGetsThePenalty) {

@@ -31,9 +31,9 @@ class Monitor {
   /// ranks it below every number).
   virtual void evaluations(std::span<const double> /*points*/, std::size_t /*dim*/,
                            std::span<const double> /*values*/) {}
-  /// An evaluation whose worker crashed, stalled or ran past its timeout, given the failure
-  /// penalty (see Solver::set_failure_penalty) instead of ending the solve; before the
-  /// batch's evaluations call.
+  /// An evaluation that failed (EvaluationFailed, or its worker crashed, stalled or ran past
+  /// its timeout), given the failure penalty (see Solver::set_failure_penalty) instead of
+  /// ending the solve; before the batch's evaluations call.
   virtual void failure(std::span<const double> /*x*/, const std::string& /*reason*/,
                        double /*penalty*/) {}
 };

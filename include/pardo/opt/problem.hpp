@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "pardo/remote/remote_function.hpp"
@@ -25,6 +26,22 @@ namespace pardo::opt {
 /// pardo::opt::Objective f(sphere);
 /// @endcode
 using Objective = RemoteFunction<double(std::span<const double>)>;
+
+/// What an objective throws for a point it cannot evaluate, as when the external program it
+/// runs crashed or timed out. With a failure penalty (Solver::set_failure_penalty) the point
+/// gets the penalty on any executor, worker processes and MPI ranks included; without one it
+/// ends the solve as any exception does.
+/// @code
+/// double simulate(std::span<const double> x) {
+///   const int status = run_legacy_code(x);
+///   if (status != 0) throw pardo::opt::EvaluationFailed("the solver diverged");
+///   return read_result();
+/// }
+/// @endcode
+class EvaluationFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// Whether the solver looks for the smallest or the largest value.
 /// @code

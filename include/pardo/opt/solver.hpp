@@ -113,14 +113,14 @@ class Solver {
   /// @endcode
   void set_constraints(Constraints constraints);
 
-  /// On worker processes and MPI ranks: each point becomes its own task, and a point whose
-  /// worker crashes, stalls, or runs past the pool's task_timeout (after the pool's retries)
-  /// gets `value` as its objective value, with a note to the monitors (Monitor::failure),
-  /// instead of ending the solve. Pick a value no solution should beat: a large one when
-  /// minimising, a very negative one when maximising (NaN ranks last either way). Other
-  /// exceptions from the objective still end the solve. Without it (std::nullopt, the
-  /// default) a failed evaluation ends the solve as any exception does. In-process executors
-  /// ignore it.
+  /// A point whose evaluation fails gets `value` as its objective value, with a note to the
+  /// monitors (Monitor::failure), instead of ending the solve: one whose objective throws
+  /// EvaluationFailed (on any executor), or, on worker processes and MPI ranks, whose worker
+  /// crashes, stalls or runs past the pool's task_timeout (after the pool's retries; each
+  /// point is then its own task, so a failure costs one point). Pick a value no solution
+  /// should beat: a large one when minimising, a very negative one when maximising (NaN ranks
+  /// last either way). Other exceptions from the objective still end the solve. Without it
+  /// (std::nullopt, the default) a failed evaluation ends the solve as any exception does.
   /// @code
   /// pardo::ProcessPool pool(8, {.task_timeout = std::chrono::seconds(60)});
   /// solver.set_failure_penalty(1e10);
@@ -151,16 +151,14 @@ class Solver {
             if (auto why = stop.met(status())) return finish_solve(*why);
           }
           const std::span<const double> points = ask();
-          if constexpr (!Executor<E>) {
-            if (failure_penalty_) {
-              const auto batch =
-                  detail::evaluate_isolated(executor, f, points, dim(), *failure_penalty_);
-              note_failures(points, batch);
-              tell(batch.values);
-              continue;
-            }
+          if (failure_penalty_) {
+            const auto batch =
+                detail::evaluate_guarded(executor, f, points, dim(), *failure_penalty_);
+            note_failures(points, batch);
+            tell(batch.values);
+          } else {
+            tell(detail::evaluate(executor, f, points, dim()));
           }
-          tell(detail::evaluate(executor, f, points, dim()));
         }
       } catch (...) {
         end_solve();

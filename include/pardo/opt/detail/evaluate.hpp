@@ -88,42 +88,70 @@ struct IsolatedBatch {
   std::vector<std::string> reasons;  ///< why, one per failed point
 };
 
-/// Each point as its own task on a remote executor, so that a worker that crashes, stalls or
-/// passes the pool's task_timeout costs one point, which gets `penalty`. Any other exception
-/// (the first by point order) reaches the caller once every task has ended.
+/// Whether `error`, from a remote executor, is an EvaluationFailed thrown by the objective.
+bool is_evaluation_failed(const RemoteError& error);
+
+/// A batch where a point that fails gets `penalty` instead of ending the batch: one whose
+/// objective throws EvaluationFailed (on any executor), or, on worker processes and MPI
+/// ranks, whose worker crashes, stalls or passes the pool's task_timeout (each point is
+/// then its own task, so that a failure costs one point). Any other exception (the first by
+/// point order) reaches the caller once every point has ended.
 template <RemoteExecutor E, class F>
-IsolatedBatch evaluate_isolated(E& executor, const F& f, std::span<const double> points,
-                                std::size_t dim, double penalty) {
+IsolatedBatch evaluate_guarded(E& executor, const F& f, std::span<const double> points,
+                               std::size_t dim, double penalty) {
   if constexpr (IsObjective<F>::value) require_objective(static_cast<bool>(f));
-  const Objective handle = remote_handle<Objective, E>(f);
   const std::size_t n = points.size() / dim;
-  std::vector<Future<std::vector<double>>> futures;
-  futures.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto x = points.subspan(i * dim, dim);
-    futures.push_back(
-        executor.submit(&evaluate_points, EvaluateTask{handle, {x.begin(), x.end()}, dim}));
-  }
   IsolatedBatch out;
   out.values.resize(n);
-  std::exception_ptr first;
-  const auto fail = [&](std::size_t i, const char* why) {
+  std::vector<std::string> reasons(n);
+  std::vector<char> failed(n, 0);
+  if constexpr (Executor<E>) {
+    executor.parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      try {
+        out.values[i] = static_cast<double>(f(points.subspan(i * dim, dim)));
+      } catch (const EvaluationFailed& e) {
+        failed[i] = 1;
+        reasons[i] = e.what();
+      }
+    });
+  } else {
+    const Objective handle = remote_handle<Objective, E>(f);
+    std::vector<Future<std::vector<double>>> futures;
+    futures.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto x = points.subspan(i * dim, dim);
+      futures.push_back(
+          executor.submit(&evaluate_points, EvaluateTask{handle, {x.begin(), x.end()}, dim}));
+    }
+    std::exception_ptr first;
+    for (std::size_t i = 0; i < n; ++i) {
+      try {
+        out.values[i] = futures[i].get().at(0);
+      } catch (const WorkerCrashed& e) {  // WorkerStalled too
+        failed[i] = 1;
+        reasons[i] = e.what();
+      } catch (const TimeoutError& e) {
+        failed[i] = 1;
+        reasons[i] = e.what();
+      } catch (const RemoteError& e) {
+        if (!is_evaluation_failed(e)) {
+          if (!first) first = std::current_exception();
+          continue;
+        }
+        failed[i] = 1;
+        reasons[i] = e.message();
+      } catch (...) {
+        if (!first) first = std::current_exception();
+      }
+    }
+    if (first) std::rethrow_exception(first);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (failed[i] == 0) continue;
     out.values[i] = penalty;
     out.failed.push_back(i);
-    out.reasons.emplace_back(why);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    try {
-      out.values[i] = futures[i].get().at(0);
-    } catch (const WorkerCrashed& e) {  // WorkerStalled too
-      fail(i, e.what());
-    } catch (const TimeoutError& e) {
-      fail(i, e.what());
-    } catch (...) {
-      if (!first) first = std::current_exception();
-    }
+    out.reasons.push_back(std::move(reasons[i]));
   }
-  if (first) std::rethrow_exception(first);
   return out;
 }
 
