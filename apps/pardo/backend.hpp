@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <pardo/pardo.hpp>
 #include <pardo/workload/run_control.hpp>
 #include <stdexcept>
@@ -25,6 +26,8 @@ struct BackendArgs {
   std::size_t workers = default_workers();
   int retries = 2;            ///< runs again of a block whose worker process died
   double stall_timeout = 10;  ///< seconds without progress before a worker is killed; 0: never
+  double task_timeout = 0;    ///< seconds a worker process may spend on one task; 0: no limit
+  std::optional<RemoteCall> initializer{};  ///< run in each worker process as it starts
   CLI::Option* workers_option = nullptr;
   CLI::Option* retries_option = nullptr;
   CLI::Option* stall_option = nullptr;
@@ -73,7 +76,9 @@ bool with_backend(const BackendArgs& args, Body&& body) {
   } else if (args.backend == "processes") {
     ProcessPool pool(
         args.workers,
-        ProcessOptions{.stall_timeout = std::chrono::duration<double>(args.stall_timeout)});
+        ProcessOptions{.task_timeout = std::chrono::duration<double>(args.task_timeout),
+                       .stall_timeout = std::chrono::duration<double>(args.stall_timeout),
+                       .initializer = args.initializer});
     body(pool, args.workers);
     // A stopped run has its partial result: the blocks still running need not finish.
     if (stop_requested()) pool.terminate();

@@ -18,5 +18,6 @@ void add_laplace_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_permtest_command(CLI::App& app, int& exit_code);
 void add_mcmc_command(CLI::App& app, int& exit_code);
+void add_optimize_command(CLI::App& app, int& exit_code);
 
 }  // namespace pardo::cli

@@ -36,6 +36,12 @@ const std::map<std::string, std::string, std::less<>>& examples() {
       {"mcmc",
        "  pardo mcmc --target banana --chains 8 --draws 1e5\n"
        "  pardo mcmc --dim 10 --json > chains.json\n"},
+      {"optimize",
+       "  pardo optimize --model rastrigin --dim 10 --solver cmaes --population 200 --vtr 1e-8\n"
+       "  pardo optimize --model rosenbrock --dim 8 --solver buckshot --starts 20 --backend "
+       "processes\n"
+       "  pardo optimize --objective-cmd 'sh examples/data/simulate.sh {x}' --bounds -8:8 "
+       "--solver de\n"},
       {"fit",
        "  pardo fit examples/data/sites --response y\n"
        "  pardo fit examples/data/sites/site_a.csv --model ols --predictors x1,x2 --json\n"
@@ -52,8 +58,8 @@ const std::map<std::string, std::string, std::less<>>& examples() {
 }
 
 bool is_workload(std::string_view name) {
-  for (std::string_view workload :
-       {"pi", "integrate", "bootstrap", "permtest", "power", "mcmc", "fit", "laplace"}) {
+  for (std::string_view workload : {"pi", "integrate", "bootstrap", "permtest", "power", "mcmc",
+                                    "optimize", "fit", "laplace"}) {
     if (name == workload) return true;
   }
   return false;

@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   add_permtest_command(app, exit_code);
   add_power_command(app, exit_code);
   add_mcmc_command(app, exit_code);
+  add_optimize_command(app, exit_code);
   add_fit_command(app, exit_code);
   add_laplace_command(app, exit_code);
   add_info_command(app, exit_code);

@@ -144,7 +144,7 @@ struct ProcessCore::Impl final : ErrorSink {
   PoolErrorHandler error_handler;  // has its own lock
   std::atomic<bool> io_sleeping{false};
   std::atomic<bool> terminating{false};  // terminate(): the I/O thread kills every worker
-  bool workers_killed = false;            // I/O thread only: the kill pass of terminate() ran
+  bool workers_killed = false;           // I/O thread only: the kill pass of terminate() ran
   std::uint64_t next_id = 1;             // I/O thread only
   int start_failures = 0;                // I/O thread only
 

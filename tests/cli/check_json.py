@@ -82,6 +82,13 @@ check(["power", "--replications", "100", "--target-power", "0.99", "--effect", "
        "--max-n", "20", "--json"], "power", codes=(1,))
 check(["mcmc", "--draws", "1000", "--json"], "mcmc")
 check(["mcmc", "--target", "banana", "--draws", "1000", "--backend", "serial", "--json"], "mcmc")
+opt = check(["optimize", "--model", "rastrigin", "--dim", "3", "--vtr", "1e-6", "--json"],
+            "optimize")
+check(["optimize", "--solver", "buckshot", "--starts", "4", "--json"], "optimize")
+check(["optimize", "--solver", "cmaes", "--max-evaluations", "200", "--vtr", "-1", "--json"],
+      "optimize", codes=(1,))
+check(["optimize", "--objective-cmd", "exit 3 {x}", "--bounds", "0:1", "--max-evaluations",
+       "10", "--json"], "optimize", codes=(3,))
 check(["fit", os.path.join(fit_dir, "ols"), "--json"], "fit")
 check(["fit", os.path.join(fit_dir, "logistic"), "--model", "logistic", "--json"], "fit")
 check(["laplace", "--nx", "20", "--ny", "20", "--json"], "laplace", codes=(0, 1))
@@ -102,6 +109,9 @@ if power and power["interval"]["method"] != "wilson":
     failures.append(f"power: interval method {power['interval']}")
 if target and not (target["found"] and target["estimate"] >= 0.8 * 0.9):
     failures.append(f"power --target-power: {target}")
+if opt and not (opt["best"]["value"] <= 1e-6 and len(opt["best"]["x"]) == 3
+                and opt["termination"].startswith("value_to_reach")):
+    failures.append(f"optimize: best or termination wrong: {opt}")
 if bench:
     cells = bench["cells"]
     if len(cells) != 3 or any(c["repetitions"] != 3 or
