@@ -25,6 +25,39 @@ void require_no_constraints(const Constraints& constraints) {
   }
 }
 
+void report_runs(const EnsembleResult& r, const Problem& problem,
+                 const std::vector<Monitor*>& monitors) {
+  if (monitors.empty()) return;
+  const bool maximize = problem.sense == Sense::maximize;
+  std::uint64_t evaluations = 0;
+  std::uint64_t failures = 0;
+  double seconds = 0;
+  std::size_t best = 0;
+  std::vector<double> history;
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    const Result& run = r.runs[i];
+    evaluations += run.evaluations;
+    failures += run.failures;
+    seconds += run.seconds;
+    const double incumbent = r.runs[best].value;
+    if (maximize ? run.value > incumbent : run.value < incumbent) best = i;
+    history.push_back(r.runs[best].value);
+    Status s;
+    s.generation = i;
+    s.evaluations = evaluations;
+    s.failures = failures;
+    s.best_value = r.runs[best].value;
+    s.best_x = r.runs[best].x;
+    s.history = history;
+    s.candidates = run.x;
+    s.values = std::span<const double>(&run.value, 1);
+    s.dim = problem.dim();
+    s.sense = problem.sense;
+    s.seconds = seconds;
+    for (Monitor* m : monitors) m->generation(s);
+  }
+}
+
 EnsembleResult gather_runs(std::vector<Result> runs, Sense sense) {
   EnsembleResult r;
   for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <pardo/opt.hpp>
 #include <pardo/pardo.hpp>
+#include <pardo/process_pool.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -126,6 +129,29 @@ TEST(Polish, PowellAfterDifferentialEvolutionReachesFullPrecision) {
   EXPECT_EQ(polished.history.front(), global.history.front());
   EXPECT_EQ(polished.history.size(),
             global.history.size() + (polished.generations - global.generations) + 1);
+}
+
+TEST(Ensemble, MonitorsHearOneGenerationPerRunInStartOrder) {
+  const Problem problem{.bounds = Bounds::cube(3, -5.12, 5.12), .seed = 4};
+  Buckshot buckshot(problem, 7, PowellOptions{});
+  MemoryMonitor memory;
+  buckshot.add_monitor(memory);
+  pardo::ProcessPool pool(3);
+  const EnsembleResult r = buckshot.solve(pool, Objective(models::rastrigin), evaluation_limit(400),
+                                          {.schedule = pardo::Schedule::dynamic});
+  ASSERT_EQ(memory.generations().size(), 7u);
+  std::uint64_t evaluations = 0;
+  double best = HUGE_VAL;
+  for (std::size_t i = 0; i < 7; ++i) {
+    const GenerationRecord& g = memory.generations()[i];
+    evaluations += r.runs[i].evaluations;
+    best = std::min(best, r.runs[i].value);
+    EXPECT_EQ(g.generation, i);
+    EXPECT_EQ(g.evaluations, evaluations);
+    EXPECT_EQ(g.best_value, best);
+  }
+  EXPECT_EQ(memory.generations().back().best_x, r.best.x);
+  EXPECT_EQ(evaluations, r.evaluations);
 }
 
 TEST(Polish, NeverReturnsWorseThanTheGlobalResult) {

@@ -143,8 +143,20 @@ class Ensemble {
   /// Runs every start; see solve_ensemble.
   template <RemoteExecutor E, class F>
   EnsembleResult solve(E& executor, const F& f, const Termination& stop, MapOptions map = {}) {
-    return solve_ensemble(executor, f, problem_, starts_, solver_, stop, map, constraints_);
+    EnsembleResult r =
+        solve_ensemble(executor, f, problem_, starts_, solver_, stop, map, constraints_);
+    detail::report_runs(r, problem_, monitors_);
+    return r;
   }
+  /// Adds a monitor, kept by reference: after the runs it hears one generation per run, in
+  /// the order of the starts (generation i: run i's point and value as the candidate; the
+  /// best so far; evaluations and seconds summed over runs 0..i), so that a LogMonitor
+  /// writes one line per run.
+  /// @code
+  /// pardo::opt::LogMonitor log("runs.csv", pardo::opt::LogFormat::csv);
+  /// buckshot.add_monitor(log);
+  /// @endcode
+  void add_monitor(Monitor& monitor) { monitors_.push_back(&monitor); }
   /// Applies `constraints` to every run; see solve_ensemble. Throws std::invalid_argument
   /// naming a bad weight or tolerance.
   /// @code
@@ -162,6 +174,7 @@ class Ensemble {
   NestedSolver solver_;
   std::vector<std::vector<double>> starts_;
   Constraints constraints_;
+  std::vector<Monitor*> monitors_;
 };
 
 /// Buckshot: the nested solver from `starts` random points of the box (buckshot_starts).

@@ -60,6 +60,10 @@ Result run_nested_task(NestedTask task);
 /// The best run and the total, from the runs.
 EnsembleResult gather_runs(std::vector<Result> runs, Sense sense);
 
+/// Tells each monitor one generation per run of `r`, in start order.
+void report_runs(const EnsembleResult& r, const Problem& problem,
+                 const std::vector<Monitor*>& monitors);
+
 /// `local`, run after `global`, accounting for both (and never worse than global).
 Result after_global(const Result& global, Result local, Sense sense);
 
