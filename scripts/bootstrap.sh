@@ -14,6 +14,7 @@ packages=(
   openmpi-bin libopenmpi-dev python3-mpi4py
   python3-numpy python3-numba python3-matplotlib python3-scipy python3-statsmodels
   python3-jsonschema libpng-dev
+  libnlopt-dev python3-nlopt python3-pyswarms
 )
 
 missing=()

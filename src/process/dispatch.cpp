@@ -45,7 +45,13 @@ bool ProcessCore::Impl::dispatch() {
     std::lock_guard lock(mutex);
     for (auto& w : workers) {
       if (w.phase != Phase::ready) continue;
-      std::size_t room = depth(w) > w.inflight.size() ? depth(w) - w.inflight.size() : 0;
+      // A second job in flight hides the round trip between jobs: the worker starts it
+      // without waiting for this process to be scheduled, which on a loaded machine costs
+      // more than the round trip. At the tail of the queue it could strand a job behind a
+      // long one while another worker idles, so only while a job waits for every worker.
+      std::size_t limit = depth(w);
+      if (limit == 1 && queue.size() + pinned[w.index].size() > workers.size()) limit = 2;
+      std::size_t room = limit > w.inflight.size() ? limit - w.inflight.size() : 0;
       if (options.max_tasks_per_child > 0) {
         const auto left = static_cast<std::size_t>(options.max_tasks_per_child - w.tasks_sent);
         room = std::min(room, left);
