@@ -76,56 +76,78 @@ void DifferentialEvolution::initial_population(std::vector<double>& points) cons
   if (!problem().x0.empty()) std::copy(problem().x0.begin(), problem().x0.end(), points.begin());
 }
 
-void DifferentialEvolution::trials(std::vector<double>& points) const {
+double DifferentialEvolution::mutation(random::Stream& stream) const {
+  return options_.mutation_low == options_.mutation_high
+             ? options_.mutation_low
+             : random::uniform(stream, options_.mutation_low, options_.mutation_high);
+}
+
+std::size_t DifferentialEvolution::best_index() const {
+  return static_cast<std::size_t>(std::min_element(values_.begin(), values_.end()) -
+                                  values_.begin());
+}
+
+void DifferentialEvolution::trial(std::size_t i, random::Stream& stream, double f, std::size_t best,
+                                  std::span<double> out) const {
   const std::size_t n = dim();
   const Bounds& b = problem().bounds;
-  // Generation g (counting from 1) draws from stream g: a restored solver draws the same.
-  random::Stream stream(seed(), generation() + 1);
-  const double f = options_.mutation_low == options_.mutation_high
-                       ? options_.mutation_low
-                       : random::uniform(stream, options_.mutation_low, options_.mutation_high);
-  const auto best =
-      static_cast<std::size_t>(std::min_element(values_.begin(), values_.end()) - values_.begin());
-  points.resize(size_ * n);
+  // Three distinct individuals, none the target.
   std::array<std::size_t, 3> r{};
-  for (std::size_t i = 0; i < size_; ++i) {
-    // Three distinct individuals, none the target.
-    for (std::size_t k = 0; k < 3; ++k) {
-      do {
-        r[k] = random::uniform_int(stream, 0, size_ - 1);
-      } while (r[k] == i || std::find(r.begin(), r.begin() + static_cast<long>(k), r[k]) !=
-                                r.begin() + static_cast<long>(k));
+  for (std::size_t k = 0; k < 3; ++k) {
+    do {
+      r[k] = random::uniform_int(stream, 0, size_ - 1);
+    } while (r[k] == i || std::find(r.begin(), r.begin() + static_cast<long>(k), r[k]) !=
+                              r.begin() + static_cast<long>(k));
+  }
+  const auto x = [&](std::size_t who, std::size_t j) { return population_[who * n + j]; };
+  const std::size_t forced = random::uniform_int(stream, 0, n - 1);
+  for (std::size_t j = 0; j < n; ++j) {
+    double mutant = 0;
+    switch (options_.strategy) {
+      case DeStrategy::rand1bin:
+        mutant = x(r[0], j) + f * (x(r[1], j) - x(r[2], j));
+        break;
+      case DeStrategy::best1bin:
+        mutant = x(best, j) + f * (x(r[0], j) - x(r[1], j));
+        break;
+      case DeStrategy::current_to_best1bin:
+        mutant = x(i, j) + f * (x(best, j) - x(i, j)) + f * (x(r[0], j) - x(r[1], j));
+        break;
     }
-    const auto x = [&](std::size_t who, std::size_t j) { return population_[who * n + j]; };
-    const std::size_t forced = random::uniform_int(stream, 0, n - 1);
-    for (std::size_t j = 0; j < n; ++j) {
-      double mutant = 0;
-      switch (options_.strategy) {
-        case DeStrategy::rand1bin:
-          mutant = x(r[0], j) + f * (x(r[1], j) - x(r[2], j));
-          break;
-        case DeStrategy::best1bin:
-          mutant = x(best, j) + f * (x(r[0], j) - x(r[1], j));
-          break;
-        case DeStrategy::current_to_best1bin:
-          mutant = x(i, j) + f * (x(best, j) - x(i, j)) + f * (x(r[0], j) - x(r[1], j));
-          break;
-      }
-      const bool cross = j == forced || stream.next_double() < options_.crossover;
-      double trial = cross ? mutant : x(i, j);
-      if (!(trial >= b.lower[j] && trial <= b.upper[j])) {
-        trial = random::uniform(stream, b.lower[j], b.upper[j]);
-      }
-      points[i * n + j] = trial;
+    const bool cross = j == forced || stream.next_double() < options_.crossover;
+    double value = cross ? mutant : x(i, j);
+    if (!(value >= b.lower[j] && value <= b.upper[j])) {
+      value = random::uniform(stream, b.lower[j], b.upper[j]);
     }
+    out[j] = value;
   }
 }
 
+void DifferentialEvolution::trials(std::vector<double>& points) const {
+  const std::size_t n = dim();
+  // Generation g (counting from 1) draws from stream g: a restored solver draws the same.
+  random::Stream stream(seed(), generation() + 1);
+  const double f = mutation(stream);
+  const std::size_t best = best_index();
+  points.resize(size_ * n);
+  for (std::size_t i = 0; i < size_; ++i) trial(i, stream, f, best, {points.data() + i * n, n});
+}
+
 void DifferentialEvolution::next_points(std::vector<double>& points) {
-  if (started_) {
+  if (!started_) {
+    initial_population(points);
+  } else if (options_.updating == DeUpdating::deferred) {
     trials(points);
   } else {
-    initial_population(points);
+    // Generation g draws F from stream g, as deferred updating does, and trial i from a
+    // stream of its own, so that a solver restored between two trials draws the same.
+    if (next_ == 0) {
+      random::Stream stream(seed(), generation() + 1);
+      f_ = mutation(stream);
+    }
+    random::Stream stream(seed(), (std::uint64_t{1} << 63) | ((generation() + 1) << 24) | next_);
+    points.resize(dim());
+    trial(next_, stream, f_, best_index(), points);
   }
 }
 
@@ -137,6 +159,14 @@ bool DifferentialEvolution::take_values(std::span<const double> points,
     values_.assign(values.begin(), values.end());
     started_ = true;
     return true;
+  }
+  if (options_.updating == DeUpdating::immediate) {
+    if (values[0] <= values_[next_]) {
+      std::copy_n(points.begin(), n, population_.begin() + static_cast<long>(next_ * n));
+      values_[next_] = values[0];
+    }
+    next_ = next_ + 1 == size_ ? 0 : next_ + 1;
+    return next_ == 0;
   }
   for (std::size_t i = 0; i < size_; ++i) {
     if (values[i] <= values_[i]) {
@@ -157,6 +187,7 @@ std::string DifferentialEvolution::options_bytes() const {
   wire::encode(out, options_.mutation_high);
   wire::encode(out, options_.crossover);
   wire::encode(out, options_.latin_hypercube);
+  wire::encode(out, static_cast<std::uint8_t>(options_.updating));
   return bytes;
 }
 
@@ -165,6 +196,8 @@ void DifferentialEvolution::save_state(wire::Writer& out) const {
   wire::encode(out, population_);
   wire::encode(out, values_);
   wire::encode(out, started_);
+  wire::encode(out, static_cast<std::uint64_t>(next_));
+  wire::encode(out, f_);
 }
 
 std::function<void()> DifferentialEvolution::restore_state(wire::Reader& in) {
@@ -172,17 +205,22 @@ std::function<void()> DifferentialEvolution::restore_state(wire::Reader& in) {
   auto population = wire::decode<std::vector<double>>(in);
   auto values = wire::decode<std::vector<double>>(in);
   const auto started = wire::decode<bool>(in);
+  const auto next = wire::decode<std::uint64_t>(in);
+  const auto f = wire::decode<double>(in);
   const bool fits = started ? population.size() == size_ * dim() && values.size() == size_
                             : population.empty() && values.empty();
-  if (!fits) {
+  if (!fits || next >= size_) {
     throw SerializationError(
         "restore: the differential evolution state does not fit its "
         "population and dimension");
   }
-  return [this, population = std::move(population), values = std::move(values), started]() mutable {
+  return [this, population = std::move(population), values = std::move(values), started, next,
+          f]() mutable {
     population_ = std::move(population);
     values_ = std::move(values);
     started_ = started;
+    next_ = static_cast<std::size_t>(next);
+    f_ = f;
   };
 }
 

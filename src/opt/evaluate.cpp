@@ -1,5 +1,7 @@
 #include "pardo/opt/detail/evaluate.hpp"
 
+#include <string>
+
 #include "core/validate.hpp"
 #include "pardo/remote/remote.hpp"
 
@@ -14,6 +16,22 @@ std::vector<double> evaluate_points(EvaluateTask task) {
   return values;
 }
 PARDO_REMOTE(evaluate_points);
+
+std::vector<double> evaluate_batch(BatchTask task) {
+  const auto dim = static_cast<std::size_t>(task.dim);
+  std::vector<double> values = task.f(task.points, task.dim);
+  check_batch_values(values.size(), task.points.size() / dim);
+  return values;
+}
+PARDO_REMOTE(evaluate_batch);
+
+void check_batch_values(std::size_t values, std::size_t points) {
+  if (values != points) {
+    pardo::detail::throw_invalid("solve", "the batch objective returned " +
+                                              std::to_string(values) + " values for " +
+                                              std::to_string(points) + " points");
+  }
+}
 
 bool is_evaluation_failed(const RemoteError& error) {
   return error.type_name() == "pardo::opt::EvaluationFailed";

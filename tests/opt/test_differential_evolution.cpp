@@ -116,3 +116,62 @@ TEST(DifferentialEvolution, AnEmptyObjectiveHandleIsRejected) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace pardo::opt;
+
+TEST(DifferentialEvolution, ImmediateUpdatingNeedsFewerEvaluationsAndIsTheSameEverywhere) {
+  const DeOptions immediate{.population = 20, .updating = DeUpdating::immediate};
+  pardo::opt::test::expect_identical(pardo::opt::test::on_every_backend([&](auto& executor) {
+    DifferentialEvolution de({.bounds = Bounds::cube(3, -5.12, 5.12), .seed = 4}, immediate);
+    return de.solve(executor, Objective(models::rastrigin), generation_limit(15));
+  }));
+  // Scipy's experience: each improvement is used at once, so fewer evaluations to a target.
+  pardo::SerialExecutor serial;
+  std::uint64_t fewer = 0;
+  for (const std::uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
+    const Problem p{.bounds = Bounds::cube(5, -5.12, 5.12), .seed = seed};
+    const Termination stop = value_to_reach(0, 1e-8) || evaluation_limit(200000);
+    DifferentialEvolution a(p, {.population = 20, .updating = DeUpdating::immediate});
+    DifferentialEvolution b(p, {.population = 20});
+    const Result ra = a.solve(serial, models::sphere, stop);
+    const Result rb = b.solve(serial, models::sphere, stop);
+    EXPECT_LE(ra.value, 1e-8);
+    fewer += ra.evaluations < rb.evaluations ? 1 : 0;
+  }
+  EXPECT_GE(fewer, 4u);
+}
+
+TEST(DifferentialEvolution, ImmediateUpdatingResumesInTheMiddleOfAGeneration) {
+  const Problem problem{.bounds = Bounds::cube(3, -5, 10), .seed = 9};
+  const DeOptions options{.population = 12, .updating = DeUpdating::immediate};
+  pardo::SerialExecutor serial;
+  DifferentialEvolution whole(problem, options);
+  const Result expected = whole.solve(serial, models::rosenbrock, evaluation_limit(400));
+  DifferentialEvolution first(problem, options);
+  // The first population, then 7 of the 12 trials of generation 1, one point per ask.
+  const auto start = first.ask();
+  std::vector<double> values;
+  for (std::size_t i = 0; i < 12; ++i)
+    values.push_back(models::rosenbrock(start.subspan(3 * i, 3)));
+  first.tell(values);
+  for (int k = 0; k < 7; ++k) {
+    const auto x = first.ask();
+    ASSERT_EQ(x.size(), 3u);
+    first.tell(std::vector{models::rosenbrock(x)});
+  }
+  const std::string path = ::testing::TempDir() + "/pardo_opt_de_immediate.state";
+  first.save(path);
+  DifferentialEvolution resumed(problem, options);
+  resumed.restore(path);
+  const Result r = resumed.solve(serial, models::rosenbrock, evaluation_limit(400));
+  EXPECT_EQ(r.x, expected.x);
+  EXPECT_EQ(r.evaluations, expected.evaluations);
+  EXPECT_EQ(r.history, expected.history);
+  DifferentialEvolution deferred(problem, {.population = 12});
+  EXPECT_THROW(deferred.restore(path), std::invalid_argument);
+  std::remove(path.c_str());
+}
+
+}  // namespace

@@ -2,7 +2,8 @@
 // (scipy, pyswarms) in the same session and prints the table. One JSON line per run.
 //
 //   bench_opt suite SOLVER MODEL DIM SEEDS BUDGET
-//       SOLVER: de, nelder-mead, powell, pso, cmaes (pardo, on one core), nlopt-crs2,
+//       SOLVER: de (immediate updating, as scipy's workers=1), de-deferred (a generation at
+//       once, as scipy's workers=2), nelder-mead, powell, pso, cmaes (pardo, one core), nlopt-crs2,
 //       nlopt-neldermead. A run stops at the value to reach (the model's minimum + 1e-4) or
 //       at BUDGET evaluations. Local solvers start from start_point(seed), as the peers do.
 //   bench_opt overhead DIM POPULATION GENERATIONS
@@ -99,7 +100,11 @@ void run_pardo(const std::string& solver, const models::Model& m, std::size_t di
   Problem problem{.bounds = Bounds::cube(dim, m.low, m.high), .seed = seed};
   if (solver == "nelder-mead" || solver == "powell") problem.x0 = start_point(m, dim, seed);
   std::unique_ptr<Solver> s;
-  if (solver == "de") s = std::make_unique<DifferentialEvolution>(problem);
+  if (solver == "de") {
+    s = std::make_unique<DifferentialEvolution>(problem,
+                                                DeOptions{.updating = DeUpdating::immediate});
+  }
+  if (solver == "de-deferred") s = std::make_unique<DifferentialEvolution>(problem);
   if (solver == "nelder-mead") s = std::make_unique<NelderMead>(problem);
   if (solver == "powell") s = std::make_unique<Powell>(problem);
   if (solver == "pso") s = std::make_unique<ParticleSwarm>(problem);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pardo/opt/solver.hpp"
+#include "pardo/random/stream.hpp"
 
 namespace pardo::opt {
 
@@ -24,7 +25,19 @@ namespace pardo::opt {
 /// @endcode
 enum class DeStrategy { rand1bin, best1bin, current_to_best1bin };
 
-/// Differential evolution's settings; the defaults are scipy's.
+/// When a trial that beats its target replaces it:
+/// - `deferred`: after the whole generation, whose trials are evaluated together as one
+///   parallel map;
+/// - `immediate`: at once, so that the generation's later trials already use it (scipy's
+///   default with workers=1): fewer evaluations to converge, but one point per batch, so no
+///   parallelism within a generation.
+/// @code
+/// auto u = pardo::opt::DeUpdating::immediate;
+/// @endcode
+enum class DeUpdating { deferred, immediate };
+
+/// Differential evolution's settings; the defaults are scipy's, but for the updating, which
+/// is deferred so that a generation evaluates in parallel.
 /// @code
 /// pardo::opt::DeOptions o{.population = 40, .strategy = pardo::opt::DeStrategy::rand1bin};
 /// @endcode
@@ -40,6 +53,7 @@ struct DeOptions {
   /// The first population by Latin hypercube sampling of the bounds (else uniform). A
   /// problem's x0 replaces individual 0.
   bool latin_hypercube = true;
+  DeUpdating updating = DeUpdating::deferred;
 };
 
 /// Differential evolution within the problem's bounds: a trial coordinate that falls outside
@@ -73,12 +87,18 @@ class DifferentialEvolution : public Solver {
   std::string options_bytes() const;
   void initial_population(std::vector<double>& points) const;
   void trials(std::vector<double>& points) const;
+  void trial(std::size_t i, random::Stream& stream, double f, std::size_t best,
+             std::span<double> out) const;
+  double mutation(random::Stream& stream) const;
+  std::size_t best_index() const;
 
   DeOptions options_;
   std::size_t size_;
   std::vector<double> population_;
   std::vector<double> values_;
   bool started_ = false;
+  std::size_t next_ = 0;  // immediate updating: the trial of this generation to make next
+  double f_ = 0;          // immediate updating: this generation's mutation factor
 };
 
 }  // namespace pardo::opt

@@ -27,6 +27,24 @@ namespace pardo::opt {
 /// @endcode
 using Objective = RemoteFunction<double(std::span<const double>)>;
 
+/// An objective's batch form: the values of many points at once, given row by row (dim
+/// coordinates each), in order; for a model vectorised over points, or one that sets up
+/// something costly once per call. Each point's value must not depend on the others in the
+/// batch: a solver splits its points into batches as the executor's workers allow (a few per
+/// worker), and its trajectory is the same however they are split. Any callable of this shape
+/// runs on the in-process executors; worker processes and MPI ranks need a registered one.
+/// @code
+/// std::vector<double> spheres(std::span<const double> points, std::uint64_t dim) {
+///   std::vector<double> values(points.size() / dim);
+///   for (std::size_t i = 0; i < values.size(); ++i)
+///     for (std::size_t j = 0; j < dim; ++j) values[i] += points[i * dim + j] * points[i * dim + j];
+///   return values;
+/// }
+/// PARDO_REMOTE_FUNCTION(spheres);
+/// auto r = solver.solve(pool, pardo::opt::BatchObjective(spheres), stop);
+/// @endcode
+using BatchObjective = RemoteFunction<std::vector<double>(std::span<const double>, std::uint64_t)>;
+
 /// What an objective throws for a point it cannot evaluate, as when the external program it
 /// runs crashed or timed out. With a failure penalty (Solver::set_failure_penalty) the point
 /// gets the penalty on any executor, worker processes and MPI ranks included; without one it
