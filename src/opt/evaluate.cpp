@@ -27,9 +27,8 @@ PARDO_REMOTE(evaluate_batch);
 
 void check_batch_values(std::size_t values, std::size_t points) {
   if (values != points) {
-    pardo::detail::throw_invalid("solve", "the batch objective returned " +
-                                              std::to_string(values) + " values for " +
-                                              std::to_string(points) + " points");
+    pardo::detail::throw_invalid("solve", "the batch objective returned " + std::to_string(values) +
+                                              " values for " + std::to_string(points) + " points");
   }
 }
 

@@ -37,7 +37,8 @@ using Objective = RemoteFunction<double(std::span<const double>)>;
 /// std::vector<double> spheres(std::span<const double> points, std::uint64_t dim) {
 ///   std::vector<double> values(points.size() / dim);
 ///   for (std::size_t i = 0; i < values.size(); ++i)
-///     for (std::size_t j = 0; j < dim; ++j) values[i] += points[i * dim + j] * points[i * dim + j];
+///     for (std::size_t j = 0; j < dim; ++j) values[i] += points[i * dim + j] * points[i * dim +
+///     j];
 ///   return values;
 /// }
 /// PARDO_REMOTE_FUNCTION(spheres);

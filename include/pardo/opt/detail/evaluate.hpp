@@ -94,8 +94,8 @@ double evaluate_one(const F& f, std::span<const double> x) {
 
 /// Tasks of consecutive points, `count` of them as even as can be, for a remote executor.
 template <class Task, class Handle>
-std::vector<Task> split_tasks(const Handle& handle, std::span<const double> points,
-                              std::size_t dim, std::size_t count) {
+std::vector<Task> split_tasks(const Handle& handle, std::span<const double> points, std::size_t dim,
+                              std::size_t count) {
   const std::size_t n = points.size() / dim;
   std::vector<Task> work;
   work.reserve(count);
@@ -130,12 +130,12 @@ std::vector<double> evaluate(E& executor, const F& f, std::span<const double> po
   } else {
     std::vector<std::vector<double>> parts;
     if constexpr (is_batch<F>) {
-      const auto work = split_tasks<BatchTask>(remote_handle<BatchObjective, E>(f), points, dim,
-                                               tasks);
+      const auto work =
+          split_tasks<BatchTask>(remote_handle<BatchObjective, E>(f), points, dim, tasks);
       parts = executor.map(&evaluate_batch, work, MapOptions{.chunksize = 1});
     } else {
-      const auto work = split_tasks<EvaluateTask>(remote_handle<Objective, E>(f), points, dim,
-                                                  tasks);
+      const auto work =
+          split_tasks<EvaluateTask>(remote_handle<Objective, E>(f), points, dim, tasks);
       parts = executor.map(&evaluate_points, work, MapOptions{.chunksize = 1});
     }
     std::size_t at = 0;
