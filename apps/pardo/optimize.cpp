@@ -352,8 +352,22 @@ int run_optimize(OptimizeArgs args) {
       if (args.bounds.empty()) problem.bounds = opt::Bounds::cube(dim, model->low, model->high);
     }
     if (!args.bounds.empty()) problem.bounds = parse_bounds(args.bounds, dim);
-    require_memory(static_cast<double>(dim) * static_cast<double>(dim) * 8 * 4, "--dim " + args.dim,
-                   "the solver's state");
+    // The largest state a solver keeps: CMA-ES's d x d matrices, a population of points
+    // (DE's default: 15 d of them, with their trials), or an ensemble's starts and runs.
+    const auto d = static_cast<double>(dim);
+    require_memory(4 * d * d * 8, "--dim " + args.dim, "the solver's state");
+    if (!args.population.empty()) {
+      const auto p = static_cast<double>(parse_count(args.population, "--population"));
+      require_memory(3 * p * d * 8, "--population " + args.population + " x --dim " + args.dim,
+                     "the population");
+    } else if (args.solver == "de") {
+      require_memory(3 * 15 * d * d * 8, "--dim " + args.dim, "the population (15 x dim)");
+    }
+    if (!args.starts.empty() && args.solver == "buckshot") {
+      const auto starts = static_cast<double>(parse_count(args.starts, "--starts"));
+      require_memory(starts * (3 * d * 8 + 256), "--starts " + args.starts + " x --dim " + args.dim,
+                     "the runs");
+    }
     static_cast<void>(stopping_rule(args, problem, 1));  // its counts, checked before the run
   } catch (const UsageError& e) {
     return fail(e.what());

@@ -40,6 +40,11 @@ expect_usage_error "cannot load $tmp/none.so" optimize --objective "$tmp/none.so
 expect_usage_error "--objective and --objective-cmd are two objectives" optimize --objective a.so:f --objective-cmd 'x {x}' --bounds 0:1
 expect_usage_error "--evaluation-timeout needs --objective-cmd, or --backend processes" optimize --evaluation-timeout 1
 expect_usage_error "DifferentialEvolution: population = 3" optimize --population 3
+expect_usage_error "--dim 1e6 needs" optimize --dim 1e6
+expect_usage_error "--dim 2e4 needs .* for the population (15 x dim)" optimize --dim 2e4
+expect_usage_error "--population 1e12 x --dim 3 needs" optimize --population 1e12 --dim 3
+expect_usage_error "--starts 1e12 x --dim 3 needs" optimize --solver buckshot --starts 1e12 --dim 3
+expect_usage_error "the grid has more than 2^24 cells" optimize --solver lattice --starts 10 --dim 30
 
 # best.x, best.value, evaluations, generations and termination of one run, exactly.
 summary() {
