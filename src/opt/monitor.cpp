@@ -95,8 +95,8 @@ void PrintMonitor::failure(std::span<const double> x, const std::string& reason,
   std::fflush(out_);
 }
 
-LogMonitor::LogMonitor(const std::string& path, LogFormat format)
-    : path_(path), format_(format), file_(std::fopen(path.c_str(), "w")) {
+LogMonitor::LogMonitor(const std::string& path, LogFormat format, LogEvents events)
+    : path_(path), format_(format), events_(events), file_(std::fopen(path.c_str(), "w")) {
   if (file_ == nullptr) {
     throw std::runtime_error("LogMonitor: cannot create " + path + ": " + std::strerror(errno));
   }
@@ -104,7 +104,40 @@ LogMonitor::LogMonitor(const std::string& path, LogFormat format)
 
 LogMonitor::~LogMonitor() { std::fclose(file_); }
 
+void LogMonitor::evaluations(std::span<const double> points, std::size_t dim,
+                             std::span<const double> values) {
+  if (events_ != LogEvents::evaluations) return;
+  const bool json = format_ == LogFormat::json_lines;
+  std::string lines;
+  if (!json && !header_written_) {
+    lines = "evaluation,value";
+    for (std::size_t j = 0; j < dim; ++j) {
+      lines += ",x";
+      lines += std::to_string(j);
+    }
+    lines += "\n";
+    header_written_ = true;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::span<const double> x = points.subspan(i * dim, dim);
+    ++evaluated_;
+    if (json) {
+      lines += "{\"evaluation\":" + std::to_string(evaluated_) +
+               ",\"value\":" + exact(values[i], true) + ",\"x\":" + json_array(x) + "}\n";
+    } else {
+      lines += std::to_string(evaluated_) + "," + exact(values[i], false);
+      for (const double v : x) {
+        lines += ',';
+        lines += exact(v, false);
+      }
+      lines += "\n";
+    }
+  }
+  write(lines);
+}
+
 void LogMonitor::generation(const Status& s) {
+  if (events_ != LogEvents::generations) return;
   std::string line;
   const bool json = format_ == LogFormat::json_lines;
   if (json) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <pardo/opt.hpp>
+#include <pardo/pardo.hpp>
 #include <pardo/serial_executor.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -82,6 +83,34 @@ TEST(LogMonitor, WritesCsvAndJsonLines) {
       << json;
   EXPECT_NE(json.find("\"best_value\":2,\"best_x\":[1,1]}\n"), std::string::npos) << json;
   EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 3);
+  std::remove(csv.c_str());
+  std::remove(jsonl.c_str());
+}
+
+TEST(LogMonitor, WritesEveryEvaluationWhenAsked) {
+  const std::string csv = temp_path("evaluations.csv");
+  const std::string jsonl = temp_path("evaluations.jsonl");
+  MemoryMonitor memory(true);
+  {
+    DifferentialEvolution de({.bounds = Bounds::cube(2, -5, 5), .seed = 3}, {.population = 6});
+    LogMonitor a(csv, LogFormat::csv, LogEvents::evaluations);
+    LogMonitor b(jsonl, LogFormat::json_lines, LogEvents::evaluations);
+    de.add_monitor(a);
+    de.add_monitor(b);
+    de.add_monitor(memory);
+    pardo::ThreadPool pool(2);
+    de.solve(pool, models::sphere, generation_limit(2));
+  }
+  const std::string text = read_all(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 18);
+  char first[200];
+  std::snprintf(first, sizeof first, "evaluation,value,x0,x1\n1,%.17g,%.17g,%.17g\n",
+                memory.values()[0], memory.points()[0], memory.points()[1]);
+  EXPECT_EQ(text.rfind(first, 0), 0u) << text;
+  const std::string json = read_all(jsonl);
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 18);
+  EXPECT_EQ(json.rfind("{\"evaluation\":1,\"value\":", 0), 0u) << json;
+  EXPECT_NE(json.find("{\"evaluation\":18,"), std::string::npos) << json;
   std::remove(csv.c_str());
   std::remove(jsonl.c_str());
 }

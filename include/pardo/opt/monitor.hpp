@@ -113,23 +113,37 @@ class PrintMonitor : public Monitor {
 /// @endcode
 enum class LogFormat { csv, json_lines };
 
+/// What a LogMonitor writes a line for: each generation (the best so far), or each evaluation
+/// (its point and value, in the order asked).
+/// @code
+/// auto events = pardo::opt::LogEvents::evaluations;
+/// @endcode
+enum class LogEvents { generations, evaluations };
+
 /// Writes each generation to a file: CSV (generation, evaluations, failures, seconds,
 /// best_value, x0, x1, ...) or JSON lines ({"generation":..,"evaluations":..,"failures":..,
 /// "seconds":..,"best_value":..,"best_x":[..]}), flushed every line so that a crash keeps
 /// what was written. JSON lines also get one {"failure":REASON,"x":[..],"penalty":..} line per
-/// failed evaluation (CSV counts them only). Throws std::runtime_error naming the file and the
-/// system's reason when it cannot be created or written.
+/// failed evaluation (CSV counts them only). With LogEvents::evaluations it writes each
+/// evaluation instead: CSV (evaluation, value, x0, x1, ...) or JSON lines
+/// ({"evaluation":..,"value":..,"x":[..]}), evaluations counted from 1. Throws
+/// std::runtime_error naming the file and the system's reason when it cannot be created or
+/// written.
 /// @code
 /// pardo::opt::LogMonitor log("run.csv", pardo::opt::LogFormat::csv);
+/// pardo::opt::LogMonitor every("points.jsonl", pardo::opt::LogFormat::json_lines,
+///                              pardo::opt::LogEvents::evaluations);
 /// solver.add_monitor(log);
 /// @endcode
 class LogMonitor : public Monitor {
  public:
-  LogMonitor(const std::string& path, LogFormat format);
+  LogMonitor(const std::string& path, LogFormat format, LogEvents events = LogEvents::generations);
   ~LogMonitor() override;
   LogMonitor(const LogMonitor&) = delete;
   LogMonitor& operator=(const LogMonitor&) = delete;
   void generation(const Status& status) override;
+  void evaluations(std::span<const double> points, std::size_t dim,
+                   std::span<const double> values) override;
   void failure(std::span<const double> x, const std::string& reason, double penalty) override;
 
  private:
@@ -137,6 +151,8 @@ class LogMonitor : public Monitor {
 
   std::string path_;
   LogFormat format_;
+  LogEvents events_;
+  std::uint64_t evaluated_ = 0;
   std::FILE* file_;
   bool header_written_ = false;
 };
