@@ -60,31 +60,24 @@ std::string with_point(const std::string& command, std::span<const double> x) {
   throw opt::EvaluationFailed("'" + line + "' " + why);
 }
 
+// The last line of a program's output that is not blank, without its surrounding spaces.
+std::string last_line(const std::string& text) {
+  const std::size_t end = text.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) return {};
+  const std::size_t after_newline = text.find_last_of('\n', end) + 1;  // 0 if there is none
+  const std::size_t start = text.find_first_not_of(" \t", after_newline);
+  return text.substr(start, end + 1 - start);
+}
+
 // The value printed last, the only text on its line.
 double parse_value(const std::string& line, const std::string& output) {
-  std::size_t end = output.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) failed(line, "printed nothing");
-  const std::size_t start = output.find_last_of('\n', end);
-  const std::string last = output.substr(start == std::string::npos ? 0 : start + 1,
-                                         end + 1 - (start == std::string::npos ? 0 : start + 1));
-  const std::size_t first = last.find_first_not_of(" \t");
-  const std::string text = last.substr(first);
+  const std::string text = last_line(output);
+  if (text.empty()) failed(line, "printed nothing");
   char* stop = nullptr;
   errno = 0;
   const double value = std::strtod(text.c_str(), &stop);
   if (stop == text.c_str() || *stop != '\0') failed(line, "printed no number: '" + text + "'");
   return value;
-}
-
-// The last line a program wrote to stderr, shortened: what it said about its failure.
-std::string last_line(const std::string& text) {
-  const std::size_t end = text.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) return {};
-  const std::size_t start = text.find_last_of('\n', end);
-  std::string line = text.substr(start == std::string::npos ? 0 : start + 1);
-  line.resize(line.find_last_not_of(" \t\r\n") + 1);
-  if (line.size() > 200) line = line.substr(0, 200) + "...";
-  return line;
 }
 
 double run_command(std::span<const double> x) {
@@ -159,7 +152,9 @@ double run_command(std::span<const double> x) {
     std::snprintf(text, sizeof text, "ran longer than %g s and was killed", s.timeout);
     failed(line, text);
   }
-  const std::string said = last_line(texts[1]);
+  // What it said about its failure, shortened.
+  std::string said = last_line(texts[1]);
+  if (said.size() > 200) said = said.substr(0, 200) + "...";
   const std::string saying = said.empty() ? "" : ": " + said;
   if (WIFSIGNALED(status)) {
     failed(line, "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +

@@ -19,9 +19,11 @@
 
 namespace pardo::opt::detail {
 
-/// Consecutive points (row by row) for one worker process or rank to evaluate.
-struct EvaluateTask {
-  Objective f;
+/// Consecutive points (row by row) for one worker process or rank to evaluate with `f`, an
+/// Objective (one call per point) or a BatchObjective (one call for them all).
+template <class Handle>
+struct PointsTask {
+  Handle f;
   std::vector<double> points;
   std::uint64_t dim = 0;
   template <class Archive>
@@ -29,20 +31,11 @@ struct EvaluateTask {
     archive(f, points, dim);
   }
 };
+using EvaluateTask = PointsTask<Objective>;
+using BatchTask = PointsTask<BatchObjective>;
 
 /// The values of a task's points; registered with PARDO_REMOTE in src/opt/evaluate.cpp.
 std::vector<double> evaluate_points(EvaluateTask task);
-
-/// Consecutive points for one call of a batch objective in a worker process or rank.
-struct BatchTask {
-  BatchObjective f;
-  std::vector<double> points;
-  std::uint64_t dim = 0;
-  template <class Archive>
-  void serialize(Archive& archive) {
-    archive(f, points, dim);
-  }
-};
 
 /// The values of a batch task's points, checked for their count; registered too.
 std::vector<double> evaluate_batch(BatchTask task);
