@@ -65,8 +65,10 @@ bool with_backend(const BackendArgs& args, Body&& body) {
         // the partial result now rather than wait for the blocks still running elsewhere.
         static_cast<void>(pool.release());
         static_cast<void>(session.release());
+        return prints;
       }
     }
+    keep_until_printed(std::move(pool), std::move(session));
     return prints;
   }
 #endif

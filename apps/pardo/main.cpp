@@ -163,5 +163,7 @@ int main(int argc, char** argv) {
   } catch (...) {
     exit_code = report_error(std::current_exception(), command_of(app));
   }
-  return check_output(exit_code);
+  exit_code = check_output(exit_code);
+  end_mpi_run();
+  return exit_code;
 }

@@ -72,6 +72,38 @@ int mpi_not_compiled_in(std::string_view command) {
 MpiSession::RankSignals::RankSignals() { handle_mpirun_signals(!launched_as_other_rank()); }
 
 MpiSession::MpiSession() : env_(mpi::ThreadLevel::multiple), world_(env_.world()) {}
+
+namespace {
+
+struct KeptRun {
+  std::unique_ptr<mpi::Pool> pool;  // destroyed first: its stop messages need MPI
+  std::unique_ptr<MpiSession> session;
+};
+
+KeptRun& kept_run() {
+  static KeptRun run;
+  return run;
+}
+
+}  // namespace
+
+void keep_until_printed(std::unique_ptr<mpi::Pool> pool, std::unique_ptr<MpiSession> session) {
+  kept_run() = {std::move(pool), std::move(session)};
+}
+
+void end_mpi_run() noexcept {
+  KeptRun& run = kept_run();
+  if (stop_requested()) {
+    // A Ctrl-C after the result: mpirun kills the ranks a second later; exit now instead.
+    static_cast<void>(run.pool.release());
+    static_cast<void>(run.session.release());
+    return;
+  }
+  run.pool.reset();
+  run.session.reset();
+}
+#else
+void end_mpi_run() noexcept {}
 #endif
 
 }  // namespace pardo::cli

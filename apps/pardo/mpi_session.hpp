@@ -46,6 +46,14 @@ class MpiSession {
   mpi::Environment env_;
   mpi::Communicator world_;
 };
+
+/// Keeps a finished MPI run's pool and session until end_mpi_run(), so that rank 0 prints
+/// before the teardown (the workers' stop messages, MPI_Finalize): a Ctrl-C in the teardown,
+/// which mpirun ends with SIGKILL, can no longer lose the result.
+void keep_until_printed(std::unique_ptr<mpi::Pool> pool, std::unique_ptr<MpiSession> session);
 #endif
+
+/// Tears down the MPI run kept by keep_until_printed, if any: called once the output is out.
+void end_mpi_run() noexcept;
 
 }  // namespace pardo::cli
