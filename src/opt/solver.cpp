@@ -68,7 +68,7 @@ void check_problem(const Problem& p) {
 
 namespace {
 
-constexpr std::string_view state_magic = "pardo::opt state 2";
+constexpr std::string_view state_magic = "pardo::opt state 3";
 
 // What a state file must match: the solver's kind and its problem.
 void save_problem(wire::Writer& out, std::string_view kind, const Problem& p) {

@@ -113,11 +113,13 @@ void run_pardo(const std::string& solver, const models::Model& m, std::size_t di
     std::fprintf(stderr, "bench_opt: unknown solver %s\n", solver.c_str());
     std::exit(2);
   }
-  // Local solvers stop where they converge, as scipy's do (xatol = fatol = 1e-4).
+  // Local solvers stop where they converge, by scipy's rules: Nelder-Mead once the simplex
+  // spans xatol = fatol = 1e-4; Powell once a generation lowers its point's value by no more
+  // than ftol = 1e-4 of the mean of the values before and after (2 |a - b| <= 1e-4 (a + b),
+  // which is population_spread's |a - b| / 2 <= 5e-5 (a + b) / 2 for the two).
   Termination stop = value_to_reach(m.minimum, kTarget) || evaluation_limit(budget);
-  if (solver == "nelder-mead" || solver == "powell") {
-    stop = stop || candidate_relative_tolerance(1e-4, 1e-4);
-  }
+  if (solver == "nelder-mead") stop = stop || candidate_relative_tolerance(1e-4, 1e-4);
+  if (solver == "powell") stop = stop || population_spread(5e-5, 0);
   pardo::SerialExecutor serial;
   const auto start = Clock::now();
   const Result r = s->solve(serial, m.function, stop);

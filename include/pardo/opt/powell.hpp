@@ -35,9 +35,11 @@ struct PowellOptions {
 
 /// Powell's method within the problem's bounds, as scipy's `minimize(method="Powell")` with
 /// bounds: each line search is Brent's bounded search over the stretch of the line inside the
-/// box, so no point leaves it; unlike scipy, a line search that finds nothing better keeps
-/// the current point. A generation is one sweep over the directions, the extrapolated point
-/// and, when it pays, a search along the sweep's net direction, which then replaces the
+/// box, so no point leaves it. As in scipy (and Numerical Recipes), the point moves to the
+/// best one each line search evaluated, even where that is a little worse than the point
+/// itself, which the search does not evaluate (the result is still the best point seen). A
+/// generation is one sweep over the directions, the extrapolated point and, when it pays, a
+/// search along the net direction since the last sweep ended; a step along it replaces the
 /// direction of largest decrease. The candidates termination conditions see are the points
 /// at the start and at the end of the last generation (only the start point at generation 0).
 /// Throws std::invalid_argument naming a bad setting.
@@ -96,6 +98,9 @@ class Powell : public Solver {
   std::vector<double> x_;
   double fval_ = 0;
   std::vector<double> start_x_;  // where the generation began
+  // Where the last sweep ended (Numerical Recipes' pt): the net direction runs from there, so
+  // it takes in the last generation's search along its own net direction.
+  std::vector<double> swept_x_;
   double start_value_ = 0;
   std::size_t index_ = 0;    // the direction searched
   std::size_t biggest_ = 0;  // the direction of largest decrease
