@@ -58,16 +58,7 @@ bool with_backend(const BackendArgs& args, Body&& body) {
     auto session = std::make_unique<MpiSession>();
     auto pool = std::make_unique<mpi::Pool>(session->world());
     const bool prints = session->prints();
-    if (pool->is_master()) {
-      body(*pool, static_cast<std::size_t>(session->world().size()));
-      if (stop_requested()) {
-        // After a Ctrl-C mpirun kills every rank a second after its SIGTERM: rank 0 prints
-        // the partial result now rather than wait for the blocks still running elsewhere.
-        static_cast<void>(pool.release());
-        static_cast<void>(session.release());
-        return prints;
-      }
-    }
+    if (pool->is_master()) body(*pool, static_cast<std::size_t>(session->world().size()));
     keep_until_printed(std::move(pool), std::move(session));
     return prints;
   }

@@ -94,7 +94,8 @@ void keep_until_printed(std::unique_ptr<mpi::Pool> pool, std::unique_ptr<MpiSess
 void end_mpi_run() noexcept {
   KeptRun& run = kept_run();
   if (stop_requested()) {
-    // A Ctrl-C after the result: mpirun kills the ranks a second later; exit now instead.
+    // After a Ctrl-C mpirun kills every rank a second after its SIGTERM: rank 0 ends now
+    // rather than wait for the blocks still running elsewhere.
     static_cast<void>(run.pool.release());
     static_cast<void>(run.session.release());
     return;

@@ -54,6 +54,7 @@ void keep_until_printed(std::unique_ptr<mpi::Pool> pool, std::unique_ptr<MpiSess
 #endif
 
 /// Tears down the MPI run kept by keep_until_printed, if any: called once the output is out.
+/// After a Ctrl-C it leaves the pool and MPI as they are, for the process to exit at once.
 void end_mpi_run() noexcept;
 
 }  // namespace pardo::cli
