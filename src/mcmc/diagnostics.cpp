@@ -15,6 +15,7 @@
 
 #include <unsupported/Eigen/FFT>
 
+#include "core/huge_pages.hpp"
 #include "core/validate.hpp"
 #include "mcmc/rank_diagnostics.hpp"
 #include "pardo/stats/descriptive.hpp"
@@ -24,6 +25,9 @@ namespace pardo::mcmc {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+template <class T>
+using Buffer = std::vector<T, pardo::detail::HugePageAllocator<T>>;
 
 /// Phi^-1(p) for 0 < p < 1 by Wichura's algorithm AS 241 (PPND16, 1988), relative error
 /// about 1e-16: as exact as Boost's, without its long double arithmetic, which matters
@@ -130,16 +134,16 @@ void check(std::span<const double> draws, std::size_t chains, std::string_view c
 /// Metropolis chain repeats its state on every rejection, so there are about
 /// (acceptance rate) x (draws) of them to sort.
 struct Runs {
-  std::vector<double> value;
-  std::vector<std::uint32_t> length;
+  Buffer<double> value;
+  Buffer<std::uint32_t> length;
 };
 
 /// Runs in ascending order of a value: for each, its index among the runs, the value and its
 /// length, side by side so that the passes over them read memory in order.
 struct Ordered {
-  std::vector<std::uint32_t> run;
-  std::vector<double> value;
-  std::vector<std::uint32_t> length;
+  Buffer<std::uint32_t> run;
+  Buffer<double> value;
+  Buffer<std::uint32_t> length;
 };
 
 }  // namespace
@@ -149,24 +153,24 @@ namespace detail {
 /// Every buffer of one parameter's diagnostics. The vectors are resized, not cleared, where
 /// every element is written again: that keeps their pages and skips zeroing them.
 struct Workspace::Buffers {
-  std::vector<double> halves;  // the split chains, when a chain's length is odd
-  std::vector<std::uint32_t> starts;
+  Buffer<double> halves;  // the split chains, when a chain's length is odd
+  Buffer<std::uint32_t> starts;
   Runs runs;
-  std::vector<std::uint64_t> keys;
-  std::vector<std::uint64_t> keys_to;
-  std::vector<std::uint32_t> index_to;
+  Buffer<std::uint64_t> keys;
+  Buffer<std::uint64_t> keys_to;
+  Buffer<std::uint32_t> index_to;
   Ordered ordered;
   Ordered folded;
-  std::vector<double> probability;
-  std::vector<double> bulk;
-  std::vector<double> tails;
-  std::vector<double> means;
-  std::vector<double> tail_means;
-  std::vector<double> chain;  // one split chain's draws
-  std::vector<double> rho;
-  std::vector<double> signal;
-  std::vector<std::complex<double>> spectrum;
-  std::vector<std::complex<double>> power;
+  Buffer<double> probability;
+  Buffer<double> bulk;
+  Buffer<double> tails;
+  Buffer<double> means;
+  Buffer<double> tail_means;
+  Buffer<double> chain;  // one split chain's draws
+  Buffer<double> rho;
+  Buffer<double> signal;
+  Buffer<std::complex<double>> spectrum;
+  Buffer<std::complex<double>> power;
   // Kept with the buffers: it caches its plans and twiddles per length. Not thread-safe,
   // like the workspace.
   Eigen::FFT<double> fft;
@@ -183,7 +187,7 @@ namespace {
 using Buffers = detail::Workspace::Buffers;
 
 /// Each chain's first and last halves as two chains; an odd chain loses its middle draw.
-void split(std::span<const double> draws, std::size_t chains, std::vector<double>& out) {
+void split(std::span<const double> draws, std::size_t chains, Buffer<double>& out) {
   const std::size_t n = draws.size() / chains;
   const std::size_t half = n / 2;
   out.clear();
@@ -198,7 +202,7 @@ void split(std::span<const double> draws, std::size_t chains, std::vector<double
 /// without a branch per draw: runs last about 1 / (acceptance rate) draws, too irregularly
 /// for a branch on their ends to be predicted.
 void runs_of(std::span<const double> x, std::size_t length, Runs& runs,
-             std::vector<std::uint32_t>& starts) {
+             Buffer<std::uint32_t>& starts) {
   runs.value.clear();
   runs.length.clear();
   // Untouched capacity costs no memory: reserve for draws that all differ.
@@ -236,8 +240,8 @@ double from_order_key(std::uint64_t key) {
 /// value is negative).
 void sort_runs(const Runs& runs, Buffers& b) {
   const std::size_t size = runs.value.size();
-  std::vector<std::uint64_t>& keys = b.keys;
-  std::vector<std::uint32_t>& index = b.ordered.run;
+  Buffer<std::uint64_t>& keys = b.keys;
+  Buffer<std::uint32_t>& index = b.ordered.run;
   keys.resize(size);
   index.resize(size);
   std::array<std::array<std::size_t, 256>, 8> counts{};
@@ -273,8 +277,8 @@ void sort_runs(const Runs& runs, Buffers& b) {
 /// run, ties given their average rank. One z per run, in run order, into `of_run`. The
 /// probabilities come first, then Phi^-1 of each in a loop of its own, whose calls do not
 /// wait for each other and whose branches follow the probabilities' order.
-void rank_normalise(const Ordered& ordered, std::size_t size, std::vector<double>& of_run,
-                    std::vector<double>& probability) {
+void rank_normalise(const Ordered& ordered, std::size_t size, Buffer<double>& of_run,
+                    Buffer<double>& probability) {
   const std::size_t runs = ordered.run.size();
   probability.resize(runs);
   const double denominator = static_cast<double>(size) + 0.25;
@@ -360,8 +364,8 @@ std::array<double, 2> rhats(const Runs& runs, std::span<const double> bulk,
                             std::span<const double> tails, std::size_t count, std::size_t length,
                             Buffers& b) {
   const double n = static_cast<double>(length);
-  std::vector<double>& means = b.means;
-  std::vector<double>& tail_means = b.tail_means;
+  Buffer<double>& means = b.means;
+  Buffer<double>& tail_means = b.tail_means;
   means.resize(count);
   tail_means.resize(count);
   // Sums in registers, stored as each chain ends.
@@ -545,7 +549,7 @@ double ess(const Runs& runs, std::span<const double> of_run, std::size_t count, 
   if (!(var_plus > 0)) return nan;
   const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
 
-  std::vector<double>& rho = b.rho;
+  Buffer<double>& rho = b.rho;
   rho.assign(n, 0.0);
   double rho_even = 1;
   double rho_odd = rho_at(1);

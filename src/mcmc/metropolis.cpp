@@ -6,6 +6,7 @@
 #include <numbers>
 #include <string>
 
+#include "core/huge_pages.hpp"
 #include "core/validate.hpp"
 #include "mcmc/rank_diagnostics.hpp"
 #include "pardo/random/stream.hpp"
@@ -224,7 +225,7 @@ std::vector<ParameterSummary> summarise_parameters(const ChainsResult& result, s
   const std::size_t width = last - first;
   std::vector<ParameterSummary> out;
   // One buffer for each parameter's draws in turn: a fresh one would fault its pages in.
-  std::vector<double> x;
+  std::vector<double, pardo::detail::HugePageAllocator<double>> x;
   Workspace workspace;
   for (std::size_t k = 0; k < width; ++k) {
     if (stop.stop_requested()) {
