@@ -15,6 +15,7 @@ packages=(
   python3-numpy python3-numba python3-matplotlib python3-scipy python3-statsmodels
   python3-jsonschema libpng-dev
   libnlopt-dev python3-nlopt python3-pyswarms
+  python3-dev pybind11-dev python3-pybind11 python3-cloudpickle python3-pytest python3-joblib
 )
 
 missing=()

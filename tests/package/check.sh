@@ -81,6 +81,20 @@ if [[ -x $pardo ]]; then
   fi
 fi
 
+# import pardo, where the build has the Python module: installed where Debian's python3 looks
+# under the prefix, and working from there with nothing else on the path.
+if [[ $(cache_value PARDO_BUILD_PYTHON) == ON ]]; then
+  site="$scratch/prefix/$(cache_value PARDO_PYTHON_INSTALL_DIR)"
+  python=$(cache_value Python3_EXECUTABLE)
+  [[ -n $python ]] || python=$(cache_value _Python3_EXECUTABLE)
+  (cd "$scratch" && PYTHONPATH=$site "$python" -c '
+import sys, pardo
+assert pardo.__file__.startswith(sys.argv[1]), pardo.__file__
+r = pardo.pi(1000, seed=1, workers=1)
+assert r.samples == 1000 and r.run.complete, r
+' "$site") || { echo "FAIL: import pardo from $site"; exit 1; }
+fi
+
 # add_subdirectory(pardo), built shared: the consumer runs against pardo's .so files in the
 # build tree. Then pardo is installed from that build (its install rules came with it) and
 # consumed as installed shared libraries. One compile of the library serves both: CI has two

@@ -1,0 +1,21 @@
+"""pardo for Python: pardo's workloads and reproducible random streams.
+
+The same seed gives the same bits as the ``pardo`` command and the C++ library::
+
+    >>> import pardo
+    >>> r = pardo.pi(10**8, seed=7)
+    >>> r.estimate, r.std_error, (r.interval.low, r.interval.high)
+
+    >>> import numpy as np
+    >>> g = np.random.Generator(pardo.random.Philox(7, stream=3))
+    >>> g.standard_normal(4)
+
+docs/python.md has the whole guide.
+"""
+
+from . import random
+from ._pardo import __version__
+from ._results import Interval, PiResult, RunInfo
+from ._workloads import pi
+
+__all__ = ["Interval", "PiResult", "RunInfo", "__version__", "pi", "random"]

@@ -1,0 +1,41 @@
+"""The result objects of pardo's workloads, with scipy's names where scipy has the thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval: ``low`` and ``high`` at confidence ``level`` (0.95: 95%)."""
+
+    low: float
+    high: float
+    level: float
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Where and how a workload ran: ``complete`` is False when it was stopped early."""
+
+    backend: str
+    workers: int
+    seed: int
+    blocks_done: int
+    blocks_total: int
+    seconds: float
+    complete: bool
+
+
+@dataclass(frozen=True)
+class PiResult:
+    """A Monte Carlo estimate of pi: ``estimate`` = 4 hits / samples, its ``std_error`` and
+    the 95% ``interval`` (estimate -/+ 1.959964 std_error), as ``pardo pi`` prints them."""
+
+    estimate: float
+    std_error: float
+    interval: Interval
+    samples: int
+    hits: int
+    block_samples: int
+    run: RunInfo
