@@ -13,9 +13,9 @@ The same seed gives the same bits as the ``pardo`` command and the C++ library::
 docs/python.md has the whole guide.
 """
 
-from . import random
+from . import random, stats
 from ._pardo import __version__
 from ._results import Interval, PiResult, RunInfo
 from ._workloads import pi
 
-__all__ = ["Interval", "PiResult", "RunInfo", "__version__", "pi", "random"]
+__all__ = ["Interval", "PiResult", "RunInfo", "__version__", "pi", "random", "stats"]

@@ -39,3 +39,32 @@ class PiResult:
     hits: int
     block_samples: int
     run: RunInfo
+
+
+@dataclass(frozen=True)
+class ConfidenceInterval:
+    """scipy's name for an interval: ``low`` and ``high`` (NaN where BCa is undefined)."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True, eq=False)
+class BootstrapResult:
+    """A bootstrap interval with scipy.stats.bootstrap's attributes (``confidence_interval``,
+    ``bootstrap_distribution`` in resample order, ``standard_error``) and pardo's: the
+    ``estimate`` (the statistic of the data), ``bias``, BCa's ``bias_correction`` and
+    ``acceleration``, ``note`` (why an interval is NaN, if it is), ``n_resamples`` drawn and
+    ``run``."""
+
+    confidence_interval: ConfidenceInterval
+    bootstrap_distribution: object
+    standard_error: float
+    estimate: float
+    confidence_level: float
+    bias: float
+    bias_correction: float
+    acceleration: float
+    note: str
+    n_resamples: int
+    run: RunInfo

@@ -2,17 +2,22 @@
 // arguments and builds the result objects): each runs on the executor named by `backend`,
 // without the GIL, stopped by Ctrl-C.
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "interrupt.hpp"
 #include "module.hpp"
 #include "pardo/mc/pi.hpp"
 #include "pardo/serial/serial_executor.hpp"
+#include "pardo/stats/bootstrap.hpp"
 #include "pardo/threads/thread_pool.hpp"
 
 namespace py = pybind11;
@@ -71,10 +76,76 @@ py::dict pi(std::uint64_t samples, std::uint64_t seed, std::size_t workers,
   return d;
 }
 
+using Samples = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+stats::BootstrapMethod bootstrap_method(const std::string& name) {
+  const auto method = stats::parse_bootstrap_method(name);
+  if (!method) {
+    throw py::value_error("method = '" + name + "'; it must be 'percentile', 'basic' or 'BCa'");
+  }
+  return *method;
+}
+
+/// One sample (`columns` empty) or the paired columns of pearson, resampled by row.
+py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
+                   const std::string& statistic, const stats::BootstrapOptions& options,
+                   std::size_t workers, const std::string& backend) {
+  const auto run = [&](auto& executor, const std::stop_token& stop) {
+    const RunControl control{.stop = stop};
+    if (statistic == "pearson") {
+      std::vector<double> stacked;
+      for (const Samples& c : columns) stacked.insert(stacked.end(), c.data(), c.data() + c.size());
+      const stats::Columns table(stacked, columns.size());
+      return stats::bootstrap(executor, table, stats::pearson, options, control);
+    }
+    const std::span<const double> x(sample.data(), static_cast<std::size_t>(sample.size()));
+    if (statistic == "mean") return stats::bootstrap(executor, x, stats::mean, options, control);
+    if (statistic == "median") {
+      return stats::bootstrap(executor, x, stats::median, options, control);
+    }
+    if (statistic == "std") return stats::bootstrap(executor, x, stats::std_dev, options, control);
+    return stats::bootstrap(executor, x, stats::variance, options, control);
+  };
+  const stats::BootstrapResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
+  });
+  py::dict d;
+  d["estimate"] = r.estimate;
+  d["standard_error"] = r.std_error;
+  d["low"] = r.interval.low;
+  d["high"] = r.interval.high;
+  d["level"] = r.interval.level;
+  d["bias"] = r.bias;
+  d["bias_correction"] = r.bias_correction;
+  d["acceleration"] = r.acceleration;
+  d["note"] = r.note;
+  d["n_resamples"] = r.resamples;
+  d["bootstrap_distribution"] =
+      py::array_t<double>(static_cast<py::ssize_t>(r.distribution.size()), r.distribution.data());
+  d["run"] = run_info(r.run, options.seed);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
   m.def("_pi", &pi, py::arg("samples"), py::arg("seed"), py::arg("workers"), py::arg("backend"));
+  m.def(
+      "_bootstrap",
+      [](const Samples& sample, const std::vector<Samples>& columns, const std::string& statistic,
+         std::uint64_t resamples, double level, const std::string& method, std::uint64_t seed,
+         std::uint64_t jackknife_groups, std::size_t workers, const std::string& backend) {
+        const stats::BootstrapOptions options{.resamples = resamples,
+                                              .level = level,
+                                              .method = bootstrap_method(method),
+                                              .seed = seed,
+                                              .keep_distribution = true,
+                                              .jackknife_groups = jackknife_groups};
+        return bootstrap(sample, columns, statistic, options, workers, backend);
+      },
+      py::arg("sample"), py::arg("columns"), py::arg("statistic"), py::arg("resamples"),
+      py::arg("level"), py::arg("method"), py::arg("seed"), py::arg("jackknife_groups"),
+      py::arg("workers"), py::arg("backend"));
 }
 
 }  // namespace pardo::python
