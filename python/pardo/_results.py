@@ -68,3 +68,19 @@ class BootstrapResult:
     note: str
     n_resamples: int
     run: RunInfo
+
+
+@dataclass(frozen=True, eq=False)
+class PermutationTestResult:
+    """A permutation test with scipy.stats.permutation_test's attributes (``statistic``,
+    ``pvalue``, ``null_distribution``) and pardo's: the p-value's Monte Carlo
+    ``std_error`` (0 when ``exact``), ``n_resamples`` (arrangements evaluated), ``exact``
+    (every arrangement enumerated) and ``run``."""
+
+    statistic: float
+    pvalue: float
+    null_distribution: object
+    std_error: float
+    n_resamples: int
+    exact: bool
+    run: RunInfo

@@ -14,12 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import _pardo
-from ._results import BootstrapResult, ConfidenceInterval, RunInfo
+from ._results import BootstrapResult, ConfidenceInterval, PermutationTestResult, RunInfo
 from ._workloads import _backend, _count, _workers
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "permutation_test"]
 
 _ONE_SAMPLE = ("mean", "median", "std", "var")
+# scipy's permutation_type names and pardo's design names, for the same three designs.
+_DESIGNS = {"independent": "independent", "samples": "paired", "paired": "paired",
+            "pairings": "correlation", "correlation": "correlation"}
+_ALTERNATIVES = ("two-sided", "less", "greater")
 
 
 def _sample(name: str, value) -> np.ndarray:
@@ -81,3 +85,47 @@ def bootstrap(data, statistic="mean", *, n_resamples=9999, confidence_level=0.95
         estimate=d["estimate"], confidence_level=d["level"], bias=d["bias"],
         bias_correction=d["bias_correction"], acceleration=d["acceleration"], note=d["note"],
         n_resamples=d["n_resamples"], run=RunInfo(**d["run"]))
+
+
+def permutation_test(data, statistic=None, *, permutation_type="independent",
+                     alternative="two-sided", n_resamples=9999, seed=0, workers=None,
+                     backend="threads") -> PermutationTestResult:
+    """A permutation test of two samples ``data = (x, y)``, as ``pardo permtest``.
+
+    ``permutation_type`` is scipy's ``"independent"`` (pool x and y, split again),
+    ``"samples"`` (swap within pairs; pardo's ``"paired"``) or ``"pairings"`` (reorder y
+    against x; pardo's ``"correlation"``). ``statistic`` is ``"mean-diff"`` (mean of x minus
+    mean of y; the default, except for pairings), ``"t"`` (Welch's t) or ``"pearson"`` (the
+    default and only statistic for pairings). When fewer arrangements exist than
+    ``n_resamples``, every one is enumerated and the p-value is exact. Permutation block b
+    draws from random stream (seed, b): the result does not depend on ``workers`` or
+    ``backend``. Ctrl-C raises KeyboardInterrupt.
+
+    >>> r = pardo.stats.permutation_test((x, y), "mean-diff", seed=1)
+    >>> r.statistic, r.pvalue, r.std_error
+    """
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError("data must be two samples, (x, y)")
+    x, y = _sample("x", data[0]), _sample("y", data[1])
+    if permutation_type not in _DESIGNS:
+        raise ValueError(f"permutation_type = {permutation_type!r}; it must be 'independent', "
+                         "'samples' or 'pairings'")
+    design = _DESIGNS[permutation_type]
+    if statistic is None:
+        statistic = "pearson" if design == "correlation" else "mean-diff"
+    if statistic not in ("mean-diff", "t", "pearson"):
+        raise ValueError(f"statistic = {statistic!r}; it must be 'mean-diff', 't' or 'pearson'")
+    if (design == "correlation") != (statistic == "pearson"):
+        raise ValueError(f"statistic {statistic!r} does not go with permutation_type "
+                         f"{permutation_type!r}: pearson goes with 'pairings' alone")
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative = {alternative!r}; it must be 'two-sided', 'less' or "
+                         "'greater'")
+    d = _pardo._permutation_test(x, y, statistic, design, alternative,
+                                 _count("n_resamples", n_resamples),
+                                 _count("seed", seed, minimum=0), _workers(workers),
+                                 _backend(backend))
+    return PermutationTestResult(statistic=d["statistic"], pvalue=d["pvalue"],
+                                 null_distribution=d["null_distribution"],
+                                 std_error=d["std_error"], n_resamples=d["n_resamples"],
+                                 exact=d["exact"], run=RunInfo(**d["run"]))

@@ -18,6 +18,7 @@
 #include "pardo/mc/pi.hpp"
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
+#include "pardo/stats/permutation.hpp"
 #include "pardo/threads/thread_pool.hpp"
 
 namespace py = pybind11;
@@ -126,6 +127,36 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   return d;
 }
 
+py::dict permutation_test(const Samples& x, const Samples& y, const std::string& statistic,
+                          const stats::PermutationOptions& options, std::size_t workers,
+                          const std::string& backend) {
+  const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
+  const std::span<const double> ys(y.data(), static_cast<std::size_t>(y.size()));
+  const auto run = [&](auto& executor, const std::stop_token& stop) {
+    const RunControl control{.stop = stop};
+    if (statistic == "t") {
+      return stats::permutation_test(executor, xs, ys, stats::t_statistic, options, control);
+    }
+    if (statistic == "pearson") {
+      return stats::permutation_test(executor, xs, ys, stats::pearson_r, options, control);
+    }
+    return stats::permutation_test(executor, xs, ys, stats::mean_difference, options, control);
+  };
+  const stats::PermutationResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
+  });
+  py::dict d;
+  d["statistic"] = r.statistic;
+  d["pvalue"] = r.p_value;
+  d["std_error"] = r.std_error;
+  d["n_resamples"] = r.permutations;
+  d["exact"] = r.exact;
+  d["null_distribution"] = py::array_t<double>(static_cast<py::ssize_t>(r.null_distribution.size()),
+                                               r.null_distribution.data());
+  d["run"] = run_info(r.run, options.seed);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
@@ -146,6 +177,26 @@ void bind_workloads(py::module_& m) {
       py::arg("sample"), py::arg("columns"), py::arg("statistic"), py::arg("resamples"),
       py::arg("level"), py::arg("method"), py::arg("seed"), py::arg("jackknife_groups"),
       py::arg("workers"), py::arg("backend"));
+  m.def(
+      "_permutation_test",
+      [](const Samples& x, const Samples& y, const std::string& statistic,
+         const std::string& design, const std::string& alternative, std::uint64_t permutations,
+         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+        const auto parsed_design = stats::parse_design(design);
+        const auto parsed_alternative = stats::parse_alternative(alternative);
+        if (!parsed_design || !parsed_alternative) {
+          throw py::value_error("unknown design '" + design + "' or alternative '" + alternative +
+                                "'");
+        }
+        const stats::PermutationOptions options{.design = *parsed_design,
+                                                .alternative = *parsed_alternative,
+                                                .permutations = permutations,
+                                                .seed = seed,
+                                                .keep_distribution = true};
+        return permutation_test(x, y, statistic, options, workers, backend);
+      },
+      py::arg("x"), py::arg("y"), py::arg("statistic"), py::arg("design"), py::arg("alternative"),
+      py::arg("permutations"), py::arg("seed"), py::arg("workers"), py::arg("backend"));
 }
 
 }  // namespace pardo::python

@@ -89,3 +89,66 @@ def test_the_distribution_is_a_numpy_array_in_resample_order():
     assert isinstance(a.bootstrap_distribution, np.ndarray)
     # Blocks of 128 resamples fix the streams: a longer run starts with the shorter one's.
     assert np.array_equal(b.bootstrap_distribution[:256], a.bootstrap_distribution[:256])
+
+
+@pytest.fixture(scope="module")
+def two_samples():
+    rng = np.random.default_rng(11)
+    return rng.normal(size=40), rng.normal(0.5, size=40)
+
+
+@pytest.mark.parametrize("permutation_type,statistic,design", [
+    ("independent", "mean-diff", "independent"), ("independent", "t", "independent"),
+    ("samples", "mean-diff", "paired"), ("pairings", "pearson", "correlation")])
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_permutation_test_matches_the_cli_bit_for_bit(cli, tmp_path, two_samples,
+                                                      permutation_type, statistic, design,
+                                                      alternative):
+    x, y = two_samples
+    path = write_csv(tmp_path / "xy.csv", {"x": x, "y": y})
+    expected = cli("permtest", path, "--design", design, "--statistic", statistic,
+                   "--alternative", alternative, "--permutations", 2000, "--seed", 4, "--json",
+                   "--distribution", "-q")
+    for workers in WORKERS:
+        r = pardo.stats.permutation_test((x, y), statistic, permutation_type=permutation_type,
+                                         alternative=alternative, n_resamples=2000, seed=4,
+                                         workers=workers)
+        # The command's JSON calls the p-value its estimate (docs/pardo.schema.json).
+        assert (r.statistic, r.pvalue) == (expected["statistic"], expected["estimate"])
+        assert r.std_error == expected["std_error"]
+        assert r.null_distribution.tolist() == expected["null_distribution"]
+        assert (r.n_resamples, r.exact, r.run.workers) == (2000, False, workers)
+
+
+def test_permutation_test_of_unequal_samples_agrees_with_scipy():
+    rng = np.random.default_rng(12)
+    x, y = rng.normal(size=30), rng.normal(0.4, size=45)
+    ours = pardo.stats.permutation_test((x, y), n_resamples=40_000, seed=3)
+    theirs = scipy.stats.permutation_test(
+        (x, y), lambda a, b: np.mean(a) - np.mean(b), n_resamples=40_000,
+        random_state=np.random.default_rng(3))
+    assert ours.statistic == pytest.approx(theirs.statistic, rel=1e-12)
+    # Independent Monte Carlo p-values: within 4 of their combined standard errors.
+    p = theirs.pvalue
+    assert abs(ours.pvalue - p) < 4 * np.sqrt(2 * p * (1 - p) / 40_000) + 1e-4
+
+
+def test_small_samples_are_enumerated_exactly():
+    r = pardo.stats.permutation_test(([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]), alternative="less")
+    # 20 ways to split 6 values into 3 and 3; only the observed one is as low.
+    assert (r.exact, r.n_resamples, r.pvalue, r.std_error) == (True, 20, 1 / 20, 0.0)
+
+
+@pytest.mark.parametrize("args,kwargs,error,message", [
+    (([1.0, 2.0],), {}, ValueError, "x must be one-dimensional; it has shape \\(\\)"),
+    ((([1.0, 2.0],),), {}, ValueError, "two samples"),
+    ((([1.0, np.inf], [1.0, 2.0]),), {}, ValueError, "inf"),
+    ((([1.0, 2.0], [1.0, 2.0]),), {"permutation_type": "bogus"}, ValueError,
+     "permutation_type = 'bogus'"),
+    ((([1.0, 2.0], [1.0, 2.0]), "pearson"), {}, ValueError, "pearson goes with 'pairings'"),
+    ((([1.0, 2.0], [1.0, 2.0]),), {"alternative": "both"}, ValueError, "alternative = 'both'"),
+    ((([1.0, 2.0, 3.0], [1.0, 2.0]),), {"permutation_type": "samples"}, ValueError, "3"),
+])
+def test_permutation_test_bad_arguments_are_named(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        pardo.stats.permutation_test(*args, **kwargs)
