@@ -15,7 +15,8 @@ docs/python.md has the whole guide.
 
 from . import random, stats
 from ._pardo import __version__
-from ._results import Interval, PiResult, RunInfo
-from ._workloads import pi
+from ._results import IntegrateResult, Interval, PiResult, RunInfo
+from ._workloads import integrate, pi
 
-__all__ = ["Interval", "PiResult", "RunInfo", "__version__", "pi", "random", "stats"]
+__all__ = ["IntegrateResult", "Interval", "PiResult", "RunInfo", "__version__", "integrate", "pi",
+           "random", "stats"]

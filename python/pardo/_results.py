@@ -84,3 +84,28 @@ class PermutationTestResult:
     n_resamples: int
     exact: bool
     run: RunInfo
+
+
+@dataclass(frozen=True)
+class IntegrateResult:
+    """A Monte Carlo integral: ``estimate`` (volume times the mean of f), its ``std_error``,
+    the 95% ``interval``, the ``samples`` evaluated, the grid's ``strata`` (1 when plain),
+    ``tolerance_met`` (False without a tolerance), a ``warning`` (e.g. f was zero at every
+    point) and ``run``. ``integral`` and ``standard_error`` are scipy's qmc_quad names."""
+
+    estimate: float
+    std_error: float
+    interval: Interval
+    samples: int
+    strata: int
+    tolerance_met: bool
+    warning: str
+    run: RunInfo
+
+    @property
+    def integral(self) -> float:
+        return self.estimate
+
+    @property
+    def standard_error(self) -> float:
+        return self.std_error

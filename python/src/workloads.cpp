@@ -15,6 +15,7 @@
 
 #include "interrupt.hpp"
 #include "module.hpp"
+#include "pardo/mc/integrate.hpp"
 #include "pardo/mc/pi.hpp"
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
@@ -157,6 +158,38 @@ py::dict permutation_test(const Samples& x, const Samples& y, const std::string&
   return d;
 }
 
+double (*builtin_integrand(const std::string& name))(std::span<const double>) {
+  if (name == "ball") return mc::integrands::unit_ball;
+  if (name == "cross-polytope") return mc::integrands::cross_polytope;
+  if (name == "gaussian") return mc::integrands::gaussian;
+  if (name == "cosine") return mc::integrands::cosine;
+  throw py::value_error("function = '" + name +
+                        "'; it must be 'ball', 'cross-polytope', 'gaussian' or 'cosine'");
+}
+
+py::dict integrate(const std::string& function, const mc::Box& box,
+                   const mc::IntegrateOptions& options, std::size_t workers,
+                   const std::string& backend) {
+  const mc::ScalarIntegrand f(builtin_integrand(function));
+  const mc::IntegrateResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) {
+      return mc::integrate(executor, f, box, options, RunControl{.stop = stop});
+    });
+  });
+  py::dict d;
+  d["estimate"] = r.estimate;
+  d["std_error"] = r.std_error;
+  d["low"] = r.interval.low;
+  d["high"] = r.interval.high;
+  d["level"] = r.interval.level;
+  d["samples"] = r.samples;
+  d["strata"] = r.strata;
+  d["tolerance_met"] = r.tolerance_met;
+  d["warning"] = r.warning;
+  d["run"] = run_info(r.run, options.seed);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
@@ -197,6 +230,27 @@ void bind_workloads(py::module_& m) {
       },
       py::arg("x"), py::arg("y"), py::arg("statistic"), py::arg("design"), py::arg("alternative"),
       py::arg("permutations"), py::arg("seed"), py::arg("workers"), py::arg("backend"));
+  m.def(
+      "_integrate",
+      [](const std::string& function, const std::vector<double>& lower,
+         const std::vector<double>& upper, std::uint64_t samples, const std::string& method,
+         std::uint64_t strata, std::optional<double> abs_tol, std::optional<double> rel_tol,
+         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+        const auto parsed = mc::parse_integration_method(method);
+        if (!parsed) {
+          throw py::value_error("method = '" + method + "'; it must be 'plain' or 'stratified'");
+        }
+        const mc::IntegrateOptions options{.samples = samples,
+                                           .seed = seed,
+                                           .method = *parsed,
+                                           .strata = strata,
+                                           .abs_tol = abs_tol,
+                                           .rel_tol = rel_tol};
+        return integrate(function, mc::Box{lower, upper}, options, workers, backend);
+      },
+      py::arg("function"), py::arg("lower"), py::arg("upper"), py::arg("samples"),
+      py::arg("method"), py::arg("strata"), py::arg("abs_tol"), py::arg("rel_tol"), py::arg("seed"),
+      py::arg("workers"), py::arg("backend"));
 }
 
 }  // namespace pardo::python
