@@ -54,10 +54,22 @@ class Philox {
   const py::capsule& capsule() const { return capsule_; }
   const py::object& lock() const { return lock_; }
 
-  /// Words drawn so far: 4 per block.
-  std::uint64_t position() const {
+  /// Words drawn so far, 4 per block: a Python int, since past a position set near 2^64
+  /// the count no longer fits 64 bits.
+  py::int_ position() const {
     const random::Position p = stream_.position();
-    return p.block * 4 + p.word;
+    return py::int_(py::int_(p.block) * py::int_(4) + py::int_(p.word));
+  }
+
+  random::Position exact_position() const { return stream_.position(); }
+
+  /// Back to a position that exact_position() gave.
+  void restore(random::Position p) {
+    random::Stream fresh(seed_, stream_.id());
+    for (int quarter = 0; quarter < 4; ++quarter) fresh.discard(p.block);
+    fresh.discard(p.word);
+    const Locked locked(lock_);
+    stream_ = fresh;
   }
 
   /// Moves to word `words` of the stream, as numpy's Philox.advance moves forward; only the
@@ -70,7 +82,11 @@ class Philox {
   }
 
   void advance(std::uint64_t delta) {
-    const std::uint64_t at = position();
+    const random::Position p = stream_.position();
+    if (p.block > std::numeric_limits<std::uint64_t>::max() / 4) {
+      throw std::out_of_range("Philox.advance: the stream is past word 2^64 - 1 already");
+    }
+    const std::uint64_t at = p.block * 4 + p.word;
     if (delta > std::numeric_limits<std::uint64_t>::max() - at) {
       throw std::out_of_range("Philox.advance: delta = " + std::to_string(delta) +
                               " would move past word 2^64 - 1 of the stream (at word " +
@@ -138,12 +154,15 @@ C++ ``next_double()`` bit for bit.
            py::arg("output") = true,
            "The next 64-bit values (two words each), as numpy's BitGenerator.random_raw.")
       .def(py::pickle(
-          [](const Philox& p) { return py::make_tuple(p.seed(), p.stream(), p.position()); },
+          [](const Philox& p) {
+            const random::Position at = p.exact_position();
+            return py::make_tuple(p.seed(), p.stream(), at.block, at.word);
+          },
           [](const py::tuple& t) {
-            if (t.size() != 3) throw std::runtime_error("Philox: bad pickled state");
+            if (t.size() != 4) throw std::runtime_error("Philox: bad pickled state");
             auto p =
                 std::make_unique<Philox>(t[0].cast<std::uint64_t>(), t[1].cast<std::uint64_t>());
-            p->set_position(t[2].cast<std::uint64_t>());
+            p->restore({t[2].cast<std::uint64_t>(), t[3].cast<unsigned>()});
             return p;
           }))
       .def("__repr__", [](const Philox& p) {

@@ -148,3 +148,15 @@ def test_repr_and_attributes():
     assert (p.seed, p.stream, p.position) == (7, 3, 0)
     assert isinstance(p.lock, type(threading.Lock()))
     assert pardo.random.Philox is Philox
+
+
+def test_the_position_past_word_2_64_is_exact_and_survives_pickling():
+    p = Philox(5, 1)
+    p.position = 2**64 - 1
+    p.random_raw(3)
+    assert p.position == 2**64 + 5
+    q = pickle.loads(pickle.dumps(p))
+    assert q.position == 2**64 + 5
+    assert q.random_raw(2).tolist() == p.random_raw(2).tolist()
+    with pytest.raises(IndexError, match="past word 2\\^64 - 1 already"):
+        p.advance(0)
