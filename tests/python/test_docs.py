@@ -1,7 +1,10 @@
-"""The Python examples of README.md and docs/python.md run as written."""
+"""The Python examples of README.md and docs/python.md, and examples/python/, run as written."""
 
+import os
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -22,3 +25,11 @@ def test_example_runs(code):
 
 def test_every_document_has_examples():
     assert len(blocks("README.md")) >= 1 and len(blocks("docs/python.md")) >= 2
+
+
+@pytest.mark.parametrize("name", ["pi.py", "bootstrap.py"])
+def test_example_program_runs(name):
+    out = subprocess.run([sys.executable, str(ROOT / "examples" / "python" / name)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert out.returncode == 0, out.stderr
+    assert "95%" in out.stdout
