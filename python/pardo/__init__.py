@@ -15,8 +15,8 @@ docs/python.md has the whole guide.
 
 from . import random, stats
 from ._pardo import __version__
-from ._results import IntegrateResult, Interval, PiResult, RunInfo
-from ._workloads import integrate, pi
+from ._results import IntegrateResult, Interval, McmcResult, PiResult, RunInfo
+from ._workloads import integrate, mcmc, pi
 
-__all__ = ["IntegrateResult", "Interval", "PiResult", "RunInfo", "__version__", "integrate", "pi",
-           "random", "stats"]
+__all__ = ["IntegrateResult", "Interval", "McmcResult", "PiResult", "RunInfo", "__version__",
+           "integrate", "mcmc", "pi", "random", "stats"]

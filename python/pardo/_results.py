@@ -109,3 +109,25 @@ class IntegrateResult:
     @property
     def standard_error(self) -> float:
         return self.std_error
+
+
+@dataclass(frozen=True, eq=False)
+class McmcResult:
+    """Random-walk Metropolis chains: ``draws`` as a (chains, draws, dim) array, and per
+    parameter (arrays of dim) the pooled ``mean``, ``sd``, ``mcse`` (sd / sqrt(ess)), the
+    rank-normalised split ``rhat`` and bulk ``ess``; per chain the ``acceptance_rate`` and
+    the frozen ``step_size``; the ``steps`` made, ``sampling_seconds``, convergence
+    ``warnings`` (R-hat above 1.01, bulk ESS below 400) and ``run``."""
+
+    draws: object
+    mean: object
+    sd: object
+    mcse: object
+    rhat: object
+    ess: object
+    acceptance_rate: object
+    step_size: object
+    steps: int
+    sampling_seconds: float
+    warnings: list
+    run: RunInfo

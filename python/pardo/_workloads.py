@@ -7,8 +7,9 @@ import operator
 
 from . import _pardo
 import math
+import warnings
 
-from ._results import IntegrateResult, Interval, PiResult, RunInfo
+from ._results import IntegrateResult, Interval, McmcResult, PiResult, RunInfo
 
 _BACKENDS = ("threads", "serial")
 _UINT64_MAX = 2**64 - 1
@@ -122,3 +123,54 @@ def integrate(function, lower, upper, *, dim=None, samples=10**7, method="plain"
                            samples=d["samples"], strata=d["strata"],
                            tolerance_met=d["tolerance_met"], warning=d["warning"],
                            run=RunInfo(**d["run"]))
+
+
+def _convergence_warnings(rhat, ess) -> list:
+    """What `pardo mcmc` warns of: R-hat above 1.01, bulk ESS below 400 (Vehtari et al.)."""
+    out = []
+    high = [k for k, r in enumerate(rhat) if not r <= 1.01]
+    if high:
+        names = ", ".join(f"x[{k}]" for k in high)
+        out.append(f"R-hat above 1.01 for {names} (largest {max(rhat[k] for k in high):.4f}): "
+                   "the chains disagree; run longer (warmup, draws)")
+    low = [k for k, e in enumerate(ess) if not e >= 400]
+    if low:
+        names = ", ".join(f"x[{k}]" for k in low)
+        out.append(f"bulk ESS below 400 for {names} (smallest {min(ess[k] for k in low):.0f}): "
+                   "too few effective draws to trust R-hat and the MCSE; run longer (draws)")
+    return out
+
+
+def mcmc(target="mvnormal", *, dim=2, chains=4, warmup=1000, draws=10_000, thin=1,
+         step_size=0.0, seed=0, workers=None, backend="threads") -> McmcResult:
+    """Random-walk Metropolis chains on a built-in target, as ``pardo mcmc``.
+
+    ``target`` is ``"mvnormal"`` (AR(1)-correlated normal with means 1..dim) or
+    ``"banana"`` (Haario's twisted Gaussian, dim >= 2). Each chain starts near the origin,
+    adapts its step for ``warmup`` steps, then keeps every ``thin``-th of ``draws * thin``
+    steps; chain c draws from random stream (seed, c), so the draws do not depend on
+    ``workers`` or ``backend``. ``step_size=0`` starts from 2.38 / sqrt(dim). A
+    RuntimeWarning names the parameters whose R-hat is above 1.01 or bulk ESS below 400.
+    Ctrl-C raises KeyboardInterrupt.
+
+    >>> r = pardo.mcmc("banana", dim=2, chains=8, draws=20_000, seed=1)
+    >>> r.draws.shape, r.mean, r.rhat
+    """
+    if not isinstance(target, str):
+        raise TypeError("target must be 'mvnormal' or 'banana'")
+    step = float(step_size)
+    if not (math.isfinite(step) and step >= 0):
+        raise ValueError(f"step_size = {step!r}; it must be finite and >= 0 (0: automatic)")
+    n = _count("dim", dim)
+    d = _pardo._mcmc(target, [0.0] * n, _count("chains", chains),
+                     _count("warmup", warmup, minimum=0), _count("draws", draws),
+                     _count("thin", thin), step, _count("seed", seed, minimum=0),
+                     _workers(workers), _backend(backend))
+    said = _convergence_warnings(d["rhat"].tolist(), d["ess"].tolist())
+    for text in said:
+        warnings.warn(text, RuntimeWarning, stacklevel=2)
+    return McmcResult(draws=d["draws"], mean=d["mean"], sd=d["sd"], mcse=d["mcse"],
+                      rhat=d["rhat"], ess=d["ess"], acceptance_rate=d["acceptance_rate"],
+                      step_size=d["step_size"], steps=d["steps"],
+                      sampling_seconds=d["sampling_seconds"], warnings=said,
+                      run=RunInfo(**d["run"]))

@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -17,6 +18,8 @@
 #include "module.hpp"
 #include "pardo/mc/integrate.hpp"
 #include "pardo/mc/pi.hpp"
+#include "pardo/mcmc/metropolis.hpp"
+#include "pardo/mcmc/targets.hpp"
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
 #include "pardo/stats/permutation.hpp"
@@ -190,6 +193,51 @@ py::dict integrate(const std::string& function, const mc::Box& box,
   return d;
 }
 
+template <class T>
+py::array_t<T> to_numpy(const std::vector<T>& values) {
+  return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+py::dict mcmc(const std::string& target, const std::vector<double>& initial,
+              const mcmc::MetropolisOptions& options, std::size_t workers,
+              const std::string& backend) {
+  mcmc::LogDensity density;
+  if (target == "mvnormal") {
+    density = mcmc::correlated_normal;
+  } else if (target == "banana") {
+    if (initial.size() < 2) {
+      throw py::value_error("dim = " + std::to_string(initial.size()) +
+                            ": the banana needs at least 2");
+    }
+    density = mcmc::banana;
+  } else {
+    throw py::value_error("target = '" + target + "'; it must be 'mvnormal' or 'banana'");
+  }
+  const mcmc::ChainsResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) {
+      return mcmc::run_chains(executor, density, initial, options, RunControl{.stop = stop});
+    });
+  });
+  py::dict d;
+  // (chains, draws, dim), a view of a copy that the array owns.
+  py::array_t<double> draws({static_cast<py::ssize_t>(r.chains),
+                             static_cast<py::ssize_t>(r.draws_per_chain),
+                             static_cast<py::ssize_t>(r.dim)});
+  std::copy(r.draws.begin(), r.draws.end(), draws.mutable_data());
+  d["draws"] = draws;
+  d["mean"] = to_numpy(r.mean);
+  d["sd"] = to_numpy(r.sd);
+  d["mcse"] = to_numpy(r.mcse);
+  d["rhat"] = to_numpy(r.rhat);
+  d["ess"] = to_numpy(r.ess);
+  d["acceptance_rate"] = to_numpy(r.acceptance_rate);
+  d["step_size"] = to_numpy(r.step_size);
+  d["steps"] = r.steps;
+  d["sampling_seconds"] = r.sampling_seconds;
+  d["run"] = run_info(r.run, options.seed);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
@@ -251,6 +299,22 @@ void bind_workloads(py::module_& m) {
       py::arg("function"), py::arg("lower"), py::arg("upper"), py::arg("samples"),
       py::arg("method"), py::arg("strata"), py::arg("abs_tol"), py::arg("rel_tol"), py::arg("seed"),
       py::arg("workers"), py::arg("backend"));
+  m.def(
+      "_mcmc",
+      [](const std::string& target, const std::vector<double>& initial, std::uint64_t chains,
+         std::uint64_t warmup, std::uint64_t draws, std::uint64_t thin, double step_size,
+         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+        const mcmc::MetropolisOptions options{.chains = chains,
+                                              .warmup = warmup,
+                                              .draws = draws,
+                                              .thin = thin,
+                                              .seed = seed,
+                                              .step_size = step_size};
+        return mcmc(target, initial, options, workers, backend);
+      },
+      py::arg("target"), py::arg("initial"), py::arg("chains"), py::arg("warmup"), py::arg("draws"),
+      py::arg("thin"), py::arg("step_size"), py::arg("seed"), py::arg("workers"),
+      py::arg("backend"));
 }
 
 }  // namespace pardo::python
