@@ -131,3 +131,16 @@ class McmcResult:
     sampling_seconds: float
     warnings: list
     run: RunInfo
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    """A simulated power: ``power`` = rejections / replications, its ``std_error``, the 95%
+    Wilson ``interval``, the ``replications`` run, the ``rejections`` and ``run``."""
+
+    power: float
+    std_error: float
+    interval: Interval
+    replications: int
+    rejections: int
+    run: RunInfo

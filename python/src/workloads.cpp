@@ -23,6 +23,7 @@
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
 #include "pardo/stats/permutation.hpp"
+#include "pardo/stats/power.hpp"
 #include "pardo/threads/thread_pool.hpp"
 
 namespace py = pybind11;
@@ -238,6 +239,25 @@ py::dict mcmc(const std::string& target, const std::vector<double>& initial,
   return d;
 }
 
+py::dict power(const stats::PowerOptions& options, std::size_t workers,
+               const std::string& backend) {
+  const stats::PowerResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) {
+      return stats::power(executor, options, RunControl{.stop = stop});
+    });
+  });
+  py::dict d;
+  d["power"] = r.power;
+  d["std_error"] = r.std_error;
+  d["low"] = r.interval.low;
+  d["high"] = r.interval.high;
+  d["level"] = r.interval.level;
+  d["replications"] = r.replications;
+  d["rejections"] = r.rejections;
+  d["run"] = run_info(r.run, options.seed);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
@@ -315,6 +335,34 @@ void bind_workloads(py::module_& m) {
       py::arg("target"), py::arg("initial"), py::arg("chains"), py::arg("warmup"), py::arg("draws"),
       py::arg("thin"), py::arg("step_size"), py::arg("seed"), py::arg("workers"),
       py::arg("backend"));
+  m.def(
+      "_power",
+      [](std::size_t n1, std::size_t n2, double effect, const std::string& test, double alpha,
+         const std::string& alternative, std::uint64_t replications, std::uint64_t permutations,
+         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+        const auto parsed_test = stats::parse_power_test(test);
+        if (!parsed_test) {
+          throw py::value_error("test = '" + test + "'; it must be 't', 'welch' or 'permutation'");
+        }
+        const auto parsed_alternative = stats::parse_alternative(alternative);
+        if (!parsed_alternative) {
+          throw py::value_error("alternative = '" + alternative +
+                                "'; it must be 'two-sided', 'less' or 'greater'");
+        }
+        const stats::PowerOptions options{.effect = effect,
+                                          .n1 = n1,
+                                          .n2 = n2,
+                                          .alpha = alpha,
+                                          .alternative = *parsed_alternative,
+                                          .replications = replications,
+                                          .seed = seed,
+                                          .test = *parsed_test,
+                                          .permutations = permutations};
+        return power(options, workers, backend);
+      },
+      py::arg("n1"), py::arg("n2"), py::arg("effect"), py::arg("test"), py::arg("alpha"),
+      py::arg("alternative"), py::arg("replications"), py::arg("permutations"), py::arg("seed"),
+      py::arg("workers"), py::arg("backend"));
 }
 
 }  // namespace pardo::python
