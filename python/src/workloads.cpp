@@ -48,6 +48,13 @@ auto on_backend(const std::string& backend, std::size_t workers, Run run) {
   throw py::value_error("backend = '" + backend + "'; it must be 'threads' or 'serial'");
 }
 
+/// An interval's ends and level as the dict's "low", "high" and "level".
+void put_interval(py::dict& d, const Interval& interval) {
+  d["low"] = interval.low;
+  d["high"] = interval.high;
+  d["level"] = interval.level;
+}
+
 py::dict run_info(const RunInfo& run, std::uint64_t seed) {
   py::dict d;
   d["backend"] = run.backend;
@@ -72,9 +79,7 @@ py::dict pi(std::uint64_t samples, std::uint64_t seed, std::size_t workers,
   py::dict d;
   d["estimate"] = r.estimate;
   d["std_error"] = r.std_error;
-  d["low"] = r.interval.low;
-  d["high"] = r.interval.high;
-  d["level"] = r.interval.level;
+  put_interval(d, r.interval);
   d["samples"] = r.samples;
   d["hits"] = r.hits;
   d["block_samples"] = mc::pi_block_samples(options);
@@ -118,9 +123,7 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   py::dict d;
   d["estimate"] = r.estimate;
   d["standard_error"] = r.std_error;
-  d["low"] = r.interval.low;
-  d["high"] = r.interval.high;
-  d["level"] = r.interval.level;
+  put_interval(d, r.interval);
   d["bias"] = r.bias;
   d["bias_correction"] = r.bias_correction;
   d["acceleration"] = r.acceleration;
@@ -183,9 +186,7 @@ py::dict integrate(const std::string& function, const mc::Box& box,
   py::dict d;
   d["estimate"] = r.estimate;
   d["std_error"] = r.std_error;
-  d["low"] = r.interval.low;
-  d["high"] = r.interval.high;
-  d["level"] = r.interval.level;
+  put_interval(d, r.interval);
   d["samples"] = r.samples;
   d["strata"] = r.strata;
   d["tolerance_met"] = r.tolerance_met;
@@ -249,9 +250,7 @@ py::dict power(const stats::PowerOptions& options, std::size_t workers,
   py::dict d;
   d["power"] = r.power;
   d["std_error"] = r.std_error;
-  d["low"] = r.interval.low;
-  d["high"] = r.interval.high;
-  d["level"] = r.interval.level;
+  put_interval(d, r.interval);
   d["replications"] = r.replications;
   d["rejections"] = r.rejections;
   d["run"] = run_info(r.run, options.seed);
