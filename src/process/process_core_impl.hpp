@@ -100,10 +100,10 @@ struct StartedProcess {
   protocol::Progress* progress;
 };
 
-/// Starts a worker process: posix_spawn of this program with its socket and progress page
-/// at the descriptors the protocol fixes. Throws std::system_error naming the worker `index`
-/// and the failed step.
-StartedProcess start_worker_process(std::size_t index);
+/// Starts a worker process: posix_spawn of `command` (empty: this program) with its socket
+/// and progress page at the descriptors the protocol fixes. Throws std::system_error naming
+/// the worker `index`, the failed step and, for posix_spawn, the program.
+StartedProcess start_worker_process(std::size_t index, const std::vector<std::string>& command);
 
 /// Fails a job, starting it first if it never started (so its future is running).
 void settle_failed(RemoteJob& job, const std::exception_ptr& error);

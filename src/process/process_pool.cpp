@@ -47,6 +47,15 @@ void validate(std::size_t workers, const ProcessOptions& options) {
     throw std::invalid_argument("ProcessPool: max_retries " + std::to_string(options.max_retries) +
                                 " is negative");
   }
+  if (!options.worker_command.empty() && options.worker_command.front().empty()) {
+    throw std::invalid_argument("ProcessPool: worker_command names an empty program");
+  }
+  for (std::size_t i = 0; i < options.worker_command.size(); ++i) {
+    if (options.worker_command[i].find('\0') != std::string::npos) {
+      throw std::invalid_argument("ProcessPool: worker_command argument " + std::to_string(i) +
+                                  " contains a NUL byte");
+    }
+  }
   if (!initialized()) {
     throw std::logic_error(
         "ProcessPool: call pardo::init(argc, argv) first in main: workers re-run this program");

@@ -15,6 +15,7 @@
 #include <new>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "process/process_core_impl.hpp"
 
@@ -34,9 +35,10 @@ protocol::Progress* map_progress_page(int page_fd) {
   return new (page) protocol::Progress();
 }
 
-/// posix_spawn of this program as a worker: `prog --pardo-worker <fd> <parent pid>`. Returns
-/// an error number (posix_spawn's, or fcntl's if the descriptors cannot be moved), 0 on success.
-int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
+/// posix_spawn of `command` (empty: this program) as a worker, with `--pardo-worker <fd>
+/// <parent pid>` appended. Returns an error number (posix_spawn's, or fcntl's if the
+/// descriptors cannot be moved), 0 on success.
+int spawn_worker(int socket_fd, int page_fd, const std::vector<std::string>& command, pid_t& pid) {
   // Both descriptors go above the fixed numbers first, so that neither dup2 clobbers the
   // other's source.
   const int high_socket = ::fcntl(socket_fd, F_DUPFD_CLOEXEC, 10);
@@ -62,13 +64,18 @@ int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  const std::string fd_arg = std::to_string(protocol::worker_fd);
-  const std::string parent_arg = std::to_string(::getpid());
-  std::string flag(protocol::worker_flag);
-  std::string name = protocol::worker_program_name();
-  char* argv[] = {name.data(), flag.data(), const_cast<char*>(fd_arg.c_str()),
-                  const_cast<char*>(parent_arg.c_str()), nullptr};
-  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv, environ);
+  std::vector<std::string> args = command;
+  if (args.empty()) args.push_back(protocol::worker_program_name());
+  args.emplace_back(protocol::worker_flag);
+  args.push_back(std::to_string(protocol::worker_fd));
+  args.push_back(std::to_string(::getpid()));
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int rc =
+      command.empty()
+          ? ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv.data(), environ)
+          : ::posix_spawnp(&pid, command.front().c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(high_socket);
@@ -79,7 +86,7 @@ int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
 /// The error of worker `index` that cannot start, at `step`, for want of descriptors naming
 /// their limit: "ProcessPool: cannot start worker 3 (open file limit 12): socketpair: Too many
 /// open files".
-[[noreturn]] void fail_start(std::size_t index, int error, const char* step) {
+[[noreturn]] void fail_start(std::size_t index, int error, const std::string& step) {
   std::string what = "ProcessPool: cannot start worker " + std::to_string(index);
   rlimit files{};
   if (error == EMFILE && ::getrlimit(RLIMIT_NOFILE, &files) == 0) {
@@ -94,7 +101,8 @@ int spawn_worker(int socket_fd, int page_fd, pid_t& pid) {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-process::StartedProcess process::start_worker_process(std::size_t index) {
+process::StartedProcess process::start_worker_process(std::size_t index,
+                                                      const std::vector<std::string>& command) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     fail_start(index, errno, "socketpair");
@@ -111,13 +119,15 @@ process::StartedProcess process::start_worker_process(std::size_t index) {
     fail_start(index, error, "progress page");
   }
   pid_t pid = -1;
-  const int rc = spawn_worker(child_end, page_fd, pid);
+  const int rc = spawn_worker(child_end, page_fd, command, pid);
   ::close(child_end);
   ::close(page_fd);
   if (rc != 0) {
     ::close(parent_end);
     ::munmap(progress, sizeof(protocol::Progress));
-    fail_start(index, rc, "posix_spawn");
+    fail_start(index, rc,
+               command.empty() ? std::string("posix_spawn")
+                               : "posix_spawn of \"" + command.front() + "\"");
   }
   ::fcntl(parent_end, F_SETFL, ::fcntl(parent_end, F_GETFL) | O_NONBLOCK);
   return {pid, parent_end, progress};
@@ -126,7 +136,7 @@ process::StartedProcess process::start_worker_process(std::size_t index) {
 /// Starts a process in the worker's slot; if none can start, the pool breaks.
 void ProcessCore::Impl::spawn(Worker& w) {
   try {
-    adopt(w, process::start_worker_process(w.index));
+    adopt(w, process::start_worker_process(w.index, options.worker_command));
   } catch (...) {
     break_pool(std::current_exception());
   }

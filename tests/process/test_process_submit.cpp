@@ -4,9 +4,11 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -113,6 +115,33 @@ TEST_P(ProcessSubmit, OnEachWorkerRunsOncePerWorkerInDistinctProcesses) {
   EXPECT_EQ(std::set<int>(live.begin(), live.end()), pids);
 }
 
+// The path of this test program, for a worker_command that starts it through a shell.
+std::string this_program() {
+  std::string path(4096, '\0');
+  const ssize_t n = ::readlink("/proc/self/exe", path.data(), path.size());
+  path.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return path;
+}
+
+TEST_P(ProcessSubmit, AWorkerCommandStartsTheWorkersThroughAnotherProgram) {
+  // sh is found in PATH; it execs this program with the arguments the pool appends.
+  pardo::ProcessPool pool(GetParam(),
+                          {.worker_command = {"sh", "-c", "exec \"$0\" \"$@\"", this_program()}});
+  EXPECT_EQ(pool.map(square, std::vector{1.0, 2.0, 3.0}), (std::vector{1.0, 4.0, 9.0}));
+  EXPECT_NE(pool.submit(worker_pid).get(), static_cast<int>(::getpid()));
+}
+
+TEST(ProcessOptions, AWorkerCommandThatCannotStartFailsTheConstructorNamingTheProgram) {
+  try {
+    pardo::ProcessPool pool(2, {.worker_command = {"/nonexistent/pardo-worker"}});
+    FAIL() << "no exception";
+  } catch (const std::system_error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("cannot start worker 0"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("posix_spawn of \"/nonexistent/pardo-worker\""));
+    EXPECT_EQ(e.code().value(), ENOENT);
+  }
+}
+
 TEST(ProcessOptions, BadArgumentsThrowInvalidArgumentNamingTheValue) {
   const auto message = [](auto make) -> std::string {
     try {
@@ -131,6 +160,12 @@ TEST(ProcessOptions, BadArgumentsThrowInvalidArgumentNamingTheValue) {
   EXPECT_THAT(message([] { pardo::ProcessPool pool(2, {.max_retries = -1}); }),
               ::testing::HasSubstr("max_retries -1"));
   EXPECT_THAT(message([] { pardo::ProcessPool pool(1U << 20); }), ::testing::HasSubstr("1048576"));
+  EXPECT_THAT(message([] { pardo::ProcessPool pool(1, {.worker_command = {""}}); }),
+              ::testing::HasSubstr("worker_command names an empty program"));
+  EXPECT_THAT(message([] {
+                pardo::ProcessPool pool(1, {.worker_command = {"sh", std::string("a\0b", 3)}});
+              }),
+              ::testing::HasSubstr("worker_command argument 1 contains a NUL byte"));
   EXPECT_THAT(message([] { pardo::RemoteCall call(not_registered, 1); }),
               ::testing::HasSubstr("not registered"));
 }

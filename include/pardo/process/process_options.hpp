@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "pardo/remote/detail/registry.hpp"
 #include "pardo/remote/wire.hpp"
@@ -82,6 +83,17 @@ struct ProcessOptions {
   /// Run once in each worker as it starts, before any task; if it fails, so does every
   /// task of the pool.
   std::optional<RemoteCall> initializer = std::nullopt;
+  /// The program a worker runs and its first arguments; empty (the default): this program,
+  /// `/proc/self/exe`. The pool appends `--pardo-worker <fd> <parent pid>`, which the program
+  /// must hand to `pardo::init`. For hosts that embed pardo: a Python pool starts
+  /// `{"/usr/bin/python3", "-c", "import pardo._worker; pardo._worker.main()"}`. A first
+  /// element without a '/' is looked up in PATH. An empty program name or an argument with a
+  /// NUL byte throws std::invalid_argument; a program that cannot start fails the constructor
+  /// with std::system_error naming it.
+  /// @code
+  /// pardo::ProcessPool pool(4, {.worker_command = {"/opt/app/bin/worker", "--quiet"}});
+  /// @endcode
+  std::vector<std::string> worker_command = {};
 };
 
 }  // namespace pardo
