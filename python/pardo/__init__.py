@@ -1,4 +1,5 @@
-"""pardo for Python: pardo's workloads and reproducible random streams.
+"""pardo for Python: a crash-proof process pool, pardo's workloads and reproducible random
+streams.
 
 The same seed gives the same bits as the ``pardo`` command and the C++ library::
 
@@ -15,8 +16,11 @@ docs/python.md has the whole guide.
 
 from . import random, stats
 from ._pardo import __version__
+from ._pool import (AsyncResult, Pool, ProcessPoolExecutor, RemoteError, WorkerCrashed,
+                    WorkerStalled)
 from ._results import IntegrateResult, Interval, McmcResult, PiResult, RunInfo
 from ._workloads import integrate, mcmc, pi
 
-__all__ = ["IntegrateResult", "Interval", "McmcResult", "PiResult", "RunInfo", "__version__",
-           "integrate", "mcmc", "pi", "random", "stats"]
+__all__ = ["AsyncResult", "IntegrateResult", "Interval", "McmcResult", "PiResult", "Pool",
+           "ProcessPoolExecutor", "RemoteError", "RunInfo", "WorkerCrashed", "WorkerStalled",
+           "__version__", "integrate", "mcmc", "pi", "random", "stats"]

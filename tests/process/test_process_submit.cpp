@@ -101,6 +101,36 @@ TEST_P(ProcessSubmit, AnArgumentThatCannotBeEncodedFailsOnlyItsFuture) {
   EXPECT_EQ(good.get(), 4.0);
 }
 
+TEST_P(ProcessSubmit, SubmitEachGivesAFuturePerInputInInputOrder) {
+  pardo::ProcessPool pool(GetParam());
+  std::vector<double> xs(1000);
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<double>(i);
+  std::vector<pardo::Future<double>> futures = pool.submit_each(square, xs);
+  ASSERT_EQ(futures.size(), xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) EXPECT_EQ(futures[i].get(), xs[i] * xs[i]);
+  EXPECT_TRUE(pool.submit_each(square, std::vector<double>{}).empty());
+}
+
+TEST_P(ProcessSubmit, SubmitEachFailsOnlyTheFuturesOfFailingInputs) {
+  pardo::ProcessPool pool(GetParam());
+  auto futures = pool.submit_each(fail_with, std::vector{0, 1, 2});
+  EXPECT_EQ(futures[0].get(), 0);
+  EXPECT_THROW(futures[1].get(), pardo::RemoteError);
+  EXPECT_EQ(futures[2].get(), 2);
+  auto unsendable = pool.submit_each(take_unsendable, std::vector<Unsendable>(2));
+  for (auto& f : unsendable) {
+    try {
+      f.get();
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("Unsendable cannot be saved"));
+    }
+  }
+  EXPECT_THROW(pool.submit_each(not_registered, std::vector{1}), std::invalid_argument);
+  pool.shutdown();
+  EXPECT_THROW(pool.submit_each(square, std::vector{1.0}), pardo::ShutdownError);
+}
+
 TEST_P(ProcessSubmit, OnEachWorkerRunsOncePerWorkerInDistinctProcesses) {
   pardo::ProcessPool pool(GetParam());
   const std::vector<std::pair<std::size_t, int>> seen = pool.on_each_worker(whoami);

@@ -228,6 +228,35 @@ auto imap_unordered_chunks(Core& core, F fn, const Inputs& inputs, const MapOpti
   return ImapUnorderedRange<R>(std::move(channel), std::move(handles));
 }
 
+/// `fn(x)` for each input as a job of its own: the futures, in input order. An input that
+/// cannot be encoded fails its own future with the error its encoding threw.
+template <class Core, class F, class Inputs>
+auto submit_each_call(Core& core, F fn, const Inputs& inputs) {
+  using Call = RemoteCallable<F>;
+  using R = typename Call::value;
+  core.check_accepting("submit_each");
+  const std::uint64_t id = function_id(fn, "submit_each");
+  std::vector<Future<R>> futures;
+  std::vector<std::unique_ptr<RemoteJob>> jobs;
+  for (const auto& input : inputs) {
+    auto ref = StateRef<SharedState<R>>(new SharedState<R>());
+    futures.push_back(make_future(ref));
+    std::string encoded;
+    try {
+      wire::Writer out(encoded);
+      Call::encode(out, input);
+    } catch (...) {
+      ref->try_start();
+      ref->set_exception(std::current_exception());
+      continue;
+    }
+    jobs.push_back(std::make_unique<SingleJob<R>>(id, std::move(encoded), std::move(ref)));
+    if (jobs.size() == job_batch) core.push(jobs);
+  }
+  core.push(jobs);
+  return futures;
+}
+
 /// `fn(w)` on each worker w, pinned: the futures by worker index.
 template <class Core, class F>
 auto each_worker_calls(Core& core, F fn) {
