@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,12 +30,6 @@ namespace py = pybind11;
 namespace pardo::python {
 namespace {
 
-/// The Python error being raised, as a C++ exception that needs no GIL to destroy.
-std::runtime_error python_error() {
-  py::error_already_set error;
-  return std::runtime_error(error.what());
-}
-
 /// In a worker: runs one task through pardo._worker.run, which turns every Python outcome,
 /// exceptions included, into reply bytes.
 std::string python_call(std::string payload) {
@@ -43,8 +38,9 @@ std::string python_call(std::string payload) {
     const py::bytearray task(payload.data(), payload.size());
     payload.clear();
     return std::string(py::bytes(py::module_::import("pardo._worker").attr("run")(task)));
-  } catch (const py::error_already_set&) {
-    throw python_error();
+  } catch (const py::error_already_set& e) {
+    // A C++ exception that needs no GIL to destroy; the Python one goes here, with the GIL.
+    throw std::runtime_error(e.what());
   }
 }
 PARDO_REMOTE(python_call);
@@ -55,8 +51,9 @@ void python_initialize(std::string payload) {
   py::gil_scoped_acquire gil;
   try {
     py::module_::import("pardo._worker").attr("initialize")(py::bytes(payload));
-  } catch (const py::error_already_set&) {
-    throw python_error();
+  } catch (const py::error_already_set& e) {
+    // A C++ exception that needs no GIL to destroy; the Python one goes here, with the GIL.
+    throw std::runtime_error(e.what());
   }
 }
 PARDO_REMOTE(python_initialize);
