@@ -6,6 +6,7 @@ import numbers
 import operator
 
 from . import _pardo
+from ._callbacks import user_function
 import math
 import warnings
 
@@ -92,11 +93,16 @@ def _tolerance(name: str, value):
 def integrate(function, lower, upper, *, dim=None, samples=10**7, method="plain", strata=1024,
               abs_tol=None, rel_tol=None, seed=0, workers=None,
               backend="threads") -> IntegrateResult:
-    """The integral of a built-in ``function`` over the box [lower, upper], by Monte Carlo,
-    as ``pardo integrate``.
+    """The integral of ``function`` over the box [lower, upper], by Monte Carlo, as
+    ``pardo integrate``.
 
-    ``function`` is ``"ball"`` (1 inside the unit ball), ``"cross-polytope"`` (1 where
-    sum |x_i| <= 1), ``"gaussian"`` (exp(-|x|^2)) or ``"cosine"`` (cos(sum x_i)).
+    ``function`` is a built-in: ``"ball"`` (1 inside the unit ball), ``"cross-polytope"``
+    (1 where sum |x_i| <= 1), ``"gaussian"`` (exp(-|x|^2)) or ``"cosine"`` (cos(sum x_i));
+    or a compiled C function ``double f(int d, double *x)`` (a numba
+    ``@cfunc("float64(intc, CPointer(float64))")`` or a ``scipy.LowLevelCallable``), called
+    on every worker without the GIL; or a Python callable ``f(x)`` taking points as the
+    columns of ``x`` (shape (d, m), as scipy's ``qmc_quad``) and returning m values, called
+    under the GIL. The same function, box, samples and seed give the same bits.
     ``lower`` and ``upper`` give one bound per axis, or one number each with ``dim``.
     ``method="stratified"`` cuts the box into at most ``strata`` equal cells. With
     ``abs_tol`` or ``rel_tol`` the run stops once the 95% half-width is below it (then
@@ -106,9 +112,8 @@ def integrate(function, lower, upper, *, dim=None, samples=10**7, method="plain"
     >>> r = pardo.integrate("ball", -1, 1, dim=5, samples=10**8)
     >>> r.estimate, r.std_error   # the volume of the 5-ball, 8 pi^2 / 15 = 5.2638
     """
-    if not isinstance(function, str):
-        raise TypeError("function must be a built-in integrand's name: 'ball', "
-                        "'cross-polytope', 'gaussian' or 'cosine'")
+    function = user_function(function, "function", "a built-in integrand's name ('ball', "
+                             "'cross-polytope', 'gaussian' or 'cosine')")
     lows, highs = _bounds("lower", lower, dim), _bounds("upper", upper, dim)
     if len(lows) != len(highs):
         raise ValueError(f"lower has {len(lows)} bounds and upper {len(highs)}")

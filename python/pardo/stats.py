@@ -18,6 +18,7 @@ import math
 
 from ._results import (BootstrapResult, ConfidenceInterval, Interval, PermutationTestResult,
                        PowerResult, RunInfo)
+from ._callbacks import user_function
 from ._workloads import _backend, _count, _workers
 
 __all__ = ["bootstrap", "permutation_test", "power"]
@@ -47,7 +48,10 @@ def bootstrap(data, statistic="mean", *, n_resamples=9999, confidence_level=0.95
 
     ``data`` is one sample (a 1-D array, or scipy's ``(x,)``), or for ``"pearson"`` the pair
     ``(x, y)`` whose rows are resampled together. ``statistic`` is ``"mean"``, ``"median"``,
-    ``"std"``, ``"var"`` (divisor n - 1) or ``"pearson"``. ``method`` is
+    ``"std"``, ``"var"`` (divisor n - 1) or ``"pearson"``; or, of one sample, a compiled C
+    function ``double f(int n, double *x)`` (a numba ``@cfunc`` or a
+    ``scipy.LowLevelCallable``), run on every worker without the GIL, or a Python callable
+    ``f(sample) -> float``, run under the GIL. ``method`` is
     ``"percentile"``, ``"basic"`` or ``"BCa"`` (any case). Resample block b draws from
     random stream (seed, b), so the result does not depend on ``workers`` or ``backend``.
     ``jackknife_groups``: BCa's acceleration from that many leave-group-out values (None:
@@ -56,9 +60,9 @@ def bootstrap(data, statistic="mean", *, n_resamples=9999, confidence_level=0.95
     >>> r = pardo.stats.bootstrap(x, "mean", n_resamples=99_999, seed=1)
     >>> r.confidence_interval
     """
-    if not isinstance(statistic, str):
-        raise TypeError("statistic must be a name: 'mean', 'median', 'std', 'var' or 'pearson'")
-    if statistic not in _ONE_SAMPLE + ("pearson",):
+    statistic = user_function(statistic, "statistic",
+                              "a name ('mean', 'median', 'std', 'var' or 'pearson')")
+    if isinstance(statistic, str) and statistic not in _ONE_SAMPLE + ("pearson",):
         raise ValueError(f"statistic = {statistic!r}; it must be 'mean', 'median', 'std', "
                          "'var' or 'pearson'")
     samples = list(data) if isinstance(data, (tuple, list)) and len(data) in (1, 2) and \
@@ -73,7 +77,8 @@ def bootstrap(data, statistic="mean", *, n_resamples=9999, confidence_level=0.95
         sample = np.empty(0)
     else:
         if len(samples) != 1:
-            raise ValueError(f"statistic {statistic!r} takes one sample; data has {len(samples)}")
+            name = statistic if isinstance(statistic, str) else "a user function"
+            raise ValueError(f"statistic {name!r} takes one sample; data has {len(samples)}")
         sample, columns = _sample("data", samples[0]), []
     if not isinstance(method, str):
         raise TypeError("method must be 'percentile', 'basic' or 'BCa'")

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "callbacks.hpp"
 #include "interrupt.hpp"
 #include "module.hpp"
 #include "pardo/mc/integrate.hpp"
@@ -97,19 +98,36 @@ stats::BootstrapMethod bootstrap_method(const std::string& name) {
   return *method;
 }
 
-/// One sample (`columns` empty) or the paired columns of pearson, resampled by row.
+/// One sample (`columns` empty) or the paired columns of pearson, resampled by row. The
+/// statistic is a built-in one's name, a compiled C function's capsule or a Python callable.
 py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
-                   const std::string& statistic, const stats::BootstrapOptions& options,
+                   const py::object& function, const stats::BootstrapOptions& options,
                    std::size_t workers, const std::string& backend) {
+  CallbackError errors;
+  const std::string statistic =
+      py::isinstance<py::str>(function) ? function.cast<std::string>() : std::string();
+  const bool is_compiled = py::isinstance<py::capsule>(function);
+  const std::optional<CFunction> compiled =
+      is_compiled ? std::optional<CFunction>(function.cast<py::capsule>()) : std::nullopt;
+  const std::optional<PythonStatistic> python =
+      !is_compiled && statistic.empty()
+          ? std::optional<PythonStatistic>(std::in_place, function.cast<py::function>(), errors)
+          : std::nullopt;
   const auto run = [&](auto& executor, const std::stop_token& stop) {
     const RunControl control{.stop = stop};
+    const std::span<const double> x(sample.data(), static_cast<std::size_t>(sample.size()));
+    if (compiled) {
+      return stats::bootstrap(executor, x, *compiled, options, control);
+    }
+    if (statistic.empty()) {
+      return stats::bootstrap(executor, x, *python, options, control);
+    }
     if (statistic == "pearson") {
       std::vector<double> stacked;
       for (const Samples& c : columns) stacked.insert(stacked.end(), c.data(), c.data() + c.size());
       const stats::Columns table(stacked, columns.size());
       return stats::bootstrap(executor, table, stats::pearson, options, control);
     }
-    const std::span<const double> x(sample.data(), static_cast<std::size_t>(sample.size()));
     if (statistic == "mean") return stats::bootstrap(executor, x, stats::mean, options, control);
     if (statistic == "median") {
       return stats::bootstrap(executor, x, stats::median, options, control);
@@ -117,9 +135,16 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
     if (statistic == "std") return stats::bootstrap(executor, x, stats::std_dev, options, control);
     return stats::bootstrap(executor, x, stats::variance, options, control);
   };
-  const stats::BootstrapResult r = on_backend(backend, workers, [&](auto& executor) {
-    return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
-  });
+  const stats::BootstrapResult r = [&] {
+    try {
+      return on_backend(backend, workers, [&](auto& executor) {
+        return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
+      });
+    } catch (...) {
+      errors.rethrow_if_any();
+      throw;
+    }
+  }();
   py::dict d;
   d["estimate"] = r.estimate;
   d["standard_error"] = r.std_error;
@@ -174,15 +199,33 @@ double (*builtin_integrand(const std::string& name))(std::span<const double>) {
                         "'; it must be 'ball', 'cross-polytope', 'gaussian' or 'cosine'");
 }
 
-py::dict integrate(const std::string& function, const mc::Box& box,
+/// Integrates `function`: a built-in integrand's name, a compiled C function's capsule (run
+/// on all workers without the GIL) or a Python callable of points (d, m) (under the GIL).
+py::dict integrate(const py::object& function, const mc::Box& box,
                    const mc::IntegrateOptions& options, std::size_t workers,
                    const std::string& backend) {
-  const mc::ScalarIntegrand f(builtin_integrand(function));
-  const mc::IntegrateResult r = on_backend(backend, workers, [&](auto& executor) {
-    return run_interruptibly([&](const std::stop_token& stop) {
-      return mc::integrate(executor, f, box, options, RunControl{.stop = stop});
+  CallbackError errors;
+  const auto run_with = [&](const auto& f) {
+    return on_backend(backend, workers, [&](auto& executor) {
+      return run_interruptibly([&](const std::stop_token& stop) {
+        return mc::integrate(executor, f, box, options, RunControl{.stop = stop});
+      });
     });
-  });
+  };
+  const mc::IntegrateResult r = [&] {
+    try {
+      if (py::isinstance<py::str>(function)) {
+        return run_with(mc::ScalarIntegrand(builtin_integrand(function.cast<std::string>())));
+      }
+      if (py::isinstance<py::capsule>(function)) {
+        return run_with(CFunction(function.cast<py::capsule>()));
+      }
+      return run_with(PythonBatchIntegrand(function.cast<py::function>(), box.dim(), errors));
+    } catch (...) {
+      errors.rethrow_if_any();
+      throw;
+    }
+  }();
   py::dict d;
   d["estimate"] = r.estimate;
   d["std_error"] = r.std_error;
@@ -263,7 +306,7 @@ void bind_workloads(py::module_& m) {
   m.def("_pi", &pi, py::arg("samples"), py::arg("seed"), py::arg("workers"), py::arg("backend"));
   m.def(
       "_bootstrap",
-      [](const Samples& sample, const std::vector<Samples>& columns, const std::string& statistic,
+      [](const Samples& sample, const std::vector<Samples>& columns, const py::object& statistic,
          std::uint64_t resamples, double level, const std::string& method, std::uint64_t seed,
          std::uint64_t jackknife_groups, std::size_t workers, const std::string& backend) {
         const stats::BootstrapOptions options{.resamples = resamples,
@@ -299,7 +342,7 @@ void bind_workloads(py::module_& m) {
       py::arg("permutations"), py::arg("seed"), py::arg("workers"), py::arg("backend"));
   m.def(
       "_integrate",
-      [](const std::string& function, const std::vector<double>& lower,
+      [](const py::object& function, const std::vector<double>& lower,
          const std::vector<double>& upper, std::uint64_t samples, const std::string& method,
          std::uint64_t strata, std::optional<double> abs_tol, std::optional<double> rel_tol,
          std::uint64_t seed, std::size_t workers, const std::string& backend) {

@@ -27,9 +27,11 @@ def test_every_document_has_examples():
     assert len(blocks("README.md")) >= 1 and len(blocks("docs/python.md")) >= 2
 
 
-@pytest.mark.parametrize("name", ["pi.py", "bootstrap.py"])
-def test_example_program_runs(name):
+@pytest.mark.parametrize("name, expected", [("pi.py", "95%"), ("bootstrap.py", "95%"),
+                                            ("pool_pi.py", "95%"),
+                                            ("sweep.py", "rate 0.99: the model crashed")])
+def test_example_program_runs(name, expected):
     out = subprocess.run([sys.executable, str(ROOT / "examples" / "python" / name)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
     assert out.returncode == 0, out.stderr
-    assert "95%" in out.stdout
+    assert expected in out.stdout
