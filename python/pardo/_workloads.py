@@ -148,10 +148,14 @@ def _convergence_warnings(rhat, ess) -> list:
 
 def mcmc(target="mvnormal", *, dim=2, chains=4, warmup=1000, draws=10_000, thin=1,
          step_size=0.0, seed=0, workers=None, backend="threads") -> McmcResult:
-    """Random-walk Metropolis chains on a built-in target, as ``pardo mcmc``.
+    """Random-walk Metropolis chains on ``target``, as ``pardo mcmc``.
 
-    ``target`` is ``"mvnormal"`` (AR(1)-correlated normal with means 1..dim) or
-    ``"banana"`` (Haario's twisted Gaussian, dim >= 2). Each chain starts near the origin,
+    ``target`` is a built-in: ``"mvnormal"`` (AR(1)-correlated normal with means 1..dim) or
+    ``"banana"`` (Haario's twisted Gaussian, dim >= 2); or a log-density: a compiled C
+    function ``double f(int dim, double *theta)`` (a numba ``@cfunc`` or a
+    ``scipy.LowLevelCallable``), run on every worker without the GIL, or a Python callable
+    ``f(theta) -> float``, run under the GIL; -inf outside the support, finite at the
+    origin. Each chain starts near the origin,
     adapts its step for ``warmup`` steps, then keeps every ``thin``-th of ``draws * thin``
     steps; chain c draws from random stream (seed, c), so the draws do not depend on
     ``workers`` or ``backend``. ``step_size=0`` starts from 2.38 / sqrt(dim). A
@@ -161,8 +165,7 @@ def mcmc(target="mvnormal", *, dim=2, chains=4, warmup=1000, draws=10_000, thin=
     >>> r = pardo.mcmc("banana", dim=2, chains=8, draws=20_000, seed=1)
     >>> r.draws.shape, r.mean, r.rhat
     """
-    if not isinstance(target, str):
-        raise TypeError("target must be 'mvnormal' or 'banana'")
+    target = user_function(target, "target", "'mvnormal' or 'banana'")
     step = float(step_size)
     if not (math.isfinite(step) and step >= 0):
         raise ValueError(f"step_size = {step!r}; it must be finite and >= 0 (0: automatic)")

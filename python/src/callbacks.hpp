@@ -159,22 +159,23 @@ class PythonBatchIntegrand {
   CallbackError* errors_;
 };
 
-/// A Python statistic `f(sample) -> float` of one resample, a 1-D array.
-class PythonStatistic {
+/// A Python function of one vector, `f(x) -> float`: a statistic of one resample, a
+/// log-density at one point. `what` names it in errors ("the statistic").
+class PythonScalarFunction {
  public:
-  PythonStatistic(pybind11::function f, CallbackError& errors)
-      : f_(std::move(f)), errors_(&errors) {}
+  PythonScalarFunction(pybind11::function f, std::string what, CallbackError& errors)
+      : f_(std::move(f)), what_(std::move(what)), errors_(&errors) {}
 
   double operator()(std::span<const double> x) const {
     pybind11::gil_scoped_acquire gil;
     try {
-      // A copy: f may keep or change its sample.
-      const pybind11::array_t<double> sample(static_cast<pybind11::ssize_t>(x.size()), x.data());
-      return f_(sample).cast<double>();
+      // A copy: f may keep or change it.
+      const pybind11::array_t<double> vector(static_cast<pybind11::ssize_t>(x.size()), x.data());
+      return f_(vector).cast<double>();
     } catch (pybind11::error_already_set& e) {
       errors_->keep_and_stop(e);
     } catch (const pybind11::cast_error&) {
-      PyErr_SetString(PyExc_TypeError, "the statistic must return a number");
+      PyErr_SetString(PyExc_TypeError, (what_ + " must return a number").c_str());
       pybind11::error_already_set raised;
       errors_->keep_and_stop(raised);
     }
@@ -182,6 +183,7 @@ class PythonStatistic {
 
  private:
   pybind11::function f_;
+  std::string what_;
   CallbackError* errors_;
 };
 

@@ -109,9 +109,10 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   const bool is_compiled = py::isinstance<py::capsule>(function);
   const std::optional<CFunction> compiled =
       is_compiled ? std::optional<CFunction>(function.cast<py::capsule>()) : std::nullopt;
-  const std::optional<PythonStatistic> python =
+  const std::optional<PythonScalarFunction> python =
       !is_compiled && statistic.empty()
-          ? std::optional<PythonStatistic>(std::in_place, function.cast<py::function>(), errors)
+          ? std::optional<PythonScalarFunction>(std::in_place, function.cast<py::function>(),
+                                                "the statistic", errors)
           : std::nullopt;
   const auto run = [&](auto& executor, const std::stop_token& stop) {
     const RunControl control{.stop = stop};
@@ -243,26 +244,44 @@ py::array_t<T> to_numpy(const std::vector<T>& values) {
   return py::array_t<T>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
-py::dict mcmc(const std::string& target, const std::vector<double>& initial,
+mcmc::LogDensity builtin_density(const std::string& target, std::size_t dim) {
+  if (target == "mvnormal") return mcmc::correlated_normal;
+  if (target == "banana") {
+    if (dim < 2)
+      throw py::value_error("dim = " + std::to_string(dim) + ": the banana needs at least 2");
+    return mcmc::banana;
+  }
+  throw py::value_error("target = '" + target + "'; it must be 'mvnormal' or 'banana'");
+}
+
+/// Chains on `target`: a built-in's name, a compiled C log-density's capsule (run on all
+/// workers without the GIL) or a Python callable of one point (under the GIL).
+py::dict mcmc(const py::object& target, const std::vector<double>& initial,
               const mcmc::MetropolisOptions& options, std::size_t workers,
               const std::string& backend) {
-  mcmc::LogDensity density;
-  if (target == "mvnormal") {
-    density = mcmc::correlated_normal;
-  } else if (target == "banana") {
-    if (initial.size() < 2) {
-      throw py::value_error("dim = " + std::to_string(initial.size()) +
-                            ": the banana needs at least 2");
-    }
-    density = mcmc::banana;
-  } else {
-    throw py::value_error("target = '" + target + "'; it must be 'mvnormal' or 'banana'");
-  }
-  const mcmc::ChainsResult r = on_backend(backend, workers, [&](auto& executor) {
-    return run_interruptibly([&](const std::stop_token& stop) {
-      return mcmc::run_chains(executor, density, initial, options, RunControl{.stop = stop});
+  CallbackError errors;
+  const auto run_with = [&](const auto& density) {
+    return on_backend(backend, workers, [&](auto& executor) {
+      return run_interruptibly([&](const std::stop_token& stop) {
+        return mcmc::run_chains(executor, density, initial, options, RunControl{.stop = stop});
+      });
     });
-  });
+  };
+  const mcmc::ChainsResult r = [&] {
+    try {
+      if (py::isinstance<py::capsule>(target)) {
+        return run_with(CFunction(target.cast<py::capsule>()));
+      }
+      if (!py::isinstance<py::str>(target)) {
+        return run_with(
+            PythonScalarFunction(target.cast<py::function>(), "the log-density", errors));
+      }
+      return run_with(builtin_density(target.cast<std::string>(), initial.size()));
+    } catch (...) {
+      errors.rethrow_if_any();
+      throw;
+    }
+  }();
   py::dict d;
   // (chains, draws, dim), a view of a copy that the array owns.
   py::array_t<double> draws({static_cast<py::ssize_t>(r.chains),
@@ -363,7 +382,7 @@ void bind_workloads(py::module_& m) {
       py::arg("workers"), py::arg("backend"));
   m.def(
       "_mcmc",
-      [](const std::string& target, const std::vector<double>& initial, std::uint64_t chains,
+      [](const py::object& target, const std::vector<double>& initial, std::uint64_t chains,
          std::uint64_t warmup, std::uint64_t draws, std::uint64_t thin, double step_size,
          std::uint64_t seed, std::size_t workers, const std::string& backend) {
         const mcmc::MetropolisOptions options{.chains = chains,
