@@ -144,3 +144,28 @@ class PowerResult:
     replications: int
     rejections: int
     run: RunInfo
+
+
+@dataclass(frozen=True)
+class PowerEvaluation:
+    """One power estimate a sample-size search made, at group sizes ``n1`` and ``n2``."""
+
+    n1: int
+    n2: int
+    power: float
+    rejections: int
+
+
+@dataclass(frozen=True)
+class SampleSizeResult:
+    """The smallest group sizes ``n1``, ``n2`` whose simulated power reaches the target
+    (``found`` False, and n1 = n2 = 0, if even ``max_n`` falls short), the estimate there
+    (``power``, a PowerResult; at max_n if not found), every ``evaluations`` made, in order,
+    and ``run`` over the whole search."""
+
+    n1: int
+    n2: int
+    found: bool
+    power: PowerResult
+    evaluations: list
+    run: RunInfo

@@ -17,11 +17,11 @@ from . import _pardo
 import math
 
 from ._results import (BootstrapResult, ConfidenceInterval, Interval, PermutationTestResult,
-                       PowerResult, RunInfo)
+                       PowerEvaluation, PowerResult, RunInfo, SampleSizeResult)
 from ._callbacks import user_function
 from ._workloads import _backend, _count, _workers
 
-__all__ = ["bootstrap", "permutation_test", "power"]
+__all__ = ["bootstrap", "permutation_test", "power", "sample_size"]
 
 _ONE_SAMPLE = ("mean", "median", "std", "var")
 # scipy's permutation_type names and pardo's design names, for the same three designs.
@@ -169,3 +169,45 @@ def power(n1=30, n2=None, *, effect=0.5, test="t", alpha=0.05, alternative="two-
                        interval=Interval(d["low"], d["high"], d["level"]),
                        replications=d["replications"], rejections=d["rejections"],
                        run=RunInfo(**d["run"]))
+
+
+def sample_size(effect=0.5, *, target_power=0.8, test="t", alpha=0.05, alternative="two-sided",
+                ratio=1.0, min_n=2, max_n=1_000_000, replications=10_000, permutations=None,
+                seed=0, workers=None, backend="threads") -> SampleSizeResult:
+    """The smallest group size whose simulated power reaches ``target_power``, as ``pardo
+    power --target-power``: n1 = n, n2 = ceil(ratio * n), n searched by doubling from
+    ``min_n`` and then bisection up to ``max_n``, each n estimated as :func:`power` does with
+    the same ``test``, ``alpha``, ``alternative``, ``replications``, ``permutations`` and
+    ``seed``. The same bits as the command for the same options.
+
+    >>> r = pardo.stats.sample_size(0.5, target_power=0.8, replications=20_000)
+    >>> r.n1, r.power.power, r.found   # about 64
+    """
+    if not isinstance(test, str) or not isinstance(alternative, str):
+        raise TypeError("test and alternative must be names")
+    if permutations is not None and test != "permutation":
+        raise ValueError(f"permutations = {permutations!r} applies to test='permutation' only, "
+                         f"not test={test!r}")
+    size, target, share = float(effect), float(target_power), float(ratio)
+    if not math.isfinite(size):
+        raise ValueError(f"effect = {size!r}; it must be finite")
+    if not 0 < target < 1:
+        raise ValueError(f"target_power = {target!r}; it must be in (0, 1)")
+    if not (math.isfinite(share) and share > 0):
+        raise ValueError(f"ratio = {share!r}; it must be finite and > 0")
+    low, high = _count("min_n", min_n, minimum=2), _count("max_n", max_n, minimum=2)
+    if high < low:
+        raise ValueError(f"max_n = {high} is below min_n = {low}")
+    d = _pardo._power(low, low, size, test, float(alpha), alternative,
+                      _count("replications", replications),
+                      _count("permutations", 999 if permutations is None else permutations),
+                      _count("seed", seed, minimum=0), _workers(workers), _backend(backend),
+                      target_power=target, ratio=share, min_n=low, max_n=high)
+    at = d["at_n"]
+    return SampleSizeResult(
+        n1=d["n1"], n2=d["n2"], found=d["found"],
+        power=PowerResult(power=at["power"], std_error=at["std_error"],
+                          interval=Interval(at["low"], at["high"], at["level"]),
+                          replications=at["replications"], rejections=at["rejections"],
+                          run=RunInfo(**at["run"])),
+        evaluations=[PowerEvaluation(*e) for e in d["evaluations"]], run=RunInfo(**d["run"]))

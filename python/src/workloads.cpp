@@ -302,6 +302,17 @@ py::dict mcmc(const py::object& target, const std::vector<double>& initial,
   return d;
 }
 
+py::dict power_dict(const stats::PowerResult& r, std::uint64_t seed) {
+  py::dict d;
+  d["power"] = r.power;
+  d["std_error"] = r.std_error;
+  put_interval(d, r.interval);
+  d["replications"] = r.replications;
+  d["rejections"] = r.rejections;
+  d["run"] = run_info(r.run, seed);
+  return d;
+}
+
 py::dict power(const stats::PowerOptions& options, std::size_t workers,
                const std::string& backend) {
   const stats::PowerResult r = on_backend(backend, workers, [&](auto& executor) {
@@ -309,12 +320,27 @@ py::dict power(const stats::PowerOptions& options, std::size_t workers,
       return stats::power(executor, options, RunControl{.stop = stop});
     });
   });
+  return power_dict(r, options.seed);
+}
+
+/// The smallest n reaching `search.target_power`, as `pardo power --target-power`.
+py::dict sample_size(const stats::PowerOptions& options, const stats::SampleSizeOptions& search,
+                     std::size_t workers, const std::string& backend) {
+  const stats::SampleSizeResult r = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) {
+      return stats::find_sample_size(executor, options, search, RunControl{.stop = stop});
+    });
+  });
   py::dict d;
-  d["power"] = r.power;
-  d["std_error"] = r.std_error;
-  put_interval(d, r.interval);
-  d["replications"] = r.replications;
-  d["rejections"] = r.rejections;
+  d["n1"] = r.n1;
+  d["n2"] = r.n2;
+  d["found"] = r.found;
+  d["at_n"] = power_dict(r.at_n, options.seed);
+  py::list evaluations;
+  for (const auto& e : r.evaluations) {
+    evaluations.append(py::make_tuple(e.n1, e.n2, e.power, e.rejections));
+  }
+  d["evaluations"] = evaluations;
   d["run"] = run_info(r.run, options.seed);
   return d;
 }
@@ -400,7 +426,8 @@ void bind_workloads(py::module_& m) {
       "_power",
       [](std::size_t n1, std::size_t n2, double effect, const std::string& test, double alpha,
          const std::string& alternative, std::uint64_t replications, std::uint64_t permutations,
-         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+         std::uint64_t seed, std::size_t workers, const std::string& backend,
+         std::optional<double> target_power, double ratio, std::size_t min_n, std::size_t max_n) {
         const auto parsed_test = stats::parse_power_test(test);
         if (!parsed_test) {
           throw py::value_error("test = '" + test + "'; it must be 't', 'welch' or 'permutation'");
@@ -419,11 +446,15 @@ void bind_workloads(py::module_& m) {
                                           .seed = seed,
                                           .test = *parsed_test,
                                           .permutations = permutations};
-        return power(options, workers, backend);
+        if (!target_power) return power(options, workers, backend);
+        const stats::SampleSizeOptions search{
+            .target_power = *target_power, .ratio = ratio, .min_n = min_n, .max_n = max_n};
+        return sample_size(options, search, workers, backend);
       },
       py::arg("n1"), py::arg("n2"), py::arg("effect"), py::arg("test"), py::arg("alpha"),
       py::arg("alternative"), py::arg("replications"), py::arg("permutations"), py::arg("seed"),
-      py::arg("workers"), py::arg("backend"));
+      py::arg("workers"), py::arg("backend"), py::arg("target_power") = py::none(),
+      py::arg("ratio") = 1.0, py::arg("min_n") = 2, py::arg("max_n") = 1'000'000);
 }
 
 }  // namespace pardo::python
