@@ -169,3 +169,38 @@ class SampleSizeResult:
     power: PowerResult
     evaluations: list
     run: RunInfo
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """One data set's fit, with statsmodels' names: ``params``, ``bse`` (standard errors),
+    ``tvalues`` (t for OLS, z for logistic), two-sided ``pvalues`` and ``conf_int`` (rows
+    of low, high at the level asked for), one per term of ``terms`` ("const" first with an
+    intercept); ``nobs``, OLS's ``rsquared`` and ``sigma``, logistic's ``llf`` and
+    ``iterations``, ``converged``. A data set that could not be fitted has its reason in
+    ``error`` and empty arrays."""
+
+    name: str
+    terms: list
+    params: object
+    bse: object
+    tvalues: object
+    pvalues: object
+    conf_int: object
+    nobs: int
+    rsquared: float
+    sigma: float
+    llf: float
+    iterations: int
+    converged: bool
+    error: str
+
+
+@dataclass(frozen=True, eq=False)
+class FitManyResult:
+    """``results``: a FitResult per data set, in the order given; ``failed``: how many have
+    an error; ``run``: one block per data set."""
+
+    results: list
+    failed: int
+    run: RunInfo

@@ -16,12 +16,13 @@ import numpy as np
 from . import _pardo
 import math
 
-from ._results import (BootstrapResult, ConfidenceInterval, Interval, PermutationTestResult,
-                       PowerEvaluation, PowerResult, RunInfo, SampleSizeResult)
+from ._results import (BootstrapResult, ConfidenceInterval, FitManyResult, FitResult, Interval,
+                       PermutationTestResult, PowerEvaluation, PowerResult, RunInfo,
+                       SampleSizeResult)
 from ._callbacks import user_function
 from ._workloads import _backend, _count, _workers
 
-__all__ = ["bootstrap", "permutation_test", "power", "sample_size"]
+__all__ = ["bootstrap", "fit_many", "permutation_test", "power", "sample_size"]
 
 _ONE_SAMPLE = ("mean", "median", "std", "var")
 # scipy's permutation_type names and pardo's design names, for the same three designs.
@@ -211,3 +212,82 @@ def sample_size(effect=0.5, *, target_power=0.8, test="t", alpha=0.05, alternati
                           replications=at["replications"], rejections=at["rejections"],
                           run=RunInfo(**at["run"])),
         evaluations=[PowerEvaluation(*e) for e in d["evaluations"]], run=RunInfo(**d["run"]))
+
+
+def _table(name, table):
+    """(name, column names, columns) of a mapping of columns (a dict, a pandas DataFrame)
+    or a numpy structured array."""
+    if isinstance(table, np.ndarray) and table.dtype.names:
+        names = list(table.dtype.names)
+        columns = [table[c] for c in names]
+    elif hasattr(table, "keys") and hasattr(table, "__getitem__"):
+        names = [str(c) for c in table.keys()]
+        columns = [table[c] for c in table.keys()]
+    else:
+        raise TypeError(f"data set {name!r} must be a mapping of column names to 1-D arrays "
+                        f"(a dict, a pandas DataFrame) or a structured array; got "
+                        f"{type(table).__name__}")
+    data = []
+    for c, values in zip(names, columns):
+        try:
+            column = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"data set {name!r}, column {c!r}: not numbers ({error})") from None
+        if column.ndim != 1:
+            raise ValueError(f"data set {name!r}, column {c!r}: {column.ndim}-D; columns "
+                             "must be 1-D")
+        data.append(column)
+    if len({len(col) for col in data}) > 1:
+        lengths = ", ".join(f"{c}: {len(col)}" for c, col in zip(names, data))
+        raise ValueError(f"data set {name!r}: columns of different lengths ({lengths})")
+    return name, names, data
+
+
+def fit_many(datasets, *, model="ols", response="y", predictors=None, intercept=True,
+             level=0.95, tol=1e-10, max_iter=100, workers=None,
+             backend="threads") -> FitManyResult:
+    """The same model fitted to every data set, as ``pardo fit``: ordinary least squares
+    (column-pivoted QR) or logistic regression (IRLS), one data set per task; the same bits
+    as the command on any worker count.
+
+    ``datasets`` is a mapping of names to tables, or a sequence of tables (named
+    ``dataset0``, ``dataset1``, ...); a table maps column names to 1-D arrays (a dict, a
+    pandas DataFrame) or is a numpy structured array. ``predictors`` None takes every column
+    but ``response``. A data set that cannot be fitted (a missing column, too few rows,
+    collinear predictors, separation, a response that is not 0/1 for logistic, values that
+    make the estimates infinite) gets a result with its ``error``; the others are fitted.
+
+    >>> r = pardo.stats.fit_many({"a": {"y": y1, "x": x1}, "b": {"y": y2, "x": x2}})
+    >>> [(f.name, f.params, f.bse) for f in r.results]
+    """
+    if hasattr(datasets, "keys") and not (isinstance(datasets, np.ndarray)):
+        named = [(str(k), datasets[k]) for k in datasets.keys()]
+    elif isinstance(datasets, (list, tuple)):
+        named = [(f"dataset{i}", t) for i, t in enumerate(datasets)]
+    else:
+        raise TypeError("datasets must be a mapping of names to tables or a list of tables; "
+                        f"got {type(datasets).__name__}")
+    if not isinstance(model, str) or not isinstance(response, str):
+        raise TypeError("model and response must be strings")
+    if predictors is None:
+        predictors = []
+    elif isinstance(predictors, str) or not all(isinstance(p, str) for p in predictors):
+        raise TypeError("predictors must be a list of column names")
+    lvl = float(level)
+    if not 0 < lvl < 1:
+        raise ValueError(f"level = {lvl!r}; it must be in (0, 1)")
+    tolerance = float(tol)
+    if not (math.isfinite(tolerance) and tolerance > 0):
+        raise ValueError(f"tol = {tolerance!r}; it must be finite and > 0")
+    tables = [_table(name, table) for name, table in named]
+    d = _pardo._fit_many(tables, model, response, list(predictors), bool(intercept), tolerance,
+                         _count("max_iter", max_iter), lvl, _workers(workers), _backend(backend))
+    results = [FitResult(name=r["name"], terms=r["terms"], params=r["params"], bse=r["bse"],
+                         tvalues=r["tvalues"], pvalues=r["pvalues"],
+                         conf_int=np.column_stack([r["low"], r["high"]]), nobs=r["n"],
+                         rsquared=r["r_squared"], sigma=r["sigma"], llf=r["log_likelihood"],
+                         iterations=r["iterations"], converged=r["converged"], error=r["error"])
+               for r in d["rows"]]
+    run = dict(d["run"])
+    run.pop("seed")
+    return FitManyResult(results=results, failed=d["failed"], run=RunInfo(seed=0, **run))

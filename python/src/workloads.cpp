@@ -12,6 +12,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "callbacks.hpp"
@@ -23,6 +24,7 @@
 #include "pardo/mcmc/targets.hpp"
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
+#include "pardo/stats/fit.hpp"
 #include "pardo/stats/permutation.hpp"
 #include "pardo/stats/power.hpp"
 #include "pardo/threads/thread_pool.hpp"
@@ -345,6 +347,49 @@ py::dict sample_size(const stats::PowerOptions& options, const stats::SampleSize
   return d;
 }
 
+/// The same model on every data set, as `pardo fit`: one dict per data set, in order.
+py::dict fit_many(const std::vector<stats::Dataset>& datasets, const stats::FitOptions& options,
+                  double level, std::size_t workers, const std::string& backend) {
+  stats::validate(options);
+  const stats::FitTable table = on_backend(backend, workers, [&](auto& executor) {
+    return run_interruptibly([&](const std::stop_token& stop) {
+      return stats::fit_many(executor, datasets, options, RunControl{.stop = stop});
+    });
+  });
+  py::list rows;
+  for (const stats::FitRow& row : table.rows) {
+    py::dict r;
+    r["name"] = row.name;
+    r["terms"] = row.terms;
+    r["n"] = row.n;
+    r["r_squared"] = row.r_squared;
+    r["sigma"] = row.sigma;
+    r["log_likelihood"] = row.log_likelihood;
+    r["iterations"] = row.iterations;
+    r["converged"] = row.converged;
+    r["error"] = row.error;
+    const auto coefficients = row.error.empty() ? stats::coefficients(row, options.model, level)
+                                                : std::vector<stats::Coefficient>{};
+    const auto column = [&](auto field) {
+      std::vector<double> values;
+      for (const auto& c : coefficients) values.push_back(field(c));
+      return to_numpy(values);
+    };
+    r["params"] = column([](const stats::Coefficient& c) { return c.estimate; });
+    r["bse"] = column([](const stats::Coefficient& c) { return c.std_error; });
+    r["tvalues"] = column([](const stats::Coefficient& c) { return c.statistic; });
+    r["pvalues"] = column([](const stats::Coefficient& c) { return c.p_value; });
+    r["low"] = column([](const stats::Coefficient& c) { return c.low; });
+    r["high"] = column([](const stats::Coefficient& c) { return c.high; });
+    rows.append(r);
+  }
+  py::dict d;
+  d["rows"] = rows;
+  d["failed"] = table.failed;
+  d["run"] = run_info(table.run, 0);
+  return d;
+}
+
 }  // namespace
 
 void bind_workloads(py::module_& m) {
@@ -422,6 +467,33 @@ void bind_workloads(py::module_& m) {
       py::arg("target"), py::arg("initial"), py::arg("chains"), py::arg("warmup"), py::arg("draws"),
       py::arg("thin"), py::arg("step_size"), py::arg("seed"), py::arg("workers"),
       py::arg("backend"));
+  m.def(
+      "_fit_many",
+      [](const std::vector<std::tuple<std::string, std::vector<std::string>,
+                                      std::vector<std::vector<double>>>>& tables,
+         const std::string& model, const std::string& response,
+         const std::vector<std::string>& predictors, bool intercept, double tolerance,
+         std::uint32_t max_iterations, double level, std::size_t workers,
+         const std::string& backend) {
+        const auto parsed = stats::parse_fit_model(model);
+        if (!parsed)
+          throw py::value_error("model = '" + model + "'; it must be 'ols' or 'logistic'");
+        std::vector<stats::Dataset> datasets;
+        datasets.reserve(tables.size());
+        for (const auto& [name, columns, data] : tables) {
+          datasets.push_back({.name = name, .columns = columns, .data = data});
+        }
+        const stats::FitOptions options{.model = *parsed,
+                                        .response = response,
+                                        .predictors = predictors,
+                                        .intercept = intercept,
+                                        .tolerance = tolerance,
+                                        .max_iterations = max_iterations};
+        return fit_many(datasets, options, level, workers, backend);
+      },
+      py::arg("tables"), py::arg("model"), py::arg("response"), py::arg("predictors"),
+      py::arg("intercept"), py::arg("tolerance"), py::arg("max_iterations"), py::arg("level"),
+      py::arg("workers"), py::arg("backend"));
   m.def(
       "_power",
       [](std::size_t n1, std::size_t n2, double effect, const std::string& test, double alpha,
