@@ -12,7 +12,7 @@ import warnings
 
 from ._results import IntegrateResult, Interval, McmcResult, PiResult, RunInfo
 
-_BACKENDS = ("threads", "serial")
+_BACKENDS = ("threads", "serial", "processes")
 _UINT64_MAX = 2**64 - 1
 
 

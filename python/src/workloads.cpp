@@ -7,12 +7,14 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "callbacks.hpp"
@@ -22,6 +24,7 @@
 #include "pardo/mc/pi.hpp"
 #include "pardo/mcmc/metropolis.hpp"
 #include "pardo/mcmc/targets.hpp"
+#include "pardo/process/process_pool.hpp"
 #include "pardo/serial/serial_executor.hpp"
 #include "pardo/stats/bootstrap.hpp"
 #include "pardo/stats/fit.hpp"
@@ -34,8 +37,28 @@ namespace py = pybind11;
 namespace pardo::python {
 namespace {
 
-/// `run(executor)` on the executor `backend` names with `workers` workers (0: the default).
-template <class Run>
+/// Whether a workload's function can run in worker processes: only pardo's registered
+/// built-ins can; a compiled or Python user function lives in this process.
+template <class F>
+inline constexpr bool travels =
+    !std::is_same_v<F, CFunction> && !std::is_same_v<F, PythonBatchIntegrand> &&
+    !std::is_same_v<F, PythonScalarFunction>;
+
+/// The worker processes of backend 'processes': Python interpreters running pardo's worker
+/// loop (pardo._pool's command), with the command line's retries and stall limit.
+ProcessPool python_process_pool(std::size_t workers) {
+  auto command =
+      py::module_::import("pardo._pool").attr("_worker_command")().cast<std::vector<std::string>>();
+  ProcessOptions options{.stall_timeout = std::chrono::seconds(10),
+                         .max_retries = 2,
+                         .worker_command = std::move(command)};
+  py::gil_scoped_release released;
+  return ProcessPool(workers == 0 ? default_workers() : workers, std::move(options));
+}
+
+/// `run(executor)` on the executor `backend` names with `workers` workers (0: the default):
+/// 'serial', 'threads', or, where `Processes`, 'processes'.
+template <bool Processes = true, class Run>
 auto on_backend(const std::string& backend, std::size_t workers, Run run) {
   if (backend == "serial") {
     if (workers > 1) {
@@ -48,7 +71,18 @@ auto on_backend(const std::string& backend, std::size_t workers, Run run) {
     ThreadPool pool(workers);
     return run(pool);
   }
-  throw py::value_error("backend = '" + backend + "'; it must be 'threads' or 'serial'");
+  if (backend == "processes") {
+    if constexpr (Processes) {
+      ProcessPool pool = python_process_pool(workers);
+      return run(pool);
+    } else {
+      throw py::value_error(
+          "backend 'processes' runs pardo's built-in functions only: a compiled or Python "
+          "function lives in this process; use backend 'threads' or 'serial'");
+    }
+  }
+  throw py::value_error("backend = '" + backend +
+                        "'; it must be 'threads', 'serial' or 'processes'");
 }
 
 /// An interval's ends and level as the dict's "low", "high" and "level".
@@ -119,11 +153,9 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   const auto run = [&](auto& executor, const std::stop_token& stop) {
     const RunControl control{.stop = stop};
     const std::span<const double> x(sample.data(), static_cast<std::size_t>(sample.size()));
-    if (compiled) {
-      return stats::bootstrap(executor, x, *compiled, options, control);
-    }
-    if (statistic.empty()) {
-      return stats::bootstrap(executor, x, *python, options, control);
+    if constexpr (!std::is_same_v<std::decay_t<decltype(executor)>, ProcessPool>) {
+      if (compiled) return stats::bootstrap(executor, x, *compiled, options, control);
+      if (python) return stats::bootstrap(executor, x, *python, options, control);
     }
     if (statistic == "pearson") {
       std::vector<double> stacked;
@@ -140,6 +172,12 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   };
   const stats::BootstrapResult r = [&] {
     try {
+      if (compiled || python) {
+        return on_backend<false>(backend, workers, [&](auto& executor) {
+          return run_interruptibly(
+              [&](const std::stop_token& stop) { return run(executor, stop); });
+        });
+      }
       return on_backend(backend, workers, [&](auto& executor) {
         return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
       });
@@ -209,7 +247,7 @@ py::dict integrate(const py::object& function, const mc::Box& box,
                    const std::string& backend) {
   CallbackError errors;
   const auto run_with = [&](const auto& f) {
-    return on_backend(backend, workers, [&](auto& executor) {
+    return on_backend<travels<std::decay_t<decltype(f)>>>(backend, workers, [&](auto& executor) {
       return run_interruptibly([&](const std::stop_token& stop) {
         return mc::integrate(executor, f, box, options, RunControl{.stop = stop});
       });
@@ -263,11 +301,12 @@ py::dict mcmc(const py::object& target, const std::vector<double>& initial,
               const std::string& backend) {
   CallbackError errors;
   const auto run_with = [&](const auto& density) {
-    return on_backend(backend, workers, [&](auto& executor) {
-      return run_interruptibly([&](const std::stop_token& stop) {
-        return mcmc::run_chains(executor, density, initial, options, RunControl{.stop = stop});
-      });
-    });
+    return on_backend<travels<std::decay_t<decltype(density)>>>(
+        backend, workers, [&](auto& executor) {
+          return run_interruptibly([&](const std::stop_token& stop) {
+            return mcmc::run_chains(executor, density, initial, options, RunControl{.stop = stop});
+          });
+        });
   };
   const mcmc::ChainsResult r = [&] {
     try {
