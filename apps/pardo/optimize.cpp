@@ -123,23 +123,12 @@ std::string describe_objective(const OptimizeArgs& args) {
   return args.model;
 }
 
-/// The default stop of each solver, as scipy and pycma stop them, or the limits given.
+/// The default stop of each solver (opt::default_termination), or the limits given.
 opt::Termination stopping_rule(const OptimizeArgs& args, const opt::Problem& problem,
                                std::size_t lambda) {
   const std::string& kind =
       args.solver == "buckshot" || args.solver == "lattice" ? args.nested : args.solver;
-  opt::Termination stop;
-  if (kind == "nelder-mead" || kind == "powell") {
-    stop = opt::candidate_relative_tolerance(1e-8, 1e-8);
-  } else if (kind == "de") {
-    stop = opt::population_spread(0.01, 0);
-  } else if (kind == "pso") {
-    stop = opt::change_over_generations(1e-10, 100);
-  } else {
-    const double d = static_cast<double>(problem.dim());
-    stop = opt::change_over_generations(
-        1e-12, 10 + static_cast<std::uint64_t>(std::ceil(30 * d / static_cast<double>(lambda))));
-  }
+  opt::Termination stop = opt::default_termination(kind, problem.dim(), lambda);
   stop = stop || opt::evaluation_limit(parse_count(args.max_evaluations, "--max-evaluations"));
   if (!args.max_generations.empty()) {
     stop = stop || opt::generation_limit(parse_count(args.max_generations, "--max-generations"));
@@ -150,19 +139,9 @@ opt::Termination stopping_rule(const OptimizeArgs& args, const opt::Problem& pro
 }
 
 std::unique_ptr<opt::Solver> make_solver(const OptimizeArgs& args, const opt::Problem& problem) {
-  const std::size_t population =
-      args.population.empty() ? 0 : parse_count(args.population, "--population");
-  if (args.solver == "nelder-mead") return std::make_unique<opt::NelderMead>(problem);
-  if (args.solver == "powell") return std::make_unique<opt::Powell>(problem);
-  if (args.solver == "de") {
-    return std::make_unique<opt::DifferentialEvolution>(problem,
-                                                        opt::DeOptions{.population = population});
-  }
-  if (args.solver == "pso") {
-    return std::make_unique<opt::ParticleSwarm>(
-        problem, opt::PsoOptions{.particles = population == 0 ? 40 : population});
-  }
-  return std::make_unique<opt::Cmaes>(problem, opt::CmaesOptions{.population = population});
+  return opt::make_solver(
+      args.solver, problem,
+      args.population.empty() ? 0 : parse_count(args.population, "--population"));
 }
 
 struct Outcome {
@@ -249,9 +228,7 @@ Outcome solve_on(E& executor, const OptimizeArgs& args, const opt::Problem& prob
     return o;
   }
   std::unique_ptr<opt::Solver> solver = make_solver(args, problem);
-  const std::size_t lambda =
-      args.solver == "cmaes" ? static_cast<const opt::Cmaes&>(*solver).population() : 0;
-  const opt::Termination stop = stopping_rule(args, problem, lambda);
+  const opt::Termination stop = stopping_rule(args, problem, opt::population_of(*solver));
   CliMonitor monitor(control);
   solver->add_monitor(monitor);
   if (log != nullptr) solver->add_monitor(*log);

@@ -10,6 +10,7 @@
 /// auto r = de.solve(pool, pardo::opt::models::sphere, pardo::opt::generation_limit(200));
 /// @endcode
 
+#include "pardo/opt/by_name.hpp"
 #include "pardo/opt/cmaes.hpp"
 #include "pardo/opt/constraints.hpp"
 #include "pardo/opt/differential_evolution.hpp"

@@ -14,7 +14,7 @@ The same seed gives the same bits as the ``pardo`` command and the C++ library::
 docs/python.md has the whole guide.
 """
 
-from . import random, stats
+from . import optimize, random, stats
 from ._pardo import __version__
 from ._pool import (AsyncResult, Pool, ProcessPoolExecutor, RemoteError, WorkerCrashed,
                     WorkerStalled)
@@ -23,4 +23,4 @@ from ._workloads import integrate, mcmc, pi
 
 __all__ = ["AsyncResult", "IntegrateResult", "Interval", "McmcResult", "PiResult", "Pool",
            "ProcessPoolExecutor", "RemoteError", "RunInfo", "WorkerCrashed", "WorkerStalled",
-           "__version__", "integrate", "mcmc", "pi", "random", "stats"]
+           "__version__", "integrate", "mcmc", "optimize", "pi", "random", "stats"]

@@ -204,3 +204,21 @@ class FitManyResult:
     results: list
     failed: int
     run: RunInfo
+
+
+@dataclass(frozen=True, eq=False)
+class OptimizeResult:
+    """The best point found, with scipy's names: ``x``, ``fun`` (its value), ``nfev`` (all
+    evaluations), ``nit`` (generations), ``message`` (the stopping condition that held),
+    ``success`` (False when a budget, not the solver's own rule or the target, stopped it);
+    and ``history`` (the best value after each generation), ``failures``, ``seconds``."""
+
+    x: object
+    fun: float
+    nfev: int
+    nit: int
+    message: str
+    success: bool
+    history: object
+    failures: int
+    seconds: float

@@ -8,6 +8,7 @@
 PYBIND11_MODULE(_pardo, m) {
   m.doc() = "pardo's C++ core; import pardo, not this module.";
   m.attr("__version__") = std::string(pardo::version());
+  pardo::python::bind_optimize(m);
   pardo::python::bind_pool(m);
   pardo::python::bind_random(m);
   pardo::python::bind_workloads(m);

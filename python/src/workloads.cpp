@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -46,14 +47,15 @@ inline constexpr bool travels =
 
 /// The worker processes of backend 'processes': Python interpreters running pardo's worker
 /// loop (pardo._pool's command), with the command line's retries and stall limit.
-ProcessPool python_process_pool(std::size_t workers) {
+std::unique_ptr<ProcessPool> python_process_pool(std::size_t workers) {
   auto command =
       py::module_::import("pardo._pool").attr("_worker_command")().cast<std::vector<std::string>>();
   ProcessOptions options{.stall_timeout = std::chrono::seconds(10),
                          .max_retries = 2,
                          .worker_command = std::move(command)};
   py::gil_scoped_release released;
-  return ProcessPool(workers == 0 ? default_workers() : workers, std::move(options));
+  return std::make_unique<ProcessPool>(workers == 0 ? default_workers() : workers,
+                                       std::move(options));
 }
 
 /// `run(executor)` on the executor `backend` names with `workers` workers (0: the default):
@@ -73,8 +75,11 @@ auto on_backend(const std::string& backend, std::size_t workers, Run run) {
   }
   if (backend == "processes") {
     if constexpr (Processes) {
-      ProcessPool pool = python_process_pool(workers);
-      return run(pool);
+      std::unique_ptr<ProcessPool> pool = python_process_pool(workers);
+      auto result = run(*pool);
+      py::gil_scoped_release released;  // the workers' exit is waited for without the GIL
+      pool.reset();
+      return result;
     } else {
       throw py::value_error(
           "backend 'processes' runs pardo's built-in functions only: a compiled or Python "
