@@ -105,7 +105,11 @@ def permutation_test(data, statistic=None, *, permutation_type="independent",
     ``"samples"`` (swap within pairs; pardo's ``"paired"``) or ``"pairings"`` (reorder y
     against x; pardo's ``"correlation"``). ``statistic`` is ``"mean-diff"`` (mean of x minus
     mean of y; the default, except for pairings), ``"t"`` (Welch's t) or ``"pearson"`` (the
-    default and only statistic for pairings). When fewer arrangements exist than
+    default and only built-in statistic for pairings); or your own ``f(x, y) -> float``: a
+    compiled C function ``double f(int nx, double *x, int ny, double *y)`` (a numba
+    ``@cfunc`` or a ``scipy.LowLevelCallable``), run on every worker without the GIL, or a
+    Python callable (scipy's ``statistic(x, y)``), run under the GIL. When fewer arrangements
+    exist than
     ``n_resamples``, every one is enumerated and the p-value is exact. Permutation block b
     draws from random stream (seed, b): the result does not depend on ``workers`` or
     ``backend``. Ctrl-C raises KeyboardInterrupt.
@@ -122,9 +126,10 @@ def permutation_test(data, statistic=None, *, permutation_type="independent",
     design = _DESIGNS[permutation_type]
     if statistic is None:
         statistic = "pearson" if design == "correlation" else "mean-diff"
-    if statistic not in ("mean-diff", "t", "pearson"):
+    statistic = user_function(statistic, "statistic", "a name ('mean-diff', 't' or 'pearson')")
+    if isinstance(statistic, str) and statistic not in ("mean-diff", "t", "pearson"):
         raise ValueError(f"statistic = {statistic!r}; it must be 'mean-diff', 't' or 'pearson'")
-    if (design == "correlation") != (statistic == "pearson"):
+    if isinstance(statistic, str) and (design == "correlation") != (statistic == "pearson"):
         raise ValueError(f"statistic {statistic!r} does not go with permutation_type "
                          f"{permutation_type!r}: pearson goes with 'pairings' alone")
     if alternative not in _ALTERNATIVES:

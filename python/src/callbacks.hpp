@@ -20,69 +20,99 @@
 
 namespace pardo::python {
 
-/// A C function `double f(int n, const double* x)`, or `double f(long n, const double* x)`,
-/// optionally with a trailing `void* user_data`: what numba's `@cfunc("float64(intc,
-/// CPointer(float64))")` and scipy's LowLevelCallable conventions (scipy.integrate.nquad's)
-/// give. Built from a LowLevelCallable's capsule: its name is the signature, its pointer the
+/// A C function of one vector, `double f(int n, double* x)`, or of two, `double f(int nx,
+/// double* x, int ny, double* y)`; `long` may stand for `int`, `const double*` for
+/// `double*`, and a trailing `void* user_data` may follow: numba's `@cfunc("float64(intc,
+/// CPointer(float64))")` and scipy's LowLevelCallable conventions (scipy.integrate.nquad's).
+/// Built from a LowLevelCallable's capsule: its name is the signature, its pointer the
 /// function, its context the user data.
-class CFunction {
+template <int Vectors>
+class CompiledFunction {
+  static_assert(Vectors == 1 || Vectors == 2);
+
  public:
-  explicit CFunction(const pybind11::capsule& capsule) {
+  explicit CompiledFunction(const pybind11::capsule& capsule) {
     const char* name = PyCapsule_GetName(capsule.ptr());
-    const std::string signature = name == nullptr ? "" : normalised(name);
-    if (signature == "double(int,double*)" || signature == "double(int,constdouble*)") {
-      kind_ = Kind::int_n;
-    } else if (signature == "double(long,double*)" || signature == "double(long,constdouble*)") {
-      kind_ = Kind::long_n;
-    } else if (signature == "double(int,double*,void*)" ||
-               signature == "double(int,constdouble*,void*)") {
-      kind_ = Kind::int_n_data;
-    } else if (signature == "double(long,double*,void*)" ||
-               signature == "double(long,constdouble*,void*)") {
-      kind_ = Kind::long_n_data;
-    } else {
-      throw pybind11::type_error(
-          "the compiled function's signature is '" + std::string(name == nullptr ? "" : name) +
-          "'; pardo calls 'double (int, double *)', 'double (long, double *)', or either with a "
-          "trailing 'void *' user data");
+    const std::string given = name == nullptr ? "" : name;
+    const std::string signature = normalised(given);
+    bool matched = false;
+    for (const std::string count : {"int", "long"}) {
+      for (const bool data : {false, true}) {
+        if (signature == expected(count, data)) {
+          matched = true;
+          long_count_ = count == "long";
+          with_data_ = data;
+        }
+      }
+    }
+    if (!matched) {
+      throw pybind11::type_error("the compiled function's signature is '" + given +
+                                 "'; pardo calls '" + expected("int", false) + "' ('long' for '" +
+                                 "int' and a trailing 'void *' user data allowed)");
     }
     address_ = PyCapsule_GetPointer(capsule.ptr(), name);
     if (address_ == nullptr) throw pybind11::error_already_set();
     user_data_ = PyCapsule_GetContext(capsule.ptr());
   }
 
-  double operator()(std::span<const double> x) const {
-    auto* data = const_cast<double*>(x.data());  // the C conventions say double*; nothing writes
-    const auto n = static_cast<long>(x.size());
-    switch (kind_) {
-      case Kind::int_n:
-        return reinterpret_cast<double (*)(int, double*)>(address_)(static_cast<int>(n), data);
-      case Kind::long_n:
-        return reinterpret_cast<double (*)(long, double*)>(address_)(n, data);
-      case Kind::int_n_data:
-        return reinterpret_cast<double (*)(int, double*, void*)>(address_)(static_cast<int>(n),
-                                                                           data, user_data_);
-      case Kind::long_n_data:
-        return reinterpret_cast<double (*)(long, double*, void*)>(address_)(n, data, user_data_);
-    }
-    return 0;
+  double operator()(std::span<const double> x) const requires(Vectors == 1) {
+    return long_count_ ? call<long>(x, {}) : call<int>(x, {});
+  }
+
+  double operator()(std::span<const double> x, std::span<const double> y) const
+      requires(Vectors == 2) {
+    return long_count_ ? call<long>(x, y) : call<int>(x, y);
   }
 
  private:
-  enum class Kind { int_n, long_n, int_n_data, long_n_data };
+  /// "double(int,double*)", "double(long,double*,long,double*,void*)", ...
+  static std::string expected(const std::string& count, bool data) {
+    std::string out = "double(";
+    for (int v = 0; v < Vectors; ++v) out += (v == 0 ? "" : ",") + count + ",double*";
+    return out + (data ? ",void*)" : ")");
+  }
 
-  static std::string normalised(const char* signature) {
+  /// Without spaces and `const`, so that "double (int, const double *)" reads as
+  /// "double(int,double*)".
+  static std::string normalised(const std::string& signature) {
     std::string out;
-    for (const char* c = signature; *c != '\0'; ++c) {
-      if (*c != ' ') out += *c;
+    for (char c : signature) {
+      if (c != ' ') out += c;
     }
+    for (std::size_t at; (at = out.find("const")) != std::string::npos;) out.erase(at, 5);
     return out;
   }
 
-  Kind kind_ = Kind::int_n;
+  template <class N>
+  double call(std::span<const double> x, std::span<const double> y) const {
+    // The C conventions say double*; nothing writes through it.
+    auto* a = const_cast<double*>(x.data());
+    auto* b = const_cast<double*>(y.data());
+    const auto nx = static_cast<N>(x.size());
+    const auto ny = static_cast<N>(y.size());
+    if constexpr (Vectors == 1) {
+      if (with_data_)
+        return reinterpret_cast<double (*)(N, double*, void*)>(address_)(nx, a, user_data_);
+      return reinterpret_cast<double (*)(N, double*)>(address_)(nx, a);
+    } else {
+      if (with_data_) {
+        return reinterpret_cast<double (*)(N, double*, N, double*, void*)>(address_)(nx, a, ny, b,
+                                                                                     user_data_);
+      }
+      return reinterpret_cast<double (*)(N, double*, N, double*)>(address_)(nx, a, ny, b);
+    }
+  }
+
+  bool long_count_ = false;
+  bool with_data_ = false;
   void* address_ = nullptr;
   void* user_data_ = nullptr;
 };
+
+/// An integrand, statistic, log-density or objective: `double f(int n, double* x)`.
+using CFunction = CompiledFunction<1>;
+/// A two-sample statistic: `double f(int nx, double* x, int ny, double* y)`.
+using CFunction2 = CompiledFunction<2>;
 
 /// The first exception a Python callback raised during a run, kept to re-raise in the
 /// caller once the run has stopped; the run itself is stopped by a C++ exception.
@@ -159,8 +189,8 @@ class PythonBatchIntegrand {
   CallbackError* errors_;
 };
 
-/// A Python function of one vector, `f(x) -> float`: a statistic of one resample, a
-/// log-density at one point. `what` names it in errors ("the statistic").
+/// A Python function of one vector returning a number: a statistic of one resample, a
+/// log-density or an objective at one point. `what` names it in errors ("the statistic").
 class PythonScalarFunction {
  public:
   PythonScalarFunction(pybind11::function f, std::string what, CallbackError& errors)
@@ -168,10 +198,20 @@ class PythonScalarFunction {
 
   double operator()(std::span<const double> x) const {
     pybind11::gil_scoped_acquire gil;
+    return call([&] { return f_(copy(x)); });
+  }
+
+ protected:
+  /// A copy: f may keep or change it.
+  static pybind11::array_t<double> copy(std::span<const double> x) {
+    return pybind11::array_t<double>(static_cast<pybind11::ssize_t>(x.size()), x.data());
+  }
+
+  /// `apply()`'s number, or its Python error kept and the run stopped (the GIL held).
+  template <class Apply>
+  double call(Apply apply) const {
     try {
-      // A copy: f may keep or change it.
-      const pybind11::array_t<double> vector(static_cast<pybind11::ssize_t>(x.size()), x.data());
-      return f_(vector).cast<double>();
+      return apply().template cast<double>();
     } catch (pybind11::error_already_set& e) {
       errors_->keep_and_stop(e);
     } catch (const pybind11::cast_error&) {
@@ -181,10 +221,22 @@ class PythonScalarFunction {
     }
   }
 
- private:
   pybind11::function f_;
+
+ private:
   std::string what_;
   CallbackError* errors_;
+};
+
+/// A Python two-sample statistic `f(x, y) -> float`.
+class PythonPairFunction : private PythonScalarFunction {
+ public:
+  using PythonScalarFunction::PythonScalarFunction;
+
+  double operator()(std::span<const double> x, std::span<const double> y) const {
+    pybind11::gil_scoped_acquire gil;
+    return call([&] { return f_(copy(x), copy(y)); });
+  }
 };
 
 }  // namespace pardo::python

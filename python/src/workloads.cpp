@@ -42,8 +42,9 @@ namespace {
 /// built-ins can; a compiled or Python user function lives in this process.
 template <class F>
 inline constexpr bool travels =
-    !std::is_same_v<F, CFunction> && !std::is_same_v<F, PythonBatchIntegrand> &&
-    !std::is_same_v<F, PythonScalarFunction>;
+    !std::is_same_v<F, CFunction> && !std::is_same_v<F, CFunction2> &&
+    !std::is_same_v<F, PythonBatchIntegrand> && !std::is_same_v<F, PythonScalarFunction> &&
+    !std::is_same_v<F, PythonPairFunction>;
 
 /// The worker processes of backend 'processes': Python interpreters running pardo's worker
 /// loop (pardo._pool's command), with the command line's retries and stall limit.
@@ -206,24 +207,40 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
   return d;
 }
 
-py::dict permutation_test(const Samples& x, const Samples& y, const std::string& statistic,
+/// `statistic`: a built-in's name, a compiled two-sample function's capsule or a Python
+/// callable `f(x, y)`.
+py::dict permutation_test(const Samples& x, const Samples& y, const py::object& function,
                           const stats::PermutationOptions& options, std::size_t workers,
                           const std::string& backend) {
+  CallbackError errors;
   const std::span<const double> xs(x.data(), static_cast<std::size_t>(x.size()));
   const std::span<const double> ys(y.data(), static_cast<std::size_t>(y.size()));
-  const auto run = [&](auto& executor, const std::stop_token& stop) {
-    const RunControl control{.stop = stop};
-    if (statistic == "t") {
-      return stats::permutation_test(executor, xs, ys, stats::t_statistic, options, control);
-    }
-    if (statistic == "pearson") {
-      return stats::permutation_test(executor, xs, ys, stats::pearson_r, options, control);
-    }
-    return stats::permutation_test(executor, xs, ys, stats::mean_difference, options, control);
+  const auto run_with = [&](const auto& statistic) {
+    return on_backend<travels<std::decay_t<decltype(statistic)>>>(
+        backend, workers, [&](auto& executor) {
+          return run_interruptibly([&](const std::stop_token& stop) {
+            return stats::permutation_test(executor, xs, ys, statistic, options,
+                                           RunControl{.stop = stop});
+          });
+        });
   };
-  const stats::PermutationResult r = on_backend(backend, workers, [&](auto& executor) {
-    return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
-  });
+  const stats::PermutationResult r = [&] {
+    try {
+      if (py::isinstance<py::capsule>(function)) {
+        return run_with(CFunction2(function.cast<py::capsule>()));
+      }
+      if (!py::isinstance<py::str>(function)) {
+        return run_with(PythonPairFunction(function.cast<py::function>(), "the statistic", errors));
+      }
+      const auto statistic = function.cast<std::string>();
+      if (statistic == "t") return run_with(stats::t_statistic);
+      if (statistic == "pearson") return run_with(stats::pearson_r);
+      return run_with(stats::mean_difference);
+    } catch (...) {
+      errors.rethrow_if_any();
+      throw;
+    }
+  }();
   py::dict d;
   d["statistic"] = r.statistic;
   d["pvalue"] = r.p_value;
@@ -456,9 +473,9 @@ void bind_workloads(py::module_& m) {
       py::arg("workers"), py::arg("backend"));
   m.def(
       "_permutation_test",
-      [](const Samples& x, const Samples& y, const std::string& statistic,
-         const std::string& design, const std::string& alternative, std::uint64_t permutations,
-         std::uint64_t seed, std::size_t workers, const std::string& backend) {
+      [](const Samples& x, const Samples& y, const py::object& statistic, const std::string& design,
+         const std::string& alternative, std::uint64_t permutations, std::uint64_t seed,
+         std::size_t workers, const std::string& backend) {
         const auto parsed_design = stats::parse_design(design);
         const auto parsed_alternative = stats::parse_alternative(alternative);
         if (!parsed_design || !parsed_alternative) {
