@@ -127,7 +127,19 @@ class CallbackError {
     throw std::runtime_error("a Python callback raised an exception");
   }
 
-  /// Re-raises the kept Python exception, if there is one (the GIL held).
+  /// `run()`'s result; if it throws after a Python callback raised, that Python exception
+  /// is raised instead (the GIL held).
+  template <class Run>
+  auto run(Run run) {
+    try {
+      return run();
+    } catch (...) {
+      rethrow_if_any();
+      throw;
+    }
+  }
+
+ private:
   void rethrow_if_any() {
     std::lock_guard lock(mutex_);
     if (error_) {
@@ -136,7 +148,6 @@ class CallbackError {
     }
   }
 
- private:
   std::mutex mutex_;
   std::shared_ptr<pybind11::error_already_set> error_;
 };

@@ -133,7 +133,7 @@ py::dict minimize(const py::object& fun, std::vector<double> lower, std::vector<
     }
   }
   s.problem.bounds = opt::Bounds{std::move(lower), std::move(upper)};
-  const opt::Result r = [&] {
+  const opt::Result r = errors.run([&] {
     try {
       if (model != nullptr) return solve(s, opt::Objective(model->function), workers, backend);
       if (py::isinstance<py::capsule>(fun)) {
@@ -142,13 +142,9 @@ py::dict minimize(const py::object& fun, std::vector<double> lower, std::vector<
       return solve(s, PythonScalarFunction(fun.cast<py::function>(), "the objective", errors),
                    workers, backend);
     } catch (const std::invalid_argument& e) {
-      errors.rethrow_if_any();
       throw py::value_error(e.what());
-    } catch (...) {
-      errors.rethrow_if_any();
-      throw;
     }
-  }();
+  });
   py::dict d;
   d["x"] = py::array_t<double>(static_cast<py::ssize_t>(r.x.size()), r.x.data());
   d["fun"] = r.value;

@@ -176,22 +176,16 @@ py::dict bootstrap(const Samples& sample, const std::vector<Samples>& columns,
     if (statistic == "std") return stats::bootstrap(executor, x, stats::std_dev, options, control);
     return stats::bootstrap(executor, x, stats::variance, options, control);
   };
-  const stats::BootstrapResult r = [&] {
-    try {
-      if (compiled || python) {
-        return on_backend<false>(backend, workers, [&](auto& executor) {
-          return run_interruptibly(
-              [&](const std::stop_token& stop) { return run(executor, stop); });
-        });
-      }
-      return on_backend(backend, workers, [&](auto& executor) {
+  const stats::BootstrapResult r = errors.run([&] {
+    if (compiled || python) {
+      return on_backend<false>(backend, workers, [&](auto& executor) {
         return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
       });
-    } catch (...) {
-      errors.rethrow_if_any();
-      throw;
     }
-  }();
+    return on_backend(backend, workers, [&](auto& executor) {
+      return run_interruptibly([&](const std::stop_token& stop) { return run(executor, stop); });
+    });
+  });
   py::dict d;
   d["estimate"] = r.estimate;
   d["standard_error"] = r.std_error;
@@ -224,23 +218,18 @@ py::dict permutation_test(const Samples& x, const Samples& y, const py::object& 
           });
         });
   };
-  const stats::PermutationResult r = [&] {
-    try {
-      if (py::isinstance<py::capsule>(function)) {
-        return run_with(CFunction2(function.cast<py::capsule>()));
-      }
-      if (!py::isinstance<py::str>(function)) {
-        return run_with(PythonPairFunction(function.cast<py::function>(), "the statistic", errors));
-      }
-      const auto statistic = function.cast<std::string>();
-      if (statistic == "t") return run_with(stats::t_statistic);
-      if (statistic == "pearson") return run_with(stats::pearson_r);
-      return run_with(stats::mean_difference);
-    } catch (...) {
-      errors.rethrow_if_any();
-      throw;
+  const stats::PermutationResult r = errors.run([&] {
+    if (py::isinstance<py::capsule>(function)) {
+      return run_with(CFunction2(function.cast<py::capsule>()));
     }
-  }();
+    if (!py::isinstance<py::str>(function)) {
+      return run_with(PythonPairFunction(function.cast<py::function>(), "the statistic", errors));
+    }
+    const auto statistic = function.cast<std::string>();
+    if (statistic == "t") return run_with(stats::t_statistic);
+    if (statistic == "pearson") return run_with(stats::pearson_r);
+    return run_with(stats::mean_difference);
+  });
   py::dict d;
   d["statistic"] = r.statistic;
   d["pvalue"] = r.p_value;
@@ -275,20 +264,15 @@ py::dict integrate(const py::object& function, const mc::Box& box,
       });
     });
   };
-  const mc::IntegrateResult r = [&] {
-    try {
-      if (py::isinstance<py::str>(function)) {
-        return run_with(mc::ScalarIntegrand(builtin_integrand(function.cast<std::string>())));
-      }
-      if (py::isinstance<py::capsule>(function)) {
-        return run_with(CFunction(function.cast<py::capsule>()));
-      }
-      return run_with(PythonBatchIntegrand(function.cast<py::function>(), box.dim(), errors));
-    } catch (...) {
-      errors.rethrow_if_any();
-      throw;
+  const mc::IntegrateResult r = errors.run([&] {
+    if (py::isinstance<py::str>(function)) {
+      return run_with(mc::ScalarIntegrand(builtin_integrand(function.cast<std::string>())));
     }
-  }();
+    if (py::isinstance<py::capsule>(function)) {
+      return run_with(CFunction(function.cast<py::capsule>()));
+    }
+    return run_with(PythonBatchIntegrand(function.cast<py::function>(), box.dim(), errors));
+  });
   py::dict d;
   d["estimate"] = r.estimate;
   d["std_error"] = r.std_error;
@@ -330,21 +314,15 @@ py::dict mcmc(const py::object& target, const std::vector<double>& initial,
           });
         });
   };
-  const mcmc::ChainsResult r = [&] {
-    try {
-      if (py::isinstance<py::capsule>(target)) {
-        return run_with(CFunction(target.cast<py::capsule>()));
-      }
-      if (!py::isinstance<py::str>(target)) {
-        return run_with(
-            PythonScalarFunction(target.cast<py::function>(), "the log-density", errors));
-      }
-      return run_with(builtin_density(target.cast<std::string>(), initial.size()));
-    } catch (...) {
-      errors.rethrow_if_any();
-      throw;
+  const mcmc::ChainsResult r = errors.run([&] {
+    if (py::isinstance<py::capsule>(target)) {
+      return run_with(CFunction(target.cast<py::capsule>()));
     }
-  }();
+    if (!py::isinstance<py::str>(target)) {
+      return run_with(PythonScalarFunction(target.cast<py::function>(), "the log-density", errors));
+    }
+    return run_with(builtin_density(target.cast<std::string>(), initial.size()));
+  });
   py::dict d;
   // (chains, draws, dim), a view of a copy that the array owns.
   py::array_t<double> draws({static_cast<py::ssize_t>(r.chains),

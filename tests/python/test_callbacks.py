@@ -15,8 +15,7 @@ import pardo.stats
 WORKERS = [1, 2, 7]
 
 
-@cfunc("float64(intc, CPointer(float64))")
-def in_ball(n, x):
+def _in_ball(n, x):
     a = carray(x, (n,))
     r2 = 0.0
     for i in range(n):
@@ -24,13 +23,9 @@ def in_ball(n, x):
     return 1.0 if r2 <= 1.0 else 0.0
 
 
-@cfunc("float64(int64, CPointer(float64))")
-def in_ball_long(n, x):
-    a = carray(x, (n,))
-    r2 = 0.0
-    for i in range(n):
-        r2 += a[i] * a[i]
-    return 1.0 if r2 <= 1.0 else 0.0
+# The same function compiled with an int and with a long count.
+in_ball = cfunc("float64(intc, CPointer(float64))")(_in_ball)
+in_ball_long = cfunc("float64(int64, CPointer(float64))")(_in_ball)
 
 
 @cfunc("float64(intc, CPointer(float64), voidptr)")
