@@ -149,6 +149,16 @@ def _worker_command():
     return [sys.executable, "-u", "-c", script]
 
 
+def _seconds(name, value):
+    """A positive finite duration, or 0.0 (off) for None."""
+    if value is None:
+        return 0.0
+    seconds = float(value)
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise ValueError(f"{name} must be a positive number of seconds or None; got {seconds}")
+    return seconds
+
+
 def _check_count(name, value, allow_none=True):
     if value is None and allow_none:
         return
@@ -161,8 +171,8 @@ def _check_count(name, value, allow_none=True):
 class _Core:
     """The C++ pool and what both front ends share: packing, submitting, shutting down."""
 
-    def __init__(self, workers, max_retries, task_timeout, max_tasks_per_child, initializer,
-                 initargs, owner_name, closed_error):
+    def __init__(self, workers, max_retries, task_timeout, stall_timeout, max_tasks_per_child,
+                 initializer, initargs, owner_name, closed_error):
         _check_count("max_workers" if owner_name == "ProcessPoolExecutor" else "processes",
                      workers)
         _check_count("max_tasks_per_child", max_tasks_per_child)
@@ -170,11 +180,8 @@ class _Core:
             raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be at least 0; got {max_retries}")
-        if task_timeout is not None:
-            task_timeout = float(task_timeout)
-            if not (task_timeout > 0 and math.isfinite(task_timeout)):
-                raise ValueError(f"task_timeout must be a positive number of seconds or None; "
-                                 f"got {task_timeout}")
+        task_timeout = _seconds("task_timeout", task_timeout)
+        stall_timeout = _seconds("stall_timeout", stall_timeout)
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be callable")
         payload = None
@@ -182,7 +189,7 @@ class _Core:
             payload = cloudpickle.dumps((initializer, tuple(initargs)), protocol=5)
         self.pool = _pardo._ProcessPool(
             workers if workers is not None else _pardo._default_workers(),
-            _worker_command(), max_retries, task_timeout or 0.0, max_tasks_per_child or 0,
+            _worker_command(), max_retries, task_timeout, stall_timeout, max_tasks_per_child or 0,
             payload)
         self.lock = threading.Lock()
         self.closed = False
@@ -242,7 +249,10 @@ class ProcessPoolExecutor(cf.Executor):
     carrying the worker's traceback.
 
     ``max_retries`` reruns a task whose worker died; ``task_timeout`` (seconds) kills a worker
-    whose task runs longer, failing the task with TimeoutError; ``max_tasks_per_child``
+    whose task runs longer, failing the task with TimeoutError; ``stall_timeout`` (seconds)
+    kills a worker whose CPU time has not advanced for that long while it runs a task (stopped
+    by SIGSTOP, or blocked; a task that sleeps longer counts too), failing the task with
+    :class:`WorkerStalled` unless ``max_retries`` runs it again; ``max_tasks_per_child``
     replaces a worker after that many tasks; ``initializer(*initargs)`` runs in each worker as
     it starts, and if it fails every task fails with :class:`RemoteError`::
 
@@ -253,8 +263,9 @@ class ProcessPoolExecutor(cf.Executor):
     """
 
     def __init__(self, max_workers=None, *, max_retries=0, task_timeout=None,
-                 max_tasks_per_child=None, initializer=None, initargs=()):
-        self._core = _Core(max_workers, max_retries, task_timeout, max_tasks_per_child,
+                 stall_timeout=None, max_tasks_per_child=None, initializer=None, initargs=()):
+        self._core = _Core(max_workers, max_retries, task_timeout, stall_timeout,
+                           max_tasks_per_child,
                            initializer, initargs, "ProcessPoolExecutor",
                            RuntimeError("cannot schedule new futures after shutdown"))
 
@@ -300,8 +311,8 @@ class Pool:
     """
 
     def __init__(self, processes=None, initializer=None, initargs=(), maxtasksperchild=None,
-                 *, max_retries=0, task_timeout=None):
-        self._core = _Core(processes, max_retries, task_timeout, maxtasksperchild,
+                 *, max_retries=0, task_timeout=None, stall_timeout=None):
+        self._core = _Core(processes, max_retries, task_timeout, stall_timeout, maxtasksperchild,
                            initializer, initargs, "Pool", ValueError("Pool not running"))
         self._processes = self._core.pool.size()
 

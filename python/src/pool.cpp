@@ -157,10 +157,11 @@ class Task {
 class PythonPool {
  public:
   PythonPool(std::size_t workers, std::vector<std::string> command, int max_retries,
-             double task_timeout, std::int64_t max_tasks_per_child,
+             double task_timeout, double stall_timeout, std::int64_t max_tasks_per_child,
              std::optional<py::bytes> initializer) {
     ProcessOptions options{.max_tasks_per_child = max_tasks_per_child,
                            .task_timeout = std::chrono::duration<double>(task_timeout),
+                           .stall_timeout = std::chrono::duration<double>(stall_timeout),
                            .max_retries = max_retries,
                            .worker_command = std::move(command)};
     if (initializer) options.initializer = RemoteCall(python_initialize, std::string(*initializer));
@@ -234,10 +235,10 @@ void bind_pool(py::module_& m) {
       .def("add_done_callback", &Task::add_done_callback);
 
   py::class_<PythonPool>(m, "_ProcessPool")
-      .def(py::init<std::size_t, std::vector<std::string>, int, double, std::int64_t,
+      .def(py::init<std::size_t, std::vector<std::string>, int, double, double, std::int64_t,
                     std::optional<py::bytes>>(),
            py::arg("workers"), py::arg("command"), py::arg("max_retries"), py::arg("task_timeout"),
-           py::arg("max_tasks_per_child"), py::arg("initializer"))
+           py::arg("stall_timeout"), py::arg("max_tasks_per_child"), py::arg("initializer"))
       .def("submit", &PythonPool::submit)
       .def("submit_many", &PythonPool::submit_many)
       .def("shutdown", &PythonPool::shutdown, py::arg("wait"), py::arg("cancel_pending"))

@@ -10,6 +10,9 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -276,6 +279,52 @@ def test_task_timeout_kills_the_stuck_worker_and_fails_with_timeout_error():
         assert pool.submit(square, 8).result(timeout=WAIT) == 64
 
 
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return os.getpid()
+
+
+def test_a_stopped_worker_is_killed_after_stall_timeout_and_its_task_fails_alone():
+    with pardo.ProcessPoolExecutor(2, stall_timeout=0.5) as pool:
+        victim = pool.submit(spin, 30.0)
+        deadline = time.monotonic() + WAIT
+        while not victim.running() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        busy = set(pool.worker_pids()) - {pool.submit(os.getpid).result(timeout=WAIT)}
+        (pid,) = busy
+        os.kill(pid, signal.SIGSTOP)
+        with pytest.raises(pardo.WorkerStalled, match="no progress") as raised:
+            victim.result(timeout=WAIT)
+        assert raised.value.pid == pid
+        assert pool.submit(square, 6).result(timeout=WAIT) == 36
+        assert pid not in pool.worker_pids()
+
+
+def test_ctrl_c_interrupts_a_wait_on_a_result():
+    script = textwrap.dedent("""
+        import sys, time
+        import pardo
+        with pardo.ProcessPoolExecutor(1) as pool:
+            f = pool.submit(time.sleep, 60)
+            print("started", flush=True)
+            try:
+                f.result()
+            except KeyboardInterrupt:
+                print("interrupted", flush=True)
+                pool.shutdown(wait=False, cancel_futures=True)
+                import os; os._exit(130)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env=os.environ.copy())
+    assert child.stdout.readline().strip() == "started"
+    time.sleep(0.5)
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=WAIT)
+    assert (child.returncode, out.strip()) == (130, "interrupted")
+
+
 def test_max_tasks_per_child_replaces_the_workers():
     with pardo.ProcessPoolExecutor(1, max_tasks_per_child=2) as pool:
         pids = [pool.submit(os.getpid).result(timeout=WAIT) for _ in range(6)]
@@ -334,6 +383,7 @@ def test_shutdown_with_cancel_futures_cancels_the_queued_tasks():
     ({"max_retries": -1}, ValueError, "max_retries must be at least 0; got -1"),
     ({"task_timeout": -1}, ValueError, "task_timeout must be a positive number"),
     ({"task_timeout": float("nan")}, ValueError, "got nan"),
+    ({"stall_timeout": 0}, ValueError, "stall_timeout must be a positive number"),
     ({"max_tasks_per_child": 0}, ValueError, "max_tasks_per_child must be at least 1; got 0"),
     ({"initializer": 3}, TypeError, "initializer must be callable"),
     ({"max_workers": 1 << 20}, ValueError, "1048576"),
