@@ -175,12 +175,6 @@ class PythonPool {
     pool_.reset();
   }
 
-  Task submit(const py::bytes& payload) {
-    std::string task(payload);
-    py::gil_scoped_release released;
-    return Task(pool_->submit(python_call, task));
-  }
-
   std::vector<Task> submit_many(const std::vector<std::string>& payloads) {
     std::vector<Future<std::string>> futures;
     {
@@ -239,7 +233,6 @@ void bind_pool(py::module_& m) {
                     std::optional<py::bytes>>(),
            py::arg("workers"), py::arg("command"), py::arg("max_retries"), py::arg("task_timeout"),
            py::arg("stall_timeout"), py::arg("max_tasks_per_child"), py::arg("initializer"))
-      .def("submit", &PythonPool::submit)
       .def("submit_many", &PythonPool::submit_many)
       .def("shutdown", &PythonPool::shutdown, py::arg("wait"), py::arg("cancel_pending"))
       .def("terminate", &PythonPool::terminate)
