@@ -15,6 +15,7 @@ void add_bootstrap_command(CLI::App& app, int& exit_code);
 void add_power_command(CLI::App& app, int& exit_code);
 void add_fit_command(CLI::App& app, int& exit_code);
 void add_laplace_command(CLI::App& app, int& exit_code);
+void add_mandelbrot_command(CLI::App& app, int& exit_code);
 void add_bench_command(CLI::App& app, int& exit_code);
 void add_permtest_command(CLI::App& app, int& exit_code);
 void add_mcmc_command(CLI::App& app, int& exit_code);

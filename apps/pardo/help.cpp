@@ -49,6 +49,10 @@ const std::map<std::string, std::string, std::less<>>& examples() {
       {"laplace",
        "  pardo laplace --nx 512 --ny 512 --tol 1e-8\n"
        "  mpirun -np 4 pardo laplace --nx 2048 --ny 2048 --backend mpi\n"},
+      {"mandelbrot",
+       "  pardo mandelbrot --width 1920 --height 1080 --max-iter 5000 --png mandelbrot.png\n"
+       "  pardo mandelbrot --region -0.8:-0.7:0.05:0.15 --schedule static --workers 4\n"
+       "  pardo mandelbrot --backend processes --tile-rows 8 --npy counts.npy --json\n"},
       {"bench", "  pardo bench pi\n"},
       {"bench pi", "  pardo bench pi --workers 1 2 4 --repetitions 5 --json\n"},
       {"rng", "  pardo rng dump --seed 42 | dieharder -g 200 -a\n"},
@@ -59,7 +63,7 @@ const std::map<std::string, std::string, std::less<>>& examples() {
 
 bool is_workload(std::string_view name) {
   for (std::string_view workload : {"pi", "integrate", "bootstrap", "permtest", "power", "mcmc",
-                                    "optimize", "fit", "laplace"}) {
+                                    "optimize", "fit", "laplace", "mandelbrot"}) {
     if (name == workload) return true;
   }
   return false;

@@ -138,6 +138,7 @@ int main(int argc, char** argv) {
   add_optimize_command(app, exit_code);
   add_fit_command(app, exit_code);
   add_laplace_command(app, exit_code);
+  add_mandelbrot_command(app, exit_code);
   add_info_command(app, exit_code);
   add_tour_command(app, exit_code);
   add_bench_command(app, exit_code);

@@ -57,16 +57,6 @@ constexpr std::array<std::array<unsigned char, 3>, 17> viridis{{{68, 1, 84},
                                                                 {216, 226, 25},
                                                                 {253, 231, 37}}};
 
-void colour(double t, unsigned char* rgb) {
-  const double position = std::clamp(t, 0.0, 1.0) * 16;
-  const auto below = std::min<std::size_t>(static_cast<std::size_t>(position), 15);
-  const double f = position - static_cast<double>(below);
-  for (std::size_t c = 0; c < 3; ++c) {
-    const double v = viridis[below][c] + f * (viridis[below + 1][c] - viridis[below][c]);
-    rgb[c] = static_cast<unsigned char>(std::lround(v));
-  }
-}
-
 int write_png(const std::string& path, std::span<const double> values, std::size_t nx,
               std::size_t ny, std::string_view option, std::string_view command) {
   const auto [low, high] = std::minmax_element(values.begin(), values.end());
@@ -76,16 +66,33 @@ int write_png(const std::string& path, std::span<const double> values, std::size
   for (std::size_t j = 0; j < ny; ++j) {
     for (std::size_t i = 0; i < nx; ++i) {
       const double t = span > 0 ? (values[j * nx + i] - *low) / span : 0.5;
-      colour(t, &pixels[((ny - 1 - j) * nx + i) * 3]);
+      viridis_colour(t, &pixels[((ny - 1 - j) * nx + i) * 3]);
     }
   }
+  return save_png(path, pixels, nx, ny, option, command);
+}
+
+}  // namespace
+
+void viridis_colour(double t, unsigned char* rgb) {
+  const double position = std::clamp(t, 0.0, 1.0) * 16;
+  const auto below = std::min<std::size_t>(static_cast<std::size_t>(position), 15);
+  const double f = position - static_cast<double>(below);
+  for (std::size_t c = 0; c < 3; ++c) {
+    const double v = viridis[below][c] + f * (viridis[below + 1][c] - viridis[below][c]);
+    rgb[c] = static_cast<unsigned char>(std::lround(v));
+  }
+}
+
+int save_png(const std::string& path, std::span<const unsigned char> rgb, std::size_t nx,
+             std::size_t ny, std::string_view option, std::string_view command) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   image.width = static_cast<png_uint_32>(nx);
   image.height = static_cast<png_uint_32>(ny);
   image.format = PNG_FORMAT_RGB;
   errno = 0;
-  if (png_image_write_to_file(&image, path.c_str(), 0, pixels.data(), 0, nullptr) == 0) {
+  if (png_image_write_to_file(&image, path.c_str(), 0, rgb.data(), 0, nullptr) == 0) {
     const std::string reason = errno != 0 ? std::strerror(errno) : image.message;
     png_image_free(&image);
     std::fprintf(stderr, "pardo %.*s: %.*s %s: cannot write: %s\n",
@@ -95,8 +102,6 @@ int write_png(const std::string& path, std::span<const double> values, std::size
   }
   return 0;
 }
-
-}  // namespace
 
 void add_output_option(CLI::App& cmd, std::string& path) {
   cmd.add_option("-o,--output", path,

@@ -34,6 +34,14 @@ int save_table(const std::string& path, const stats::NumberTable& table, std::st
 /// Writes a field of `ny` rows of `nx` values (row j at y_j = j / (ny - 1), x along a row):
 /// a viridis PNG image, y up, scaled from the smallest to the largest value (.png); an array
 /// of shape (ny, nx) (.npy); or CSV with columns x, y, u. 0, or 3 after printing why not.
+/// The colour of t in [0, 1] (clamped) on matplotlib's viridis map, as 3 bytes at `rgb`.
+void viridis_colour(double t, unsigned char* rgb);
+
+/// Writes `rgb` (3 bytes per pixel, `ny` rows of `nx` from the top) as a PNG image: 0, or 3
+/// after printing "pardo <command>: <option> PATH: cannot write: <reason>".
+int save_png(const std::string& path, std::span<const unsigned char> rgb, std::size_t nx,
+             std::size_t ny, std::string_view option, std::string_view command);
+
 int save_field(const std::string& path, std::span<const double> values, std::size_t nx,
                std::size_t ny, std::string_view option, std::string_view command);
 

@@ -24,7 +24,7 @@ top = run(["--help"])
 if top.returncode != 0 or "Workloads:" not in top.stdout or "Tools:" not in top.stdout:
     failures.append(f"pardo --help: no Workloads and Tools groups: {top.stdout[:400]}")
 workloads = ["pi", "integrate", "bootstrap", "permtest", "power", "mcmc", "optimize", "fit",
-             "laplace"]
+             "laplace", "mandelbrot"]
 tools = ["info", "tour", "bench", "rng"]
 if top.stdout.find("Workloads:") > top.stdout.find("Tools:"):
     failures.append("pardo --help lists the tools before the workloads")
