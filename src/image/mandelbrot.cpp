@@ -115,29 +115,25 @@ TileBounds tile_bounds(const MandelbrotOptions& options, std::uint64_t tile) noe
 namespace {
 
 // Counts of the tile's rows into out, row after row, each row `stride` apart.
-std::uint64_t draw(const MandelbrotOptions& options, const TileBounds& b, std::uint32_t* out,
-                   std::size_t stride) {
+void draw(const MandelbrotOptions& options, const TileBounds& b, std::uint32_t* out,
+          std::size_t stride) {
   const random::SimdLevel level = level_of(options);
   const Region& r = options.region;
   std::vector<double> cx(b.columns);
   for (std::size_t i = 0; i < b.columns; ++i)
     cx[i] = centre(r.x0, r.x1, b.column + i, options.width);
-  std::uint64_t iterations = 0;
   for (std::size_t j = 0; j < b.rows; ++j) {
     const double cy = centre(r.y0, r.y1, b.row + j, options.height);
-    std::uint32_t* row = out + j * stride;
-    escape_row(level, cx.data(), cy, b.columns, options.max_iterations, row);
-    for (std::size_t i = 0; i < b.columns; ++i) iterations += row[i];
+    escape_row(level, cx.data(), cy, b.columns, options.max_iterations, out + j * stride);
   }
-  return iterations;
 }
 
 }  // namespace
 
-std::uint64_t draw_tile(const MandelbrotOptions& options, std::uint64_t tile,
-                        std::span<std::uint32_t> image) {
+void draw_tile(const MandelbrotOptions& options, std::uint64_t tile,
+               std::span<std::uint32_t> image) {
   const TileBounds b = tile_bounds(options, tile);
-  return draw(options, b, image.data() + b.row * options.width + b.column, options.width);
+  draw(options, b, image.data() + b.row * options.width + b.column, options.width);
 }
 
 std::vector<std::uint32_t> mandelbrot_tile(MandelbrotTask task) {
@@ -149,22 +145,19 @@ std::vector<std::uint32_t> mandelbrot_tile(MandelbrotTask task) {
 }
 PARDO_REMOTE(mandelbrot_tile);
 
-std::uint64_t place_tile(const MandelbrotOptions& options, std::uint64_t tile,
-                         std::span<const std::uint32_t> counts, std::span<std::uint32_t> image) {
+void place_tile(const MandelbrotOptions& options, std::uint64_t tile,
+                std::span<const std::uint32_t> counts, std::span<std::uint32_t> image) {
   const TileBounds b = tile_bounds(options, tile);
   if (counts.size() != b.rows * b.columns) {
     throw std::runtime_error("mandelbrot: tile " + std::to_string(tile) + " came back with " +
                              std::to_string(counts.size()) + " counts, not " +
                              std::to_string(b.rows * b.columns));
   }
-  std::uint64_t iterations = 0;
   for (std::size_t j = 0; j < b.rows; ++j) {
     const auto row = counts.subspan(j * b.columns, b.columns);
     std::copy(row.begin(), row.end(),
               image.begin() + static_cast<std::ptrdiff_t>((b.row + j) * options.width + b.column));
   }
-  for (const std::uint32_t c : counts) iterations += c;
-  return iterations;
 }
 
 MandelbrotResult summarise(const MandelbrotOptions& options, std::vector<std::uint32_t> counts,

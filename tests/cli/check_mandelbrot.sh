@@ -82,27 +82,8 @@ code=$?
 
 # Ctrl-C: the partial image is reported, exit 130, and no worker process outlives the run.
 for backend in threads processes; do
-  "$pardo" mandelbrot --width 4000 --height 4000 --max-iter 100000 --region -0.75:-0.74:0.1:0.11 \
-    --backend "$backend" --workers 2 >"$tmp/int.out" 2>&1 &
-  pid=$!
-  sleep 1
-  workers=$(pgrep -P "$pid" | tr '\n' ' ')
-  kill -INT "$pid"
-  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid"
-    fail "pardo mandelbrot --backend $backend still running 20 s after SIGINT"
-  fi
-  wait "$pid"
-  code=$?
-  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial result from" "$tmp/int.out"; then
-    fail "SIGINT on $backend gave exit $code and: $(cat "$tmp/int.out")"
-  fi
-  for w in $workers; do
-    if kill -0 "$w" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$w/status" 2>/dev/null; then
-      fail "worker $w of pardo mandelbrot --backend $backend outlived it"
-    fi
-  done
+  expect_interrupted mandelbrot --width 4000 --height 4000 --max-iter 100000 \
+    --region -0.75:-0.74:0.1:0.11 --backend "$backend" --workers 2
 done
 
 # A worker killed mid-run: its tiles are drawn again, and the image is the same.

@@ -74,31 +74,7 @@ done
 # Ctrl-C: the run stops within a block and reports the partial estimate, exit 130; on the
 # process backend no worker is left behind.
 for backend in threads processes; do
-  out=$(mktemp)
-  "$pardo" pi --samples 1e12 --method batched --workers 2 --backend "$backend" >"$out" 2>&1 &
-  pid=$!
-  sleep 1
-  workers=$(pgrep -P "$pid" | tr '\n' ' ')
-  kill -INT "$pid"
-  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid"
-    echo "FAIL: pardo pi --backend $backend still running 20 s after SIGINT"
-    failures=$((failures + 1))
-  fi
-  wait "$pid"
-  code=$?
-  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial result from" "$out"; then
-    echo "FAIL: SIGINT on $backend gave exit $code and: $(cat "$out")"
-    failures=$((failures + 1))
-  fi
-  for w in $workers; do
-    if kill -0 "$w" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$w/status" 2>/dev/null; then
-      echo "FAIL: worker $w of pardo pi --backend $backend outlived it"
-      failures=$((failures + 1))
-    fi
-  done
-  rm -f "$out"
+  expect_interrupted pi --samples 1e12 --method batched --workers 2 --backend "$backend"
 done
 
 if [[ $failures -ne 0 ]]; then

@@ -20,3 +20,36 @@ expect_usage_error() {
     failures=$((failures + 1))
   fi
 }
+
+# expect_interrupted ARGS...: `pardo ARGS`, sent SIGINT after a second, must stop within 20 s
+# with exit 130 and its partial result ("interrupted: partial result from"), leaving no worker
+# process of its own behind.
+expect_interrupted() {
+  local out
+  out=$(mktemp)
+  "$pardo" "$@" >"$out" 2>&1 &
+  local pid=$!
+  sleep 1
+  local workers
+  workers=$(pgrep -P "$pid" | tr '\n' ' ')
+  kill -INT "$pid"
+  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    echo "FAIL: pardo $* still running 20 s after SIGINT"
+    failures=$((failures + 1))
+  fi
+  wait "$pid"
+  local code=$?
+  if [[ $code -ne 130 ]] || ! grep -q "interrupted: partial result from" "$out"; then
+    echo "FAIL: SIGINT on pardo $* gave exit $code and: $(cat "$out")"
+    failures=$((failures + 1))
+  fi
+  for w in $workers; do
+    if kill -0 "$w" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$w/status" 2>/dev/null; then
+      echo "FAIL: worker $w of pardo $* outlived it"
+      failures=$((failures + 1))
+    fi
+  done
+  rm -f "$out"
+}

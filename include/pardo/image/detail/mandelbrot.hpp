@@ -33,15 +33,15 @@ struct TileBounds {
 };
 TileBounds tile_bounds(const MandelbrotOptions& options, std::uint64_t tile) noexcept;
 
-/// Draws tile `tile` into `image` (the whole image, row-major); returns its iterations.
-std::uint64_t draw_tile(const MandelbrotOptions& options, std::uint64_t tile,
-                        std::span<std::uint32_t> image);
+/// Draws tile `tile` into `image` (the whole image, row-major).
+void draw_tile(const MandelbrotOptions& options, std::uint64_t tile,
+               std::span<std::uint32_t> image);
 /// The tile's counts, row by row: what a worker process or MPI rank sends back. Registered
 /// with PARDO_REMOTE in src/image/mandelbrot.cpp.
 std::vector<std::uint32_t> mandelbrot_tile(MandelbrotTask task);
-/// Puts a remote tile's counts into `image`; returns its iterations.
-std::uint64_t place_tile(const MandelbrotOptions& options, std::uint64_t tile,
-                         std::span<const std::uint32_t> counts, std::span<std::uint32_t> image);
+/// Puts a remote tile's counts into `image`.
+void place_tile(const MandelbrotOptions& options, std::uint64_t tile,
+                std::span<const std::uint32_t> counts, std::span<std::uint32_t> image);
 /// The result around a drawn image.
 MandelbrotResult summarise(const MandelbrotOptions& options, std::vector<std::uint32_t> counts,
                            std::uint64_t tiles_done, double seconds);
