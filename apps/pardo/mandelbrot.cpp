@@ -167,6 +167,15 @@ int run_mandelbrot(MandelbrotArgs& args) {
     return 2;
   }
   if (const int code = check_backend(args.backend, "mandelbrot"); code != 0) return code;
+  const bool remote = args.backend.backend == "processes" || args.backend.backend == "mpi";
+  if (remote && (args.options.schedule != Schedule::dynamic || args.options.chunksize != 0)) {
+    std::fprintf(stderr,
+                 "pardo mandelbrot: --schedule %s --chunksize %zu: with --backend %s each tile is "
+                 "a task of its own, taken by whichever worker is free (dynamic); the other "
+                 "schedules and chunk sizes are for --backend threads\n",
+                 args.schedule.c_str(), args.options.chunksize, args.backend.backend.c_str());
+    return 2;
+  }
   image::MandelbrotResult result;
   const auto monitored = run_monitored(args.backend, "mandelbrot", args.quiet || args.json,
                                        [&](auto& executor, const RunControl& control) {

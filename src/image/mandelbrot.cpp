@@ -161,7 +161,7 @@ void place_tile(const MandelbrotOptions& options, std::uint64_t tile,
 }
 
 MandelbrotResult summarise(const MandelbrotOptions& options, std::vector<std::uint32_t> counts,
-                           std::uint64_t tiles_done, double seconds) {
+                           RunInfo run) {
   MandelbrotResult r;
   r.width = options.width;
   r.height = options.height;
@@ -172,14 +172,11 @@ MandelbrotResult summarise(const MandelbrotOptions& options, std::vector<std::ui
   }
   r.tiles = tile_count(options);
   r.simd = std::string(random::to_string(level_of(options)));
-  r.run.blocks_done = tiles_done;
-  r.run.blocks_total = r.tiles;
-  r.run.seconds = seconds;
-  r.run.complete = tiles_done == r.tiles;
   const double drawn =
       static_cast<double>(options.width * options.height) *
-      (r.tiles > 0 ? static_cast<double>(tiles_done) / static_cast<double>(r.tiles) : 0);
-  r.pixels_per_second = seconds > 0 ? drawn / seconds : 0;
+      (r.tiles > 0 ? static_cast<double>(run.blocks_done) / static_cast<double>(r.tiles) : 0);
+  r.pixels_per_second = run.seconds > 0 ? drawn / run.seconds : 0;
+  r.run = std::move(run);
   return r;
 }
 

@@ -93,8 +93,8 @@ check(["fit", os.path.join(fit_dir, "ols"), "--json"], "fit")
 check(["fit", os.path.join(fit_dir, "logistic"), "--model", "logistic", "--json"], "fit")
 check(["laplace", "--nx", "20", "--ny", "20", "--json"], "laplace", codes=(0, 1))
 check(["mandelbrot", "--width", "40", "--height", "30", "--json"], "mandelbrot")
-check(["mandelbrot", "--width", "40", "--height", "30", "--backend", "processes", "--schedule",
-       "static", "--json"], "mandelbrot")
+check(["mandelbrot", "--width", "40", "--height", "30", "--backend", "processes", "--json"],
+      "mandelbrot")
 info = check(["info", "--json"], "info")
 bench = check(["bench", "pi", "--scale", "0.002", "--workers", "1", "--repetitions", "3",
                "--json"], "bench pi")

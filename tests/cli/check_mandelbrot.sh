@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The mandelbrot command as a user meets it: bad values exit 2 with a short message naming the
 # value; every backend, schedule, tile size and SIMD level draws the same counts; the PNG and
-# the .npy are what they claim; Ctrl-C gives the partial image and exit 130.
+# the .npy are what they claim; Ctrl-C gives the partial image and exit 130; a worker killed
+# or stopped mid-run costs a retry, not the image.
 set -uo pipefail
 pardo=$1
 failures=0
@@ -30,6 +31,10 @@ expect_usage_error "unknown backend 'gpu'" mandelbrot --backend gpu
 expect_usage_error "runs on 1 worker, not 2" mandelbrot --backend serial --workers 2
 expect_usage_error "--tile-rows: Value 0 not in range" mandelbrot --tile-rows 0
 expect_usage_error "--png: '-': standard output carries the result" mandelbrot --png -
+expect_usage_error "--schedule static --chunksize 0: with --backend processes each tile is a task" \
+  mandelbrot --backend processes --schedule static
+expect_usage_error "--schedule dynamic --chunksize 4: with --backend processes" \
+  mandelbrot --backend processes --chunksize 4
 
 # The same counts everywhere: the .npy files are compared byte for byte.
 problem=(mandelbrot --width 203 --height 97 --max-iter 3000 --region -0.8:-0.7:0.05:0.15 -q)
@@ -46,8 +51,8 @@ draw() {
 }
 for schedule in static round-robin dynamic guided stealing; do
   for w in 1 2 5; do draw "t_${schedule}_$w" --schedule "$schedule" --workers "$w"; done
-  draw "p_$schedule" --backend processes --workers 2 --schedule "$schedule" --tile-rows 5
 done
+draw processes --backend processes --workers 2 --tile-rows 5
 draw tiles --tile-rows 4 --tile-columns 33 --chunksize 3
 for level in scalar avx2 avx512; do
   if "$pardo" "${problem[@]}" --simd "$level" >/dev/null 2>&1; then
@@ -86,24 +91,29 @@ for backend in threads processes; do
     --region -0.75:-0.74:0.1:0.11 --backend "$backend" --workers 2
 done
 
-# A worker killed mid-run: its tiles are drawn again, and the image is the same.
+# A worker killed (SIGKILL) or stopped (SIGSTOP, then killed after --stall-timeout) mid-run:
+# the image is the same; a killed worker's tile is drawn again and counted as retried (a
+# stopped one may have been between tiles, holding none).
 deep=(mandelbrot --width 1200 --height 1200 --max-iter 20000 --region -0.75:-0.74:0.1:0.11 -q)
 "$pardo" "${deep[@]}" --npy "$tmp/deep.npy" >/dev/null || fail "the deep threads run failed"
-"$pardo" "${deep[@]}" --backend processes --workers 2 --npy "$tmp/killed.npy" --json \
-  >"$tmp/killed.out" 2>&1 &
-pid=$!
-sleep 0.7
-victim=$(pgrep -P "$pid" | head -1)
-[[ -n $victim ]] && kill -KILL "$victim"
-wait "$pid"
-code=$?
-if [[ $code -ne 0 ]]; then
-  fail "a killed worker ended the run with exit $code: $(cat "$tmp/killed.out")"
-elif ! cmp -s "$tmp/deep.npy" "$tmp/killed.npy"; then
-  fail "after a killed worker the image differs"
-elif [[ -n $victim ]] && ! grep -q '"retried":[1-9]' "$tmp/killed.out"; then
-  fail "a killed worker's tiles were not counted as retried: $(cat "$tmp/killed.out")"
-fi
+for signal in KILL STOP; do
+  "$pardo" "${deep[@]}" --backend processes --workers 2 --tile-rows 40 --stall-timeout 2 \
+    --npy "$tmp/$signal.npy" --json >"$tmp/$signal.out" 2>&1 &
+  pid=$!
+  sleep 0.7
+  victim=$(pgrep -P "$pid" | head -1)
+  [[ -n $victim ]] && kill "-$signal" "$victim"
+  wait "$pid"
+  code=$?
+  if [[ $code -ne 0 ]]; then
+    fail "SIG$signal on a worker ended the run with exit $code: $(cat "$tmp/$signal.out")"
+  elif ! cmp -s "$tmp/deep.npy" "$tmp/$signal.npy"; then
+    fail "after SIG$signal on a worker the image differs"
+  elif [[ $signal == KILL && -n $victim ]] && ! grep -q '"retried":[1-9]' "$tmp/$signal.out"; then
+    fail "SIG$signal on a worker: its tile was not counted as retried: $(cat "$tmp/$signal.out")"
+  fi
+  [[ -n $victim ]] && kill -KILL "$victim" 2>/dev/null
+done
 
 # MPI ranks, where this pardo has them.
 if "$pardo" mandelbrot --backend mpi --width 8 --height 8 -q >/dev/null 2>&1 &&

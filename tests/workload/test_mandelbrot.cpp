@@ -130,13 +130,13 @@ TEST(Mandelbrot, WorkerProcessesDrawTheSameImage) {
   const MandelbrotResult reference = image::mandelbrot(serial, seahorse());
   for (const std::size_t workers : {std::size_t{1}, std::size_t{2}, std::size_t{5}}) {
     ProcessPool pool(workers);
-    for (const Schedule schedule :
-         {Schedule::static_blocks, Schedule::round_robin, Schedule::dynamic}) {
+    for (const std::size_t rows : {std::size_t{1}, std::size_t{7}, std::size_t{100}}) {
       MandelbrotOptions options = seahorse();
-      options.schedule = schedule;
+      options.tile_rows = rows;
       const MandelbrotResult r = image::mandelbrot(pool, options);
-      EXPECT_EQ(r.counts, reference.counts) << workers << " " << to_string(schedule);
+      EXPECT_EQ(r.counts, reference.counts) << workers << " workers, rows " << rows;
       EXPECT_TRUE(r.run.complete);
+      EXPECT_EQ(r.run.blocks_done, image::tile_count(options));
       EXPECT_EQ(r.run.backend, "processes");
       EXPECT_EQ(r.run.workers, workers);
     }

@@ -20,6 +20,7 @@
 #include "pardo/core/progress.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/random/bulk.hpp"
+#include "pardo/workload/blocks.hpp"
 #include "pardo/workload/run_control.hpp"
 #include "pardo/workload/run_info.hpp"
 
@@ -114,11 +115,14 @@ std::uint64_t tile_count(const MandelbrotOptions& options) noexcept;
 namespace pardo::image {
 
 /// Draws the image on `executor`, any pardo executor (worker processes and MPI ranks included:
-/// call it on an mpi::Pool's master and link pardo::mpi), with `options.schedule` dealing the
-/// tiles. The counts are the same for every executor, worker count, schedule, tile size and
-/// SIMD level. A stop request of `control` skips the tiles not yet started (the result is
-/// partial, `run.complete` false); each finished tile counts one "tiles" unit of the
-/// "drawing" phase in `control.progress`. Throws std::invalid_argument as `validate` does.
+/// call it on an mpi::Pool's master and link pardo::mpi). On an in-process executor
+/// `options.schedule` and `options.chunksize` deal the tiles; worker processes and MPI ranks
+/// take one tile per task, in order, as they free up (the dynamic schedule), and a tile whose
+/// worker died is drawn again, up to `control.retries` times (see pardo::BlockRunner). The counts
+/// are the same for every executor, worker count, schedule, tile size and SIMD level. A stop
+/// request of `control` skips the tiles not yet started (the result is partial, `run.complete`
+/// false); each finished tile counts one "tiles" unit of the "drawing" phase in `control.progress`.
+/// Throws std::invalid_argument as `validate` does.
 /// @code
 /// pardo::ThreadPool pool;
 /// auto r = pardo::image::mandelbrot(pool, {.width = 1920, .height = 1080});
@@ -131,14 +135,10 @@ MandelbrotResult mandelbrot(E& executor, const MandelbrotOptions& options,
                             const RunControl& control = {}) {
   validate(options);
   const std::uint64_t tiles = tile_count(options);
-  start_phase(control.progress, "drawing", "tiles", tiles);
-  const auto start = std::chrono::steady_clock::now();
   std::vector<std::uint32_t> image(options.width * options.height, 0);
-  std::uint64_t done = 0;
-  std::uint64_t retried = 0;
-  std::string failure;
-  const MapOptions dealt{.chunksize = options.chunksize, .schedule = options.schedule};
   if constexpr (Executor<E>) {
+    start_phase(control.progress, "drawing", "tiles", tiles);
+    const auto start = std::chrono::steady_clock::now();
     // 1 for a tile drawn, 0 for one skipped after a stop request.
     const std::vector<std::uint64_t> drawn = executor.map(
         [&](std::uint64_t tile) -> std::uint64_t {
@@ -147,19 +147,37 @@ MandelbrotResult mandelbrot(E& executor, const MandelbrotOptions& options,
           advance_progress(control.progress);
           return 1;
         },
-        std::views::iota(std::uint64_t{0}, tiles), dealt);
+        std::views::iota(std::uint64_t{0}, tiles),
+        MapOptions{.chunksize = options.chunksize, .schedule = options.schedule});
+    std::uint64_t done = 0;
     for (const std::uint64_t d : drawn) done += d;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return detail::summarise(options, std::move(image),
+                             {done,
+                              tiles,
+                              seconds,
+                              done == tiles,
+                              std::string(executor.backend()),
+                              executor.size(),
+                              0,
+                              {}});
   } else {
-    done = detail::draw_remote(executor, options, control, image, retried, failure);
+    // One task per tile, in tile order, as run_blocks deals every workload's blocks: a stop is
+    // seen while waiting, and a tile whose worker died is drawn again.
+    const auto local = [&](std::uint64_t tile) { return detail::mandelbrot_tile({options, tile}); };
+    const BlockRun<std::vector<std::uint32_t>> run =
+        run_blocks(executor, tiles, local,
+                   remote_blocks(&detail::mandelbrot_tile,
+                                 [&](std::uint64_t tile) {
+                                   return detail::MandelbrotTask{options, tile};
+                                 }),
+                   control, {"drawing", "tiles", tiles, {}});
+    for (std::uint64_t t = 0; t < tiles; ++t) {
+      if (run.blocks[t]) detail::place_tile(options, t, *run.blocks[t], image);
+    }
+    return detail::summarise(options, std::move(image), run.info);
   }
-  MandelbrotResult r = detail::summarise(
-      options, std::move(image), done,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  r.run.backend = std::string(executor.backend());
-  r.run.workers = executor.size();
-  r.run.blocks_retried = retried;
-  r.run.failure = std::move(failure);
-  return r;
 }
 
 }  // namespace pardo::image
