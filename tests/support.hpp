@@ -83,6 +83,24 @@ inline std::vector<int> iota_vector(int n) {
   return v;
 }
 
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define PARDO_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define PARDO_TEST_SANITIZED 1
+#endif
+#endif
+
+/// How many times a plain build's wall-clock bound a check allows in this build: sanitizers
+/// make every memory access several times slower, and CI runs them two tests to a core. A
+/// bound that says "soon, not at the end" (a stop seen within a chunk, not after minutes)
+/// keeps its meaning at four times the plain figure.
+#ifdef PARDO_TEST_SANITIZED
+inline constexpr double slow_build = 4.0;
+#else
+inline constexpr double slow_build = 1.0;
+#endif
+
 /// Waits (polling) until `condition()` holds or a generous limit passes.
 template <class Condition>
 bool eventually(Condition condition, std::chrono::milliseconds limit = 10s) {

@@ -19,7 +19,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -68,8 +67,22 @@ int sleep_then_abort(int ms) {
 }
 PARDO_REMOTE(sleep_then_abort);
 
-// Keeps a CPU busy for `ms` of wall-clock time.
+/// Where a worker that begins a long spin_for writes its pid, one file per test process: the
+/// stall tests stop exactly that worker (CPU time cannot tell it apart from idle ones whose
+/// start under a sanitizer cost as much).
+std::filesystem::path busy_announcement(int test_pid) {
+  return std::filesystem::temp_directory_path() /
+         ("pardo-test-busy-worker-" + std::to_string(test_pid));
+}
+
+// Keeps a CPU busy for `ms` of wall-clock time; from a second up, says so first.
 int spin_for(int ms) {
+  if (ms >= 1000) {
+    const auto path = busy_announcement(static_cast<int>(::getppid()));
+    const auto partial = path.string() + "." + std::to_string(::getpid());
+    std::ofstream(partial) << ::getpid();
+    std::filesystem::rename(partial, path);  // the test never reads half a pid
+  }
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < until) {
   }
@@ -461,32 +474,26 @@ TEST(ProcessOrphans, WorkersExitWhenTheParentDies) {
 
 // Stalls: a worker whose CPU time stands still for stall_timeout is killed.
 
-/// The CPU time (user + system, in clock ticks) process `pid` has used, or 0 if it is gone.
-long cpu_ticks(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return 0;
-  std::istringstream fields(line.substr(line.rfind(')') + 2));
-  std::string skip;
-  for (int field = 3; field < 14; ++field) fields >> skip;  // state .. cmajflt
-  long user = 0;
-  long system = 0;
-  fields >> user >> system;
-  return user + system;
-}
+/// The pid of the worker that has begun a long spin_for (its task has surely started), or -1
+/// if none does within the wait. The announcement is removed when this goes out of scope, as
+/// a retried task announces again.
+class BusyWorker {
+ public:
+  BusyWorker() {
+    pardo::test::eventually([&] {
+      std::ifstream in(path_);
+      return static_cast<bool>(in >> pid_);
+    });
+  }
+  BusyWorker(const BusyWorker&) = delete;
+  BusyWorker& operator=(const BusyWorker&) = delete;
+  ~BusyWorker() { std::filesystem::remove(path_); }
+  int pid() const { return pid_; }
 
-/// The pid of the one worker that has been computing for a while (150 ms of CPU: more than a
-/// worker's start and a few short tasks), so that its long task has surely begun; -1 if none.
-int busy_worker(const pardo::ProcessPool& pool) {
-  int busy = -1;
-  pardo::test::eventually([&] {
-    for (const int pid : pool.worker_pids()) {
-      if (pid > 0 && cpu_ticks(pid) * 1000 / ::sysconf(_SC_CLK_TCK) >= 150) busy = pid;
-    }
-    return busy > 0;
-  });
-  return busy;
-}
+ private:
+  std::filesystem::path path_ = busy_announcement(static_cast<int>(::getpid()));
+  int pid_ = -1;
+};
 
 class ProcessStalls : public OnEveryProcessCount {};
 PARDO_ON_EVERY_PROCESS_COUNT(ProcessStalls);
@@ -497,7 +504,8 @@ TEST_P(ProcessStalls, StoppedWorkerFailsItsTaskWithWorkerStalled) {
   pool.submit(identity, 0).get();  // workers are up
   // Input 3 runs long; the short ones before it are done by the time it is busy.
   auto all = pool.map_async(spin_for, std::vector<int>{1, 1, 1, 20'000}, {.chunksize = 1});
-  const int victim = busy_worker(pool);
+  const BusyWorker busy;
+  const int victim = busy.pid();
   ASSERT_GT(victim, 0);
   ASSERT_EQ(::kill(victim, SIGSTOP), 0);
   const auto took = elapsed([&] {
@@ -523,7 +531,8 @@ TEST_P(ProcessStalls, StalledTaskIsRetriedOnAReplacement) {
   pardo::ProcessPool pool(GetParam(), {.stall_timeout = 400ms, .max_retries = 1});
   pool.submit(identity, 0).get();
   auto task = pool.submit(spin_for, 1500);
-  const int victim = busy_worker(pool);
+  const BusyWorker busy;
+  const int victim = busy.pid();
   ASSERT_GT(victim, 0);
   ASSERT_EQ(::kill(victim, SIGSTOP), 0);
   EXPECT_EQ(task.get(), 1500);
@@ -560,7 +569,8 @@ TEST_P(ProcessStalls, DestructionDoesNotWaitOnStoppedWorkers) {
     pardo::ProcessPool pool(GetParam(), {.stall_timeout = 400ms});
     pool.map(identity, pardo::test::iota_vector(static_cast<int>(GetParam())), {.chunksize = 1});
     busy = pool.submit(spin_for, 20'000);
-    const int running = busy_worker(pool);
+    const BusyWorker announced;
+    const int running = announced.pid();
     pids = pool.worker_pids();
     // The busy worker and every idle one stop; the pool must still go within the stall timeout.
     for (const int pid : pids) ASSERT_EQ(::kill(pid, SIGSTOP), 0);

@@ -38,6 +38,18 @@ def sleep_then(seconds, value):
     return value
 
 
+def wait_for_file(path, value):
+    deadline = time.monotonic() + WAIT
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return value
+
+
+def touch_then(path, value):
+    open(path, "w").close()
+    return value
+
+
 def pid_after(seconds):
     time.sleep(seconds)
     return os.getpid()
@@ -157,10 +169,13 @@ def test_cancel_stops_a_queued_task_but_not_a_running_one():
         assert running.result(timeout=WAIT) == "ran"
 
 
-def test_wait_and_as_completed_work_on_its_futures():
+def test_wait_and_as_completed_work_on_its_futures(tmp_path):
+    # The slow task waits for the fast one's file rather than a fixed time: under load the
+    # second worker may take longer than any sleep to start.
+    flag = str(tmp_path / "fast-done")
     with pardo.ProcessPoolExecutor(2) as pool:
-        slow = pool.submit(sleep_then, 0.5, "slow")
-        fast = pool.submit(sleep_then, 0.0, "fast")
+        slow = pool.submit(wait_for_file, flag, "slow")
+        fast = pool.submit(touch_then, flag, "fast")
         first = next(cf.as_completed([slow, fast], timeout=WAIT))
         assert first is fast
         done, not_done = cf.wait([slow, fast], timeout=WAIT)

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "../support.hpp"
+
 namespace pardo::test {
 
 /// The backends a workload must agree on: serial, threads at 1, 2 and an oversubscribed 8,
@@ -36,6 +38,10 @@ auto on_every_backend(Body&& body) {
   }
   return results;
 }
+
+/// The most seconds from a stop request to the run's end that a check of stop latency allows:
+/// a chunk of work, with room for a loaded machine and a sanitizer's slowdown.
+inline constexpr double stop_latency_bound = 1.5 * slow_build;
 
 /// `run(token)` while another thread requests a stop on `token` 100 ms in: what `run`
 /// returned, and the seconds from the request to its end.

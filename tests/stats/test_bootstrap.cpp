@@ -477,7 +477,7 @@ TEST(Bootstrap, AStopInsideABlockOfSlowResamplesTakesEffectAtTheNextResample) {
       return stats::bootstrap(pool, x, slow_mean,
                               {.resamples = 100'000, .block_resamples = 100'000}, {.stop = stop});
     });
-    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_LT(seconds, pardo::test::stop_latency_bound) << workers;
     EXPECT_FALSE(r.run.complete) << workers;
     EXPECT_EQ(r.resamples, 0u) << workers;
   }

@@ -312,7 +312,7 @@ TEST(Integrate, AStopInsideABlockOfASlowIntegrandTakesEffectWithinAChunk) {
                                   {.samples = 1'000'000, .block_samples = 1'000'000},
                                   {.stop = stop});
     });
-    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_LT(seconds, pardo::test::stop_latency_bound) << workers;
     EXPECT_FALSE(r.run.complete) << workers;
     EXPECT_EQ(r.run.blocks_done, 0u) << workers;
   }

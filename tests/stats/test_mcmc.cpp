@@ -158,7 +158,7 @@ void expect_stops_quickly(E& executor, const std::string& name) {
     return pardo::mcmc::run_chains(executor, density, initial,
                                    {.chains = 3, .warmup = std::uint64_t{1} << 50}, {.stop = stop});
   });
-  EXPECT_LT(seconds, 1.5) << name;
+  EXPECT_LT(seconds, pardo::test::stop_latency_bound) << name;
   EXPECT_FALSE(r.run.complete) << name;
   EXPECT_EQ(r.chains, 0u) << name;
   EXPECT_EQ(r.run.blocks_done, 0u) << name;

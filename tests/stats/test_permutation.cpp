@@ -333,7 +333,7 @@ TEST(PermutationTest, AStopTakesEffectAtTheNextPermutationOfASlowStatistic) {
           pool, x, y, slow_difference, {.permutations = 100'000, .block_permutations = 100'000},
           {.stop = stop});
     });
-    EXPECT_LT(seconds, 1.0) << workers;
+    EXPECT_LT(seconds, pardo::test::stop_latency_bound) << workers;
     EXPECT_FALSE(r.run.complete) << workers;
     EXPECT_LT(r.permutations, 100'000u) << workers;
   }

@@ -143,7 +143,7 @@ TEST(Power, AStopInsideHugePermutationTestsTakesEffectWithinHalfASecond) {
                                   .block_replications = 1},
                                  {.stop = stop});
     });
-    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_LT(seconds, pardo::test::stop_latency_bound) << workers;
     EXPECT_FALSE(r.run.complete) << workers;
     EXPECT_EQ(r.replications, 0u) << workers;
     EXPECT_TRUE(std::isnan(r.power)) << workers;
@@ -159,7 +159,7 @@ TEST(Power, AStopWhileALargeReplicationDrawsItsSamplesTakesEffectThere) {
       return pardo::stats::power(
           pool, {.n1 = 20'000'000, .replications = 2, .block_replications = 1}, {.stop = stop});
     });
-    EXPECT_LT(seconds, 1.5) << workers;
+    EXPECT_LT(seconds, pardo::test::stop_latency_bound) << workers;
     EXPECT_FALSE(r.run.complete) << workers;
     EXPECT_EQ(r.replications, 0u) << workers;
   }
