@@ -45,6 +45,7 @@ bench: build
 	/usr/bin/python3 bench/stats/run.py --build build
 	/usr/bin/python3 bench/python/run.py --build build
 	/usr/bin/python3 bench/python/overhead.py --build build
+	/usr/bin/python3 bench/mandelbrot/run.py --build build
 	./build/bin/bench_resampling --benchmark_repetitions=5 --benchmark_report_aggregates_only
 	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build; \
 	else echo "make bench: skipping bench/mpi: build/bin/bench_mpi_collectives was not built (needs MPI)"; fi
