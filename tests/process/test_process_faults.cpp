@@ -90,6 +90,27 @@ int spin_for(int ms) {
 }
 PARDO_REMOTE(spin_for);
 
+/// The pid of the worker that has begun a long spin_for (its task has surely started), or -1
+/// if none does within the wait. The announcement is removed when this goes out of scope, as
+/// a retried task announces again.
+class BusyWorker {
+ public:
+  BusyWorker() {
+    pardo::test::eventually([&] {
+      std::ifstream in(path_);
+      return static_cast<bool>(in >> pid_);
+    });
+  }
+  BusyWorker(const BusyWorker&) = delete;
+  BusyWorker& operator=(const BusyWorker&) = delete;
+  ~BusyWorker() { std::filesystem::remove(path_); }
+  int pid() const { return pid_; }
+
+ private:
+  std::filesystem::path path_ = busy_announcement(static_cast<int>(::getpid()));
+  int pid_ = -1;
+};
+
 std::size_t byte_sum(std::vector<char> data) {
   std::size_t sum = 0;
   for (const char c : data) sum += static_cast<unsigned char>(c);
@@ -229,12 +250,13 @@ TEST_P(ProcessFaults, AbortAndExitAreReportedWithSignalOrStatus) {
 TEST_P(ProcessFaults, SigkillFromOutsideFailsTheRunningTask) {
   Watchdog dog(60s);
   pardo::ProcessPool pool(GetParam());
-  // Every worker busy with a long task; kill one of them as the OOM killer would.
+  // Every worker busy with a long task; kill one that has begun its task (it says so: under
+  // TSan the first worker may still be starting while another takes two tasks), as the OOM
+  // killer would.
   std::vector<pardo::Future<int>> long_tasks;
-  for (std::size_t w = 0; w < GetParam(); ++w) long_tasks.push_back(pool.submit(sleep_then, 1500));
-  ASSERT_TRUE(pardo::test::eventually([&] { return long_tasks.front().running(); }));
-  std::this_thread::sleep_for(100ms);
-  const int victim = pool.worker_pids().front();
+  for (std::size_t w = 0; w < GetParam(); ++w) long_tasks.push_back(pool.submit(spin_for, 1500));
+  const BusyWorker busy;
+  const int victim = busy.pid();
   ASSERT_GT(victim, 0);
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
   std::size_t killed = 0;
@@ -473,27 +495,6 @@ TEST(ProcessOrphans, WorkersExitWhenTheParentDies) {
 }
 
 // Stalls: a worker whose CPU time stands still for stall_timeout is killed.
-
-/// The pid of the worker that has begun a long spin_for (its task has surely started), or -1
-/// if none does within the wait. The announcement is removed when this goes out of scope, as
-/// a retried task announces again.
-class BusyWorker {
- public:
-  BusyWorker() {
-    pardo::test::eventually([&] {
-      std::ifstream in(path_);
-      return static_cast<bool>(in >> pid_);
-    });
-  }
-  BusyWorker(const BusyWorker&) = delete;
-  BusyWorker& operator=(const BusyWorker&) = delete;
-  ~BusyWorker() { std::filesystem::remove(path_); }
-  int pid() const { return pid_; }
-
- private:
-  std::filesystem::path path_ = busy_announcement(static_cast<int>(::getpid()));
-  int pid_ = -1;
-};
 
 class ProcessStalls : public OnEveryProcessCount {};
 PARDO_ON_EVERY_PROCESS_COUNT(ProcessStalls);
