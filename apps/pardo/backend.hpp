@@ -50,19 +50,24 @@ CLI::Validator number_in(double low, double high, bool open = true);
 int check_backend(const BackendArgs& args, std::string_view command);
 
 /// Calls `body(executor, workers)` on the backend `args` names; returns false on MPI ranks
-/// that must not print (every rank but 0).
+/// that must not print (every rank but 0). In `pardo-mpi`, which `pardo` runs for `--backend
+/// mpi` alone (hand_over_to_mpi_program), the other backends are refused with a
+/// std::invalid_argument: they are `pardo`'s, and compiling every command for them twice
+/// doubled the build.
 template <class Body>
 bool with_backend(const BackendArgs& args, Body&& body) {
 #ifdef PARDO_CLI_WITH_MPI
-  if (args.backend == "mpi") {
-    auto session = std::make_unique<MpiSession>();
-    auto pool = std::make_unique<mpi::Pool>(session->world());
-    const bool prints = session->prints();
-    if (pool->is_master()) body(*pool, static_cast<std::size_t>(session->world().size()));
-    keep_until_printed(std::move(pool), std::move(session));
-    return prints;
+  if (args.backend != "mpi") {
+    throw std::invalid_argument("--backend " + args.backend +
+                                ": pardo-mpi runs --backend mpi alone; run pardo for the others");
   }
-#endif
+  auto session = std::make_unique<MpiSession>();
+  auto pool = std::make_unique<mpi::Pool>(session->world());
+  const bool prints = session->prints();
+  if (pool->is_master()) body(*pool, static_cast<std::size_t>(session->world().size()));
+  keep_until_printed(std::move(pool), std::move(session));
+  return prints;
+#else
   if (args.backend == "serial") {
     SerialExecutor serial;
     body(serial, std::size_t{1});
@@ -80,6 +85,7 @@ bool with_backend(const BackendArgs& args, Body&& body) {
     body(pool, args.workers);
   }
   return true;
+#endif
 }
 
 /// How run_monitored ended.
