@@ -33,7 +33,7 @@ struct KnownAnswer {
 };
 
 std::vector<KnownAnswer> read_known_answers() {
-  const std::string path = std::string(PARDO_TEST_DATA_DIR) + "/philox4x32_10_kat.txt";
+  const std::string path = PARDO_TEST_DATA_DIR "/philox4x32_10_kat.txt";
   std::ifstream file(path);
   if (!file) ADD_FAILURE() << "cannot open " << path;
   std::vector<KnownAnswer> answers;

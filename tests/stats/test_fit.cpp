@@ -18,7 +18,7 @@ namespace {
 using pardo::stats::FitModel;
 using ::testing::HasSubstr;
 
-const std::string data_dir = std::string(PARDO_TEST_DATA_DIR) + "/fit";
+const std::string data_dir = PARDO_TEST_DATA_DIR "/fit";
 
 void expect_close(const std::vector<double>& got, const std::vector<double>& want, double rel) {
   ASSERT_EQ(got.size(), want.size());
