@@ -20,6 +20,7 @@
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "tracing.hpp"
 
 namespace {
 
@@ -143,6 +144,8 @@ int main(int argc, char** argv) {
   add_tour_command(app, exit_code);
   add_bench_command(app, exit_code);
   add_rng_command(app, exit_code);
+  TraceRequest trace_request;
+  add_trace_options(app, trace_request);
   finish_help(app);
 
   // Under mpirun every rank parses the same line: rank 0 alone says what is wrong.
@@ -164,7 +167,7 @@ int main(int argc, char** argv) {
   } catch (...) {
     exit_code = report_error(std::current_exception(), command_of(app));
   }
-  exit_code = check_output(exit_code);
+  exit_code = finish_trace(trace_request, check_output(exit_code));
   end_mpi_run();
   return exit_code;
 }

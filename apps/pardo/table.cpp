@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <pardo/core/trace.hpp>
 #include <stdexcept>
+#include <string>
 
 #include "parse.hpp"
 
@@ -77,6 +79,7 @@ void add_table_options(CLI::App& cmd, TableOptions& options) {
 stats::Dataset read_table(const std::string& path, const TableOptions& options,
                           stats::CsvHeader header) {
   try {
+    const trace::Span span("read " + (path == "-" ? std::string("stdin") : path));
     stats::Dataset table = read(path, options, header);
     if (table.dropped_rows > 0) {
       std::fprintf(stderr,

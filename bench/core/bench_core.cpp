@@ -2,6 +2,7 @@
 //
 // Workloads (each implemented once per runtime, all runtimes on the same thread count):
 //   spawn_200k/<runtime>        spawn 200 000 trivial tasks and wait for all of them
+//                               (pardo_traced: while a trace records them)
 //   parallel_for_50M/<runtime>  y[i] = 0.5f * y[i] + 1 over 5e7 floats
 //   map_reduce_50M/<runtime>    sum of i * 0.5 for i in [0, 5e7)
 //   fib/<runtime>               recursive fib(30), serial below n = 16
@@ -97,6 +98,59 @@ void spawn_pardo(benchmark::State& state) {
     for (auto& f : futures) f.wait();
     futures.clear();
     if (!check_spawned(state, kSpawnTasks)) break;
+  }
+  report_items(state, kSpawnTasks);
+}
+
+// spawn_pardo while a trace records every task (pardo::trace): the difference from
+// spawn_200k/pardo is what recording costs per task. Starting and collecting the trace are not
+// timed.
+void spawn_pardo_traced(benchmark::State& state) {
+  pardo::ThreadPool& pool = *g_pool;
+  std::vector<pardo::Future<void>> futures;
+  futures.reserve(kSpawnTasks);
+  for (auto _ : state) {
+    state.PauseTiming();
+    pardo::trace::start();
+    state.ResumeTiming();
+    g_counter.store(0, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < kSpawnTasks; ++i) futures.push_back(pool.submit(trivial_task));
+    for (auto& f : futures) f.wait();
+    futures.clear();
+    state.PauseTiming();
+    std::ptrdiff_t tasks = 0;
+    {
+      const pardo::trace::Trace trace = pardo::trace::stop();
+      tasks = std::count_if(trace.events().begin(), trace.events().end(),
+                            [](const auto& e) { return e.category == "task"; });
+    }
+    state.ResumeTiming();
+    if (!check_spawned(state, kSpawnTasks)) break;
+    if (static_cast<std::size_t>(tasks) != kSpawnTasks) {
+      state.SkipWithError("the trace does not hold one event per task");
+      break;
+    }
+  }
+  report_items(state, kSpawnTasks);
+}
+
+// What one event costs the thread that records it, apart from any scheduling: 200 000 empty
+// spans timed as tasks are (two trace-clock readings and an append to the thread's log).
+void trace_record_events(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    pardo::trace::start();
+    state.ResumeTiming();
+    for (std::size_t i = 0; i < kSpawnTasks; ++i) {
+      const pardo::detail::trace::TaskTimer timer("event");
+    }
+    state.PauseTiming();
+    const std::size_t events = pardo::trace::stop().events().size();
+    state.ResumeTiming();
+    if (events != kSpawnTasks) {
+      state.SkipWithError("the trace does not hold every event");
+      break;
+    }
   }
   report_items(state, kSpawnTasks);
 }
@@ -421,7 +475,9 @@ int main(int argc, char** argv) {
 
   add("spawn_200k/pardo", spawn_pardo);
   add("spawn_200k/pardo_in_worker", spawn_pardo_in_worker);
+  add("spawn_200k/pardo_traced", spawn_pardo_traced);
   add("spawn_200k/tbb", spawn_tbb);
+  add("trace_200k/pardo_traced", trace_record_events);
   add("spawn_200k/omp", spawn_omp);
   benchmark::RegisterBenchmark("spawn_200k/async", spawn_async)
       ->UseRealTime()

@@ -12,7 +12,8 @@ repetitions of all benchmarks interleaved in random order (--no-interleave: back
 except the std::async spawn, which runs last on its own; the figure kept is the median
 real time of the repetitions. Ratios are pardo's median over the other
 runtime's median, so below 1.0 means pardo is faster. The target: within 1.25x of oneTBB
-everywhere, and ahead of it (< 1.0x) for parallel_for and map_reduce.
+everywhere, and ahead of it (< 1.0x) for parallel_for and map_reduce; and recording a trace
+(spawn_200k/pardo_traced against spawn_200k/pardo) at most 50 ns per task.
 Misses are flagged, but the exit status is 0 whatever the ratios: benchmarks are not tests.
 A non-zero status means the benchmark binary itself could not run or failed.
 """
@@ -35,6 +36,10 @@ TARGET_RATIO = 1.25
 # Workloads where pardo needs no futures and should beat oneTBB outright.
 AHEAD_WORKLOADS = ("parallel_for", "map_reduce")
 REFERENCE = "tbb"
+# A variant that runs while a trace records (pardo::trace): its cost over the plain variant
+# is the recording's, with its own target.
+TRACED = "_traced"
+TRACE_TARGET = 50e-9
 # Benchmarks run apart from the others when repetitions are interleaved (see run_benchmarks).
 ISOLATED = re.compile(r"^spawn[^/]*/async")
 SECONDARY = "omp"
@@ -179,7 +184,7 @@ def render(workloads, markdown: bool) -> tuple[str, list[str]]:
         # pardo's standing against the target, for every pardo variant.
         limit, wording = target_for(workload)
         for runtime in rows:
-            if not runtime.startswith("pardo"):
+            if not runtime.startswith("pardo") or runtime.endswith(TRACED):
                 continue
             notes = []
             for other in rows:
@@ -200,8 +205,30 @@ def render(workloads, markdown: bool) -> tuple[str, list[str]]:
                 misses.append(f"{workload}/{runtime}: {r_ref:.2f}x of TBB, target {wording}{hedge}")
             line = ", ".join(notes) + f"  -> {verdict}"
             out.append(("- " if markdown else "  ") + line)
+        line = trace_cost(rows)
+        if line is not None:
+            out.append(("- " if markdown else "  ") + line)
+            if "MISSES" in line:
+                misses.append(f"{workload}: {line}")
         out.append("")
     return "\n".join(out), misses
+
+
+def trace_cost(rows: dict) -> str | None:
+    """What recording a trace adds per task: pardo_traced's per-task time less pardo's, or
+    pardo_traced's alone where nothing else runs (trace_200k)."""
+    traced, plain = rows.get("pardo" + TRACED), rows.get("pardo")
+    if not traced or traced.per_item is None:
+        return None
+    if plain is None:
+        cost = traced.per_item
+    elif plain.per_item is None:
+        return None
+    else:
+        cost = traced.per_item - plain.per_item
+    verdict = "meets" if cost <= TRACE_TARGET else "MISSES"
+    return (f"recording a trace costs {cost * 1e9:.1f} ns per task -> {verdict} target "
+            f"(at most {TRACE_TARGET * 1e9:.0f} ns)")
 
 
 class BenchError(Exception):

@@ -12,6 +12,8 @@
 #include "pardo/core/imap.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/core/progress.hpp"
+#include "pardo/core/trace.hpp"
+#include "pardo/core/trace_summary.hpp"
 #include "pardo/core/version.hpp"
 #include "pardo/core/when.hpp"
 #include "pardo/process/process_options.hpp"

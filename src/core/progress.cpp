@@ -2,10 +2,18 @@
 
 #include <utility>
 
+#include "pardo/core/detail/trace.hpp"
+
 namespace pardo {
+
+Progress::~Progress() {
+  if (detail::trace::on() && !phase_.empty()) detail::trace::record_phase(phase_, started_ticks_);
+}
 
 void Progress::start_phase(std::string phase, std::string unit, std::uint64_t total) {
   const std::lock_guard lock(mutex_);
+  if (detail::trace::on() && !phase_.empty()) detail::trace::record_phase(phase_, started_ticks_);
+  started_ticks_ = detail::trace::ticks();
   phase_ = std::move(phase);
   unit_ = std::move(unit);
   total_ = total;

@@ -21,6 +21,7 @@
 #include <thread>
 #include <utility>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/remote/detail/registry.hpp"
 #include "remote/frame.hpp"
 #include "remote/protocol.hpp"
@@ -32,6 +33,9 @@ namespace {
 using pardo::detail::RemoteJob;
 using JobList = std::vector<std::unique_ptr<RemoteJob>>;
 
+/// The trace's process number of rank r: rank_trace_pid + r (above Linux's pid_max).
+constexpr std::uint32_t rank_trace_pid = 1U << 24;
+
 constexpr int tag_task = 1;
 constexpr int tag_result = 2;
 constexpr int tag_stop = 3;
@@ -41,6 +45,9 @@ std::string task_frame(const RemoteJob& job, std::uint64_t id) {
   std::string frame;
   const std::size_t at =
       pardo::detail::begin_frame(frame, pardo::detail::FrameKind::task, id, job.count());
+  if (pardo::detail::trace::on()) {
+    pardo::detail::set_aux_and_flags(frame, at, job.count(), pardo::detail::protocol::flag_traced);
+  }
   wire::Writer out(frame);
   wire::encode(out, job.function());
   out.write(job.args().data(), job.args().size());
@@ -82,6 +89,7 @@ struct RankCore::Impl {
   struct Running {
     std::uint64_t id;
     std::unique_ptr<RemoteJob> job;
+    std::int64_t sent_ns;  // while a trace records, for aligning the rank's clock
   };
   struct Slot {
     int rank;                     // the master's own rank for its compute thread
@@ -191,7 +199,9 @@ struct RankCore::Impl {
       job->started = true;
       const std::uint64_t id = next_id++;
       std::string frame = task_frame(*job, id);
-      slot->running.push_back({id, std::move(job)});
+      const std::int64_t sent_ns =
+          pardo::detail::trace::on() ? pardo::detail::trace::monotonic_ns() : 0;
+      slot->running.push_back({id, std::move(job), sent_ns});
       if (is_local(*slot)) {
         std::lock_guard lock(local_mutex);
         local_tasks.emplace_back(id, std::move(frame));
@@ -213,8 +223,22 @@ struct RankCore::Impl {
                              " answered a task it was not given");
     }
     std::unique_ptr<RemoteJob> job = std::move(slot.running.front().job);
+    const std::int64_t sent_ns = slot.running.front().sent_ns;
     slot.running.pop_front();
     const auto reply = pardo::detail::protocol::parse_reply(frame.payload, frame.header.flags);
+    if (reply.times) {
+      // Ranks are processes of the trace of their own, numbered apart from real pids.
+      const auto pid = rank_trace_pid + static_cast<std::uint32_t>(slot.rank);
+      pardo::detail::trace::name_process(pid, "rank " + std::to_string(slot.rank));
+      // Another host's clock: aligned with this one's by when the task was sent and answered.
+      pardo::detail::trace::record_remote(pardo::detail::remote_name(job->function()), pid, pid,
+                                          {.start_ns = reply.times->start_ns,
+                                           .end_ns = reply.times->end_ns,
+                                           .sent_ns = sent_ns,
+                                           .received_ns = pardo::detail::trace::monotonic_ns(),
+                                           .first = job->first_index(),
+                                           .last = job->first_index() + job->count()});
+    }
     wire::Reader results(reply.results);
     advance_progress(job->progress, frame.header.aux);  // before completion wakes anyone
     job->complete(results, frame.header.aux, reply.failure ? &*reply.failure : nullptr);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/detail/trace.hpp"
 #include "process/process_core_impl.hpp"
 
 namespace pardo::detail {
@@ -110,6 +111,7 @@ void ProcessCore::Impl::send_job(Worker& w, std::unique_ptr<RemoteJob> job) {
   const std::size_t mark = w.out.size();
   try {
     const std::size_t at = begin_frame(w.out, FrameKind::task, id, job->count());
+    if (trace::on()) set_aux_and_flags(w.out, at, job->count(), protocol::flag_traced);
     wire::Writer writer(w.out);
     const std::uint64_t function = job->function();
     wire::encode(writer, function);

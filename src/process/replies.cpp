@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/remote/remote.hpp"
 #include "process/process_core_impl.hpp"
 
@@ -80,6 +81,15 @@ void ProcessCore::Impl::on_result(Worker& w, const FrameView& frame) {
   if (!done.job) {
     on_initialized(w, reply);
     return;
+  }
+  if (reply.times) {
+    // A worker process runs on this host's clock.
+    trace::record_remote(remote_name(done.job->function()), static_cast<std::uint32_t>(w.pid),
+                         static_cast<std::uint32_t>(w.pid),
+                         {.start_ns = reply.times->start_ns,
+                          .end_ns = reply.times->end_ns,
+                          .first = done.job->first_index(),
+                          .last = done.job->first_index() + done.job->count()});
   }
   wire::Reader results(reply.results);
   // Counted first: whoever the completion wakes sees the calls counted.

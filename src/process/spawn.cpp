@@ -14,9 +14,11 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "pardo/core/detail/trace.hpp"
 #include "process/process_core_impl.hpp"
 
 extern char** environ;
@@ -33,6 +35,17 @@ protocol::Progress* map_progress_page(int page_fd) {
       ::mmap(nullptr, sizeof(protocol::Progress), PROT_READ | PROT_WRITE, MAP_SHARED, page_fd, 0);
   if (page == MAP_FAILED) return nullptr;
   return new (page) protocol::Progress();
+}
+
+/// The environment a worker starts with: this process's less PARDO_TRACE, as the parent
+/// writes the trace (a worker tracing too would write over the file when it exits).
+std::vector<char*> worker_environment() {
+  std::vector<char*> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (std::string_view(*entry).rfind("PARDO_TRACE=", 0) != 0) env.push_back(*entry);
+  }
+  env.push_back(nullptr);
+  return env;
 }
 
 /// posix_spawn of `command` (empty: this program) as a worker, with `--pardo-worker <fd>
@@ -72,10 +85,11 @@ int spawn_worker(int socket_fd, int page_fd, const std::vector<std::string>& com
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<char*> env = worker_environment();
   const int rc =
       command.empty()
-          ? ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv.data(), environ)
-          : ::posix_spawnp(&pid, command.front().c_str(), &actions, &attr, argv.data(), environ);
+          ? ::posix_spawn(&pid, "/proc/self/exe", &actions, &attr, argv.data(), env.data())
+          : ::posix_spawnp(&pid, command.front().c_str(), &actions, &attr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(high_socket);
@@ -151,6 +165,8 @@ void ProcessCore::Impl::adopt(Worker& w, const process::StartedProcess& started)
   w.phase = process::Phase::starting;
   w.started_at = Clock::now();
   watch(w, EPOLL_CTL_ADD, false);
+  trace::name_process(static_cast<std::uint32_t>(started.pid),
+                      "processes worker " + std::to_string(w.index));
   std::lock_guard lock(mutex);
   pids[w.index] = started.pid;
 }

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <utility>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/remote/remote.hpp"
 #include "process/process_core_impl.hpp"
 
@@ -317,6 +318,10 @@ void ProcessCore::Impl::settle_running(Worker& w, std::unique_ptr<RemoteJob> job
     return;
   }
   if (job->attempts <= static_cast<std::uint32_t>(options.max_retries)) {
+    if (trace::on()) {
+      trace::record_remote_instant("retry", "retry", static_cast<std::uint32_t>(w.pid),
+                                   static_cast<std::uint32_t>(w.pid));
+    }
     requeue_front(std::move(job), w.index);
     return;
   }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/remote/wire.hpp"
 
 namespace pardo::detail::protocol {
@@ -20,7 +21,19 @@ void append_failure(std::string& out, const FailureReport& failure) {
 }
 
 Reply parse_reply(std::string_view payload, std::uint16_t flags) {
-  if ((flags & flag_failed) == 0) return {payload, std::nullopt};
+  std::optional<TaskTimes> times;
+  if ((flags & flag_traced) != 0) {
+    if (payload.size() < 2 * sizeof(std::int64_t)) {
+      throw SerializationError("result frame too short for its task times");
+    }
+    TaskTimes t;
+    const char* at = payload.data() + payload.size() - 2 * sizeof(std::int64_t);
+    std::memcpy(&t.start_ns, at, sizeof t.start_ns);
+    std::memcpy(&t.end_ns, at + sizeof t.start_ns, sizeof t.end_ns);
+    times = t;
+    payload.remove_suffix(2 * sizeof(std::int64_t));
+  }
+  if ((flags & flag_failed) == 0) return {payload, std::nullopt, times};
   std::uint32_t length = 0;
   if (payload.size() < sizeof length) {
     throw SerializationError("result frame too short for its failure block");
@@ -41,7 +54,7 @@ Reply parse_reply(std::string_view payload, std::uint16_t flags) {
   failure.type = wire::decode<std::string>(reader);
   failure.message = wire::decode<std::string>(reader);
   reader.expect_end();
-  return {payload.substr(0, start), std::move(failure)};
+  return {payload.substr(0, start), std::move(failure), times};
 }
 
 bool write_all(int fd, std::string_view data) noexcept {
@@ -57,6 +70,8 @@ bool write_all(int fd, std::string_view data) noexcept {
 }
 
 void run_task(const FrameView& frame, std::string& out) {
+  const bool traced = (frame.header.flags & flag_traced) != 0;
+  const std::int64_t started = traced ? trace::monotonic_ns() : 0;
   const std::size_t at = begin_frame(out, FrameKind::result, frame.header.id);
   std::uint32_t ok = 0;
   std::uint16_t flags = 0;
@@ -76,6 +91,11 @@ void run_task(const FrameView& frame, std::string& out) {
   if (ok < frame.header.aux) {
     flags = flag_failed;
     append_failure(out, failure);
+  }
+  if (traced) {
+    const std::int64_t times[2] = {started, trace::monotonic_ns()};
+    out.append(reinterpret_cast<const char*>(times), sizeof times);
+    flags = static_cast<std::uint16_t>(flags | flag_traced);
   }
   set_aux_and_flags(out, at, ok, flags);
   try {

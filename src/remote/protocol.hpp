@@ -2,9 +2,12 @@
 // What parent and worker say to each other, on top of pardo's frames.
 //
 //   hello   worker -> parent  id = pid, aux = protocol version, payload = registry fingerprint
-//   task    parent -> worker  id = job id, aux = calls, payload = function id, arguments
+//   task    parent -> worker  id = job id, aux = calls, payload = function id, arguments;
+//                             flag_traced asks for the task's times
 //   result  worker -> parent  id = job id, aux = calls that returned, payload = their results;
-//                             with flag_failed, then a failure block and its u32 length
+//                             with flag_failed, then a failure block and its u32 length;
+//                             with flag_traced, then the task's start and end (two i64,
+//                             nanoseconds of the host's monotonic clock)
 //   exit    parent -> worker  finish and exit
 //
 // A worker writes its results when it has no task left to start, when they pass 64 KiB, or
@@ -23,6 +26,7 @@ namespace pardo::detail::protocol {
 
 inline constexpr std::uint32_t version = 1;
 inline constexpr std::uint16_t flag_failed = 1;
+inline constexpr std::uint16_t flag_traced = 2;
 /// The argument that marks a process as a worker: `prog --pardo-worker <fd> <parent pid>`.
 inline constexpr std::string_view worker_flag = "--pardo-worker";
 /// `prog` above: argv[0] of the program as `pardo::init` saw it, the name workers run under.
@@ -44,10 +48,17 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 /// Appends a failure block (kind, type, message, then its own length).
 void append_failure(std::string& out, const FailureReport& failure);
 
-/// Splits a result payload into its results and its failure, if flagged.
+/// When a traced task ran, in nanoseconds of its host's monotonic clock.
+struct TaskTimes {
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+};
+
+/// Splits a result payload into its results, its failure and its times, if flagged.
 struct Reply {
   std::string_view results;
   std::optional<FailureReport> failure;
+  std::optional<TaskTimes> times;
 };
 Reply parse_reply(std::string_view payload, std::uint16_t flags);
 

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/threads/detail/thread_core.hpp"
 #include "pardo/threads/thread_pool.hpp"
 #include "threads/event_count.hpp"
@@ -19,6 +20,12 @@ namespace pardo::detail {
 namespace {
 
 constexpr int spin_rounds = 64;
+
+/// A steal, as a moment on the thief's track while a trace records.
+void note_steal() noexcept {
+  if (trace::on()) [[unlikely]]
+    trace::record_instant(trace::Category::steal, "steal");
+}
 
 }  // namespace
 
@@ -210,14 +217,21 @@ class ThreadCoreImpl {
     for (std::size_t k = 0; k < count; ++k) {
       Worker& victim = *workers_[(start + k) % count];
       if (&victim == &self) continue;
-      if (Job* job = victim.deque.steal()) return job;
-      if (Job* job = take_inbox(self, victim.inbox)) return job;
+      if (Job* job = victim.deque.steal()) {
+        note_steal();
+        return job;
+      }
+      if (Job* job = take_inbox(self, victim.inbox)) {
+        note_steal();
+        return job;
+      }
     }
     return nullptr;
   }
 
   void worker_loop(Worker& self) {
     tls_worker = &self;
+    trace::name_track("threads worker " + std::to_string(self.index));
     exchange_current_helper(&self);
     exchange_current_error_sink(&self);
     for (;;) {
@@ -316,7 +330,7 @@ class SplitJob final : public Job {
         continue;
       }
       const std::size_t stop = std::min(end, begin + grain_);
-      sync_.body.run(begin, stop);
+      trace::run_chunk(sync_.body, begin, stop);
       begin = stop;
     }
     finish();
@@ -349,7 +363,7 @@ class StridedJob final : public Job {
   void execute() noexcept override {
     for (std::size_t c = first_; c * chunk_ < n_; c += stride_) {
       const std::size_t begin = c * chunk_;
-      sync_.body.run(begin, std::min(n_, begin + chunk_));
+      trace::run_chunk(sync_.body, begin, std::min(n_, begin + chunk_));
     }
     finish();
   }
@@ -388,7 +402,7 @@ class DrainJob final : public Job {
         size = guided_ ? std::max(chunk_, (n_ - begin) / (2 * workers_)) : chunk_;
       } while (!sync_.next.compare_exchange_weak(begin, std::min(n_, begin + size),
                                                  std::memory_order_relaxed));
-      sync_.body.run(begin, std::min(n_, begin + size));
+      trace::run_chunk(sync_.body, begin, std::min(n_, begin + size));
     }
   }
 

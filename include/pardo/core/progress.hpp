@@ -43,6 +43,8 @@ class Progress {
   Progress() = default;
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
+  /// Ends the last phase (a trace being recorded shows it as a span).
+  ~Progress();
 
   /// Starts a phase that counts `unit` up to `total` (0: not known); `done` starts at 0.
   /// @code
@@ -72,6 +74,7 @@ class Progress {
   std::uint64_t total_ = 0;
   std::size_t phase_number_ = 0;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::uint64_t started_ticks_ = 0;  // the trace clock's, for the phase's span
   std::atomic<std::uint64_t> done_{0};
 };
 

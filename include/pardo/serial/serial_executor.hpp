@@ -114,7 +114,7 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
     if (n == 0) return;
     check_accepting("parallel loop");
     detail::IndexBody<F> body(f);
-    body.run(0, n);
+    detail::trace::run_chunk(body, 0, n);
     body.errors.rethrow();
   }
 

@@ -9,9 +9,11 @@
 #include <optional>
 #include <stop_token>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 #include "pardo/core/detail/state.hpp"
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/core/future.hpp"
 
 namespace pardo::detail {
@@ -69,10 +71,10 @@ class TaskState final : public SharedState<R>, public Job {
 
   void execute() noexcept override {
     if (this->try_start()) {
-      if constexpr (takes_stop_token) {
-        fulfil(*this, *fn_, this->stop_token());
+      if (trace::on()) [[unlikely]] {
+        run_timed();
       } else {
-        fulfil(*this, *fn_);
+        run(*fn_);
       }
     }
     fn_.reset();
@@ -86,6 +88,24 @@ class TaskState final : public SharedState<R>, public Job {
   }
 
  private:
+  template <class G>
+  void run(G&& g) noexcept {
+    if constexpr (takes_stop_token) {
+      fulfil(*this, std::forward<G>(g), this->stop_token());
+    } else {
+      fulfil(*this, std::forward<G>(g));
+    }
+  }
+
+  /// Runs the task as one event of the trace, recorded before its future is set: whoever
+  /// the result wakes finds the event recorded.
+  void run_timed() noexcept {
+    run([this](auto... token) -> decltype(auto) {
+      const trace::TaskTimer timer(typeid(F).name());
+      return std::invoke(*fn_, std::move(token)...);
+    });
+  }
+
   std::optional<F> fn_;
 };
 
