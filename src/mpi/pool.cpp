@@ -55,6 +55,27 @@ std::string task_frame(const RemoteJob& job, std::uint64_t id) {
   return frame;
 }
 
+/// When a task is sent, on this host's clock, while a trace records (0 otherwise).
+std::int64_t send_time() {
+  return pardo::detail::trace::on() ? pardo::detail::trace::monotonic_ns() : 0;
+}
+
+/// Records in the trace `job`, which rank `rank` ran at `times` of its own clock. Ranks are
+/// processes of the trace, numbered apart from real pids; their clocks, perhaps another
+/// host's, are aligned with this one's by when each task was sent and answered.
+void record_rank_task(int rank, const RemoteJob& job,
+                      const pardo::detail::protocol::TaskTimes& times, std::int64_t sent_ns) {
+  const auto pid = rank_trace_pid + static_cast<std::uint32_t>(rank);
+  pardo::detail::trace::name_process(pid, "rank " + std::to_string(rank));
+  pardo::detail::trace::record_remote(pardo::detail::remote_name(job.function()), pid, pid,
+                                      {.start_ns = times.start_ns,
+                                       .end_ns = times.end_ns,
+                                       .sent_ns = sent_ns,
+                                       .received_ns = pardo::detail::trace::monotonic_ns(),
+                                       .first = job.first_index(),
+                                       .last = job.first_index() + job.count()});
+}
+
 /// Runs one task frame's calls; returns the result frame.
 std::string run_frame(std::string_view bytes) {
   std::string out;
@@ -83,23 +104,28 @@ void serve(MPI_Comm comm, int master) {
   }
 }
 
+/// A task sent to a rank, until its results come back.
+struct Running {
+  std::uint64_t id;
+  std::unique_ptr<RemoteJob> job;
+  std::int64_t sent_ns;  // while a trace records, for aligning the rank's clock
+};
+
+/// A rank's tasks, in the order sent: results come back in this order.
+struct Slot {
+  int rank;  // the master's own rank for its compute thread
+  std::deque<Running> running;
+};
+
+/// A task frame on its way, until its sends complete.
+struct Sending {
+  std::string frame;
+  std::vector<MPI_Request> requests;
+};
+
 }  // namespace
 
 struct RankCore::Impl {
-  struct Running {
-    std::uint64_t id;
-    std::unique_ptr<RemoteJob> job;
-    std::int64_t sent_ns;  // while a trace records, for aligning the rank's clock
-  };
-  struct Slot {
-    int rank;                     // the master's own rank for its compute thread
-    std::deque<Running> running;  // sent, in order: results come back in this order
-  };
-  struct Sending {
-    std::string frame;
-    std::vector<MPI_Request> requests;
-  };
-
   Impl(const Communicator& world, PoolOptions opts) : comm(world.dup()), options(opts) {}
 
   Communicator comm;
@@ -199,9 +225,7 @@ struct RankCore::Impl {
       job->started = true;
       const std::uint64_t id = next_id++;
       std::string frame = task_frame(*job, id);
-      const std::int64_t sent_ns =
-          pardo::detail::trace::on() ? pardo::detail::trace::monotonic_ns() : 0;
-      slot->running.push_back({id, std::move(job), sent_ns});
+      slot->running.push_back({id, std::move(job), send_time()});
       if (is_local(*slot)) {
         std::lock_guard lock(local_mutex);
         local_tasks.emplace_back(id, std::move(frame));
@@ -226,19 +250,7 @@ struct RankCore::Impl {
     const std::int64_t sent_ns = slot.running.front().sent_ns;
     slot.running.pop_front();
     const auto reply = pardo::detail::protocol::parse_reply(frame.payload, frame.header.flags);
-    if (reply.times) {
-      // Ranks are processes of the trace of their own, numbered apart from real pids.
-      const auto pid = rank_trace_pid + static_cast<std::uint32_t>(slot.rank);
-      pardo::detail::trace::name_process(pid, "rank " + std::to_string(slot.rank));
-      // Another host's clock: aligned with this one's by when the task was sent and answered.
-      pardo::detail::trace::record_remote(pardo::detail::remote_name(job->function()), pid, pid,
-                                          {.start_ns = reply.times->start_ns,
-                                           .end_ns = reply.times->end_ns,
-                                           .sent_ns = sent_ns,
-                                           .received_ns = pardo::detail::trace::monotonic_ns(),
-                                           .first = job->first_index(),
-                                           .last = job->first_index() + job->count()});
-    }
+    if (reply.times) record_rank_task(slot.rank, *job, *reply.times, sent_ns);
     wire::Reader results(reply.results);
     advance_progress(job->progress, frame.header.aux);  // before completion wakes anyone
     job->complete(results, frame.header.aux, reply.failure ? &*reply.failure : nullptr);
