@@ -2,15 +2,22 @@
 // Shared test helpers: run a test on every executor, and a gate that holds tasks back.
 
 #include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <filesystem>
 #include <mutex>
 #include <numeric>
 #include <pardo/pardo.hpp>
 #include <string>
+#include <system_error>
 #include <vector>
+
+extern char** environ;
 
 namespace pardo::test {
 
@@ -110,6 +117,30 @@ bool eventually(Condition condition, std::chrono::milliseconds limit = 10s) {
     std::this_thread::sleep_for(1ms);
   }
   return true;
+}
+
+/// Runs this test program again, for the disabled test `test` alone ("Suite.DISABLED_Name"),
+/// with `env_entry` ("NAME=value") added to its environment, and returns its wait status. A
+/// scenario that needs a process of its own (one that is killed, one whose exit writes a file)
+/// is a disabled test run this way.
+inline int run_disabled_test_in_child(const std::string& test, const std::string& env_entry) {
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+  env.push_back(const_cast<char*>(env_entry.c_str()));
+  env.push_back(nullptr);
+  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string filter = "--gtest_filter=" + test;
+  std::string disabled = "--gtest_also_run_disabled_tests";
+  char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
+  pid_t child = -1;
+  if (const int rc = ::posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, env.data())) {
+    throw std::system_error(rc, std::generic_category(), "posix_spawn " + self);
+  }
+  int status = 0;
+  if (::waitpid(child, &status, 0) != child) {
+    throw std::system_error(errno, std::generic_category(), "waitpid");
+  }
+  return status;
 }
 
 }  // namespace pardo::test

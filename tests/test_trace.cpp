@@ -2,7 +2,6 @@
 // events on a track nest, phases and spans appear, and the JSON is Chrome's.
 
 #include <gmock/gmock.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +18,6 @@
 #include <vector>
 
 #include "support.hpp"
-
-extern char** environ;
 
 namespace pardo::test {
 namespace {
@@ -250,20 +247,8 @@ TEST(Trace, DISABLED_ARunUnderPardoTrace) {
 TEST(Trace, PardoTraceWritesTheWholeRun) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("pardo-test-trace-" + std::to_string(::getpid()) + ".json");
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back("PARDO_TRACE=" + path.string());
-  std::vector<char*> env;
-  for (auto& s : env_strings) env.push_back(s.data());
-  env.push_back(nullptr);
-  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::string filter = "--gtest_filter=Trace.DISABLED_ARunUnderPardoTrace";
-  std::string disabled = "--gtest_also_run_disabled_tests";
-  char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
-  pid_t child = -1;
-  ASSERT_EQ(::posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, env.data()), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  const int status = run_disabled_test_in_child("Trace.DISABLED_ARunUnderPardoTrace",
+                                                "PARDO_TRACE=" + path.string());
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   std::ifstream file(path);
   ASSERT_TRUE(file.good()) << path;

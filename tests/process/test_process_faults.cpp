@@ -469,19 +469,8 @@ TEST(ProcessOrphans, DISABLED_ParentDiesWithBusyWorkers) {
 TEST(ProcessOrphans, WorkersExitWhenTheParentDies) {
   Watchdog dog(60s);
   const std::string pid_file = temp_path("pardo-orphans");
-  const std::string env_entry = "PARDO_TEST_PID_FILE=" + pid_file;
-  std::vector<char*> env;
-  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
-  env.push_back(const_cast<char*>(env_entry.c_str()));
-  env.push_back(nullptr);
-  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::string filter = "--gtest_filter=ProcessOrphans.DISABLED_ParentDiesWithBusyWorkers";
-  std::string disabled = "--gtest_also_run_disabled_tests";
-  char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
-  pid_t child = -1;
-  ASSERT_EQ(::posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, env.data()), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  const int status = pardo::test::run_disabled_test_in_child(
+      "ProcessOrphans.DISABLED_ParentDiesWithBusyWorkers", "PARDO_TEST_PID_FILE=" + pid_file);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
   std::ifstream file(pid_file);
   std::vector<int> orphans;

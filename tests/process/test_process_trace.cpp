@@ -37,12 +37,6 @@ int crash_once(std::string path, int x) {
 }
 PARDO_REMOTE(crash_once);
 
-std::int64_t monotonic_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 class ProcessTrace : public OnEveryProcessCount {};
 PARDO_ON_EVERY_PROCESS_COUNT(ProcessTrace);
 
@@ -50,11 +44,11 @@ TEST_P(ProcessTrace, EveryChunkIsOneEventOnItsWorkersTrackOnTheParentsClock) {
   Watchdog dog(60s);
   pardo::ProcessPool pool(GetParam());
   pool.submit(twice, 0).get();  // the workers are up
-  const std::int64_t before = monotonic_ns();
+  const std::int64_t before = pardo::detail::trace::monotonic_ns();
   pardo::trace::start();
   const auto out = pool.map(twice, pardo::test::iota_vector(100), {.chunksize = 3});
   const pardo::trace::Trace t = pardo::trace::stop();
-  const std::int64_t after = monotonic_ns();
+  const std::int64_t after = pardo::detail::trace::monotonic_ns();
   ASSERT_EQ(out.size(), 100U);
 
   const auto pids = pool.worker_pids();
