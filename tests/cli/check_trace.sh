@@ -40,6 +40,24 @@ problem=(mandelbrot --width 64 --height 97 --max-iter 500 -q)
 /usr/bin/python3 "$here/check_trace.py" "$tmp/processes.json" 97 --processes 2 ||
   fail "processes: the trace"
 
+# A worker killed mid-run: each block that runs again is a "retry" moment on the dead worker's
+# track (a kill between two blocks retries none).
+"$pardo" pi --samples 2e10 --backend processes --workers 2 -q --json --trace "$tmp/kill.json" \
+  > "$tmp/kill.out" &
+pid=$!
+sleep 1.5
+victim=$(pgrep -P "$pid" | head -1)
+kill -9 "$victim"
+wait "$pid" || fail "a killed worker: exit $?"
+/usr/bin/python3 - "$tmp/kill.json" "$tmp/kill.out" "$victim" << 'EOF' ||
+import json, sys
+events = json.load(open(sys.argv[1]))["traceEvents"]
+retried = json.load(open(sys.argv[2]))["run"]["blocks"]["retried"]
+retries = [e["pid"] for e in events if e.get("cat") == "retry"]
+sys.exit(0 if retries == [int(sys.argv[3])] * retried else 1)
+EOF
+  fail "a killed worker: the trace's retries are not the run's"
+
 if command -v mpirun > /dev/null; then
   mpirun -np 3 "$pardo" "${problem[@]}" --backend mpi --trace "$tmp/mpi.json" > /dev/null ||
     fail "mpi: exit $?"

@@ -46,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/detail/trace.hpp"
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/memory.hpp"
@@ -320,6 +321,11 @@ class BlockRunner {
             return std::nullopt;
           }
           throw BlockFailed(message, b, attempt, std::current_exception());
+        }
+        // Run again after its worker died: a moment on that worker's track of a trace.
+        if (detail::trace::on()) {
+          const auto pid = static_cast<std::uint32_t>(e.pid());
+          detail::trace::record_remote_instant("retry", "retry", pid, pid);
         }
       }
       ++blocks_retried_;
