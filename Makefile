@@ -43,13 +43,15 @@ test-tsan:
 	cmake --build --preset tsan -j $(BUILD_JOBS)
 	ctest --preset tsan -j $(JOBS)
 
+# Every benchmark beside its peers; refreshes the PNGs docs/benchmarks.md shows.
 bench: build
 	python3 bench/core/run.py
 	/usr/bin/python3 bench/process/run.py
 	/usr/bin/python3 bench/stats/run.py --build build
 	/usr/bin/python3 bench/python/run.py --build build
 	/usr/bin/python3 bench/python/overhead.py --build build
-	/usr/bin/python3 bench/mandelbrot/run.py --build build
+	/usr/bin/python3 bench/pi/run.py --build-dir build --reps 3 --markdown --plot docs/pi_bench.png
+	/usr/bin/python3 bench/mandelbrot/run.py --build build --plot docs/mandelbrot_scaling.png
 	./build/bin/bench_resampling --benchmark_repetitions=5 --benchmark_report_aggregates_only
 	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build; \
 	else echo "make bench: skipping bench/mpi: build/bin/bench_mpi_collectives was not built (needs MPI)"; fi

@@ -143,6 +143,7 @@ int main(int argc, char** argv) {
   add_info_command(app, exit_code);
   add_tour_command(app, exit_code);
   add_bench_command(app, exit_code);
+  add_scale_command(app, exit_code);
   add_rng_command(app, exit_code);
   TraceRequest trace_request;
   add_trace_options(app, trace_request);
@@ -155,7 +156,7 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   try {
-    app.parse(argc, argv);
+    app.parse(take_scaled_command(argc, argv), argv);
   } catch (const CLI::ParseError& e) {
     if (const std::string unknown = unknown_command(app); !unknown.empty()) {
       if (speaks) std::fputs(unknown.c_str(), stderr);

@@ -9,6 +9,8 @@ mandelbrot_tbb pardo_cli`):
     /usr/bin/python3 bench/mandelbrot/run.py --quick --reps 1  # smoke run, under a minute
     /usr/bin/python3 bench/mandelbrot/run.py --markdown --json-out /tmp/mandelbrot.json
     /usr/bin/python3 bench/mandelbrot/run.py --region=-0.75:-0.74:0.1:0.11  # off-centre
+    /usr/bin/python3 bench/mandelbrot/run.py --plot docs/mandelbrot_scaling.png
+    /usr/bin/python3 bench/mandelbrot/run.py --from-json /tmp/mandelbrot.json --plot out.png
 
 Runtimes: `pardo mandelbrot` with each schedule (static, round-robin, dynamic, guided,
 stealing; rows as tasks, its SIMD kernel), pardo with its scalar kernel (--simd scalar), the
@@ -29,7 +31,9 @@ two workers were busy equally and the machine gave both a core.
 
 Every (runtime, workers) pair runs --reps times, the repetitions interleaved in random order
 so a slow phase of a shared machine is spread over all runtimes; the figure kept is the
-median. The exit status is 0 whatever the figures: benchmarks are not tests.
+median. --plot draws each runtime's speed-up and efficiency against workers with
+apps/pardo/plot_scaling.py, the drawing `pardo scale --plot` makes. The exit status is 0
+whatever the figures: benchmarks are not tests.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PY_DIR = Path(__file__).resolve().parent / "python"
+sys.path.insert(0, str(REPO_ROOT / "apps" / "pardo"))
+import plot_scaling  # noqa: E402  (pardo scale's drawing)
 REFERENCE = "numba_prange"
 SCHEDULES = ("static", "round-robin", "dynamic", "guided", "stealing")
 # Image sides over --width and --height: pardo's SIMD kernel is ten times the peers' loops, so
@@ -190,6 +196,12 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
 
 
+def title(saved: dict) -> str:
+    return (f"Mandelbrot {saved['width']}x{saved['height']} (pardo 2x the sides), "
+            f"{saved['max_iter']} iterations, region {saved['region']}; median of "
+            f"{saved['reps']}\n{saved['machine']}, {saved.get('date', '')}")
+
+
 def fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
@@ -213,7 +225,7 @@ def report(results: dict, pardo_totals: dict, args) -> list[dict]:
         rate = r.rate_per_core
         rows.append({
             "runtime": name, "workers": workers, "width": r.width, "height": r.height,
-            "median_s": r.median, "spread": r.spread, "iterations": r.iterations,
+            "median_s": r.median, "seconds": r.seconds, "spread": r.spread, "iterations": r.iterations,
             "giter_per_s_per_core": rate,
             "vs_numba": rate / ref_rate if rate and ref_rate else None,
             "speedup": speedup, "efficiency": speedup / 2 if speedup else None,
@@ -272,6 +284,25 @@ def verdicts(rows: list[dict]) -> None:
               f"(target 95%; on a shared machine a core lost to a neighbour shows here too)")
 
 
+def plot(rows: list[dict], title: str, png: str) -> None:
+    """Every runtime timed at more than one worker count, as `pardo scale --plot` draws it."""
+    series = []
+    for name in dict.fromkeys(row["runtime"] for row in rows):
+        timed = sorted((row["workers"], row["seconds"]) for row in rows
+                       if row["runtime"] == name and row["seconds"])
+        if len(timed) > 1:
+            series.append(plot_scaling.Series(
+                name, [w for w, _ in timed], [statistics.median(t) for _, t in timed],
+                [min(t) for _, t in timed], [max(t) for _, t in timed]))
+    if not series:
+        print("run.py: no runtime was timed at two worker counts: no plot", file=sys.stderr)
+        return
+    try:
+        plot_scaling.draw(series, png, title)
+    except (ImportError, OSError) as e:
+        print(f"run.py: no plot ({e})", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--width", type=int, default=1920)
@@ -287,7 +318,16 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--json-out", help="write the rows and the machine here")
+    parser.add_argument("--from-json", help="run nothing: plot what --json-out wrote (with --plot)")
+    parser.add_argument("--plot", help="draw speed-up and efficiency against workers (PNG)")
     args = parser.parse_args()
+    if args.from_json:
+        if not args.plot:
+            parser.error("--from-json needs --plot")
+        with open(args.from_json, encoding="utf-8") as f:
+            saved = json.load(f)
+        plot(saved["rows"], title(saved), args.plot)
+        return
     if args.quick:
         args.width, args.height, args.max_iter = 960, 540, 500
     if min(args.width, args.height, args.max_iter, args.reps) <= 0:
@@ -310,11 +350,14 @@ def main() -> None:
         run_once(runtime, results[(runtime.name, workers)], args)
     rows = report(results, checksums(runtimes, results, args), args)
     verdicts(rows)
+    saved = {"machine": machine(), "date": time.strftime("%Y-%m-%d", time.gmtime()),
+             "width": args.width, "height": args.height, "max_iter": args.max_iter,
+             "region": args.region, "reps": args.reps, "rows": rows}
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as f:
-            json.dump({"machine": machine(), "width": args.width, "height": args.height,
-                       "max_iter": args.max_iter, "region": args.region, "reps": args.reps,
-                       "rows": rows}, f, indent=1)
+            json.dump(saved, f, indent=1)
+    if args.plot:
+        plot(rows, title(saved), args.plot)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,10 @@ check(["mandelbrot", "--width", "40", "--height", "30", "--backend", "processes"
 info = check(["info", "--json"], "info")
 bench = check(["bench", "pi", "--scale", "0.002", "--workers", "1", "--repetitions", "3",
                "--json"], "bench pi")
+scale = check(["scale", "--workers", "1,2", "--repetitions", "1", "--json", "--", "pi",
+               "--samples", "1e6"], "scale")
+weak = check(["scale", "--workers", "1,2", "--repetitions", "1", "--weak", "samples", "--json",
+              "--", "pi", "--samples", "1e6"], "scale")
 
 # What the schema promises, in values as well as in shape.
 if pi:
@@ -121,6 +125,14 @@ if bench:
                               not c["seconds"]["min"] <= c["seconds"]["median"]
                               <= c["seconds"]["max"] for c in cells):
         failures.append(f"bench pi: cells {cells}")
+
+if scale and not ([p["workers"] for p in scale["points"]] == [1, 2]
+                  and scale["mode"] == "strong" and scale["fit"]["law"] == "amdahl"
+                  and scale["points"][0]["speedup"] == 1.0):
+    failures.append(f"scale: {scale}")
+if weak and not (weak["mode"] == "weak" and weak["weak_option"] == "samples"
+                 and weak["fit"]["law"] == "gustafson"):
+    failures.append(f"scale --weak: {weak}")
 
 # The schema can fail: the old names and a loose run are refused.
 if pi:
