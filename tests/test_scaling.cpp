@@ -1,12 +1,16 @@
 // Scaling laws: speed-ups from measured times, and Amdahl's and Gustafson's serial fractions
-// recovered from times that follow them, exactly and with noise.
+// recovered from times that follow them, exactly, with noise, and timed on a real pool.
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <pardo/core/scaling.hpp>
+#include <pardo/thread_pool.hpp>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -21,6 +25,40 @@ std::vector<Point> amdahl_times(double f, double t1, const std::vector<std::size
     points.push_back({p, t, t, t});
   }
   return points;
+}
+
+// A synthetic workload with a known serial fraction: 20 ms on the calling thread, then eight
+// 10 ms tasks on the pool. Sleeping needs no CPU, so the law holds at 4 workers on 2 cores:
+// T(p) = 20 + 80 / p ms for p dividing 8, a serial fraction of 20 / 100.
+double synthetic_run_seconds(std::size_t workers) {
+  using namespace std::chrono_literals;
+  pardo::ThreadPool pool(workers);
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(20ms);
+  std::vector<pardo::Future<void>> tasks;
+  for (int i = 0; i < 8; ++i) {
+    tasks.push_back(pool.submit([] { std::this_thread::sleep_for(10ms); }));
+  }
+  for (auto& task : tasks) {
+    task.get();
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(Scaling, AmdahlRecoversTheSerialFractionOfATimedWorkload) {
+  std::vector<Point> points;
+  for (const std::size_t p : {1U, 2U, 4U}) {
+    std::vector<double> runs;
+    for (int r = 0; r < 3; ++r) {
+      runs.push_back(synthetic_run_seconds(p));
+    }
+    std::sort(runs.begin(), runs.end());
+    points.push_back({p, runs[1], runs.front(), runs.back()});
+  }
+  const auto fit = pardo::scaling::fit_amdahl(points);
+  // Sleeps overshoot by a fraction of a millisecond on an idle machine, a few on a loaded one.
+  EXPECT_NEAR(fit.serial_fraction, 0.2, 0.05);
+  EXPECT_NEAR(pardo::scaling::speedups(points, Mode::strong)[2], 2.5, 0.3);
 }
 
 TEST(Scaling, StrongSpeedupsAreAgainstTheFewestWorkers) {
