@@ -13,7 +13,7 @@ packages=(
   librandom123-dev dieharder linux-perf
   openmpi-bin libopenmpi-dev python3-mpi4py
   python3-numpy python3-numba python3-matplotlib python3-scipy python3-statsmodels python3-pandas
-  python3-jsonschema libpng-dev
+  python3-jsonschema libpng-dev zlib1g-dev
   libnlopt-dev python3-nlopt python3-pyswarms
   python3-dev pybind11-dev python3-pybind11 python3-cloudpickle python3-pytest python3-joblib
 )

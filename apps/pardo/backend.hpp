@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <pardo/pardo.hpp>
@@ -15,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "checkpointing.hpp"
 #include "mpi_session.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -28,6 +30,7 @@ struct BackendArgs {
   double stall_timeout = 10;  ///< seconds without progress before a worker is killed; 0: never
   double task_timeout = 0;    ///< seconds a worker process may spend on one task; 0: no limit
   std::optional<RemoteCall> initializer{};  ///< run in each worker process as it starts
+  CheckpointArgs checkpoint{};              ///< --checkpoint and --resume, on the block workloads
   CLI::Option* workers_option = nullptr;
   CLI::Option* retries_option = nullptr;
   CLI::Option* stall_option = nullptr;
@@ -98,26 +101,39 @@ struct MonitoredRun {
 /// Calls `workload(executor, control)` on the backend `args` names while a RunMonitor
 /// watches `control.progress`: a progress bar unless `quiet`, Ctrl-C a stop request. Lost
 /// blocks are retried (--retries); one that fails for good ends the run with a partial result
-/// (RunInfo::failure). A std::invalid_argument from the workload prints "pardo <command>: ..."
-/// and ends the run with exit code 2.
+/// (RunInfo::failure). With --checkpoint or --resume, `control.checkpoint` is that checkpoint
+/// (on rank 0 under MPI), SIGTERM stops the run as Ctrl-C does, so that a batch job's time
+/// limit leaves a checkpoint, and it is written once more at the end (close_checkpoint). A
+/// std::invalid_argument from the workload (or a checkpoint that cannot be used) prints
+/// "pardo <command>: ..." and ends the run with exit code 2.
 template <class Workload>
 MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, bool quiet,
                            Workload&& workload) {
   MonitoredRun run;
+  std::unique_ptr<Checkpoint> checkpoint;
   try {
     run.prints = with_backend(args, [&](auto& executor, std::size_t workers) {
       run.workers = workers;
+      checkpoint = open_checkpoint(args.checkpoint);
+      if (checkpoint) stop_on_sigterm();
+      if (checkpoint && checkpoint->restored() > 0 && !quiet) {
+        std::fprintf(stderr, "pardo %.*s: note: resuming from %s: %zu blocks done\n",
+                     static_cast<int>(command.size()), command.data(),
+                     args.checkpoint.resume.c_str(), checkpoint->restored());
+      }
       Progress progress;
       RunMonitor monitor(progress, quiet);
       workload(executor, RunControl{.stop = monitor.stop_token(),
                                     .progress = &progress,
                                     .retries = args.retries,
-                                    .on_block_failure = OnBlockFailure::stop});
+                                    .on_block_failure = OnBlockFailure::stop,
+                                    .checkpoint = checkpoint.get()});
     });
   } catch (const std::invalid_argument& e) {
     print_error("pardo " + std::string(command), e.what());
     return {.workers = run.workers, .prints = false, .exit_code = 2};
   }
+  if (checkpoint) close_checkpoint(*checkpoint, command);
   return run;
 }
 

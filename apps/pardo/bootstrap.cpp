@@ -246,6 +246,7 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,
                   "Write every resample's statistic, in resample order, to FILE (.npy or CSV)");

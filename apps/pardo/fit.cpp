@@ -235,6 +235,7 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(number_in(0, 1));
   add_backend_options(*cmd, args->backend);
+  add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");

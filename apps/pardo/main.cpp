@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checkpointing.hpp"
 #include "commands.hpp"
 #include "help.hpp"
 #include "mpi_session.hpp"
@@ -168,7 +169,7 @@ int main(int argc, char** argv) {
   } catch (...) {
     exit_code = report_error(std::current_exception(), command_of(app));
   }
-  exit_code = finish_trace(trace_request, check_output(exit_code));
+  exit_code = finish_trace(trace_request, finish_checkpoint(check_output(exit_code)));
   end_mpi_run();
   return exit_code;
 }

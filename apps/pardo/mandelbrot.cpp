@@ -247,6 +247,7 @@ void add_mandelbrot_command(CLI::App& app, int& exit_code) {
                   "(default: the best the CPU has; the counts are the same)")
       ->type_name("LEVEL");
   add_backend_options(*cmd, args->backend);
+  add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--png", args->png,
                   "Write the image to FILE.png: log escape counts on viridis, the set in black");

@@ -226,6 +226,7 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,
                   "Write the statistic of every permutation (the null distribution, in block "

@@ -89,6 +89,7 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_seed_option(*pi, args->seed);
   add_backend_options(*pi, args->backend);
+  add_checkpoint_options(*pi, args->backend.checkpoint);
   pi->add_option("--block-size", args->block,
                  "Samples per block (fixes the streams); auto: 4Mi, or samples / 4Mi if larger")
       ->type_name("COUNT")

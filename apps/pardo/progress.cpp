@@ -68,6 +68,8 @@ void handle_mpirun_signals(bool rank_zero) {
   }
 }
 
+void stop_on_sigterm() { std::signal(SIGTERM, on_sigint); }
+
 bool stop_requested() noexcept { return sigint_seen.load(std::memory_order_relaxed); }
 
 void accept_stop_requests() { stoppable.store(true, std::memory_order_relaxed); }

@@ -24,6 +24,10 @@ void handle_sigint();
 /// ranks ignore SIGINT and SIGTERM and serve rank 0 until it ends the run.
 void handle_mpirun_signals(bool rank_zero);
 
+/// SIGTERM acts as Ctrl-C from now on: what a checkpointed run does, so that a batch job's
+/// time limit or `scancel` (SIGTERM, then SIGKILL) stops it with its checkpoint written.
+void stop_on_sigterm();
+
 /// Whether a Ctrl-C (or mpirun's SIGTERM) has asked this command to stop.
 bool stop_requested() noexcept;
 

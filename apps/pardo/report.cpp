@@ -53,14 +53,16 @@ nlohmann::json provenance(std::string_view command) {
 
 void add_run(nlohmann::json& j, std::string_view command, const RunInfo& run,
              std::optional<std::uint64_t> seed) {
-  nlohmann::json r{
-      {"backend", run.backend},
-      {"workers", run.workers},
-      {"seed", seed ? nlohmann::json(*seed) : nlohmann::json(nullptr)},
-      {"blocks",
-       {{"done", run.blocks_done}, {"total", run.blocks_total}, {"retried", run.blocks_retried}}},
-      {"seconds", run.seconds},
-      {"complete", run.complete}};
+  nlohmann::json r{{"backend", run.backend},
+                   {"workers", run.workers},
+                   {"seed", seed ? nlohmann::json(*seed) : nlohmann::json(nullptr)},
+                   {"blocks",
+                    {{"done", run.blocks_done},
+                     {"total", run.blocks_total},
+                     {"retried", run.blocks_retried},
+                     {"restored", run.blocks_restored}}},
+                   {"seconds", run.seconds},
+                   {"complete", run.complete}};
   if (!run.failure.empty()) r["failure"] = run.failure;
   j["pardo"] = provenance(command);
   j["run"] = std::move(r);

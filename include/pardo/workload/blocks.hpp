@@ -53,6 +53,7 @@
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/remote/remote_function.hpp"
+#include "pardo/workload/checkpoint.hpp"
 #include "pardo/workload/run_control.hpp"
 #include "pardo/workload/run_info.hpp"
 
@@ -160,8 +161,10 @@ template <RemoteExecutor E>
 class BlockRunner {
  public:
   /// A runner for a run planned with `blocks_total` blocks; its clock starts now, and so does
-  /// the phase `shown` in `control.progress`. Throws std::invalid_argument if
-  /// `control.retries` is negative.
+  /// the phase `shown` in `control.progress`. With `control.checkpoint`, it is the
+  /// checkpoint's next section (see Checkpoint::open_section). Throws std::invalid_argument if
+  /// `control.retries` is negative, CheckpointError if the resumed run's runner at this place
+  /// showed another phase.
   /// @code
   /// pardo::BlockRunner runner(pool, 1000, {.stop = stop.get_token()});
   /// @endcode
@@ -176,6 +179,7 @@ class BlockRunner {
       throw std::invalid_argument("RunControl: retries is " + std::to_string(control.retries) +
                                   "; it must be 0 or more");
     }
+    if (control.checkpoint != nullptr) section_ = control.checkpoint->open_section(shown.phase);
     start_phase(control.progress, std::move(shown.phase), std::move(shown.unit),
                 shown.total > 0 ? shown.total : blocks_total);
   }
@@ -192,40 +196,45 @@ class BlockRunner {
   /// its units to `RunControl::progress`. A block's exception is rethrown: the first by block
   /// order. Throws std::invalid_argument, naming the size, for more blocks than their outputs leave
   /// room for in memory.
+  ///
+  /// With `RunControl::checkpoint`, a block the checkpoint holds is taken from it (counted in
+  /// RunInfo::blocks_restored) instead of run, every block that finishes is recorded there, and
+  /// a run that ends stopped writes the checkpoint (a failure is kept in its write_error()).
   /// @code
   /// std::vector<std::optional<double>> out = runner.run(0, blocks, local, remote);
   /// @endcode
   template <class Local, class Task, class R, class MakeTask>
   std::vector<std::optional<R>> run(std::uint64_t first, std::uint64_t count, const Local& local,
                                     const RemoteBlocks<Task, R, MakeTask>& remote) {
-    // One output slot per block (two on the in-process path, with the map's own): a run of
-    // absurdly many blocks is refused, naming its size, rather than dying allocating them.
-    const double slot_bytes = 2.0 * sizeof(std::optional<R>);
+    // One output slot per block (two on the in-process path, with the map's own) and an
+    // index: a run of absurdly many blocks is refused, naming its size, rather than dying
+    // allocating them.
+    const double slot_bytes = 2.0 * sizeof(std::optional<R>) + sizeof(std::uint64_t);
     if (const auto why =
             memory_shortfall(static_cast<double>(count) * slot_bytes, "the blocks' outputs")) {
       throw std::invalid_argument("a run of " + std::to_string(count) + " blocks " + *why);
     }
-    std::vector<std::optional<R>> out;
+    std::vector<std::optional<R>> out(count);
+    const std::vector<std::uint64_t> todo = restore(first, out);
     if constexpr (Executor<E>) {
       static_assert(std::is_convertible_v<std::invoke_result_t<const Local&, std::uint64_t>, R>,
                     "run_blocks: the local block must return what the remote block function "
                     "returns");
-      out = executor_.map(
+      std::vector<std::optional<R>> ran = executor_.map(
           [&](std::uint64_t i) -> std::optional<R> {
             if (control_.stop.stop_requested()) return std::nullopt;
             try {
               std::optional<R> output(local(first + i));
-              count_done(first + i);
+              finish(first + i, *output);
               return output;
             } catch (const BlockStopped&) {
               return std::nullopt;
             }
           },
-          std::views::iota(std::uint64_t{0}, count), MapOptions{.chunksize = 1});
-    } else if (ended()) {
-      out.resize(count);
-    } else {
-      out = run_remote(first, count, remote);
+          todo, MapOptions{.chunksize = 1});
+      for (std::size_t k = 0; k < todo.size(); ++k) out[todo[k]] = std::move(ran[k]);
+    } else if (!ended()) {
+      run_remote(first, todo, out, remote);
     }
     for (const auto& output : out) {
       if (output) {
@@ -233,6 +242,9 @@ class BlockRunner {
       } else {
         stopped_ = true;
       }
+    }
+    if (control_.checkpoint != nullptr && (stopped_ || !failure_.empty())) {
+      control_.checkpoint->try_write();
     }
     return out;
   }
@@ -257,8 +269,15 @@ class BlockRunner {
   RunInfo info() const {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    return {blocks_done_,     blocks_total_,   seconds, !stopped_, std::string(executor_.backend()),
-            executor_.size(), blocks_retried_, failure_};
+    return {blocks_done_,
+            blocks_total_,
+            seconds,
+            !stopped_,
+            std::string(executor_.backend()),
+            executor_.size(),
+            blocks_retried_,
+            failure_,
+            blocks_restored_};
   }
 
  private:
@@ -270,34 +289,62 @@ class BlockRunner {
   // outputs are taken in block order, so the error rethrown is the first by block order. A
   // stop (or a block failed for good) ends the run at a block boundary and cancels the
   // blocks in flight.
+  // `todo` holds the indices (from `first`) of the blocks to run, in order.
   template <class Task, class R, class MakeTask>
-  std::vector<std::optional<R>> run_remote(std::uint64_t first, std::uint64_t count,
-                                           const RemoteBlocks<Task, R, MakeTask>& remote) {
-    std::vector<std::optional<R>> out(count);
+  void run_remote(std::uint64_t first, const std::vector<std::uint64_t>& todo,
+                  std::vector<std::optional<R>>& out,
+                  const RemoteBlocks<Task, R, MakeTask>& remote) {
     const std::uint64_t window = std::max<std::uint64_t>(8, 4 * executor_.size());
     std::deque<Future<R>> running;
-    std::uint64_t submitted = 0;
+    std::size_t submitted = 0;
     const auto submit_upto = [&](std::uint64_t end) {
-      for (; submitted < std::min(end, count); ++submitted) {
-        running.push_back(executor_.submit(remote.function, remote.make_task(first + submitted)));
+      for (; submitted < std::min<std::uint64_t>(end, todo.size()); ++submitted) {
+        running.push_back(
+            executor_.submit(remote.function, remote.make_task(first + todo[submitted])));
       }
     };
     try {
       submit_upto(window);
-      for (std::uint64_t i = 0; i < count && !ended(); ++i) {
-        std::optional<R> output = take(first + i, running.front(), remote);
+      for (std::size_t k = 0; k < todo.size() && !ended(); ++k) {
+        std::optional<R> output = take(first + todo[k], running.front(), remote);
         if (!output) break;
         running.pop_front();
-        submit_upto(i + 1 + window);
-        out[i] = std::move(output);
-        count_done(first + i);
+        submit_upto(k + 1 + window);
+        finish(first + todo[k], *output);
+        out[todo[k]] = std::move(output);
       }
     } catch (...) {
       cancel(running);
       throw;
     }
     cancel(running);
-    return out;
+  }
+
+  // Fills `out` with the blocks [first, first + out.size()) the checkpoint holds, and returns
+  // the indices (from `first`) of the others: those to run.
+  template <class R>
+  std::vector<std::uint64_t> restore(std::uint64_t first, std::vector<std::optional<R>>& out) {
+    std::vector<std::uint64_t> todo;
+    todo.reserve(out.size());
+    for (std::uint64_t i = 0; i < out.size(); ++i) {
+      if (control_.checkpoint != nullptr) {
+        out[i] = control_.checkpoint->template restore<R>(section_, first + i);
+        if (out[i]) {
+          ++blocks_restored_;
+          count_done(first + i);
+          continue;
+        }
+      }
+      todo.push_back(i);
+    }
+    return todo;
+  }
+
+  // A block ran to its end: its units of progress, and its output into the checkpoint.
+  template <class R>
+  void finish(std::uint64_t block, const R& output) {
+    if (control_.checkpoint != nullptr) control_.checkpoint->record(section_, block, output);
+    count_done(block);
   }
 
   // Block b's output, once it is done; empty if the run ended first (a stop, or b failed
@@ -349,6 +396,8 @@ class BlockRunner {
   std::uint64_t blocks_done_ = 0;
   bool stopped_ = false;
   std::uint64_t blocks_retried_ = 0;
+  std::uint64_t blocks_restored_ = 0;
+  std::uint32_t section_ = 0;  // in control_.checkpoint
   std::string failure_;
   std::chrono::steady_clock::time_point start_;
 };

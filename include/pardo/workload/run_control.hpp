@@ -11,6 +11,8 @@
 
 namespace pardo {
 
+class Checkpoint;
+
 /// What a run does with a block that failed on every attempt (see RunControl::retries).
 /// @code
 /// pardo::RunControl control{.on_block_failure = pardo::OnBlockFailure::stop};
@@ -40,6 +42,9 @@ struct RunControl {
   int retries = 2;
   /// What a block that failed for good does to the run.
   OnBlockFailure on_block_failure = OnBlockFailure::raise;
+  /// Where finished blocks are kept and written, and blocks of a resumed run come from; none
+  /// if null (see pardo::Checkpoint). A stopped run writes it before it returns.
+  Checkpoint* checkpoint = nullptr;
 };
 
 /// Thrown from inside a long block that saw `RunControl::stop` while it ran: the run counts

@@ -45,6 +45,8 @@ struct RunInfo {
   std::uint64_t blocks_retried = 0;
   /// Why a block failed for good, under OnBlockFailure::stop; empty otherwise.
   std::string failure{};
+  /// Blocks of `blocks_done` taken from a checkpoint rather than run (RunControl::checkpoint).
+  std::uint64_t blocks_restored = 0;
 };
 
 }  // namespace pardo

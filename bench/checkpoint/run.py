@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""What --checkpoint costs an undisturbed run, and what --resume costs to start.
+
+Usage (from the repository root; this script builds nothing: it times the CLI of a Release
+build):
+
+    /usr/bin/python3 bench/checkpoint/run.py --build build            # about 3 minutes on 2 cores
+    /usr/bin/python3 bench/checkpoint/run.py --build build --quick    # smoke run
+    /usr/bin/python3 bench/checkpoint/run.py --build build --reps 7 --markdown
+
+For each workload (pi, whose blocks return two counts, and bootstrap, whose blocks return a
+thousand statistics each, so that its checkpoint is megabytes), the same command runs
+  - plain;
+  - with --checkpoint and --checkpoint-every 3600: the first write and each block's output
+    encoded as it finishes, no write while the run lasts (what a run checkpointed once a
+    minute pays between writes);
+  - with --checkpoint-every 0: a write (snapshot, fsync, rename) after every block;
+  - with --resume of a complete checkpoint: every block restored, none run (the cost of a
+    restart before the first block runs).
+Every configuration runs --reps times, interleaved in random order; the figure is the median
+of the run's own `run.seconds` (start-up and reading excluded). From them: the recording's
+share of a plain run; one write's cost, (every-0 - every-3600) / blocks; and the overhead
+projected at one checkpoint a minute, recording share + one write / 60 s (the target: under
+1%). The exit status is 0 whatever the figures: benchmarks are not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def workloads(quick: bool, data: Path) -> dict[str, list[str]]:
+    scale = 10 if quick else 1
+    return {
+        "pi": ["pi", "--samples", str(int(4e10 / scale)), "--block-size", str(2**26),
+               "--seed", "1"],
+        "bootstrap": ["bootstrap", str(data), "--resamples", str(int(2e5 / scale)),
+                      "--block-size", "1000", "--method", "percentile", "--seed", "1"],
+    }
+
+
+def run_json(argv: list[str]) -> dict:
+    out = subprocess.run(argv, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=REPO_ROOT / "build")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    pardo = args.build / "bin" / "pardo"
+    if not pardo.exists():
+        print(f"run.py: {pardo} is missing: build it first", file=sys.stderr)
+        return 2
+    data = REPO_ROOT / "examples" / "data" / "heights.csv"
+    scratch = Path(tempfile.mkdtemp(prefix="pardo-ckpt-bench-"))
+    common = ["--workers", str(args.workers), "--json", "-q"]
+    configs = {
+        "plain": lambda ckpt: [],
+        "every 3600 s": lambda ckpt: ["--checkpoint", ckpt, "--checkpoint-every", "3600"],
+        "every block": lambda ckpt: ["--checkpoint", ckpt, "--checkpoint-every", "0"],
+        "resume, all done": lambda ckpt: ["--resume", ckpt + ".complete"],
+    }
+    seconds: dict[tuple[str, str], list[float]] = {}
+    blocks: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    for name, argv in workloads(args.quick, data).items():
+        ckpt = str(scratch / f"{name}.ckpt")
+        # Written after every block, the last write holds them all.
+        done = run_json([str(pardo), *argv, *common, "--checkpoint", ckpt + ".complete",
+                         "--checkpoint-every", "0"])
+        blocks[name] = done["run"]["blocks"]["total"]
+        sizes[name] = os.path.getsize(ckpt + ".complete")
+    plan = [(w, c) for w in workloads(args.quick, data) for c in configs] * args.reps
+    random.Random(7).shuffle(plan)
+    for i, (name, config) in enumerate(plan, 1):
+        print(f"  [{i}/{len(plan)}] {name}, {config}", file=sys.stderr, flush=True)
+        argv = workloads(args.quick, data)[name]
+        ckpt = str(scratch / f"{name}.ckpt")
+        result = run_json([str(pardo), *argv, *common, *configs[config](ckpt)])
+        seconds.setdefault((name, config), []).append(result["run"]["seconds"])
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"{args.workers} workers, median of {args.reps}; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    header = ["workload", "blocks", "checkpoint", "config", "median s", "vs plain"]
+    rows = []
+    for name in workloads(args.quick, data):
+        plain = statistics.median(seconds[(name, "plain")])
+        for config in configs:
+            m = statistics.median(seconds[(name, config)])
+            rows.append([name, str(blocks[name]), f"{sizes[name] / 1e6:.2f} MB", config,
+                         f"{m:.3f}", f"{(m / plain - 1) * 100:+.2f}%"])
+        recording = statistics.median(seconds[(name, "every 3600 s")]) / plain - 1
+        per_write = (statistics.median(seconds[(name, "every block")])
+                     - statistics.median(seconds[(name, "every 3600 s")])) / blocks[name]
+        projected = recording + per_write / 60
+        rows.append([name, "", "", "one write", f"{per_write * 1e3:.2f} ms", ""])
+        rows.append([name, "", "", "projected at 1 write/min", "",
+                     f"{projected * 100:+.2f}% ({'met' if projected < 0.01 else 'NOT met'})"])
+    if args.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        for row in rows:
+            print("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+    for path in scratch.iterdir():
+        path.unlink()
+    scratch.rmdir()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
