@@ -8,8 +8,8 @@ build):
     /usr/bin/python3 bench/checkpoint/run.py --build build --quick    # smoke run
     /usr/bin/python3 bench/checkpoint/run.py --build build --reps 7 --markdown
 
-For each workload (pi, whose blocks return two counts, and bootstrap, whose blocks return a
-thousand statistics each, so that its checkpoint is megabytes), the same command runs
+For each workload (pi, whose blocks return one count, and bootstrap, whose blocks return
+ten thousand statistics each, so that its checkpoint is megabytes), the same command runs
   - plain;
   - with --checkpoint and --checkpoint-every 3600: the first write and each block's output
     encoded as it finishes, no write while the run lasts (what a run checkpointed once a
@@ -46,8 +46,8 @@ def workloads(quick: bool, data: Path) -> dict[str, list[str]]:
     return {
         "pi": ["pi", "--samples", str(int(4e10 / scale)), "--block-size", str(2**26),
                "--seed", "1"],
-        "bootstrap": ["bootstrap", str(data), "--resamples", str(int(2e5 / scale)),
-                      "--block-size", "1000", "--method", "percentile", "--seed", "1"],
+        "bootstrap": ["bootstrap", str(data), "--resamples", str(int(2e6 / scale)),
+                      "--block-size", "10000", "--method", "percentile", "--seed", "1"],
     }
 
 
@@ -104,7 +104,9 @@ def main() -> int:
         plain = statistics.median(seconds[(name, "plain")])
         for config in configs:
             m = statistics.median(seconds[(name, config)])
-            rows.append([name, str(blocks[name]), f"{sizes[name] / 1e6:.2f} MB", config,
+            size = sizes[name]
+            shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"
+            rows.append([name, str(blocks[name]), shown, config,
                          f"{m:.3f}", f"{(m / plain - 1) * 100:+.2f}%"])
         recording = statistics.median(seconds[(name, "every 3600 s")]) / plain - 1
         per_write = (statistics.median(seconds[(name, "every block")])
