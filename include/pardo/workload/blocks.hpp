@@ -206,35 +206,47 @@ class BlockRunner {
   template <class Local, class Task, class R, class MakeTask>
   std::vector<std::optional<R>> run(std::uint64_t first, std::uint64_t count, const Local& local,
                                     const RemoteBlocks<Task, R, MakeTask>& remote) {
-    // One output slot per block (two on the in-process path, with the map's own) and an
-    // index: a run of absurdly many blocks is refused, naming its size, rather than dying
-    // allocating them.
-    const double slot_bytes = 2.0 * sizeof(std::optional<R>) + sizeof(std::uint64_t);
+    // One output slot per block (two on the in-process path, with the map's own), and with a
+    // checkpoint an index: a run of absurdly many blocks is refused, naming its size, rather
+    // than dying allocating them.
+    const double slot_bytes = 2.0 * sizeof(std::optional<R>) +
+                              (control_.checkpoint != nullptr ? sizeof(std::uint64_t) : 0.0);
     if (const auto why =
             memory_shortfall(static_cast<double>(count) * slot_bytes, "the blocks' outputs")) {
       throw std::invalid_argument("a run of " + std::to_string(count) + " blocks " + *why);
     }
-    std::vector<std::optional<R>> out(count);
-    const std::vector<std::uint64_t> todo = restore(first, out);
+    std::vector<std::optional<R>> out;
+    // The blocks (from `first`) to run, those the checkpoint lacks; without one, all.
+    const std::optional<std::vector<std::uint64_t>> todo = restore(first, count, out);
     if constexpr (Executor<E>) {
       static_assert(std::is_convertible_v<std::invoke_result_t<const Local&, std::uint64_t>, R>,
                     "run_blocks: the local block must return what the remote block function "
                     "returns");
-      std::vector<std::optional<R>> ran = executor_.map(
-          [&](std::uint64_t i) -> std::optional<R> {
-            if (control_.stop.stop_requested()) return std::nullopt;
-            try {
-              std::optional<R> output(local(first + i));
-              finish(first + i, *output);
-              return output;
-            } catch (const BlockStopped&) {
-              return std::nullopt;
-            }
-          },
-          todo, MapOptions{.chunksize = 1});
-      for (std::size_t k = 0; k < todo.size(); ++k) out[todo[k]] = std::move(ran[k]);
-    } else if (!ended()) {
-      run_remote(first, todo, out, remote);
+      const auto run_one = [&](std::uint64_t i) -> std::optional<R> {
+        if (control_.stop.stop_requested()) return std::nullopt;
+        try {
+          std::optional<R> output(local(first + i));
+          finish(first + i, *output);
+          return output;
+        } catch (const BlockStopped&) {
+          return std::nullopt;
+        }
+      };
+      if (todo) {
+        std::vector<std::optional<R>> ran =
+            executor_.map(run_one, *todo, MapOptions{.chunksize = 1});
+        for (std::size_t k = 0; k < todo->size(); ++k) out[(*todo)[k]] = std::move(ran[k]);
+      } else {
+        out = executor_.map(run_one, std::views::iota(std::uint64_t{0}, count),
+                            MapOptions{.chunksize = 1});
+      }
+    } else {
+      out.resize(count);
+      if (!ended()) {
+        run_remote(
+            first, todo ? todo->size() : count,
+            [&](std::uint64_t k) { return todo ? (*todo)[k] : k; }, out, remote);
+      }
     }
     for (const auto& output : out) {
       if (output) {
@@ -289,53 +301,53 @@ class BlockRunner {
   // outputs are taken in block order, so the error rethrown is the first by block order. A
   // stop (or a block failed for good) ends the run at a block boundary and cancels the
   // blocks in flight.
-  // `todo` holds the indices (from `first`) of the blocks to run, in order.
-  template <class Task, class R, class MakeTask>
-  void run_remote(std::uint64_t first, const std::vector<std::uint64_t>& todo,
+  // Runs `to_run` blocks, the k-th `first + index(k)`, into out[index(k)].
+  template <class Index, class Task, class R, class MakeTask>
+  void run_remote(std::uint64_t first, std::uint64_t to_run, const Index& index,
                   std::vector<std::optional<R>>& out,
                   const RemoteBlocks<Task, R, MakeTask>& remote) {
     const std::uint64_t window = std::max<std::uint64_t>(8, 4 * executor_.size());
     std::deque<Future<R>> running;
-    std::size_t submitted = 0;
+    std::uint64_t submitted = 0;
     const auto submit_upto = [&](std::uint64_t end) {
-      for (; submitted < std::min<std::uint64_t>(end, todo.size()); ++submitted) {
+      for (; submitted < std::min(end, to_run); ++submitted) {
         running.push_back(
-            executor_.submit(remote.function, remote.make_task(first + todo[submitted])));
+            executor_.submit(remote.function, remote.make_task(first + index(submitted))));
       }
     };
     try {
       submit_upto(window);
-      for (std::size_t k = 0; k < todo.size() && !ended(); ++k) {
-        std::optional<R> output = take(first + todo[k], running.front(), remote);
+      for (std::uint64_t k = 0; k < to_run && !ended(); ++k) {
+        std::optional<R> output = take(first + index(k), running.front(), remote);
         if (!output) break;
         running.pop_front();
         submit_upto(k + 1 + window);
-        finish(first + todo[k], *output);
-        out[todo[k]] = std::move(output);
+        finish(first + index(k), *output);
+        out[index(k)] = std::move(output);
       }
     } catch (...) {
-      cancel(running);
+      for (auto& future : running) future.cancel();
       throw;
     }
-    cancel(running);
+    for (auto& future : running) future.cancel();
   }
 
-  // Fills `out` with the blocks [first, first + out.size()) the checkpoint holds, and returns
-  // the indices (from `first`) of the others: those to run.
+  // With a checkpoint: `out` sized for blocks [first, first + count), those it holds restored,
+  // and the indices (from `first`) of the others, to run. Without one: nothing.
   template <class R>
-  std::vector<std::uint64_t> restore(std::uint64_t first, std::vector<std::optional<R>>& out) {
+  std::optional<std::vector<std::uint64_t>> restore(std::uint64_t first, std::uint64_t count,
+                                                    std::vector<std::optional<R>>& out) {
+    if (control_.checkpoint == nullptr) return std::nullopt;
+    out.resize(count);
     std::vector<std::uint64_t> todo;
-    todo.reserve(out.size());
-    for (std::uint64_t i = 0; i < out.size(); ++i) {
-      if (control_.checkpoint != nullptr) {
-        out[i] = control_.checkpoint->template restore<R>(section_, first + i);
-        if (out[i]) {
-          ++blocks_restored_;
-          count_done(first + i);
-          continue;
-        }
+    for (std::uint64_t i = 0; i < count; ++i) {
+      out[i] = control_.checkpoint->template restore<R>(section_, first + i);
+      if (out[i]) {
+        ++blocks_restored_;
+        count_done(first + i);
+      } else {
+        todo.push_back(i);
       }
-      todo.push_back(i);
     }
     return todo;
   }
@@ -378,11 +390,6 @@ class BlockRunner {
       ++blocks_retried_;
       future = executor_.submit(remote.function, remote.make_task(b));
     }
-  }
-
-  template <class R>
-  static void cancel(std::deque<Future<R>>& running) {
-    for (auto& future : running) future.cancel();
   }
 
   void count_done(std::uint64_t block) const {
