@@ -82,7 +82,15 @@ Checkpoint::Checkpoint(CheckpointOptions options) : options_(std::move(options))
   }
   options_.identity = full_identity(options_.identity);
   if (!options_.resume.empty()) load();
-  if (!options_.file.empty()) write();
+  if (options_.file.empty()) return;
+  // A write renames a new file over FILE: a device or a directory there would be replaced.
+  std::error_code ec;
+  const auto status = std::filesystem::status(options_.file, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    throw CheckpointError(options_.file.string() +
+                          ": not a regular file: a checkpoint replaces the file it names");
+  }
+  write();
 }
 
 std::size_t Checkpoint::restored() const { return restored_; }

@@ -116,6 +116,10 @@ expect_usage_error "nothing.ckpt: cannot open: No such file or directory" "${pi[
   --resume "$tmp/nothing.ckpt"
 expect_usage_error "cannot create: No such file or directory" "${pi[@]}" \
   --checkpoint "$tmp/no/such/dir/c.ckpt"
+mkfifo "$tmp/fifo"
+expect_usage_error "fifo: not a regular file" "${pi[@]}" --checkpoint "$tmp/fifo"
+[[ -p $tmp/fifo ]] || fail "--checkpoint replaced a FIFO"
+expect_usage_error "not a regular file" "${pi[@]}" --checkpoint "$tmp"
 expect_usage_error "--checkpoint-every requires --checkpoint" "${pi[@]}" --checkpoint-every 5
 expect_usage_error "checkpoint-every" "${pi[@]}" --checkpoint "$tmp/x.ckpt" --checkpoint-every -1
 

@@ -4,6 +4,7 @@
 // cannot be written are refused naming what is wrong.
 #include <gmock/gmock.h>
 
+#include <sys/stat.h>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -237,6 +238,18 @@ TEST(Checkpoint, AFileThatCannotBeWrittenFailsBeforeTheRun) {
     EXPECT_THAT(e.what(), HasSubstr("no/such/dir/run.ckpt.tmp."));
     EXPECT_THAT(e.what(), HasSubstr("cannot create: No such file or directory"));
   }
+  // A write renames over FILE: a directory or a device there is refused, never replaced.
+  const auto fifo = scratch.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const auto& target : {scratch.file(""), fifo}) {
+    try {
+      Checkpoint checkpoint({.file = target, .identity = identity});
+      ADD_FAILURE() << target << " was accepted";
+    } catch (const CheckpointError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("not a regular file"));
+    }
+  }
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
   EXPECT_THROW(Checkpoint({.every = std::chrono::duration<double>(-1)}), std::invalid_argument);
   EXPECT_THROW(Checkpoint({.every = std::chrono::duration<double>(NAN)}), std::invalid_argument);
 }
