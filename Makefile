@@ -54,7 +54,8 @@ bench: build
 	/usr/bin/python3 bench/mandelbrot/run.py --build build --plot docs/mandelbrot_scaling.png
 	./build/bin/bench_resampling --benchmark_repetitions=5 --benchmark_report_aggregates_only
 	/usr/bin/python3 bench/checkpoint/run.py --build build
-	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build; \
+	@if [ -x build/bin/bench_mpi_collectives ]; then /usr/bin/python3 bench/mpi/run.py --build build && \
+	/usr/bin/python3 bench/mpi/hybrid.py --build build; \
 	else echo "make bench: skipping bench/mpi: build/bin/bench_mpi_collectives was not built (needs MPI)"; fi
 
 # The API reference: Doxygen over include/pardo (without detail/), the README and docs/.

@@ -19,7 +19,8 @@ void add_backend_options(CLI::App& command, BackendArgs& args) {
       command
           .add_option("-w,--workers", args.workers,
                       "Worker threads or processes (default: the CPUs this process may "
-                      "use, or PARDO_NUM_WORKERS)")
+                      "use, or PARDO_NUM_WORKERS); with --backend mpi, threads in each rank "
+                      "(default: the CPUs each rank may use)")
           ->type_name("COUNT")
           ->capture_default_str()
           ->check(CLI::Range(std::size_t{1}, max_workers()));
@@ -103,13 +104,6 @@ int check_backend(const BackendArgs& args, std::string_view command) {
   }
   if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in(command);
   const bool workers_given = args.workers_option != nullptr && args.workers_option->count() > 0;
-  if (args.backend == "mpi" && workers_given) {
-    std::fprintf(stderr,
-                 "pardo %s: --workers %zu does not apply to --backend mpi: it runs on the ranks "
-                 "mpirun starts (mpirun -np N)\n",
-                 name.c_str(), args.workers);
-    return 2;
-  }
   for (const CLI::Option* option : {args.retries_option, args.stall_option}) {
     if (args.backend != "processes" && option != nullptr && option->count() > 0) {
       std::fprintf(stderr,

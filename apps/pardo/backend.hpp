@@ -48,11 +48,12 @@ void add_seed_option(CLI::App& command, std::uint64_t& seed);
 CLI::Validator number_in(double low, double high, bool open = true);
 
 /// 0 if the combination is usable; else prints "pardo <command>: ..." naming the value and
-/// returns 2 (an unknown backend, serial with workers != 1, --workers under mpi, no MPI,
-/// --retries or --stall-timeout other than on processes).
+/// returns 2 (an unknown backend, serial with workers != 1, no MPI, --retries or
+/// --stall-timeout other than on processes).
 int check_backend(const BackendArgs& args, std::string_view command);
 
-/// Calls `body(executor, workers)` on the backend `args` names; returns false on MPI ranks
+/// Calls `body(executor, workers)` on the backend `args` names (under MPI, a pool of every
+/// rank's threads: --workers per rank, or the CPUs each rank may use); returns false on MPI ranks
 /// that must not print (every rank but 0). In `pardo-mpi`, which `pardo` runs for `--backend
 /// mpi` alone (hand_over_to_mpi_program), the other backends are refused with a
 /// std::invalid_argument: they are `pardo`'s, and compiling every command for them twice
@@ -65,7 +66,10 @@ bool with_backend(const BackendArgs& args, Body&& body) {
                                 ": pardo-mpi runs --backend mpi alone; run pardo for the others");
   }
   auto session = std::make_unique<MpiSession>();
-  auto pool = std::make_unique<mpi::Pool>(session->world());
+  // --workers: threads in each rank; without it, the CPUs each rank may use.
+  const bool workers_given = args.workers_option != nullptr && args.workers_option->count() > 0;
+  auto pool = std::make_unique<mpi::Pool>(
+      session->world(), mpi::PoolOptions{.threads = workers_given ? args.workers : 0});
   const bool prints = session->prints();
   if (pool->is_master()) body(*pool, static_cast<std::size_t>(session->world().size()));
   keep_until_printed(std::move(pool), std::move(session));

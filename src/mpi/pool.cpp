@@ -1,6 +1,6 @@
-// mpi::Pool's machinery. The master runs a dispatcher thread that alone talks MPI on the
-// pool's own communicator (a dup, so user messages never mix with it), and, when it
-// computes, a compute thread fed like a worker rank. Worker ranks serve in the constructor.
+// mpi::Pool's master. It runs a dispatcher thread that alone talks MPI on the pool's own
+// communicator (a dup, so user messages never mix with it), and, when it computes, compute
+// threads fed like a worker rank's. Worker ranks serve in the constructor (rank_server.cpp).
 //
 // Messages carry the process backend's frames unchanged:
 //   task    master -> worker  tag_task, one task frame
@@ -23,6 +23,7 @@
 
 #include "pardo/core/detail/trace.hpp"
 #include "pardo/remote/detail/registry.hpp"
+#include "rank_server.hpp"
 #include "remote/frame.hpp"
 #include "remote/protocol.hpp"
 
@@ -35,10 +36,6 @@ using JobList = std::vector<std::unique_ptr<RemoteJob>>;
 
 /// The trace's process number of rank r: rank_trace_pid + r (above Linux's pid_max).
 constexpr std::uint32_t rank_trace_pid = 1U << 24;
-
-constexpr int tag_task = 1;
-constexpr int tag_result = 2;
-constexpr int tag_stop = 3;
 
 /// The frame of `job`'s calls, as a worker process would receive it.
 std::string task_frame(const RemoteJob& job, std::uint64_t id) {
@@ -76,32 +73,13 @@ void record_rank_task(int rank, const RemoteJob& job,
                                        .last = job.first_index() + job.count()});
 }
 
-/// Runs one task frame's calls; returns the result frame.
-std::string run_frame(std::string_view bytes) {
-  std::string out;
-  pardo::detail::protocol::run_task(pardo::detail::parse_frame(bytes), out);
-  return out;
-}
-
-/// The bytes of a message whose first piece matched.
-std::string receive_bytes(MPI_Comm comm, const Piece& first) {
-  std::string bytes;
-  receive_rest(comm, first, MPI_BYTE, [&](std::size_t at, std::size_t n) -> void* {
-    bytes.resize(at + n);
-    return bytes.data() + at;
-  });
-  return bytes;
-}
-
-void serve(MPI_Comm comm, int master) {
-  for (;;) {
-    Piece first = probe_piece(comm, master, MPI_ANY_TAG, MPI_BYTE);
-    const int tag = first.status.MPI_TAG;
-    const std::string message = receive_bytes(comm, first);
-    if (tag == tag_stop) return;
-    const std::string result = run_frame(message);
-    send_pieces(comm, result.data(), result.size(), MPI_BYTE, master, tag_result);
-  }
+/// Each rank's thread count, by rank of `comm` (collective).
+std::vector<std::size_t> gather_threads(const Communicator& comm, std::size_t mine) {
+  const auto value = static_cast<std::uint64_t>(mine);
+  std::vector<std::uint64_t> all(static_cast<std::size_t>(comm.size()));
+  check(MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, comm.native()),
+        "MPI_Allgather");
+  return {all.begin(), all.end()};
 }
 
 /// A task sent to a rank, until its results come back.
@@ -111,9 +89,11 @@ struct Running {
   std::int64_t sent_ns;  // while a trace records, for aligning the rank's clock
 };
 
-/// A rank's tasks, in the order sent: results come back in this order.
+/// A computing rank's tasks in flight, oldest first: with threads, results come back in any
+/// order.
 struct Slot {
-  int rank;  // the master's own rank for its compute thread
+  int rank;             // the master's own rank for its compute threads
+  std::size_t threads;  // workers on the rank
   std::deque<Running> running;
 };
 
@@ -123,13 +103,44 @@ struct Sending {
   std::vector<MPI_Request> requests;
 };
 
+/// The workers, slot by slot: the master's threads first when it computes, then each other
+/// rank's, in rank order.
+struct Workers {
+  Workers(const PoolOptions& options, std::vector<std::size_t> by_rank)
+      : threads(std::move(by_rank)) {
+    if (options.master_computes) add(options.master);
+    for (int r = 0; r < static_cast<int>(threads.size()); ++r) {
+      if (r != options.master) add(r);
+    }
+  }
+
+  void add(int rank) {
+    first.push_back(count);
+    ranks.push_back(rank);
+    count += threads[static_cast<std::size_t>(rank)];
+  }
+
+  /// The slot that runs worker `worker`.
+  std::size_t slot_of(std::size_t worker) const {
+    return static_cast<std::size_t>(std::upper_bound(first.begin(), first.end(), worker) -
+                                    first.begin() - 1);
+  }
+
+  std::vector<std::size_t> threads;  // by rank
+  std::vector<std::size_t> first;    // by slot: its first worker
+  std::vector<int> ranks;            // by slot
+  std::size_t count = 0;
+};
+
 }  // namespace
 
 struct RankCore::Impl {
-  Impl(const Communicator& world, PoolOptions opts) : comm(world.dup()), options(opts) {}
+  Impl(const Communicator& world, PoolOptions opts, std::vector<std::size_t> threads)
+      : comm(world.dup()), options(opts), workers(options, std::move(threads)) {}
 
   Communicator comm;
   PoolOptions options;
+  Workers workers;
   std::deque<Slot> slots;  // a deque: Slot holds move-only jobs and never relocates
 
   // Shared with the user's threads and the compute thread.
@@ -149,7 +160,7 @@ struct RankCore::Impl {
   bool local_stop = false;
 
   std::thread dispatcher;
-  std::thread compute;
+  std::vector<std::thread> compute;
 
   // The dispatcher's own state.
   std::deque<std::unique_ptr<RemoteJob>> queue;
@@ -159,11 +170,14 @@ struct RankCore::Impl {
   bool is_master() const noexcept { return comm.rank() == options.master; }
 
   void start_master() {
-    if (options.master_computes) slots.push_back({options.master, {}});
-    for (int r = 0; r < comm.size(); ++r) {
-      if (r != options.master) slots.push_back({r, {}});
+    for (const int rank : workers.ranks) {
+      slots.push_back({rank, workers.threads[static_cast<std::size_t>(rank)], {}});
     }
-    if (options.master_computes) compute = std::thread([this] { run_compute(); });
+    if (options.master_computes) {
+      for (std::size_t t = 0; t < slots.front().threads; ++t) {
+        compute.emplace_back([this] { run_compute(); });
+      }
+    }
     dispatcher = std::thread([this] { run_dispatcher(); });
   }
 
@@ -194,16 +208,19 @@ struct RankCore::Impl {
     return n;
   }
 
-  /// The slot that takes `job` now, if one has room.
+  bool has_room(const Slot& s) const { return s.running.size() < s.threads * options.pipeline; }
+
+  /// The slot that takes `job` now, if one has room: its worker's, or the least loaded for
+  /// its threads.
   Slot* slot_for(const RemoteJob& job) {
     if (job.worker) {
-      Slot& s = slots[*job.worker % slots.size()];
-      return s.running.size() < options.pipeline ? &s : nullptr;
+      Slot& s = slots[workers.slot_of(*job.worker % workers.count)];
+      return has_room(s) ? &s : nullptr;
     }
     Slot* best = nullptr;
     for (Slot& s : slots) {
-      if (s.running.size() < options.pipeline &&
-          (best == nullptr || s.running.size() < best->running.size())) {
+      if (has_room(s) && (best == nullptr ||
+                          s.running.size() * best->threads < best->running.size() * s.threads)) {
         best = &s;
       }
     }
@@ -242,13 +259,15 @@ struct RankCore::Impl {
 
   void complete(Slot& slot, const std::string& bytes) {
     const pardo::detail::FrameView frame = pardo::detail::parse_frame(bytes);
-    if (slot.running.empty() || slot.running.front().id != frame.header.id) {
+    const auto it = std::find_if(slot.running.begin(), slot.running.end(),
+                                 [&](const Running& r) { return r.id == frame.header.id; });
+    if (it == slot.running.end()) {
       throw std::logic_error("mpi::Pool: rank " + std::to_string(slot.rank) +
                              " answered a task it was not given");
     }
-    std::unique_ptr<RemoteJob> job = std::move(slot.running.front().job);
-    const std::int64_t sent_ns = slot.running.front().sent_ns;
-    slot.running.pop_front();
+    std::unique_ptr<RemoteJob> job = std::move(it->job);
+    const std::int64_t sent_ns = it->sent_ns;
+    slot.running.erase(it);
     const auto reply = pardo::detail::protocol::parse_reply(frame.payload, frame.header.flags);
     if (reply.times) record_rank_task(slot.rank, *job, *reply.times, sent_ns);
     wire::Reader results(reply.results);
@@ -375,6 +394,10 @@ void validate(const Communicator& comm, const PoolOptions& options) {
   if (options.pipeline == 0) {
     throw std::invalid_argument("mpi::Pool: pipeline must be at least 1, got 0");
   }
+  if (options.threads > max_rank_threads) {
+    throw std::invalid_argument("mpi::Pool: threads " + std::to_string(options.threads) +
+                                " is above " + std::to_string(max_rank_threads) + " per rank");
+  }
   if (!options.master_computes && comm.size() == 1) {
     throw std::invalid_argument(
         "mpi::Pool: no rank computes: 1 rank, and master_computes is false");
@@ -402,21 +425,21 @@ void validate(const Communicator& comm, const PoolOptions& options) {
 
 RankCore::RankCore(const Communicator& comm, PoolOptions options) {
   validate(comm, options);
-  impl_ = std::make_unique<Impl>(comm, options);
+  // Every rank takes part in rank_threads' collectives, whichever count it asked for.
+  const std::size_t available = rank_threads(comm);
+  const std::size_t threads = options.threads == 0 ? available : options.threads;
+  impl_ = std::make_unique<Impl>(comm, options, gather_threads(comm, threads));
   if (impl_->is_master()) {
     impl_->start_master();
   } else {
     impl_->accepting = false;
-    serve(impl_->comm.native(), options.master);
+    serve(impl_->comm.native(), options.master, threads);
   }
 }
 
 RankCore::~RankCore() { shutdown(true, false); }
 
-std::size_t RankCore::size() const noexcept {
-  const auto ranks = static_cast<std::size_t>(impl_->comm.size());
-  return impl_->options.master_computes ? ranks : ranks - 1;
-}
+std::size_t RankCore::size() const noexcept { return impl_->workers.count; }
 
 bool RankCore::is_master() const noexcept { return impl_->is_master(); }
 
@@ -425,13 +448,7 @@ int RankCore::rank_of(std::size_t worker) const {
     throw std::out_of_range("mpi::Pool: worker " + std::to_string(worker) + " of " +
                             std::to_string(size()));
   }
-  const int master = impl_->options.master;
-  if (impl_->options.master_computes) {
-    if (worker == 0) return master;
-    --worker;
-  }
-  const int r = static_cast<int>(worker);
-  return r < master ? r : r + 1;
+  return impl_->workers.ranks[impl_->workers.slot_of(worker)];
 }
 
 void RankCore::check_accepting(const char* caller) const {
@@ -483,9 +500,10 @@ void RankCore::shutdown(bool wait, bool cancel_pending) {
   {
     std::lock_guard lock(impl_->local_mutex);
     impl_->local_stop = true;
-    impl_->local_wake.notify_one();
+    impl_->local_wake.notify_all();
   }
-  if (impl_->compute.joinable()) impl_->compute.join();
+  for (std::thread& t : impl_->compute) t.join();
+  impl_->compute.clear();
 }
 
 void RankCore::set_error_handler(ErrorHandler handler) {

@@ -115,6 +115,7 @@ std::uint32_t Checkpoint::open_section(std::string_view phase) {
                           "': the run does not repeat itself, so it cannot resume");
   }
   sections_.emplace_back(phase);
+  ++changes_;
   return section;
 }
 
@@ -139,6 +140,7 @@ void Checkpoint::keep(std::uint32_t section, std::uint64_t block, std::string&& 
   {
     const std::lock_guard lock(mutex_);
     blocks_.insert_or_assign({section, block}, std::move(bytes));
+    ++changes_;
     if (!due()) return;
   }
   // One writer at a time; a block finishing meanwhile goes on, and is in the next write.
@@ -179,10 +181,11 @@ bool Checkpoint::write_held_noting_failure() {
   }
 }
 
-std::string Checkpoint::snapshot() const {
+std::string Checkpoint::snapshot(std::uint64_t& changes) const {
   std::string bytes(magic);
   wire::Writer out(bytes);
   const std::lock_guard lock(mutex_);
+  changes = changes_;
   wire::encode(out, options_.identity);
   // The resumed run's steps past this run's so far stay: their blocks are kept too.
   wire::encode(out, sections_.size() >= restored_sections_.size() ? sections_ : restored_sections_);
@@ -197,7 +200,12 @@ std::string Checkpoint::snapshot() const {
 }
 
 void Checkpoint::write_held() {
-  const std::string bytes = snapshot();
+  {
+    const std::lock_guard lock(mutex_);
+    if (written_changes_ == changes_) return;  // the file holds every block already
+  }
+  std::uint64_t changes = 0;
+  const std::string bytes = snapshot(changes);
   const std::filesystem::path& file = options_.file;
   std::filesystem::path temporary = file;
   temporary += ".tmp." + std::to_string(::getpid());
@@ -223,6 +231,7 @@ void Checkpoint::write_held() {
   const std::lock_guard lock(mutex_);
   last_write_ = std::chrono::steady_clock::now();
   write_error_.clear();
+  written_changes_ = changes;
   ++writes_;
 }
 

@@ -58,7 +58,25 @@ if "$pardo" pi --backend mpi --samples 1000 --json >/dev/null 2>&1; then
       failures=$((failures + 1))
     fi
   done
-  expect_usage_error "--workers 3 does not apply to --backend mpi" pi --backend mpi --workers 3 --samples 1000
+  # Hybrid: --workers is threads per rank; 2 ranks of 3 threads are 6 workers, the same bits.
+  lines=$(mpirun -np 2 --oversubscribe "$pardo" pi --samples 20000001 --block-size 65536 \
+    --seed 7 --backend mpi --workers 3 --json --quiet)
+  got=$(python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["hits"], repr(r["estimate"]), r["run"]["workers"])' <<<"$lines")
+  if [[ "$got" != "$ref 6" ]]; then
+    echo "FAIL: mpirun -np 2 pardo pi --backend mpi --workers 3 printed '$lines', serial gave '$ref' (6 workers)"
+    failures=$((failures + 1))
+  fi
+  # Without --workers each rank takes the CPUs it may use, shared with the ranks beside it:
+  # never more workers in all than the CPUs, unless there are more ranks than CPUs.
+  cpus=$(nproc)
+  for np in 1 2; do
+    w=$(mpirun -np "$np" --oversubscribe "$pardo" pi --samples 1e6 --backend mpi --json --quiet |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["workers"])')
+    if ((w < np || w > (cpus > np ? cpus : np))); then
+      echo "FAIL: mpirun -np $np pardo pi --backend mpi ran $w workers on $cpus CPUs"
+      failures=$((failures + 1))
+    fi
+  done
 else
   expect_usage_error "built without MPI" pi --backend mpi --samples 1000
 fi

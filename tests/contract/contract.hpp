@@ -327,7 +327,15 @@ struct Mpi {
   static bool uses(const Type& pool) { return pool.is_master(); }
 };
 
-using Kinds = ::testing::Types<Mpi>;
+/// The same ranks, each running two threads (hybrid MPI x threads).
+struct MpiThreads2 : Mpi {
+  static std::size_t workers() { return 2 * Mpi::workers(); }
+  static std::unique_ptr<Type> make() {
+    return std::make_unique<Type>(mpi::testing::world(), mpi::PoolOptions{.threads = 2});
+  }
+};
+
+using Kinds = ::testing::Types<Mpi, MpiThreads2>;
 #else
 // Named types, so that test names read contract.Map.KeepsInputOrder...<pardo::test::Threads2>.
 struct Serial : SerialKind {};

@@ -1023,7 +1023,8 @@ def mpirun_sigint(s, runs):
         elif not isinstance(j, dict):
             ok = f"no JSON object on stdout after {after:.2f} s: {r.out[:120]!r}"
         elif j.get("run", {}).get("complete") is not False:
-            ok = f"\"complete\" is {j.get('run', {}).get('complete')!r}"
+            ok = (f"\"complete\" is {j.get('run', {}).get('complete')!r} after {after:.2f} s, "
+                  f"exit {r.rc}: run {json.dumps(j.get('run'))}")
         elif left:
             ok = f"processes left behind: {left}"
         s.check(shown, ok, "rank 0 prints the partial result (\"complete\": false)", r)

@@ -1,11 +1,14 @@
-// mpi::Pool's own promises: its options (master, master_computes, pipeline), which rank runs
-// which worker, messages above the limit, and work offered to a rank that is not the master.
+// mpi::Pool's own promises: its options (master, master_computes, pipeline, threads), which
+// rank runs which worker, threads within a rank, messages above the limit, and work offered to
+// a rank that is not the master.
 // Every rank runs each test: the master uses the pool, the others serve inside its
 // constructor. The executor contract itself runs on mpi::Pool in tests/contract/.
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -45,6 +48,25 @@ std::vector<double> scaled(std::vector<double> v) {
 }
 PARDO_REMOTE(scaled);
 
+// Tasks running now in this process.
+std::atomic<int> running_here{0};
+
+// Whether another task ran in this process at the same time as this one, within `wait_ms`.
+bool met_another(int wait_ms) {
+  ++running_here;
+  bool met = false;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (!met && std::chrono::steady_clock::now() < end) {
+    met = running_here.load() >= 2;
+    if (!met) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // Stay a moment, so that the other one sees this one too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  --running_here;
+  return met;
+}
+PARDO_REMOTE(met_another);
+
 std::vector<double> inputs(std::size_t n) {
   std::vector<double> v(n);
   std::iota(v.begin(), v.end(), 0.0);
@@ -52,10 +74,11 @@ std::vector<double> inputs(std::size_t n) {
 }
 
 std::vector<pardo::mpi::PoolOptions> option_sets() {
-  std::vector<pardo::mpi::PoolOptions> sets{{}, {.pipeline = 1}};
+  std::vector<pardo::mpi::PoolOptions> sets{{}, {.pipeline = 1}, {.threads = 2}};
   if (world().size() > 1) {
     sets.push_back({.master_computes = false});
     sets.push_back({.master = world().size() - 1});
+    sets.push_back({.master = world().size() - 1, .master_computes = false, .threads = 3});
   }
   return sets;
 }
@@ -65,8 +88,8 @@ TEST(MpiPool, SubmitAndMapInEverySchedule) {
     pardo::mpi::Pool pool(world(), options);
     EXPECT_EQ(pool.is_master(), world().rank() == options.master);
     if (!pool.is_master()) continue;
-    EXPECT_EQ(pool.size(),
-              static_cast<std::size_t>(world().size()) - (options.master_computes ? 0 : 1));
+    EXPECT_EQ(pool.size(), options.threads * (static_cast<std::size_t>(world().size()) -
+                                              (options.master_computes ? 0 : 1)));
     EXPECT_EQ(pool.submit(square, 3.0).get(), 9.0);
     const std::vector<double> xs = inputs(257);
     std::vector<double> expected(xs.size());
@@ -83,17 +106,64 @@ TEST(MpiPool, SubmitAndMapInEverySchedule) {
 }
 
 TEST(MpiPool, StaticBlocksGiveEachWorkerOneContiguousBlock) {
+  for (const std::size_t threads : {std::size_t{1}, std::size_t{2}}) {
+    pardo::mpi::Pool pool(world(), {.threads = threads});
+    if (!pool.is_master()) continue;
+    // Workers are the ranks' threads, rank by rank, the master's first.
+    for (std::size_t w = 0; w < pool.size(); ++w) {
+      EXPECT_EQ(pool.rank_of(w), static_cast<int>(w / threads)) << "worker " << w;
+    }
+    EXPECT_THROW((void)pool.rank_of(pool.size()), std::out_of_range);
+    const std::size_t per = 10;
+    std::vector<int> xs(per * pool.size());
+    const std::vector<int> ranks =
+        pool.map(world_rank, xs, {.schedule = pardo::Schedule::static_blocks});
+    for (std::size_t i = 0; i < ranks.size(); ++i) {
+      ASSERT_EQ(ranks[i], pool.rank_of(i / per)) << "input " << i << ", " << threads << " threads";
+    }
+    const std::vector<int> on_each = pool.on_each_worker(worker_rank);
+    for (std::size_t w = 0; w < pool.size(); ++w) EXPECT_EQ(on_each[w], pool.rank_of(w));
+  }
+}
+
+TEST(MpiPool, ThreadsRunTasksSideBySideInEveryRank) {
+  pardo::mpi::Pool pool(world(), {.threads = 2});
+  if (!pool.is_master()) return;
+  ASSERT_EQ(pool.size(), 2 * static_cast<std::size_t>(world().size()));
+  // One task per worker: each rank has two at once, and each task meets the other.
+  const std::vector<bool> met =
+      pool.map(met_another, std::vector<int>(pool.size(), 10'000), {.chunksize = 1});
+  for (std::size_t i = 0; i < met.size(); ++i) EXPECT_TRUE(met[i]) << "task " << i;
+}
+
+TEST(MpiPool, OneThreadRunsOneTaskAtATime) {
   pardo::mpi::Pool pool(world());
   if (!pool.is_master()) return;
-  const std::size_t per = 10;
-  std::vector<int> xs(per * pool.size());
-  const std::vector<int> ranks =
-      pool.map(world_rank, xs, {.schedule = pardo::Schedule::static_blocks});
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    ASSERT_EQ(ranks[i], pool.rank_of(i / per)) << "input " << i;
+  // Two tasks per rank, never side by side: none meets another in its 300 ms.
+  const std::vector<bool> met =
+      pool.map(met_another, std::vector<int>(2 * pool.size(), 300), {.chunksize = 1});
+  for (std::size_t i = 0; i < met.size(); ++i) EXPECT_FALSE(met[i]) << "task " << i;
+}
+
+TEST(MpiPool, RankThreadsAreTheCpusARankMayUse) {
+  using pardo::mpi::detail::threads_for;
+  EXPECT_EQ(threads_for(nullptr, 16, 4), 4u);  // an unbound node shared by 4 ranks
+  EXPECT_EQ(threads_for(nullptr, 8, 1), 8u);   // a rank bound to 8 CPUs
+  EXPECT_EQ(threads_for(nullptr, 2, 4), 1u);   // oversubscribed: one each, never 0
+  EXPECT_EQ(threads_for("8", 2, 1), 8u);       // Slurm's word first
+  for (const char* bad : {"0", "-3", "abc", "4x", "", "99999999999999999999999"}) {
+    EXPECT_EQ(threads_for(bad, 6, 2), 3u) << "SLURM_CPUS_PER_TASK=" << bad;
   }
-  const std::vector<int> on_each = pool.on_each_worker(worker_rank);
-  for (std::size_t w = 0; w < pool.size(); ++w) EXPECT_EQ(on_each[w], pool.rank_of(w));
+  EXPECT_GE(pardo::mpi::rank_threads(world()), 1u);
+  ::setenv("SLURM_CPUS_PER_TASK", "3", 1);
+  EXPECT_EQ(pardo::mpi::rank_threads(world()), 3u);
+  {
+    pardo::mpi::Pool pool(world(), {.threads = 0});
+    if (pool.is_master()) {
+      EXPECT_EQ(pool.size(), 3 * static_cast<std::size_t>(world().size()));
+    }
+  }
+  ::unsetenv("SLURM_CPUS_PER_TASK");
 }
 
 TEST(MpiPool, DynamicDealsToEveryRank) {
@@ -156,6 +226,12 @@ TEST(MpiPool, BadOptionsThrowOnEveryRank) {
                                          " is outside [0, " + std::to_string(n) + ")");
   }
   EXPECT_THROW(pardo::mpi::Pool(world(), {.pipeline = 0}), std::invalid_argument);
+  try {
+    pardo::mpi::Pool pool(world(), {.threads = 5000});
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "mpi::Pool: threads 5000 is above 4096 per rank");
+  }
   if (n == 1) {
     EXPECT_THROW(pardo::mpi::Pool(world(), {.master_computes = false}), std::invalid_argument);
   }

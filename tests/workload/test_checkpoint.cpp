@@ -132,6 +132,9 @@ TEST(Checkpoint, AStoppedRunWritesItsCheckpointAndTheResumedRunEndsLikeAFreshOne
       ASSERT_FALSE(run.info.complete) << workers;
       EXPECT_EQ(checkpoint.writes(), 2u) << "the first write, and the stopped run's";
       EXPECT_EQ(checkpoint.write_error(), "");
+      // Nothing finished since: the file holds it all, and is not written again.
+      EXPECT_TRUE(checkpoint.try_write());
+      EXPECT_EQ(checkpoint.writes(), 2u);
     }
     Checkpoint resumed({.resume = file, .identity = identity});
     EXPECT_EQ(resumed.restored(), 9u) << workers;

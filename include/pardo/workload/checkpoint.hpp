@@ -100,7 +100,8 @@ class Checkpoint {
   /// @endcode
   std::size_t restored() const;
 
-  /// Writes every finished block now (temporary file, sync, rename). Throws CheckpointError
+  /// Writes every finished block now (temporary file, sync, rename), unless the file already
+  /// holds them all (the last write succeeded and nothing finished since). Throws CheckpointError
   /// naming the file and the system's reason (a full disk: "No space left on device").
   /// @code
   /// checkpoint.write();
@@ -174,12 +175,12 @@ class Checkpoint {
   std::string describe(std::uint32_t section, std::uint64_t block) const;
   void keep(std::uint32_t section, std::uint64_t block, std::string&& bytes);
   void load();
-  std::string snapshot() const;
+  std::string snapshot(std::uint64_t& changes) const;
   void write_held();                 // with writing_ held
   bool write_held_noting_failure();  // the same, a failure kept in write_error_
 
   CheckpointOptions options_;
-  mutable std::mutex mutex_;  // blocks_, sections_, write_error_, last_write_, writes_
+  mutable std::mutex mutex_;  // all below but restored_
   std::mutex writing_;        // one writer at a time
   std::map<Key, std::string> blocks_;
   std::vector<std::string> sections_;           // this run's phases, by section
@@ -188,6 +189,8 @@ class Checkpoint {
   std::string write_error_;
   std::chrono::steady_clock::time_point last_write_{};
   std::uint64_t writes_ = 0;
+  std::uint64_t changes_ = 0;                     // blocks kept and sections opened
+  std::optional<std::uint64_t> written_changes_;  // changes_ in the file last written
 };
 
 }  // namespace pardo
