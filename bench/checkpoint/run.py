@@ -38,6 +38,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from table import print_table  # noqa: E402  (bench/table.py)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -115,16 +118,7 @@ def main() -> int:
         rows.append([name, "", "", "one write", f"{per_write * 1e3:.2f} ms", ""])
         rows.append([name, "", "", "projected at 1 write/min", "",
                      f"{projected * 100:+.2f}% ({'met' if projected < 0.01 else 'NOT met'})"])
-    if args.markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
-    else:
-        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-        for row in rows:
-            print("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+    print_table(header, rows, args.markdown)
     for path in scratch.iterdir():
         path.unlink()
     scratch.rmdir()

@@ -50,6 +50,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from table import print_table  # noqa: E402  (bench/table.py)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PY_DIR = Path(__file__).resolve().parent / "python"
 sys.path.insert(0, str(REPO_ROOT / "apps" / "pardo"))
@@ -246,16 +249,7 @@ def report(results: dict, pardo_totals: dict, args) -> list[dict]:
                       fmt(row["giter_per_s_per_core"], ".3f"), fmt(row["vs_numba"], ".2f"),
                       fmt(row["speedup"], ".2f"), fmt(row["efficiency"], ".0%"),
                       row["counts"]])
-    if args.markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for line in lines:
-            print("| " + " | ".join(line) + " |")
-    else:
-        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-        print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-        for line in lines:
-            print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+    print_table(header, lines, args.markdown)
     return rows
 
 

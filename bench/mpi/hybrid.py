@@ -35,6 +35,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from table import print_table  # noqa: E402  (bench/table.py)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
            "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
@@ -110,15 +113,7 @@ def main() -> int:
                 f"NO: {sorted(answers[(name, layout)])}"
             rows.append([name, layout, str(workers[(name, layout)]), f"{m:.3f}",
                          f"{pure / m:.3f}x", same])
-    if args.markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
-    else:
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        for row in [header, *rows]:
-            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+    print_table(header, rows, args.markdown)
     return 0
 
 
