@@ -11,7 +11,7 @@ packages=(
   libtbb-dev libomp-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libcereal-dev libboost-dev libeigen3-dev
   librandom123-dev dieharder linux-perf
-  openmpi-bin libopenmpi-dev python3-mpi4py
+  openmpi-bin libopenmpi-dev python3-mpi4py slurm-wlm munge
   python3-numpy python3-numba python3-matplotlib python3-scipy python3-statsmodels python3-pandas
   python3-jsonschema libpng-dev zlib1g-dev
   libnlopt-dev python3-nlopt python3-pyswarms

@@ -22,8 +22,6 @@ void add_mcmc_command(CLI::App& app, int& exit_code);
 void add_optimize_command(CLI::App& app, int& exit_code);
 void add_scale_command(CLI::App& app, int& exit_code);
 
-/// For `pardo scale ... -- COMMAND ARGS...`: keeps COMMAND ARGS... for scale and returns how
-/// many arguments CLI11 is to parse (those before `--`); any other command line, argc.
-int take_scaled_command(int argc, char** argv);
+void add_launch_command(CLI::App& app, int& exit_code);
 
 }  // namespace pardo::cli

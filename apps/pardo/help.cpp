@@ -53,6 +53,16 @@ const std::map<std::string, std::string, std::less<>>& examples() {
        "  pardo mandelbrot --width 1920 --height 1080 --max-iter 5000 --png mandelbrot.png\n"
        "  pardo mandelbrot --region -0.8:-0.7:0.05:0.15 --schedule static --workers 4\n"
        "  pardo mandelbrot --backend processes --tile-rows 8 --npy counts.npy --json\n"},
+      {"scale",
+       "  pardo scale --workers 1,2,4 -- pi --samples 1e9\n"
+       "  pardo scale --weak samples --plot weak.png -- pi --samples 1e9\n"},
+      {"launch",
+       "  pardo launch --nodes 2 --tasks-per-node 4 --cpus-per-task 8 --time 02:00:00 -- pi "
+       "--samples 1e13 --backend mpi\n"
+       "  pardo launch --requeue --time 12:00:00 -- pi --samples 1e14 --backend mpi "
+       "--checkpoint pi.ckpt\n"
+       "  pardo launch --dry-run --scheduler pbs --nodes 4 -- pi --backend mpi\n"
+       "  pardo launch --scheduler mpirun --tasks-per-node 2 -- pi --backend mpi\n"},
       {"bench", "  pardo bench pi\n"},
       {"bench pi", "  pardo bench pi --workers 1 2 4 --repetitions 5 --json\n"},
       {"rng", "  pardo rng dump --seed 42 | dieharder -g 200 -a\n"},

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "checkpointing.hpp"
+#include "child.hpp"
 #include "commands.hpp"
 #include "help.hpp"
 #include "mpi_session.hpp"
@@ -145,6 +146,7 @@ int main(int argc, char** argv) {
   add_tour_command(app, exit_code);
   add_bench_command(app, exit_code);
   add_scale_command(app, exit_code);
+  add_launch_command(app, exit_code);
   add_rng_command(app, exit_code);
   TraceRequest trace_request;
   add_trace_options(app, trace_request);
@@ -157,7 +159,7 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   try {
-    app.parse(take_scaled_command(argc, argv), argv);
+    app.parse(take_trailing_command(argc, argv), argv);
   } catch (const CLI::ParseError& e) {
     if (const std::string unknown = unknown_command(app); !unknown.empty()) {
       if (speaks) std::fputs(unknown.c_str(), stderr);

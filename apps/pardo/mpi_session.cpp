@@ -18,6 +18,10 @@ namespace {
 
 bool needs_mpi(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "info") return true;
+  // The --backend mpi of a command they run (after --) is not theirs.
+  if (argc > 1 && (std::string_view(argv[1]) == "scale" || std::string_view(argv[1]) == "launch")) {
+    return false;
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--backend=mpi" || arg == "-bmpi") return true;
@@ -91,11 +95,17 @@ void keep_until_printed(std::unique_ptr<mpi::Pool> pool, std::unique_ptr<MpiSess
   kept_run() = {std::move(pool), std::move(session)};
 }
 
+/// Open MPI's mpirun (4.x) tells the ranks it starts where it listens; srun does not.
+bool started_by_mpirun() noexcept { return std::getenv("OMPI_MCA_orte_hnp_uri") != nullptr; }
+
 void end_mpi_run() noexcept {
   KeptRun& run = kept_run();
-  if (stop_requested()) {
+  if (stop_requested() && started_by_mpirun()) {
     // After a Ctrl-C mpirun kills every rank a second after its SIGTERM: rank 0 ends now
-    // rather than wait for the blocks still running elsewhere.
+    // rather than wait for the blocks still running elsewhere. Under srun the ranks are
+    // stopped in order instead: srun kills ranks left behind by one that ended, and its exit
+    // code is then their SIGKILL's 137 rather than rank 0's 130, which a requeueing batch
+    // script looks for.
     static_cast<void>(run.pool.release());
     static_cast<void>(run.session.release());
     return;

@@ -2,18 +2,10 @@
 // each worker count (repetitions interleaved, so a slow phase of a shared machine is spread
 // over all counts), prints medians, spread, speed-up and efficiency, fits Amdahl's law (strong
 // scaling) or Gustafson's (weak), and draws both with matplotlib.
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,13 +22,12 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "child.hpp"
 #include "commands.hpp"
 #include "outputs.hpp"
 #include "parse.hpp"
 #include "progress.hpp"
 #include "report.hpp"
-
-extern char** environ;
 
 namespace pardo::cli {
 
@@ -138,64 +129,6 @@ std::vector<std::string> command_for(const ScaleArgs& args, std::size_t workers)
   return argv;
 }
 
-struct ChildRun {
-  int exit_code = 0;  ///< 128 + signal for a child a signal ended
-  std::string out;
-  double wall_seconds = 0;
-};
-
-/// Runs this program with `args`, its standard output captured, its standard error the user's.
-ChildRun run_self(const std::vector<std::string>& args) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    throw std::runtime_error(std::string("scale: cannot make a pipe: ") + std::strerror(errno));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  std::vector<std::string> owned{"pardo"};
-  owned.insert(owned.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : owned) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const auto started = std::chrono::steady_clock::now();
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (rc != 0) {
-    ::close(pipe_fds[0]);
-    throw std::runtime_error(std::string("scale: cannot start pardo: ") + std::strerror(rc));
-  }
-  ChildRun run;
-  std::array<char, 65536> buffer;
-  bool passed_on = false;
-  for (;;) {
-    // Ctrl-C reaches the whole foreground group, a `kill -INT` this process alone: the run is
-    // asked to stop either way.
-    if (stop_requested() && !passed_on) {
-      ::kill(pid, SIGINT);
-      passed_on = true;
-    }
-    pollfd ready{pipe_fds[0], POLLIN, 0};
-    if (::poll(&ready, 1, 100) <= 0) continue;
-    const ssize_t n = ::read(pipe_fds[0], buffer.data(), buffer.size());
-    if (n > 0) {
-      run.out.append(buffer.data(), static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  run.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
-}
-
 std::string quoted(const std::vector<std::string>& argv) {
   std::string text = "pardo";
   for (const auto& a : argv) text += " " + a;
@@ -259,7 +192,9 @@ int run_scale(const ScaleArgs& args) {
   for (std::size_t rep = 0; rep < args.repetitions; ++rep) {
     for (std::size_t i = 0; i < counts.size(); ++i) {
       const auto argv = command_for(args, counts[i]);
-      const ChildRun run = run_self(argv);
+      std::vector<std::string> child{"pardo"};
+      child.insert(child.end(), argv.begin(), argv.end());
+      const ChildRun run = run_child("/proc/self/exe", child);
       if (run.exit_code == exit_interrupted || stop_requested()) {
         std::fprintf(stderr, "pardo scale: interrupted at %zu workers, round %zu of %zu\n",
                      counts[i], rep + 1, args.repetitions);
@@ -356,25 +291,7 @@ int run_scale(const ScaleArgs& args) {
   return args.plot.empty() ? exit_success : draw(study, args.plot);
 }
 
-/// What follows `--` on a scale command line, kept from CLI11: it would read the command's
-/// own options ("pi", "-5") as the tool's.
-std::vector<std::string>& scaled_command() {
-  static std::vector<std::string> command;
-  return command;
-}
-
 }  // namespace
-
-int take_scaled_command(int argc, char** argv) {
-  if (argc < 2 || std::string_view(argv[1]) != "scale") return argc;
-  for (int i = 2; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--") {
-      scaled_command().assign(argv + i + 1, argv + argc);
-      return i;
-    }
-  }
-  return argc;
-}
 
 void add_scale_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ScaleArgs>();
@@ -406,11 +323,8 @@ void add_scale_command(CLI::App& app, int& exit_code) {
                    "Draw speed-up and efficiency against workers, with the ideal and the fitted "
                    "law, to FILE.png (python3 and matplotlib)")
       ->type_name("FILE");
-  scale->footer(
-      "The workload command and its options follow --: pardo scale --workers 1,2,4 "
-      "-- pi --samples 1e9");
   scale->callback([&exit_code, args] {
-    args->command = scaled_command();
+    args->command = trailing_command();
     if (args->command.empty()) {
       throw UsageError("name the command to scale after --: pardo scale -- pi --samples 1e9");
     }

@@ -25,7 +25,7 @@ if top.returncode != 0 or "Workloads:" not in top.stdout or "Tools:" not in top.
     failures.append(f"pardo --help: no Workloads and Tools groups: {top.stdout[:400]}")
 workloads = ["pi", "integrate", "bootstrap", "permtest", "power", "mcmc", "optimize", "fit",
              "laplace", "mandelbrot"]
-tools = ["info", "tour", "bench", "rng"]
+tools = ["info", "tour", "bench", "scale", "launch", "rng"]
 if top.stdout.find("Workloads:") > top.stdout.find("Tools:"):
     failures.append("pardo --help lists the tools before the workloads")
 commands = [[c] for c in workloads + tools] + [["bench", "pi"], ["rng", "dump"]]
