@@ -120,7 +120,8 @@ MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, bo
       run.workers = workers;
       checkpoint = open_checkpoint(args.checkpoint);
       if (checkpoint) stop_on_sigterm();
-      if (checkpoint && checkpoint->restored() > 0 && !quiet) {
+      // optimize says where its solver resumes (a generation, not blocks) itself.
+      if (checkpoint && checkpoint->restored() > 0 && !quiet && command != "optimize") {
         std::fprintf(stderr, "pardo %.*s: note: resuming from %s: %zu blocks done\n",
                      static_cast<int>(command.size()), command.data(),
                      args.checkpoint.resume.c_str(), checkpoint->restored());

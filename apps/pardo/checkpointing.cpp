@@ -26,7 +26,7 @@ namespace {
 const std::set<std::string, std::less<>> placement_and_output{
     "backend", "workers", "retries",    "stall-timeout", "task-timeout", "quiet",
     "json",    "output",  "png",        "npy",           "distribution", "save-distribution",
-    "trace",   "profile", "checkpoint", "resume",        "help"};
+    "trace",   "profile", "checkpoint", "resume",        "help",         "log"};
 
 // One spelling per number: 1e6, 1000000 and 1000000.0 are the same option. Whole numbers in
 // digits stay digits (a seed near 2^64 has no exact double); other text stays as it is.

@@ -78,6 +78,23 @@ class CliMonitor : public opt::Monitor {
   std::uint64_t counted_ = 0;
 };
 
+/// Keeps the solver's whole state in the run's checkpoint at the end of every generation (the
+/// checkpoint writes it every --checkpoint-every seconds and when the run stops). Added before
+/// the CliMonitor, so the generation a Ctrl-C ends is kept.
+class CheckpointMonitor : public opt::Monitor {
+ public:
+  CheckpointMonitor(Checkpoint& checkpoint, const opt::Solver& solver, std::uint32_t section)
+      : checkpoint_(checkpoint), solver_(solver), section_(section) {}
+  void generation(const opt::Status& /*s*/) override {
+    checkpoint_.record(section_, 0, solver_.save_to_bytes());
+  }
+
+ private:
+  Checkpoint& checkpoint_;
+  const opt::Solver& solver_;
+  std::uint32_t section_;
+};
+
 /// The bounds: "LO:HI" for every axis, or one "LO:HI" per axis, comma-separated.
 opt::Bounds parse_bounds(const std::string& text, std::size_t dim) {
   std::vector<std::string> parts;
@@ -230,9 +247,22 @@ Outcome solve_on(E& executor, const OptimizeArgs& args, const opt::Problem& prob
   std::unique_ptr<opt::Solver> solver = make_solver(args, problem);
   const opt::Termination stop = stopping_rule(args, problem, opt::population_of(*solver));
   CliMonitor monitor(control);
-  solver->add_monitor(monitor);
   if (log != nullptr) solver->add_monitor(*log);
   if (args.failure_penalty) solver->set_failure_penalty(*args.failure_penalty);
+  std::optional<CheckpointMonitor> keeper;
+  if (control.checkpoint != nullptr) {
+    const std::uint32_t section = control.checkpoint->open_section("optimizer");
+    if (auto saved = control.checkpoint->restore<std::string>(section, 0)) {
+      solver->restore_from_bytes(*saved, args.backend.checkpoint.resume);
+      if (!args.quiet && !args.json) {
+        std::fprintf(stderr, "pardo optimize: note: resuming from %s at generation %llu\n",
+                     args.backend.checkpoint.resume.c_str(),
+                     static_cast<unsigned long long>(solver->status().generation));
+      }
+    }
+    solver->add_monitor(keeper.emplace(*control.checkpoint, *solver, section));
+  }
+  solver->add_monitor(monitor);
   if (control.progress != nullptr) {
     control.progress->start_phase("optimizing", "evaluations",
                                   parse_count(args.max_evaluations, "--max-evaluations"));
@@ -266,6 +296,11 @@ int run_optimize(OptimizeArgs args) {
   if (ensemble && !args.log.empty()) {
     return fail("--log follows one solver's generations; --solver " + args.solver +
                 " runs many (log a single solver instead)");
+  }
+  const CheckpointArgs& checkpoint = args.backend.checkpoint;
+  if (ensemble && (!checkpoint.file.empty() || !checkpoint.resume.empty())) {
+    return fail("--checkpoint and --resume keep one solver's state; --solver " + args.solver +
+                " runs many (checkpoint a single solver instead)");
   }
   if (!args.population.empty() &&
       (args.solver == "nelder-mead" || args.solver == "powell" || ensemble)) {
@@ -466,6 +501,7 @@ void add_optimize_command(CLI::App& app, int& exit_code) {
       ->type_name("FILE");
   add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
+  add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   cmd->add_flag("--json", args->json, "Print one JSON object");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");

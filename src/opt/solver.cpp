@@ -1,5 +1,7 @@
 #include "pardo/opt/solver.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -227,7 +229,7 @@ Result Solver::finish_solve(const std::string& why) {
   return r;
 }
 
-void Solver::save(const std::string& path) const {
+std::string Solver::save_to_bytes() const {
   std::string bytes;
   wire::Writer out(bytes);
   wire::encode(out, std::string(state_magic));
@@ -242,13 +244,20 @@ void Solver::save(const std::string& path) const {
   wire::encode(out, started_);
   wire::encode(out, status().seconds);
   save_state(out);
+  return bytes;
+}
+
+void Solver::save(const std::string& path) const {
+  const std::string bytes = save_to_bytes();
   const std::string temporary = path + ".tmp";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
     throw std::runtime_error("save: cannot create " + temporary + ": " + std::strerror(errno));
   }
-  const bool written =
-      std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0;
+  // Synced before the rename: a crash then leaves the old state or the new one, never a
+  // file whose bytes the disk has not got yet.
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() &&
+                       std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
   const int error = errno;
   if (std::fclose(file) != 0 || !written) {
     std::remove(temporary.c_str());
@@ -267,12 +276,15 @@ void Solver::restore(const std::string& path) {
   if (!file) throw std::runtime_error("restore: cannot open " + path + ": " + std::strerror(errno));
   std::stringstream buffer;
   buffer << file.rdbuf();
-  const std::string bytes = buffer.str();
+  restore_from_bytes(buffer.str(), path);
+}
+
+void Solver::restore_from_bytes(std::string_view bytes, const std::string& origin) {
   wire::Reader in(bytes);
   if (bytes.size() < state_magic.size() + 8 || wire::decode<std::string>(in) != state_magic) {
-    throw SerializationError("restore: " + path + " is not a pardo::opt state file");
+    throw SerializationError("restore: " + origin + " is not a pardo::opt state file");
   }
-  check_problem_of(in, kind(), problem_, path);
+  check_problem_of(in, kind(), problem_, origin);
   auto pending = wire::decode<std::vector<double>>(in);
   auto best_x = wire::decode<std::vector<double>>(in);
   const auto best = wire::decode<double>(in);

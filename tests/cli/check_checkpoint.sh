@@ -5,7 +5,7 @@
 # requeued job's command line works before its first checkpoint exists; a checkpoint from
 # another run (another seed, changed data), a damaged one, a missing one and a file that cannot
 # be written are refused with exit 2 naming the problem; a write that fails during the run ends
-# it with exit 3.
+# it with exit 3. An optimiser's checkpoint keeps its solver's state and resumes it exactly.
 set -uo pipefail
 pardo=$1
 failures=0
@@ -149,6 +149,38 @@ expect_usage_error "standard input" bootstrap - --checkpoint "$tmp/stdin.ckpt"
 grep -q "pardo pi: --checkpoint: .*big.ckpt: cannot write: File too large" "$tmp/big.err" ||
   fail "a failed write is not named: $(cat "$tmp/big.err")"
 grep -q "^  estimate " "$tmp/big.out" || fail "a failed write lost the result: $(cat "$tmp/big.out")"
+
+# An optimiser's checkpoint is its solver's whole state at the end of a generation: stopped by
+# SIGTERM and resumed on worker processes, the solve ends where one never stopped ends.
+solve=(optimize --model rastrigin --dim 50 --solver de --population 400 --max-generations 3000
+  --max-evaluations 1e9)
+opt=("${solve[@]}" --seed 8 --json -q)
+# best: "x value generations evaluations" of an optimize run's JSON.
+best() {
+  /usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(j["best"]["x"], repr(j["best"]["value"]), j["generations"], j["evaluations"], j["run"]["complete"])' "$1" 2> /dev/null ||
+    echo missing
+}
+"$pardo" "${opt[@]}" --workers 2 > "$tmp/opt_fresh.json" || fail "optimize: exit $?"
+"$pardo" "${opt[@]}" --workers 2 --checkpoint "$tmp/opt.ckpt" --checkpoint-every 0.2 \
+  > "$tmp/opt_stopped.json" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+code=$?
+[[ $code == 130 && $(best "$tmp/opt_stopped.json") == *False ]] ||
+  fail "optimize, SIGTERM: exit $code: $(cat "$tmp/opt_stopped.json")"
+"$pardo" "${opt[@]}" --backend processes --workers 2 --resume "$tmp/opt.ckpt" \
+  > "$tmp/opt_resumed.json" || fail "optimize resumed: exit $?"
+[[ $(best "$tmp/opt_resumed.json") == "$(best "$tmp/opt_fresh.json")" ]] ||
+  fail "optimize resumed to $(best "$tmp/opt_resumed.json"); never stopped: $(best "$tmp/opt_fresh.json")"
+err=$("$pardo" "${solve[@]}" --seed 8 --workers 2 --resume "$tmp/opt.ckpt" 2>&1 > /dev/null)
+grep -q "note: resuming from $tmp/opt.ckpt at generation [1-9]" <<< "$err" ||
+  fail "optimize: resuming says nothing: $err"
+expect_usage_error "seed is '8' there and '9' here" "${solve[@]}" --seed 9 --resume "$tmp/opt.ckpt"
+expect_usage_error "--solver buckshot runs many" optimize --solver buckshot --checkpoint "$tmp/b.ckpt"
 
 [[ $failures == 0 ]] && echo "check_checkpoint: all passed"
 exit $((failures > 0))

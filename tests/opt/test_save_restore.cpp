@@ -117,4 +117,34 @@ TEST(SaveRestore, ACorruptOrMissingFileLeavesTheSolverAsItWas) {
   std::remove(path.c_str());
 }
 
+// The bytes are the file's, and resume the same trajectory; a cut or foreign buffer is
+// refused by the name given as its origin.
+TEST(SaveRestore, BytesAreTheFileAndResumeTheSameTrajectory) {
+  pardo::ThreadPool pool(2);
+  const Problem problem{.bounds = Bounds::cube(3, -5, 5), .seed = 5};
+  Cmaes whole(problem, {.population = 8});
+  const Result expected = whole.solve(pool, models::sphere, generation_limit(30));
+  Cmaes first(problem, {.population = 8});
+  first.solve(pool, models::sphere, generation_limit(12));
+  const std::string bytes = first.save_to_bytes();
+  const std::string path = temp_path("cmaes.state");
+  first.save(path);
+  std::ifstream in(path, std::ios::binary);
+  const std::string file{std::istreambuf_iterator<char>(in), {}};
+  EXPECT_EQ(file.size(), bytes.size());
+  Cmaes resumed(problem, {.population = 8});
+  resumed.restore_from_bytes(bytes, "run.ckpt");
+  const Result r = resumed.solve(pool, models::sphere, generation_limit(30));
+  EXPECT_EQ(r.x, expected.x);
+  EXPECT_EQ(r.history, expected.history);
+  EXPECT_EQ(r.evaluations, expected.evaluations);
+  Cmaes other(problem, {.population = 8});
+  EXPECT_EQ(pardo::opt::test::message_of<pardo::SerializationError>(
+                [&] { other.restore_from_bytes("not a state", "run.ckpt"); }),
+            "restore: run.ckpt is not a pardo::opt state file");
+  EXPECT_THROW(other.restore_from_bytes(std::string_view(bytes).substr(0, bytes.size() / 2), "x"),
+               pardo::SerializationError);
+  std::remove(path.c_str());
+}
+
 }  // namespace

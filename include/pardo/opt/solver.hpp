@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -97,6 +98,18 @@ class Solver {
   /// auto r = again.solve(pool, f, pardo::opt::generation_limit(200));  // as if never stopped
   /// @endcode
   void restore(const std::string& path);
+
+  /// The solver's whole state as the bytes save() writes: for a checkpoint that holds more
+  /// than the solver (as `pardo optimize --checkpoint` keeps it in a pardo::Checkpoint).
+  /// @code
+  /// const std::string bytes = solver.save_to_bytes();
+  /// @endcode
+  std::string save_to_bytes() const;
+  /// restore() from bytes that save_to_bytes() gave; `origin` names them in the messages.
+  /// @code
+  /// again.restore_from_bytes(bytes, "run.ckpt");
+  /// @endcode
+  void restore_from_bytes(std::string_view bytes, const std::string& origin);
 
   /// Adds a monitor, kept by reference: it must outlive the solves.
   void add_monitor(Monitor& monitor) { monitors_.push_back(&monitor); }
