@@ -46,12 +46,16 @@ def main() -> int:
             problems.append(f"track {track} has events but no thread_name")
         if track[0] not in processes:
             problems.append(f"process {track[0]} has events but no process_name")
+        # In whole nanoseconds, as written: summed as doubles, ts + dur of an event can land a
+        # fraction of a nanosecond past the ts of the next one, which starts as it ends, and
+        # that one would seem to start inside it.
         stack = []
         for e in sorted(track_events, key=lambda e: e["ts"]):
-            end = e["ts"] + e["dur"]
-            while stack and stack[-1] <= e["ts"]:
+            start = round(e["ts"] * 1000)
+            end = start + round(e["dur"] * 1000)
+            while stack and stack[-1] <= start:
                 stack.pop()
-            if stack and end > stack[-1] + 1e-3:
+            if stack and end > stack[-1] + 1:
                 problems.append(f"{e['name']} at {e['ts']} overlaps its neighbour on {track}")
             stack.append(end)
     counted = [e for e in events if e["ph"] == "X" and e["cat"] == args.category]
