@@ -16,11 +16,6 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversub
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
 # field FILE KEY: a value of a --json output, "missing" if it has none.
 field() {
   /usr/bin/python3 -c 'import json, sys

@@ -13,11 +13,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
 # expect_lines SCRIPT LINE...: each LINE is a whole line of SCRIPT.
 expect_lines() {
   local script=$1

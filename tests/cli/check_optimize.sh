@@ -9,10 +9,6 @@ pardo=$1
 failures=0
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
 tmp=$(mktemp -d)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 trap 'rm -rf "$tmp"' EXIT

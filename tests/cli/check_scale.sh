@@ -13,11 +13,6 @@ source "$here/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
 out=$("$pardo" scale --workers 1,2,3 --repetitions 2 -- pi --samples 2e6) ||
   fail "strong: exit $?"
 [[ $(grep -cE '^[123] ' <<< "$out") == 3 ]] || fail "strong: not one row per count: $out"

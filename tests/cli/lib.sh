@@ -1,6 +1,12 @@
 # Shared by the CLI check scripts: source it after setting `pardo` (the binary) and
 # `failures=0`.
 
+# fail MESSAGE...: counts a failure and says what it was.
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
 # expect_usage_error PATTERN ARGS...: `pardo ARGS` must exit 2 with a short message on
 # stderr that mentions PATTERN.
 expect_usage_error() {
