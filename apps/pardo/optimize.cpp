@@ -78,21 +78,34 @@ class CliMonitor : public opt::Monitor {
   std::uint64_t counted_ = 0;
 };
 
-/// Keeps the solver's whole state in the run's checkpoint at the end of every generation (the
-/// checkpoint writes it every --checkpoint-every seconds and when the run stops). Added before
-/// the CliMonitor, so the generation a Ctrl-C ends is kept.
+/// Keeps the solver's whole state in the run's checkpoint at the end of a generation, once
+/// every --checkpoint-every seconds: encoding the state costs as much as a generation of a
+/// cheap objective, so it is made only when the checkpoint would write it. keep() also keeps
+/// the state the solve ended with, complete or stopped.
 class CheckpointMonitor : public opt::Monitor {
  public:
-  CheckpointMonitor(Checkpoint& checkpoint, const opt::Solver& solver, std::uint32_t section)
-      : checkpoint_(checkpoint), solver_(solver), section_(section) {}
+  CheckpointMonitor(Checkpoint& checkpoint, const opt::Solver& solver, std::uint32_t section,
+                    double every)
+      : checkpoint_(checkpoint),
+        solver_(solver),
+        section_(section),
+        every_(every),
+        kept_(std::chrono::steady_clock::now()) {}
   void generation(const opt::Status& /*s*/) override {
+    if (std::chrono::steady_clock::now() - kept_ >= every_) keep();
+  }
+  void keep() {
     checkpoint_.record(section_, 0, solver_.save_to_bytes());
+    // After the record, which writes: the checkpoint's own clock is then due when this one is.
+    kept_ = std::chrono::steady_clock::now();
   }
 
  private:
   Checkpoint& checkpoint_;
   const opt::Solver& solver_;
   std::uint32_t section_;
+  std::chrono::duration<double> every_;
+  std::chrono::steady_clock::time_point kept_;
 };
 
 /// The bounds: "LO:HI" for every axis, or one "LO:HI" per axis, comma-separated.
@@ -260,7 +273,8 @@ Outcome solve_on(E& executor, const OptimizeArgs& args, const opt::Problem& prob
                      static_cast<unsigned long long>(solver->status().generation));
       }
     }
-    solver->add_monitor(keeper.emplace(*control.checkpoint, *solver, section));
+    solver->add_monitor(
+        keeper.emplace(*control.checkpoint, *solver, section, args.backend.checkpoint.every));
   }
   solver->add_monitor(monitor);
   if (control.progress != nullptr) {
@@ -274,6 +288,7 @@ Outcome solve_on(E& executor, const OptimizeArgs& args, const opt::Problem& prob
     o.best.termination = "interrupted";
     o.interrupted = true;
   }
+  if (keeper) keeper->keep();
   o.first_failure = monitor.first_failure;
   return o;
 }
