@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -351,6 +352,8 @@ void add_launch_command(CLI::App& app, int& exit_code) {
       throw UsageError(
           "name the command to run after --: pardo launch --nodes 2 -- pi --backend mpi");
     }
+    // CLI11's range check lets NaN through: every comparison with it is false.
+    if (std::isnan(args->poll)) throw UsageError("--poll: 'nan' is not a number of seconds");
     args->job.version = std::string(pardo::version());
     // PBS and mpirun here have no signal of their own: `timeout` needs the limit.
     const bool can_signal =

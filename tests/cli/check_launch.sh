@@ -112,6 +112,8 @@ expect_usage_error "--nodes 2: --scheduler mpirun runs here" \
   launch --dry-run --scheduler mpirun --nodes 2 -- pi --backend mpi
 expect_usage_error "sge" launch --scheduler sge -- pi
 expect_usage_error "tasks-per-node" launch --tasks-per-node 0 -- pi
+expect_usage_error "--poll: 'nan'" launch --poll nan -- pi
+expect_usage_error "--poll" launch --poll 1e308 -- pi
 for scheduler in pbs:qsub lsf:bsub slurm:sbatch; do
   err=$(PATH=/nonexistent "$self" launch --scheduler "${scheduler%:*}" -- pi 2>&1)
   code=$?
