@@ -851,7 +851,8 @@ SIGNAL_MARGIN_S = 3.0  # the contract says 1 s; 3 s allows for a loaded 2-core m
 
 
 def interruptible(s):
-    """Runs that would take far longer than the test: command -> args (with --json)."""
+    """Runs that take many minutes on 2 cores, far longer than the test, so that a case signalled
+    late (a loaded machine) still catches them running: command -> args (with --json)."""
     big = os.path.join(s.tmp, "sigint_big.csv")
     if not os.path.exists(big):
         write(big, "x,y\n" + "".join(f"{(i * 7919 % 10007) / 100.0},"
@@ -860,23 +861,23 @@ def interruptible(s):
     if not os.path.isdir(fit_dir):
         os.makedirs(fit_dir)
         rows = "".join(f"{(i * 31 % 17) % 2},{(i * 7 % 101) / 50.0},{(i * 13 % 89) / 40.0},"
-                       f"{(i * 3 % 23) / 10.0}\n" for i in range(20000))
+                       f"{(i * 3 % 23) / 10.0}\n" for i in range(200000))
         first = os.path.join(fit_dir, "set0000.csv")
         write(first, "y,a,b,c\n" + rows)
         # Hard links: thousands of data sets (a run far longer than the signal times, even
         # on a fast machine) at the disk cost of one.
-        for k in range(1, 3000):
+        for k in range(1, 10000):
             os.link(first, os.path.join(fit_dir, f"set{k:04d}.csv"))
     return {
-        "pi": ["pi", "--samples", "1e12", "--json"],
+        "pi": ["pi", "--samples", "1e14", "--json"],
         "integrate": ["integrate", "--function", "gaussian", "--dim", "8", "--samples", "1e12",
                       "--json"],
         "bootstrap": ["bootstrap", big, "--resamples", "1e6", "--json"],
         "permtest": ["permtest", big, "--permutations", "1e8", "--json"],
         "power": ["power", "--test", "permutation", "--n", "200", "--replications", "1e7",
                   "--json"],
-        # Kept draws fit in 64 MB; the chains would take minutes.
-        "mcmc": ["mcmc", "--dim", "10", "--chains", "8", "--draws", "1e5", "--thin", "100",
+        # Kept draws fit in 64 MB; the chains would take half an hour.
+        "mcmc": ["mcmc", "--dim", "10", "--chains", "8", "--draws", "1e5", "--thin", "10000",
                  "--json"],
         "fit": ["fit", fit_dir, "--model", "logistic", "--predictors", "a,b,c",
                 "--json"],
@@ -1010,6 +1011,7 @@ def mpirun_sigint(s, runs):
             continue
         os.kill(w.proc.pid, signal.SIGINT)
         sent_at = time.monotonic()
+        sent = f"SIGINT sent {sent_at - w.start:.2f} s after the start; "
         # SIGTERM comes one timeout after the SIGINT, SIGKILL one more after that.
         limit = 2 * SIGNAL_MARGIN_S + 3
         r = w.wait(limit)
@@ -1023,8 +1025,8 @@ def mpirun_sigint(s, runs):
         elif not isinstance(j, dict):
             ok = f"no JSON object on stdout after {after:.2f} s: {r.out[:120]!r}"
         elif j.get("run", {}).get("complete") is not False:
-            ok = (f"\"complete\" is {j.get('run', {}).get('complete')!r} after {after:.2f} s, "
-                  f"exit {r.rc}: run {json.dumps(j.get('run'))}")
+            ok = (sent + f"\"complete\" is {j.get('run', {}).get('complete')!r} after "
+                  f"{after:.2f} s, exit {r.rc}: run {json.dumps(j.get('run'))}")
         elif left:
             ok = f"processes left behind: {left}"
         s.check(shown, ok, "rank 0 prints the partial result (\"complete\": false)", r)
