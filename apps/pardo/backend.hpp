@@ -122,9 +122,12 @@ MonitoredRun run_monitored(const BackendArgs& args, std::string_view command, bo
       if (checkpoint) stop_on_sigterm();
       // optimize says where its solver resumes (a generation, not blocks) itself.
       if (checkpoint && checkpoint->restored() > 0 && !quiet && command != "optimize") {
-        std::fprintf(stderr, "pardo %.*s: note: resuming from %s: %zu blocks done\n",
+        // An MCMC chain is kept part-way too: it goes on from its last step kept.
+        std::fprintf(stderr, "pardo %.*s: note: resuming from %s: %zu %s\n",
                      static_cast<int>(command.size()), command.data(),
-                     args.checkpoint.resume.c_str(), checkpoint->restored());
+                     args.checkpoint.resume.c_str(), checkpoint->restored(),
+                     command == "mcmc" ? "chains kept, each going on from its last step kept"
+                                       : "blocks done");
       }
       Progress progress;
       RunMonitor monitor(progress, quiet);

@@ -24,9 +24,9 @@ namespace {
 
 // Options that change where and how a run is seen, never a block's output.
 const std::set<std::string, std::less<>> placement_and_output{
-    "backend", "workers", "retries",    "stall-timeout", "task-timeout", "quiet",
-    "json",    "output",  "png",        "npy",           "distribution", "save-distribution",
-    "trace",   "profile", "checkpoint", "resume",        "help",         "log"};
+    "backend",    "workers", "retries", "stall-timeout", "task-timeout",      "quiet", "json",
+    "output",     "png",     "npy",     "distribution",  "save-distribution", "trace", "profile",
+    "checkpoint", "resume",  "help",    "log",           "save-draws"};
 
 // One spelling per number: 1e6, 1000000 and 1000000.0 are the same option. Whole numbers in
 // digits stay digits (a seed near 2^64 has no exact double); other text stays as it is.

@@ -262,6 +262,7 @@ void add_mcmc_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_seed_option(*mcmc, args->seed);
   add_backend_options(*mcmc, args->backend);
+  add_checkpoint_options(*mcmc, args->backend.checkpoint);
   add_output_option(*mcmc, args->output);
   add_save_option(*mcmc, "--save-draws", args->save_draws,
                   "Write the kept draws to FILE (.npy or CSV): columns chain, draw, x[0], ...");

@@ -165,13 +165,61 @@ void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t
   advance_progress(progress, state.steps - reported);
 }
 
-ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
-                      const MetropolisOptions& options, std::uint64_t chain,
-                      const std::stop_token& stop, Progress* progress) {
-  ChainOutput out;
-  out.state = start_chain(density, start, jitter_start, options, chain);
-  out.draws.reserve(options.draws * start.size());
-  advance(density, options, chain, out.state, chain_steps(options), out.draws, stop, progress);
+KeptChains::KeptChains(Checkpoint* checkpoint, std::size_t dim, const MetropolisOptions& options)
+    : checkpoint_(checkpoint), restored_(options.chains) {
+  if (checkpoint_ == nullptr) return;
+  section_ = checkpoint_->open_section("chains");
+  const std::uint64_t total = chain_steps(options);
+  for (std::uint64_t c = 0; c < options.chains; ++c) {
+    restored_[c] = checkpoint_->restore<ChainOutput>(section_, c);
+    if (!restored_[c]) continue;
+    const ChainState& state = restored_[c]->state;
+    const std::uint64_t sampled = state.steps > options.warmup ? state.steps - options.warmup : 0;
+    if (state.theta.size() != dim || state.steps > total ||
+        restored_[c]->draws.size() != sampled / options.thin * dim) {
+      throw CheckpointError("the checkpoint's chain " + std::to_string(c) + " (step " +
+                            std::to_string(state.steps) + " of " + std::to_string(total) + ", " +
+                            std::to_string(restored_[c]->draws.size()) +
+                            " numbers drawn) is not a state of this run");
+    }
+    steps_restored_ += state.steps;
+    finished_restored_ += state.steps == total ? 1 : 0;
+  }
+}
+
+void KeptChains::record(std::uint64_t c, const ChainOutput& chain) {
+  if (checkpoint_ != nullptr) checkpoint_->record(section_, c, chain);
+}
+
+void KeptChains::keep_all(const std::vector<std::optional<ChainOutput>>& chains, bool write) {
+  if (checkpoint_ == nullptr) return;
+  for (std::size_t c = 0; c < chains.size(); ++c) {
+    if (chains[c]) checkpoint_->store(section_, c, *chains[c]);
+  }
+  if (write || checkpoint_->due()) checkpoint_->try_write();
+}
+
+void KeptChains::keep_all(const std::vector<ChainOutput>& chains, bool write) {
+  if (checkpoint_ == nullptr) return;
+  for (std::size_t c = 0; c < chains.size(); ++c) checkpoint_->store(section_, c, chains[c]);
+  if (write || checkpoint_->due()) checkpoint_->try_write();
+}
+
+ChainOutput run_chain(DensityRef density, ChainOutput begun, const MetropolisOptions& options,
+                      std::uint64_t chain, const std::stop_token& stop, Progress* progress,
+                      KeptChains& kept) {
+  ChainOutput out = std::move(begun);
+  out.draws.reserve(options.draws * out.state.theta.size());
+  const std::uint64_t total = chain_steps(options);
+  // With a checkpoint, in stretches between which the chain is kept when a write is due: a
+  // chain can last hours, and a run killed then resumes it from there.
+  const std::uint64_t stretch = kept.keeps() ? 4096 : total;
+  while (out.state.steps < total && !stop.stop_requested()) {
+    advance(density, options, chain, out.state,
+            total - out.state.steps > stretch ? out.state.steps + stretch : total, out.draws, stop,
+            progress);
+    if (out.state.steps < total && kept.due()) kept.record(chain, out);
+  }
   return out;
 }
 

@@ -119,11 +119,13 @@ std::uint32_t Checkpoint::open_section(std::string_view phase) {
   return section;
 }
 
-const std::string* Checkpoint::restored_bytes(std::uint32_t section, std::uint64_t block) const {
+std::optional<std::string> Checkpoint::restored_bytes(std::uint32_t section,
+                                                      std::uint64_t block) const {
   const std::lock_guard lock(mutex_);
-  // Map nodes never move, and no block is ever erased: the pointer outlives the lock.
+  // A copy: a block recorded again meanwhile replaces these bytes.
   const auto it = blocks_.find({section, block});
-  return it == blocks_.end() ? nullptr : &it->second;
+  if (it == blocks_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::string Checkpoint::describe(std::uint32_t section, std::uint64_t block) const {
@@ -132,23 +134,29 @@ std::string Checkpoint::describe(std::uint32_t section, std::uint64_t block) con
   return options_.resume.string() + ": block " + std::to_string(block) + " of '" + phase + "'";
 }
 
-void Checkpoint::keep(std::uint32_t section, std::uint64_t block, std::string&& bytes) {
-  const auto due = [this] {
-    return !options_.file.empty() &&
-           std::chrono::steady_clock::now() - last_write_ >= options_.every;
-  };
+bool Checkpoint::due_held() const {
+  return !options_.file.empty() && std::chrono::steady_clock::now() - last_write_ >= options_.every;
+}
+
+bool Checkpoint::due() const {
+  const std::lock_guard lock(mutex_);
+  return due_held();
+}
+
+void Checkpoint::keep(std::uint32_t section, std::uint64_t block, std::string&& bytes,
+                      bool may_write) {
   {
     const std::lock_guard lock(mutex_);
     blocks_.insert_or_assign({section, block}, std::move(bytes));
     ++changes_;
-    if (!due()) return;
+    if (!may_write || !due_held()) return;
   }
   // One writer at a time; a block finishing meanwhile goes on, and is in the next write.
   const std::unique_lock writing(writing_, std::try_to_lock);
   if (!writing.owns_lock()) return;
   {
     const std::lock_guard lock(mutex_);
-    if (!due()) return;  // another block's thread wrote just now
+    if (!due_held()) return;  // another block's thread wrote just now
   }
   write_held_noting_failure();
 }

@@ -177,5 +177,53 @@ grep -q "note: resuming from $tmp/opt.ckpt at generation [1-9]" <<< "$err" ||
 expect_usage_error "seed is '8' there and '9' here" "${solve[@]}" --seed 9 --resume "$tmp/opt.ckpt"
 expect_usage_error "--solver buckshot runs many" optimize --solver buckshot --checkpoint "$tmp/b.ckpt"
 
+# MCMC chains are kept part-way: killed with no chain finished, the run resumes each chain
+# from its last step kept, on another backend, and draws what a run never stopped draws.
+chains=(mcmc --dim 20 --chains 2 --draws 4e5 --thin 5 --seed 5 --json -q)
+# draws: what the chains drew and made of it, from an mcmc run's JSON.
+draws() {
+  /usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(j["parameters"], j["acceptance_rate"], j["step_size"], j["run"]["complete"])' "$1" \
+    2> /dev/null || echo missing
+}
+"$pardo" "${chains[@]}" --workers 2 > "$tmp/mcmc_fresh.json" || fail "mcmc: exit $?"
+"$pardo" "${chains[@]}" --workers 2 --checkpoint "$tmp/mcmc.ckpt" --checkpoint-every 0.1 \
+  > /dev/null 2>&1 &
+pid=$!
+# Killed once the checkpoint holds draws (its first write, before any step, holds none).
+for _ in $(seq 200); do
+  (($(stat -c %s "$tmp/mcmc.ckpt" 2> /dev/null || echo 0) > 100000)) && break
+  sleep 0.05
+done
+kill -KILL "$pid"
+wait "$pid" 2> /dev/null
+"$pardo" "${chains[@]}" --backend processes --workers 2 --resume "$tmp/mcmc.ckpt" \
+  > "$tmp/mcmc_resumed.json" || fail "mcmc resumed after SIGKILL: exit $?"
+[[ $(draws "$tmp/mcmc_resumed.json") == "$(draws "$tmp/mcmc_fresh.json")" ]] ||
+  fail "mcmc resumed on processes after SIGKILL: $(draws "$tmp/mcmc_resumed.json" | cut -c1-200);" \
+    "never stopped: $(draws "$tmp/mcmc_fresh.json" | cut -c1-200)"
+err=$("$pardo" "${chains[@]:0:11}" --workers 2 --resume "$tmp/mcmc.ckpt" 2>&1 > /dev/null)
+grep -q "note: resuming from $tmp/mcmc.ckpt: [12] chains kept, each going on" <<< "$err" ||
+  fail "mcmc: resuming says nothing: $err"
+# Stopped by SIGTERM: the chains as they stopped, resumed on MPI ranks.
+"$pardo" "${chains[@]}" --workers 2 --checkpoint "$tmp/mcmc_term.ckpt" \
+  > "$tmp/mcmc_stopped.json" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+code=$?
+[[ $code == 130 && $(draws "$tmp/mcmc_stopped.json") == *False ]] ||
+  fail "mcmc, SIGTERM: exit $code: $(cut -c1-200 "$tmp/mcmc_stopped.json")"
+if command -v mpirun > /dev/null; then
+  mpirun -np 2 "$pardo" "${chains[@]}" --backend mpi --workers 1 --resume "$tmp/mcmc_term.ckpt" \
+    > "$tmp/mcmc_mpi.json" || fail "mcmc resumed under mpirun: exit $?"
+  [[ $(draws "$tmp/mcmc_mpi.json") == "$(draws "$tmp/mcmc_fresh.json")" ]] ||
+    fail "mcmc resumed on 2 MPI ranks after SIGTERM: $(draws "$tmp/mcmc_mpi.json" | cut -c1-200)"
+fi
+expect_usage_error "draws is '400000' there and '300000' here" \
+  "${chains[@]/4e5/3e5}" --resume "$tmp/mcmc_term.ckpt"
+
 [[ $failures == 0 ]] && echo "check_checkpoint: all passed"
 exit $((failures > 0))

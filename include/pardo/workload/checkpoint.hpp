@@ -136,15 +136,16 @@ class Checkpoint {
   /// @endcode
   std::uint32_t open_section(std::string_view phase);
 
-  /// Block `block` of section `section` as the resumed run left it, if it had finished.
+  /// Block `block` of section `section`: as this run last recorded it, else as the resumed
+  /// run left it; empty if neither has it.
   /// Throws CheckpointError if its bytes are not an `R`.
   /// @code
   /// std::optional<std::uint64_t> hits = c.restore<std::uint64_t>(section, 7);
   /// @endcode
   template <class R>
   std::optional<R> restore(std::uint32_t section, std::uint64_t block) const {
-    const std::string* bytes = restored_bytes(section, block);
-    if (bytes == nullptr) return std::nullopt;
+    const std::optional<std::string> bytes = restored_bytes(section, block);
+    if (!bytes) return std::nullopt;
     try {
       wire::Reader in(*bytes);
       R output = wire::decode<R>(in);
@@ -157,23 +158,49 @@ class Checkpoint {
 
   /// Keeps a finished block's output, and writes the checkpoint if `every` has passed since
   /// the last write (on this thread; a block finishing meanwhile does not wait for it).
+  /// Recording a block again replaces its output: a workload whose blocks are long (an MCMC
+  /// chain) keeps each one's state so far, and a resumed run goes on from there.
   /// @code
   /// c.record(section, b, output);
   /// @endcode
   template <class R>
   void record(std::uint32_t section, std::uint64_t block, const R& output) {
-    std::string bytes;
-    wire::Writer out(bytes);
-    wire::encode(out, output);
-    keep(section, block, std::move(bytes));
+    keep(section, block, encoded(output), true);
   }
+
+  /// Keeps a block's output as record() does but never writes: for several blocks that
+  /// belong in one write, made by write() or try_write() after the last of them.
+  /// @code
+  /// if (c.due()) {
+  ///   for (std::uint64_t b = 0; b < n; ++b) c.store(section, b, state[b]);
+  ///   c.try_write();
+  /// }
+  /// @endcode
+  template <class R>
+  void store(std::uint32_t section, std::uint64_t block, const R& output) {
+    keep(section, block, encoded(output), false);
+  }
+
+  /// Whether a write is due: there is a file, and `every` has passed since the last write.
+  /// @code
+  /// if (c.due()) c.record(section, b, state_so_far);
+  /// @endcode
+  bool due() const;
 
  private:
   using Key = std::pair<std::uint32_t, std::uint64_t>;
 
-  const std::string* restored_bytes(std::uint32_t section, std::uint64_t block) const;
+  std::optional<std::string> restored_bytes(std::uint32_t section, std::uint64_t block) const;
   std::string describe(std::uint32_t section, std::uint64_t block) const;
-  void keep(std::uint32_t section, std::uint64_t block, std::string&& bytes);
+  template <class R>
+  static std::string encoded(const R& output) {
+    std::string bytes;
+    wire::Writer out(bytes);
+    wire::encode(out, output);
+    return bytes;
+  }
+  bool due_held() const;  // with mutex_ held
+  void keep(std::uint32_t section, std::uint64_t block, std::string&& bytes, bool may_write);
   void load();
   std::string snapshot(std::uint64_t& changes) const;
   void write_held();                 // with writing_ held

@@ -19,6 +19,7 @@
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/workload/blocks.hpp"
+#include "pardo/workload/checkpoint.hpp"
 
 namespace pardo::mcmc {
 
@@ -77,10 +78,49 @@ void advance(DensityRef density, const MetropolisOptions& options, std::uint64_t
              ChainState& state, std::uint64_t until, std::vector<double>& draws,
              const std::stop_token& stop, Progress* progress = nullptr);
 
-/// A whole chain in one go, stopping early as `advance` does.
-ChainOutput run_chain(DensityRef density, std::span<const double> start, bool jitter_start,
-                      const MetropolisOptions& options, std::uint64_t chain,
-                      const std::stop_token& stop, Progress* progress);
+/// A run's chains in its checkpoint (RunControl::checkpoint), part-way ones too: chain c is
+/// block c of the section "chains", its draws so far and its state, so a resumed run takes
+/// each chain on from where it was kept and makes the draws a run never stopped makes.
+class KeptChains {
+ public:
+  /// Opens the section and restores the chains it holds, each checked against `options` and
+  /// `dim` (a CheckpointError names a chain that does not fit). No checkpoint: keeps nothing.
+  KeptChains(Checkpoint* checkpoint, std::size_t dim, const MetropolisOptions& options);
+
+  /// Chain c as restored, taken out (empty if the checkpoint had none).
+  std::optional<ChainOutput> take(std::uint64_t c) { return std::exchange(restored_[c], {}); }
+
+  /// Steps the restored chains had made, and how many of them had finished.
+  std::uint64_t steps_restored() const { return steps_restored_; }
+  std::uint64_t finished_restored() const { return finished_restored_; }
+
+  /// Whether there is a checkpoint to keep the chains in.
+  bool keeps() const { return checkpoint_ != nullptr; }
+
+  /// Whether a checkpoint write is due (never without a checkpoint).
+  bool due() const { return checkpoint_ != nullptr && checkpoint_->due(); }
+
+  /// Keeps chain c as it is now, written when a write is due (record).
+  void record(std::uint64_t c, const ChainOutput& chain);
+
+  /// Keeps every chain given (store), then writes when `write` is set or a write is due; a
+  /// write that fails is kept in the checkpoint's write_error().
+  void keep_all(const std::vector<std::optional<ChainOutput>>& chains, bool write);
+  void keep_all(const std::vector<ChainOutput>& chains, bool write);
+
+ private:
+  Checkpoint* checkpoint_;
+  std::uint32_t section_ = 0;
+  std::vector<std::optional<ChainOutput>> restored_;
+  std::uint64_t steps_restored_ = 0;
+  std::uint64_t finished_restored_ = 0;
+};
+
+/// Chain `chain` from `begun` on to its last step, stopping early as `advance` does; with a
+/// checkpoint, the chain is kept in `kept` whenever a write is due.
+ChainOutput run_chain(DensityRef density, ChainOutput begun, const MetropolisOptions& options,
+                      std::uint64_t chain, const std::stop_token& stop, Progress* progress,
+                      KeptChains& kept);
 
 /// Checks the options, the initial points and their densities; throws
 /// std::invalid_argument naming the bad value. `starts` holds one shared point, or one
@@ -141,12 +181,14 @@ std::uint64_t next_segment(std::uint64_t segment, double seconds);
 
 /// Runs the chains on worker processes or MPI ranks in rounds of segments, each continuing
 /// from where the last left off; a stop takes effect at the end of a round. Lost segments
-/// are retried as `control` says; `info` gets the runner's account.
+/// are retried as `control` says; `info` gets the runner's account. After a round, when a
+/// checkpoint write is due, every chain is kept in `kept` and written.
 template <RemoteExecutor E>
 std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensity& handle,
                                                      std::vector<ChainOutput> chains,
                                                      const MetropolisOptions& options,
-                                                     const RunControl& control, RunInfo& info) {
+                                                     const RunControl& control, RunInfo& info,
+                                                     KeptChains& kept) {
   // Steps, not segments, are what control.progress counts: below, after each round.
   BlockRunner runner(executor, options.chains,
                      RunControl{.stop = control.stop,
@@ -154,7 +196,10 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
                                 .on_block_failure = control.on_block_failure});
   const std::uint64_t total = chain_steps(options);
   start_phase(control.progress, "sampling", "steps", options.chains * total);
-  std::uint64_t until = 0;
+  advance_progress(control.progress, kept.steps_restored());
+  // Rounds run every chain to the same step: a restored chain waits for the others there.
+  std::uint64_t until = total;
+  for (const ChainOutput& chain : chains) until = std::min(until, chain.state.steps);
   std::uint64_t segment = 256;
   while (until < total && !runner.stopped()) {
     until = total - until > segment ? until + segment : total;
@@ -169,6 +214,9 @@ std::vector<std::optional<ChainOutput>> run_segments(E& executor, const LogDensi
       advance_progress(control.progress, round[c]->state.steps - chains[c].state.steps);
       chains[c].draws.insert(chains[c].draws.end(), round[c]->draws.begin(), round[c]->draws.end());
       chains[c].state = std::move(round[c]->state);
+    }
+    if (kept.due()) {
+      kept.keep_all(chains, true);
     }
     segment = next_segment(
         segment,
@@ -191,30 +239,42 @@ ChainsResult run_chains(E& executor, const F& log_density,
   const auto start_of = [&](std::uint64_t c) -> const std::vector<double>& {
     return starts[shared ? 0 : c];
   };
+  KeptChains kept(control.checkpoint, starts.front().size(), options);
+  const auto begin = [&](std::uint64_t c) {
+    std::optional<ChainOutput> chain = kept.take(c);
+    if (!chain) chain = ChainOutput{{}, start_chain(density, start_of(c), shared, options, c)};
+    return std::move(*chain);
+  };
   std::vector<std::optional<ChainOutput>> chains;
   RunInfo info;
   if constexpr (Executor<E>) {
-    // Each chain adds its steps to control.progress as it goes, not as one block at its end.
+    // Each chain adds its steps to control.progress as it goes, not as one block at its end,
+    // and is kept in the checkpoint part-way too: by `kept`, not by the runner.
     RunControl chain_control = control;
     chain_control.progress = nullptr;
+    chain_control.checkpoint = nullptr;
     start_phase(control.progress, "sampling", "steps", options.chains * chain_steps(options));
+    advance_progress(control.progress, kept.steps_restored());
     BlockRunner runner(executor, options.chains, chain_control);
     chains = runner.run(
         0, options.chains,
         [&](std::uint64_t c) {
-          return run_chain(density, start_of(c), shared, options, c, control.stop,
-                           control.progress);
+          return run_chain(density, begin(c), options, c, control.stop, control.progress, kept);
         },
         remote_blocks(&metropolis_block, [](std::uint64_t) { return MetropolisTask{}; }));
+    // A chain the stop kept from starting is as the checkpoint had it.
+    for (std::uint64_t c = 0; c < options.chains; ++c) {
+      if (!chains[c]) chains[c] = kept.take(c);
+    }
     info = runner.info();
   } else {
-    std::vector<ChainOutput> begun(options.chains);
-    for (std::uint64_t c = 0; c < options.chains; ++c) {
-      begun[c].state = start_chain(density, start_of(c), shared, options, c);
-    }
+    std::vector<ChainOutput> begun;
+    for (std::uint64_t c = 0; c < options.chains; ++c) begun.push_back(begin(c));
     chains = run_segments(executor, remote_handle<LogDensity, E>(log_density), std::move(begun),
-                          options, control, info);
+                          options, control, info, kept);
   }
+  // Every chain as it ended, written at once if the run was cut short.
+  kept.keep_all(chains, control.stop.stop_requested() || !info.failure.empty());
   ChainsResult result = gather(chains, starts.front().size(), options);
   const auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -244,6 +304,7 @@ ChainsResult run_chains(E& executor, const F& log_density,
   result.run.blocks_done = result.chains;
   result.run.seconds = seconds();
   result.run.blocks_total = options.chains;
+  result.run.blocks_restored = kept.finished_restored();
   result.run.complete = result.chains == options.chains && summarised && info.failure.empty();
   return result;
 }
