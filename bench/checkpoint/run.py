@@ -8,20 +8,23 @@ build):
     /usr/bin/python3 bench/checkpoint/run.py --build build --quick    # smoke run
     /usr/bin/python3 bench/checkpoint/run.py --build build --reps 7 --markdown
 
-For each workload (pi, whose blocks return one count, and bootstrap, whose blocks return
-ten thousand statistics each, so that its checkpoint is megabytes), the same command runs
+For each workload (pi, whose blocks return one count; bootstrap, whose blocks return ten
+thousand statistics each, so that its checkpoint is megabytes; mcmc, whose 8 chains are kept
+part-way, draws so far and state, 64 MB when done), the same command runs
   - plain;
   - with --checkpoint and --checkpoint-every 3600: the first write and each block's output
-    encoded as it finishes, no write while the run lasts (what a run checkpointed once a
-    minute pays between writes);
-  - with --checkpoint-every 0: a write (snapshot, fsync, rename) after every block;
+    encoded as it finishes (mcmc: the chains kept as they end), one last write, none while
+    the run lasts (what a run checkpointed once a minute pays between writes);
+  - written often: --checkpoint-every 0, a write (snapshot, fsync, rename) after every block;
+    mcmc --checkpoint-every 0.25, every chain kept and written four times a second;
   - with --resume of a complete checkpoint: every block restored, none run (the cost of a
     restart before the first block runs).
 Every configuration runs --reps times, interleaved in random order; the figure is the median
 of the run's own `run.seconds` (start-up and reading excluded). From them: the recording's
-share of a plain run; one write's cost, (every-0 - every-3600) / blocks; and the overhead
-projected at one checkpoint a minute, recording share + one write / 60 s (the target: under
-1%). The exit status is 0 whatever the figures: benchmarks are not tests.
+share of a plain run; one write's cost, (often - every-3600) / writes (writes: the blocks, or
+mcmc's seconds / 0.25); and the overhead projected at one checkpoint a minute, recording share
++ one write / 60 s (the target: under 1%). The exit status is 0 whatever the figures:
+benchmarks are not tests.
 """
 
 from __future__ import annotations
@@ -51,7 +54,14 @@ def workloads(quick: bool, data: Path) -> dict[str, list[str]]:
                "--seed", "1"],
         "bootstrap": ["bootstrap", str(data), "--resamples", str(int(2e6 / scale)),
                       "--block-size", "10000", "--method", "percentile", "--seed", "1"],
+        "mcmc": ["mcmc", "--dim", "10", "--chains", "8", "--draws", str(int(1e5 / scale)),
+                 "--seed", "1"],
     }
+
+
+# Seconds between the writes of the "often" configuration: 0, after every block, except for
+# mcmc, whose chains are written whole each time.
+OFTEN = {"mcmc": 0.25}
 
 
 def run_json(argv: list[str]) -> dict:
@@ -75,19 +85,19 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="pardo-ckpt-bench-"))
     common = ["--workers", str(args.workers), "--json", "-q"]
     configs = {
-        "plain": lambda ckpt: [],
-        "every 3600 s": lambda ckpt: ["--checkpoint", ckpt, "--checkpoint-every", "3600"],
-        "every block": lambda ckpt: ["--checkpoint", ckpt, "--checkpoint-every", "0"],
-        "resume, all done": lambda ckpt: ["--resume", ckpt + ".complete"],
+        "plain": lambda name, ckpt: [],
+        "every 3600 s": lambda name, ckpt: ["--checkpoint", ckpt, "--checkpoint-every", "3600"],
+        "often": lambda name, ckpt: ["--checkpoint", ckpt, "--checkpoint-every",
+                                     str(OFTEN.get(name, 0))],
+        "resume, all done": lambda name, ckpt: ["--resume", ckpt + ".complete"],
     }
     seconds: dict[tuple[str, str], list[float]] = {}
     blocks: dict[str, int] = {}
     sizes: dict[str, int] = {}
     for name, argv in workloads(args.quick, data).items():
         ckpt = str(scratch / f"{name}.ckpt")
-        # Written after every block, the last write holds them all.
-        done = run_json([str(pardo), *argv, *common, "--checkpoint", ckpt + ".complete",
-                         "--checkpoint-every", "0"])
+        # The last write of a run that ended holds every block.
+        done = run_json([str(pardo), *argv, *common, "--checkpoint", ckpt + ".complete"])
         blocks[name] = done["run"]["blocks"]["total"]
         sizes[name] = os.path.getsize(ckpt + ".complete")
     plan = [(w, c) for w in workloads(args.quick, data) for c in configs] * args.reps
@@ -96,7 +106,7 @@ def main() -> int:
         print(f"  [{i}/{len(plan)}] {name}, {config}", file=sys.stderr, flush=True)
         argv = workloads(args.quick, data)[name]
         ckpt = str(scratch / f"{name}.ckpt")
-        result = run_json([str(pardo), *argv, *common, *configs[config](ckpt)])
+        result = run_json([str(pardo), *argv, *common, *configs[config](name, ckpt)])
         seconds.setdefault((name, config), []).append(result["run"]["seconds"])
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"{args.workers} workers, median of {args.reps}; "
@@ -112,8 +122,9 @@ def main() -> int:
             rows.append([name, str(blocks[name]), shown, config,
                          f"{m:.3f}", f"{(m / plain - 1) * 100:+.2f}%"])
         recording = statistics.median(seconds[(name, "every 3600 s")]) / plain - 1
-        per_write = (statistics.median(seconds[(name, "every block")])
-                     - statistics.median(seconds[(name, "every 3600 s")])) / blocks[name]
+        often = statistics.median(seconds[(name, "often")])
+        writes = often / OFTEN[name] if name in OFTEN else blocks[name]
+        per_write = (often - statistics.median(seconds[(name, "every 3600 s")])) / writes
         projected = recording + per_write / 60
         rows.append([name, "", "", "one write", f"{per_write * 1e3:.2f} ms", ""])
         rows.append([name, "", "", "projected at 1 write/min", "",

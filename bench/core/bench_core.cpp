@@ -6,6 +6,7 @@
 //   parallel_for_50M/<runtime>  y[i] = 0.5f * y[i] + 1 over 5e7 floats
 //   map_reduce_50M/<runtime>    sum of i * 0.5 for i in [0, 5e7)
 //   fib/<runtime>               recursive fib(30), serial below n = 16
+//   pipeline_3stage, channel_2x2: see bench_flow.cpp
 //
 // The thread count is the hardware concurrency, or PARDO_BENCH_THREADS if set. TBB is capped
 // with tbb::global_control, OpenMP with omp_set_num_threads, and pardo uses one pool built
@@ -34,6 +35,8 @@
 #include <vector>
 
 #include <pardo/pardo.hpp>
+
+#include "bench_flow.hpp"
 
 namespace {
 
@@ -500,6 +503,8 @@ int main(int argc, char** argv) {
   add("fib/tbb", fib_bench_tbb);
   add("fib/omp", fib_bench_omp);
   add("fib/async", fib_bench_async);
+
+  register_flow_benchmarks(pool, g_threads, add);
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

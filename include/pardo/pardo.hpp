@@ -17,6 +17,8 @@
 #include "pardo/core/trace_summary.hpp"
 #include "pardo/core/version.hpp"
 #include "pardo/core/when.hpp"
+#include "pardo/flow/channel.hpp"
+#include "pardo/flow/pipeline.hpp"
 #include "pardo/process/process_options.hpp"
 #include "pardo/process/process_pool.hpp"
 #include "pardo/process/shared_memory.hpp"

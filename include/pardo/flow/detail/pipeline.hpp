@@ -1,0 +1,363 @@
+#pragma once
+// The machinery of pardo::run_pipeline (pardo/flow/pipeline.hpp, its only includer, once the
+// public types are declared). Items travel as tokens, at most `max_tokens` at once, each
+// carrying a slot for every stage's output; a token goes from stage to stage on the thread
+// that ran the last one, and no thread ever waits: a token that reaches a serial stage while
+// another holds it, or before its turn in order, is parked there, and the thread that leaves
+// the stage sends the next eligible one on as a new task.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace pardo::detail::flow {
+
+/// The types each stage hands to the next: T0 from the source, T1 from the first stage, ...
+/// The last stage returns void.
+template <class In, class Stage>
+using stage_output = std::invoke_result_t<Stage&, In&&>;
+
+template <class Tuple, class T>
+struct Prepend;
+template <class... Ts, class T>
+struct Prepend<std::tuple<Ts...>, T> {
+  using type = std::tuple<T, Ts...>;
+};
+
+/// The input of every stage, from T (the first one's) on: what the tokens' slots hold.
+template <class T, class Stage, class... Rest>
+struct Inputs {
+  using type = typename Prepend<typename Inputs<stage_output<T, Stage>, Rest...>::type, T>::type;
+};
+template <class T, class Last>
+struct Inputs<T, Last> {
+  static_assert(std::is_void_v<stage_output<T, Last>>,
+                "run_pipeline: the last stage must return void (it consumes the items)");
+  using type = std::tuple<T>;
+};
+
+/// A serial stage's admission: one token at a time, in the source's order when `in_order`;
+/// the others park here. Cancellation is read under the gate's lock, so a token is either
+/// parked before a cancel drains the gate or refused after it.
+class Gate {
+ public:
+  enum class Entry { admitted, parked, refused };
+
+  /// Lets token number `seq` in if the stage is free and it is its turn, else parks it.
+  Entry enter(void* token, std::uint64_t seq, bool in_order, const std::atomic<bool>& cancelled) {
+    const std::lock_guard lock(mutex_);
+    if (cancelled.load()) return Entry::refused;
+    if (busy_ || (in_order && seq != next_)) {
+      if (in_order) {
+        ordered_.emplace(seq, token);
+      } else {
+        fifo_.push_back(token);
+      }
+      return Entry::parked;
+    }
+    busy_ = true;
+    return Entry::admitted;
+  }
+
+  /// The admitted token is done: the next one to let in (admitted now), or none.
+  void* leave(bool in_order, const std::atomic<bool>& cancelled) {
+    const std::lock_guard lock(mutex_);
+    busy_ = false;
+    ++next_;
+    if (cancelled.load()) return nullptr;
+    void* token = nullptr;
+    if (in_order) {
+      if (const auto it = ordered_.find(next_); it != ordered_.end()) {
+        token = it->second;
+        ordered_.erase(it);
+      }
+    } else if (!fifo_.empty()) {
+      token = fifo_.front();
+      fifo_.pop_front();
+    }
+    busy_ = token != nullptr;
+    return token;
+  }
+
+  /// Every parked token, taken out.
+  std::vector<void*> drain() {
+    const std::lock_guard lock(mutex_);
+    std::vector<void*> parked(fifo_.begin(), fifo_.end());
+    for (const auto& [seq, token] : ordered_) parked.push_back(token);
+    ordered_.clear();
+    fifo_.clear();
+    return parked;
+  }
+
+ private:
+  std::mutex mutex_;
+  bool busy_ = false;
+  std::uint64_t next_ = 0;                  // in order: the sequence number let in next
+  std::map<std::uint64_t, void*> ordered_;  // in order: parked tokens by sequence number
+  std::deque<void*> fifo_;                  // out of order: parked tokens
+};
+
+/// A pipeline's state, on the stack of the caller, which waits until the last of its tasks
+/// has done with it (each task's last act, under the state's lock, is to count itself out).
+template <class Pool, class Source, class... Stages>
+class PipelineState {
+  using T0 = typename std::invoke_result_t<Source&>::value_type;
+  using Slots = typename Inputs<T0, Stages...>::type;  // stage k's input at k - 1
+  static constexpr std::size_t stages = sizeof...(Stages);
+
+  template <class Tuple>
+  struct Optionals;
+  template <class... Ts>
+  struct Optionals<std::tuple<Ts...>> {
+    using type = std::tuple<std::optional<Ts>...>;
+  };
+  struct Token {
+    std::uint64_t seq = 0;
+    typename Optionals<Slots>::type slots;  // slot k: stage k + 1's input, while it waits
+  };
+
+ public:
+  PipelineState(Pool& pool, std::size_t max_tokens, std::stop_token stop, Source source,
+                std::tuple<Stages...> functions, std::vector<StageMode> modes)
+      : pool_(pool),
+        stop_(std::move(stop)),
+        source_(std::move(source)),
+        functions_(std::move(functions)),
+        modes_(std::move(modes)),
+        gates_(stages + 1),
+        tokens_(max_tokens) {
+    for (Token& token : tokens_) free_.push_back(&token);
+  }
+
+  /// Starts the source and waits for the end: the input exhausted and every token out, or a
+  /// stage's exception (rethrown here), or a stop.
+  PipelineRun run() {
+    spawn([](PipelineState& s) { s.work(); });
+    std::unique_lock lock(mutex_);
+    ended_.wait(lock, [&] { return ended(); });
+    if (error_) std::rethrow_exception(error_);
+    return {completed_, stopped_};
+  }
+
+ private:
+  bool ended() const {
+    return (source_done_ || cancelled_.load()) && !source_busy_ && in_flight_ == 0 && tasks_ == 0;
+  }
+
+  // Runs `body(*this)` as a task of the pool, counted in tasks_ until it ends.
+  template <class Body>
+  void spawn(Body body) {
+    {
+      const std::lock_guard lock(mutex_);
+      ++tasks_;
+    }
+    try {
+      pool_.submit([this, body] {
+        body(*this);
+        task_ended();
+      });
+    } catch (...) {  // the pool shut down under the pipeline, or no memory for the task
+      fail(std::current_exception());
+      task_ended();
+    }
+  }
+
+  // The task's last touch of the state: the caller may return, and free it, once the lock is
+  // released.
+  void task_ended() {
+    const std::lock_guard lock(mutex_);
+    --tasks_;
+    if (ended()) ended_.notify_all();
+  }
+
+  // A thread's loop: takes the source's next item and carries it as far as it goes (to the
+  // end, or parked at a serial stage), then the next, until the source has nothing for it.
+  void work() {
+    while (Token* token = produce()) advance<1>(token);
+  }
+
+  // A free token filled by the source, or none: no token free, the source busy on another
+  // thread, exhausted, or the pipeline stopped. With tokens still free, another task is
+  // started to fill them, so that items overlap.
+  Token* produce() {
+    Token* token = nullptr;
+    {
+      const std::lock_guard lock(mutex_);
+      if (source_busy_ || source_done_ || cancelled_.load() || free_.empty()) return nullptr;
+      source_busy_ = true;
+      token = free_.back();
+      free_.pop_back();
+      ++in_flight_;
+    }
+    if (stop_.stop_requested()) {
+      stop();
+    } else {
+      try {
+        auto& slot = std::get<0>(token->slots);
+        slot = source_();
+        if (!slot) {
+          const std::lock_guard lock(mutex_);
+          source_done_ = true;
+        }
+      } catch (...) {
+        fail(std::current_exception());
+      }
+    }
+    bool more = false;
+    bool carry = false;
+    {
+      const std::lock_guard lock(mutex_);
+      source_busy_ = false;
+      carry = !source_done_ && !cancelled_.load();
+      if (carry) token->seq = next_seq_++;
+      more = carry && !free_.empty();
+    }
+    if (!carry) {
+      finish(token, false);
+      return nullptr;
+    }
+    if (more) spawn([](PipelineState& s) { s.work(); });
+    return token;
+  }
+
+  // Token `token` reaches stage K: runs it now if it may, else parks it at the stage's gate.
+  template <std::size_t K>
+  void advance(Token* token) {
+    bool admitted = false;
+    if (modes_[K - 1] != StageMode::parallel) {
+      const Gate::Entry entry = gates_[K].enter(token, token->seq, in_order(K), cancelled_);
+      if (entry == Gate::Entry::parked) return;
+      admitted = entry == Gate::Entry::admitted;
+    }
+    if (!cancelled_.load() && stop_.stop_requested()) stop();
+    if (cancelled_.load()) {
+      if (admitted) leave<K>();
+      finish(token, false);
+      return;
+    }
+    run<K>(token);
+  }
+
+  bool in_order(std::size_t k) const { return modes_[k - 1] == StageMode::serial_in_order; }
+
+  // Stage K (admitted) on `token`, then the next stage; a serial stage admits its next token.
+  template <std::size_t K>
+  void run(Token* token) {
+    bool ok = true;
+    try {
+      auto& input = std::get<K - 1>(token->slots);
+      if constexpr (K == stages) {
+        std::get<K - 1>(functions_)(std::move(*input));
+      } else {
+        std::get<K>(token->slots).emplace(std::get<K - 1>(functions_)(std::move(*input)));
+      }
+      input.reset();
+    } catch (...) {
+      fail(std::current_exception());
+      ok = false;
+    }
+    if (modes_[K - 1] != StageMode::parallel) leave<K>();
+    if (!ok) {
+      finish(token, false);
+    } else if constexpr (K == stages) {
+      finish(token, true);
+    } else {
+      advance<K + 1>(token);
+    }
+  }
+
+  // A serial stage K lets its next token in (the next in order, or the oldest parked) as a
+  // task of its own.
+  template <std::size_t K>
+  void leave() {
+    auto* next = static_cast<Token*>(gates_[K].leave(in_order(K), cancelled_));
+    if (next != nullptr) {
+      spawn([next](PipelineState& s) {
+        s.template resume<K>(next);
+        s.work();
+      });
+    }
+  }
+
+  // A parked token let in at stage K: run there, unless the pipeline stopped meanwhile.
+  template <std::size_t K>
+  void resume(Token* token) {
+    if (cancelled_.load()) {
+      leave<K>();
+      finish(token, false);
+    } else {
+      run<K>(token);
+    }
+  }
+
+  // The first exception stops the pipeline: the source makes no more, tokens on their way
+  // are dropped, and those parked at the gates are let go.
+  void fail(std::exception_ptr error) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::move(error);
+    }
+    cancel();
+  }
+
+  // A stop request: the source makes no more, and the tokens on their way are dropped.
+  void stop() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    cancel();
+  }
+
+  void cancel() {
+    if (cancelled_.exchange(true)) return;
+    for (Gate& gate : gates_) {
+      for (void* token : gate.drain()) finish(static_cast<Token*>(token), false);
+    }
+  }
+
+  // A token leaves the pipeline, through its end or dropped: it is free for the source again.
+  void finish(Token* token, bool completed) {
+    std::apply([](auto&... slot) { (slot.reset(), ...); }, token->slots);
+    {
+      const std::lock_guard lock(mutex_);
+      free_.push_back(token);
+      --in_flight_;
+      if (completed) ++completed_;
+    }
+  }
+
+  Pool& pool_;
+  std::stop_token stop_;
+  Source source_;
+  std::tuple<Stages...> functions_;
+  std::vector<StageMode> modes_;  // of stages 1 .. n
+  std::vector<Gate> gates_;       // by stage; [0] unused
+  std::vector<Token> tokens_;
+  std::atomic<bool> cancelled_{false};
+  std::mutex mutex_;  // all below
+  std::condition_variable ended_;
+  std::vector<Token*> free_;
+  std::size_t in_flight_ = 0;
+  std::size_t tasks_ = 0;
+  bool source_busy_ = false;
+  bool source_done_ = false;
+  bool stopped_ = false;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t completed_ = 0;
+  std::exception_ptr error_;
+};
+
+}  // namespace pardo::detail::flow

@@ -1,0 +1,240 @@
+// pardo::run_pipeline: every item goes through every stage; a serial in-order stage sees the
+// source's order and a serial stage one item at a time; no more than max_tokens items are in
+// the pipeline; the first exception stops it and is rethrown, a stop request ends it without
+// one; on pools of 1, 2 and an oversubscribed 8 workers.
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <pardo/flow.hpp>
+#include <pardo/thread_pool.hpp>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support.hpp"
+
+namespace pardo::test {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+// A source of 0 .. n - 1.
+auto count_to(int n) {
+  return source([n, next = 0]() mutable -> std::optional<int> {
+    if (next == n) return std::nullopt;
+    return next++;
+  });
+}
+
+// A little work whose length varies with x, so that items overtake each other.
+int busy(int x) {
+  volatile int sink = 0;
+  for (int i = 0; i < (x * 7919) % 2000; ++i) sink = sink + i;
+  return x;
+}
+
+TEST(Pipeline, EveryItemGoesThroughAndAnInOrderStageSeesTheSourcesOrder) {
+  constexpr int n = 3000;
+  for (const std::size_t workers : pool_sizes) {
+    for (const std::size_t tokens : {std::size_t{1}, std::size_t{4}, std::size_t{64}}) {
+      ThreadPool pool(workers);
+      std::vector<long> out;
+      std::atomic<int> out_of_order_seen{0};
+      const PipelineRun run = run_pipeline(
+          pool, tokens, count_to(n),
+          stage(StageMode::parallel, [](int x) { return static_cast<long>(busy(x)) * 3; }),
+          stage(StageMode::serial_out_of_order,
+                [&](long y) {
+                  ++out_of_order_seen;
+                  return y + 1;
+                }),
+          stage(StageMode::serial_in_order, [&](long y) { out.push_back(y); }));
+      std::vector<long> expected(n);
+      for (int i = 0; i < n; ++i) expected[static_cast<std::size_t>(i)] = 3L * i + 1;
+      EXPECT_EQ(out, expected) << workers << " workers, " << tokens << " tokens";
+      EXPECT_EQ(out_of_order_seen, n);
+      EXPECT_EQ(run.items, static_cast<std::uint64_t>(n));
+      EXPECT_FALSE(run.stopped);
+    }
+  }
+}
+
+TEST(Pipeline, SerialStagesTakeOneItemAtATimeAndAtMostMaxTokensAreInside) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    constexpr std::size_t tokens = 5;
+    std::atomic<int> inside_serial{0};
+    std::atomic<int> most_inside_serial{0};
+    std::atomic<int> in_pipeline{0};
+    std::atomic<int> most_in_pipeline{0};
+    std::atomic<int> in_parallel{0};
+    std::atomic<int> most_in_parallel{0};
+    const auto enter = [](std::atomic<int>& now, std::atomic<int>& most) {
+      const int value = ++now;
+      int seen = most.load();
+      while (value > seen && !most.compare_exchange_weak(seen, value)) {
+      }
+    };
+    int next = 0;
+    run_pipeline(pool, tokens, source([&]() -> std::optional<int> {
+                   if (next == 2000) return std::nullopt;
+                   enter(in_pipeline, most_in_pipeline);
+                   return next++;
+                 }),
+                 stage(StageMode::parallel,
+                       [&](int x) {
+                         enter(in_parallel, most_in_parallel);
+                         busy(x);
+                         --in_parallel;
+                         return x;
+                       }),
+                 stage(StageMode::serial_out_of_order,
+                       [&](int x) {
+                         enter(inside_serial, most_inside_serial);
+                         busy(x);
+                         --inside_serial;
+                         return x;
+                       }),
+                 stage(StageMode::parallel, [&](int) { --in_pipeline; }));
+    EXPECT_EQ(most_inside_serial, 1) << workers;
+    EXPECT_LE(most_in_pipeline, static_cast<int>(tokens)) << workers;
+    EXPECT_LE(most_in_parallel, static_cast<int>(std::min(tokens, workers))) << workers;
+  }
+}
+
+TEST(Pipeline, AParallelStageRunsItemsAtOnce) {
+  for (const std::size_t workers : {std::size_t{2}, std::size_t{8}}) {
+    ThreadPool pool(workers);
+    // Each of the first two items waits in the stage until the other is there too.
+    std::atomic<int> arrived{0};
+    std::atomic<bool> met{true};
+    run_pipeline(pool, 2, count_to(2),
+                 stage(StageMode::parallel,
+                       [&](int x) {
+                         ++arrived;
+                         if (!eventually([&] { return arrived.load() == 2; })) met = false;
+                         return x;
+                       }),
+                 stage(StageMode::serial_in_order, [](int) {}));
+    EXPECT_TRUE(met) << workers << " workers: the parallel stage ran one item at a time";
+  }
+}
+
+TEST(Pipeline, TheFirstExceptionStopsThePipelineAndIsRethrownOnceStagesHaveReturned) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    std::atomic<int> made{0};
+    std::atomic<int> running{0};
+    std::atomic<int> running_after{-1};
+    int next = 0;
+    try {
+      run_pipeline(pool, 8, source([&]() -> std::optional<int> {
+                     ++made;
+                     return next++;  // endless: only the exception ends it
+                   }),
+                   stage(StageMode::parallel,
+                         [&](int x) {
+                           ++running;
+                           busy(x);
+                           --running;
+                           if (x == 50) throw std::runtime_error("item 50 is bad");
+                           return x;
+                         }),
+                   stage(StageMode::serial_in_order, [](int) {}));
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "item 50 is bad");
+      running_after = running.load();
+    }
+    EXPECT_EQ(running_after, 0) << "a stage was still running when run_pipeline returned";
+    const int made_at_return = made.load();
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(made.load(), made_at_return) << "the source went on after the pipeline ended";
+    EXPECT_LT(made_at_return, 50 + 8 + 2);
+  }
+}
+
+TEST(Pipeline, AnExceptionFromTheSourceIsRethrown) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    int next = 0;
+    std::vector<int> out;
+    EXPECT_THAT(
+        [&] {
+          run_pipeline(pool, 4, source([&]() -> std::optional<int> {
+                         if (next == 10) throw std::out_of_range("the input ends badly at 10");
+                         return next++;
+                       }),
+                       stage(StageMode::serial_in_order, [&](int x) { out.push_back(x); }));
+        },
+        ::testing::ThrowsMessage<std::out_of_range>(HasSubstr("ends badly at 10")));
+    for (std::size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], static_cast<int>(i));
+  }
+}
+
+TEST(Pipeline, AStopRequestEndsAnEndlessPipelineWithoutAnError) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    std::stop_source stop;
+    std::jthread stopper([&] {
+      std::this_thread::sleep_for(100ms);
+      stop.request_stop();
+    });
+    int next = 0;
+    const auto started = std::chrono::steady_clock::now();
+    const PipelineRun run = run_pipeline(pool, 8, stop.get_token(),
+                                         source([&]() -> std::optional<int> { return next++; }),
+                                         stage(StageMode::parallel, [](int x) { return busy(x); }),
+                                         stage(StageMode::serial_in_order, [](int) {}));
+    EXPECT_TRUE(run.stopped);
+    EXPECT_GT(run.items, 0u);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 100ms + 2s * slow_build);
+  }
+}
+
+TEST(Pipeline, BadArgumentsAreRefused) {
+  ThreadPool pool(2);
+  EXPECT_THAT([&] { run_pipeline(pool, 0, count_to(3), stage(StageMode::parallel, [](int) {})); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("max_tokens is 0")));
+  Future<void> nested = pool.submit(
+      [&] { run_pipeline(pool, 2, count_to(3), stage(StageMode::parallel, [](int) {})); });
+  EXPECT_THAT([&] { nested.get(); },
+              ::testing::ThrowsMessage<std::logic_error>(HasSubstr("its own worker")));
+}
+
+TEST(Pipeline, MoveOnlyItemsPassAndAnEmptySourceRunsNoStage) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    int next = 0;
+    long sum = 0;
+    run_pipeline(pool, 3, source([&]() -> std::optional<std::unique_ptr<int>> {
+                   if (next == 100) return std::nullopt;
+                   return std::make_unique<int>(next++);
+                 }),
+                 stage(StageMode::parallel,
+                       [](std::unique_ptr<int> p) {
+                         *p *= 2;
+                         return p;
+                       }),
+                 stage(StageMode::serial_out_of_order, [&](std::unique_ptr<int> p) { sum += *p; }));
+    EXPECT_EQ(sum, 9900);
+    std::atomic<int> calls{0};
+    const PipelineRun empty =
+        run_pipeline(pool, 3, source([]() -> std::optional<int> { return std::nullopt; }),
+                     stage(StageMode::parallel, [&](int) { ++calls; }));
+    EXPECT_EQ(empty.items, 0u);
+    EXPECT_EQ(calls, 0);
+  }
+}
+
+}  // namespace
+}  // namespace pardo::test
