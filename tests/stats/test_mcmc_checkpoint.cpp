@@ -41,8 +41,10 @@ std::filesystem::path scratch_file(const std::string& name) {
          ("pardo-mcmc-" + std::to_string(::getpid()) + "-" + name + ".ckpt");
 }
 
-// Chains 0 and 1 stopped part-way on 2 threads (the density asks for the stop after 30000
-// calls, of 21000 steps a chain), chain 2 never started; kept at every stretch and at the stop.
+// The chains of a run on 2 threads stopped after 30000 calls of the density, of 21000 steps a
+// chain: at most one chain can have finished by then, and at least one other has begun and
+// stopped part-way (which chains, and whether the third began, depends on the scheduling).
+// Kept at every stretch and at the stop.
 void write_part_way(const std::filesystem::path& file) {
   std::stop_source stop;
   std::atomic<std::uint64_t> calls{0};
@@ -64,16 +66,19 @@ TEST(McmcCheckpoint, ChainsStoppedPartWayResumeOnEveryBackendWithTheDrawsOfAFres
   const auto fresh = draw_bits(pardo::mcmc::run_chains(serial, density, initial, options));
   const auto file = scratch_file("part-way");
   write_part_way(file);
+  std::size_t kept = 0;
   const auto results = pardo::test::on_every_backend([&](auto& executor) {
     Checkpoint checkpoint({.resume = file, .identity = identity});
-    EXPECT_EQ(checkpoint.restored(), 2u);  // chains 0 and 1; chain 2 had not started
+    kept = checkpoint.restored();
     return pardo::mcmc::run_chains(executor, density, initial, options,
                                    {.checkpoint = &checkpoint});
   });
+  EXPECT_GE(kept, 2u);
   for (const auto& [name, r] : results) {
     EXPECT_EQ(draw_bits(r), fresh) << name;
     EXPECT_TRUE(r.run.complete) << name;
-    EXPECT_EQ(r.run.blocks_restored, 0u) << name;  // no chain had finished
+    EXPECT_LE(r.run.blocks_restored, 1u) << name;    // finished when kept
+    EXPECT_LT(r.run.blocks_restored, kept) << name;  // at least one part-way
     EXPECT_EQ(r.steps, 3u * 21000u) << name;
   }
   std::filesystem::remove(file);
@@ -137,7 +142,7 @@ TEST(McmcCheckpoint, ChainsOfAnotherDimensionAreRefusedNamingTheChain) {
     pardo::mcmc::run_chains(serial, density, three, options, {.checkpoint = &checkpoint});
     ADD_FAILURE() << "a checkpoint of 2-dimensional chains resumed a 3-dimensional run";
   } catch (const pardo::CheckpointError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("chain 0 (step "));
+    EXPECT_THAT(e.what(), HasSubstr("the checkpoint's chain "));
     EXPECT_THAT(e.what(), HasSubstr("is not a state of this run"));
   }
   std::filesystem::remove(file);
