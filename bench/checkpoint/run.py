@@ -7,6 +7,7 @@ build):
     /usr/bin/python3 bench/checkpoint/run.py --build build            # about 3 minutes on 2 cores
     /usr/bin/python3 bench/checkpoint/run.py --build build --quick    # smoke run
     /usr/bin/python3 bench/checkpoint/run.py --build build --reps 7 --markdown
+    /usr/bin/python3 bench/checkpoint/run.py --build build --workloads mcmc
 
 For each workload (pi, whose blocks return one count; bootstrap, whose blocks return ten
 thousand statistics each, so that its checkpoint is megabytes; mcmc, whose 8 chains are kept
@@ -47,8 +48,13 @@ from table import print_table  # noqa: E402  (bench/table.py)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def workloads(quick: bool, data: Path) -> dict[str, list[str]]:
+def workloads(quick: bool, data: Path, only: str) -> dict[str, list[str]]:
     scale = 10 if quick else 1
+    chosen = only.split(",")
+    return {name: argv for name, argv in all_workloads(scale, data).items() if name in chosen}
+
+
+def all_workloads(scale: int, data: Path) -> dict[str, list[str]]:
     return {
         "pi": ["pi", "--samples", str(int(4e10 / scale)), "--block-size", str(2**26),
                "--seed", "1"],
@@ -76,6 +82,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--workloads", default="pi,bootstrap,mcmc",
+                        help="which to run, comma-separated (default: all three)")
     args = parser.parse_args()
     pardo = args.build / "bin" / "pardo"
     if not pardo.exists():
@@ -94,17 +102,17 @@ def main() -> int:
     seconds: dict[tuple[str, str], list[float]] = {}
     blocks: dict[str, int] = {}
     sizes: dict[str, int] = {}
-    for name, argv in workloads(args.quick, data).items():
+    for name, argv in workloads(args.quick, data, args.workloads).items():
         ckpt = str(scratch / f"{name}.ckpt")
         # The last write of a run that ended holds every block.
         done = run_json([str(pardo), *argv, *common, "--checkpoint", ckpt + ".complete"])
         blocks[name] = done["run"]["blocks"]["total"]
         sizes[name] = os.path.getsize(ckpt + ".complete")
-    plan = [(w, c) for w in workloads(args.quick, data) for c in configs] * args.reps
+    plan = [(w, c) for w in workloads(args.quick, data, args.workloads) for c in configs] * args.reps
     random.Random(7).shuffle(plan)
     for i, (name, config) in enumerate(plan, 1):
         print(f"  [{i}/{len(plan)}] {name}, {config}", file=sys.stderr, flush=True)
-        argv = workloads(args.quick, data)[name]
+        argv = workloads(args.quick, data, args.workloads)[name]
         ckpt = str(scratch / f"{name}.ckpt")
         result = run_json([str(pardo), *argv, *common, *configs[config](name, ckpt)])
         seconds.setdefault((name, config), []).append(result["run"]["seconds"])
@@ -113,7 +121,7 @@ def main() -> int:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     header = ["workload", "blocks", "checkpoint", "config", "median s", "vs plain"]
     rows = []
-    for name in workloads(args.quick, data):
+    for name in workloads(args.quick, data, args.workloads):
         plain = statistics.median(seconds[(name, "plain")])
         for config in configs:
             m = statistics.median(seconds[(name, config)])
