@@ -145,6 +145,18 @@ grep -q "pardo pi: --checkpoint: .*big.ckpt: cannot write: File too large" "$tmp
   fail "a failed write is not named: $(cat "$tmp/big.err")"
 grep -q "^  estimate " "$tmp/big.out" || fail "a failed write lost the result: $(cat "$tmp/big.out")"
 
+# stop_after SECONDS OUT ARGS...: runs pardo ARGS, its output into OUT, sends it SIGTERM (a batch
+# job's time limit) after SECONDS and returns its exit code.
+stop_after() {
+  local seconds=$1 out=$2
+  shift 2
+  "$pardo" "$@" > "$out" &
+  local pid=$!
+  sleep "$seconds"
+  kill -TERM "$pid"
+  wait "$pid"
+}
+
 # An optimiser's checkpoint is its solver's whole state at the end of a generation: stopped by
 # SIGTERM and resumed on worker processes, the solve ends where one never stopped ends.
 solve=(optimize --model rastrigin --dim 50 --solver de --population 400 --max-generations 3000
@@ -158,12 +170,8 @@ print(j["best"]["x"], repr(j["best"]["value"]), j["generations"], j["evaluations
     echo missing
 }
 "$pardo" "${opt[@]}" --workers 2 > "$tmp/opt_fresh.json" || fail "optimize: exit $?"
-"$pardo" "${opt[@]}" --workers 2 --checkpoint "$tmp/opt.ckpt" --checkpoint-every 0.2 \
-  > "$tmp/opt_stopped.json" &
-pid=$!
-sleep 1
-kill -TERM "$pid"
-wait "$pid"
+stop_after 1 "$tmp/opt_stopped.json" "${opt[@]}" --workers 2 --checkpoint "$tmp/opt.ckpt" \
+  --checkpoint-every 0.2
 code=$?
 [[ $code == 130 && $(best "$tmp/opt_stopped.json") == *False ]] ||
   fail "optimize, SIGTERM: exit $code: $(cat "$tmp/opt_stopped.json")"
@@ -207,12 +215,7 @@ err=$("$pardo" "${chains[@]:0:11}" --workers 2 --resume "$tmp/mcmc.ckpt" 2>&1 > 
 grep -q "note: resuming from $tmp/mcmc.ckpt: [12] chains kept, each going on" <<< "$err" ||
   fail "mcmc: resuming says nothing: $err"
 # Stopped by SIGTERM: the chains as they stopped, resumed on MPI ranks.
-"$pardo" "${chains[@]}" --workers 2 --checkpoint "$tmp/mcmc_term.ckpt" \
-  > "$tmp/mcmc_stopped.json" &
-pid=$!
-sleep 1
-kill -TERM "$pid"
-wait "$pid"
+stop_after 1 "$tmp/mcmc_stopped.json" "${chains[@]}" --workers 2 --checkpoint "$tmp/mcmc_term.ckpt"
 code=$?
 [[ $code == 130 && $(draws "$tmp/mcmc_stopped.json") == *False ]] ||
   fail "mcmc, SIGTERM: exit $code: $(cut -c1-200 "$tmp/mcmc_stopped.json")"
