@@ -185,52 +185,13 @@ class PipelineState {
   // A thread's loop: takes the source's next item and carries it as far as it goes (to the
   // end, or parked at a serial stage), then the next, until the source has nothing for it.
   void work() {
+    active_.fetch_add(1);
     while (Token* token = produce()) advance<1>(token);
+    active_.fetch_sub(1);
   }
 
-  // A free token filled by the source, or none: no token free, the source busy on another
-  // thread, exhausted, or the pipeline stopped. With tokens still free, another task is
-  // started to fill them, so that items overlap.
-  Token* produce() {
-    Token* token = nullptr;
-    {
-      const std::lock_guard lock(mutex_);
-      if (source_busy_ || source_done_ || cancelled_.load() || free_.empty()) return nullptr;
-      source_busy_ = true;
-      token = free_.back();
-      free_.pop_back();
-      ++in_flight_;
-    }
-    if (stop_.stop_requested()) {
-      stop();
-    } else {
-      try {
-        auto& slot = std::get<0>(token->slots);
-        slot = source_();
-        if (!slot) {
-          const std::lock_guard lock(mutex_);
-          source_done_ = true;
-        }
-      } catch (...) {
-        fail(std::current_exception());
-      }
-    }
-    bool more = false;
-    bool carry = false;
-    {
-      const std::lock_guard lock(mutex_);
-      source_busy_ = false;
-      carry = !source_done_ && !cancelled_.load();
-      if (carry) token->seq = next_seq_++;
-      more = carry && !free_.empty();
-    }
-    if (!carry) {
-      finish(token, false);
-      return nullptr;
-    }
-    if (more) spawn([](PipelineState& s) { s.work(); });
-    return token;
-  }
+  // A free token filled by the source, or none (below).
+  Token* produce();
 
   // Token `token` reaches stage K: runs it now if it may, else parks it at the stage's gate.
   template <std::size_t K>
@@ -252,31 +213,9 @@ class PipelineState {
 
   bool in_order(std::size_t k) const { return modes_[k - 1] == StageMode::serial_in_order; }
 
-  // Stage K (admitted) on `token`, then the next stage; a serial stage admits its next token.
+  // Stage K (admitted) on `token`, then the next stage (below).
   template <std::size_t K>
-  void run(Token* token) {
-    bool ok = true;
-    try {
-      auto& input = std::get<K - 1>(token->slots);
-      if constexpr (K == stages) {
-        std::get<K - 1>(functions_)(std::move(*input));
-      } else {
-        std::get<K>(token->slots).emplace(std::get<K - 1>(functions_)(std::move(*input)));
-      }
-      input.reset();
-    } catch (...) {
-      fail(std::current_exception());
-      ok = false;
-    }
-    if (modes_[K - 1] != StageMode::parallel) leave<K>();
-    if (!ok) {
-      finish(token, false);
-    } else if constexpr (K == stages) {
-      finish(token, true);
-    } else {
-      advance<K + 1>(token);
-    }
-  }
+  void run(Token* token);
 
   // A serial stage K lets its next token in (the next in order, or the oldest parked) as a
   // task of its own.
@@ -347,17 +286,119 @@ class PipelineState {
   std::vector<Gate> gates_;       // by stage; [0] unused
   std::vector<Token> tokens_;
   std::atomic<bool> cancelled_{false};
-  std::mutex mutex_;  // all below
+  std::atomic<std::size_t> active_{0};  // threads in work()
+  std::mutex mutex_;                    // all below
   std::condition_variable ended_;
   std::vector<Token*> free_;
   std::size_t in_flight_ = 0;
   std::size_t tasks_ = 0;
   bool source_busy_ = false;
+  bool helper_queued_ = false;  // a task started by produce() that has not begun
   bool source_done_ = false;
   bool stopped_ = false;
   std::uint64_t next_seq_ = 0;
   std::uint64_t completed_ = 0;
   std::exception_ptr error_;
 };
+
+// A free token filled by the source, or none: no token free, the source busy on another
+// thread, exhausted, or the pipeline stopped. With tokens still free, another task is
+// started to fill them, so that items overlap, unless every worker of the pool is already
+// in this loop; one such helper queued at a time is enough, since each thread that runs
+// one goes on filling tokens until none is free.
+template <class Pool, class Source, class... Stages>
+auto PipelineState<Pool, Source, Stages...>::produce() -> Token* {
+  Token* token = nullptr;
+  {
+    const std::lock_guard lock(mutex_);
+    if (source_busy_ || source_done_ || cancelled_.load() || free_.empty()) return nullptr;
+    source_busy_ = true;
+    token = free_.back();
+    free_.pop_back();
+    ++in_flight_;
+  }
+  if (stop_.stop_requested()) {
+    stop();
+  } else {
+    try {
+      auto& slot = std::get<0>(token->slots);
+      slot = source_();
+      if (!slot) {
+        const std::lock_guard lock(mutex_);
+        source_done_ = true;
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+  bool more = false;
+  bool carry = false;
+  {
+    const std::lock_guard lock(mutex_);
+    source_busy_ = false;
+    carry = !source_done_ && !cancelled_.load();
+    if (carry) token->seq = next_seq_++;
+    more = carry && !free_.empty() && !helper_queued_ && active_.load() < pool_.size();
+    helper_queued_ = helper_queued_ || more;
+  }
+  if (!carry) {
+    finish(token, false);
+    return nullptr;
+  }
+  if (more) {
+    spawn([](PipelineState& s) {
+      {
+        const std::lock_guard lock(s.mutex_);
+        s.helper_queued_ = false;
+      }
+      s.work();
+    });
+  }
+  return token;
+}
+
+// Stage K (admitted) on `token`, then the next stage; a serial stage admits its next token.
+// At the last stage the token is done, so this thread runs the one let in itself: an
+// in-order sink drains the tokens parked for it without a task each.
+template <class Pool, class Source, class... Stages>
+template <std::size_t K>
+void PipelineState<Pool, Source, Stages...>::run(Token* token) {
+  while (token != nullptr) {
+    bool ok = true;
+    try {
+      auto& input = std::get<K - 1>(token->slots);
+      if constexpr (K == stages) {
+        std::get<K - 1>(functions_)(std::move(*input));
+      } else {
+        std::get<K>(token->slots).emplace(std::get<K - 1>(functions_)(std::move(*input)));
+      }
+      input.reset();
+    } catch (...) {
+      fail(std::current_exception());
+      ok = false;
+    }
+    Token* next = nullptr;
+    if (modes_[K - 1] != StageMode::parallel) {
+      if constexpr (K == stages) {
+        next = static_cast<Token*>(gates_[K].leave(in_order(K), cancelled_));
+      } else {
+        leave<K>();
+      }
+    }
+    if (!ok) {
+      finish(token, false);
+    } else if constexpr (K == stages) {
+      finish(token, true);
+    } else {
+      advance<K + 1>(token);
+    }
+    if (next != nullptr && cancelled_.load()) {
+      gates_[K].leave(in_order(K), cancelled_);  // frees the stage; lets nothing in
+      finish(next, false);
+      next = nullptr;
+    }
+    token = next;
+  }
+}
 
 }  // namespace pardo::detail::flow
