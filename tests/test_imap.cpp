@@ -1,8 +1,11 @@
-// ThreadPool's imap and imap_unordered: completion order and cancellation, seen from inside
-// the tasks. Order, errors and every index once, on every backend: tests/contract/.
+// ThreadPool's imap and imap_unordered: completion order, cancellation and back-pressure,
+// seen from inside the tasks. Order, errors and every index once, on every backend:
+// tests/contract/.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <numeric>
+#include <ranges>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -55,6 +58,72 @@ TEST_P(ImapPool, DestroyingTheRangeCancelsChunksNotStarted) {
   pool.shutdown();
   EXPECT_LE(started.load(), 1000);
   EXPECT_LT(started.load(), 1000 - 100);
+}
+
+/// A result that counts how many of its kind are alive.
+struct Tracked {
+  static inline std::atomic<long> alive{0};
+  static inline std::atomic<long> most{0};
+  explicit Tracked(long v) : value(v) { note(); }
+  Tracked(const Tracked& other) : value(other.value) { note(); }
+  Tracked(Tracked&& other) noexcept : value(other.value) { note(); }
+  Tracked& operator=(const Tracked&) = default;
+  Tracked& operator=(Tracked&&) noexcept = default;
+  ~Tracked() { --alive; }
+  static void note() {
+    const long now = ++alive;
+    long seen = most.load();
+    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+  }
+  long value;
+};
+
+TEST_P(ImapPool, ResultsAliveStayBoundedOverAnEndlessInput) {
+  for (const bool ordered : {true, false}) {
+    ThreadPool pool(GetParam());
+    Tracked::most = 0;
+    const MapOptions options{.chunksize = 16, .max_in_flight = 4};
+    const auto make = [](long i) { return Tracked(i); };
+    long consumed = 0;
+    if (ordered) {
+      for (const Tracked& t : pool.imap(make, std::views::iota(0L), options)) {
+        ASSERT_EQ(t.value, consumed);
+        if (++consumed == 200'000) break;
+      }
+    } else {
+      for (const auto& entry : pool.imap_unordered(make, std::views::iota(0L), options)) {
+        ASSERT_EQ(entry.second.value, static_cast<long>(entry.first));
+        if (++consumed == 200'000) break;
+      }
+    }
+    // 4 chunks of 16 in flight, each result briefly twice while it moves, a temporary per
+    // worker, and the one the consumer holds.
+    const auto bound = static_cast<long>(2 * 4 * 16 + GetParam() + 2);
+    EXPECT_LE(Tracked::most.load(), bound) << (ordered ? "imap" : "imap_unordered");
+    pool.shutdown();
+    EXPECT_EQ(Tracked::alive.load(), 0);
+  }
+}
+
+TEST_P(ImapPool, ASlowConsumerHoldsTheProducersBack) {
+  ThreadPool pool(GetParam());
+  std::atomic<std::size_t> calls{0};
+  const auto count = [&calls](int x) {
+    ++calls;
+    return x;
+  };
+  const MapOptions options{.chunksize = 2, .max_in_flight = 3};
+  std::size_t consumed = 0;
+  for (int y : pool.imap(count, std::views::iota(0), options)) {
+    ASSERT_EQ(y, static_cast<int>(consumed));
+    ++consumed;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_LE(calls.load(), consumed - 1 + 3 * 2);
+    if (consumed == 100) break;
+  }
+  pool.shutdown();
+  EXPECT_LE(calls.load(), 100u - 1 + 3 * 2);
 }
 
 PARDO_ON_EVERY_POOL_SIZE(ImapPool);

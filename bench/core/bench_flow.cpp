@@ -2,7 +2,10 @@
 //   pipeline_3stage/<runtime>  100 000 text-like lines through three stages: a serial source
 //                              makes a line of 12 words, a parallel stage lower-cases it and
 //                              hashes its words, a serial in-order stage folds the hashes
-//                              into an order-dependent checksum; 4 tokens per thread
+//                              into an order-dependent checksum; 4 tokens per thread.
+//                              pardo_imap: the same as a streamed map, the lines read
+//                              from an unsized view by imap (64 per chunk, 4 chunks per
+//                              thread in flight) and folded by the loop that consumes them
 //   channel_2x2/<runtime>      1 000 000 ints from 2 producer threads to 2 consumer threads
 //                              through a queue of 1024 (pardo::Channel, or
 //                              tbb::concurrent_bounded_queue closed by one -1 per consumer)
@@ -19,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -101,6 +105,22 @@ void pipeline_pardo(benchmark::State& state) {
                                      [](std::string line) { return hash_words(std::move(line)); }),
                         pardo::stage(pardo::StageMode::serial_in_order,
                                      [&](std::uint64_t hash) { fold(checksum, hash); }));
+  }
+  report_lines(state, checksum, kLines);
+}
+
+void pipeline_imap(benchmark::State& state) {
+  std::uint64_t checksum = 0;
+  for (auto _ : state) {
+    checksum = 0;
+    // take() of an unbounded iota has no size: imap reads it as a stream, on this thread.
+    auto lines = std::views::iota(std::uint64_t{0}) | std::views::take(kLines) |
+                 std::views::transform(make_line);
+    for (const std::uint64_t hash :
+         g_flow_pool->imap([](const std::string& line) { return hash_words(line); }, lines,
+                           {.chunksize = 64, .max_in_flight = 4 * g_flow_threads})) {
+      fold(checksum, hash);
+    }
   }
   report_lines(state, checksum, kLines);
 }
@@ -210,6 +230,7 @@ void register_flow_benchmarks(pardo::ThreadPool& pool, std::size_t threads,
   g_flow_pool = &pool;
   g_flow_threads = threads;
   add("pipeline_3stage/pardo", pipeline_pardo);
+  add("pipeline_3stage/pardo_imap", pipeline_imap);
   add("pipeline_3stage/tbb", pipeline_tbb);
   add("channel_2x2/pardo", channel_pardo);
   add("channel_2x2/tbb", channel_tbb);

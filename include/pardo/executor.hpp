@@ -18,7 +18,8 @@
 /// - `map`, `starmap` and `map_async` keep input order; they rethrow (or fail their future
 ///   with) the first error *by input order*, whatever the timing.
 /// - `imap` yields results in input order, `imap_unordered` `(index, result)` pairs in
-///   completion order; destroying either range cancels the chunks not yet started.
+///   completion order; both read any input range lazily, at most `MapOptions::max_in_flight`
+///   chunks ahead of the consumer; destroying either range cancels the chunks not yet started.
 /// - `parallel_for(first, last, f)` calls `f(i)` for each i in [first, last); the first error
 ///   by index is rethrown.
 /// - `map_reduce` folds in a tree fixed by the input size alone: the same bits for any
@@ -53,6 +54,7 @@
 namespace pardo {
 
 /// Inputs the map family accepts: sized random-access ranges (vectors, arrays, spans, iota).
+/// `imap` and `imap_unordered` also take any other input range, read as a stream.
 /// @code
 /// static_assert(pardo::InputRange<std::vector<int>>);
 /// static_assert(pardo::InputRange<decltype(std::views::iota(0, 10))>);

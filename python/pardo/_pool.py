@@ -6,6 +6,7 @@ worker that dies fails only its own task, with :class:`WorkerCrashed`, and is re
 """
 
 import atexit
+import collections
 import concurrent.futures as cf
 import itertools
 import math
@@ -224,6 +225,105 @@ def _check_chunksize(chunksize):
         raise ValueError(f"chunksize must be at least 1; got {chunksize}")
 
 
+def _check_in_flight(name, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1; got {value}")
+    return value
+
+
+def _read_chunks(rows, chunksize):
+    """Lists of ``chunksize`` argument tuples from the iterator ``rows``, read only as they are
+    asked for, each with the exception the iterator raised right after it (or None), which
+    ends the chunks."""
+    while True:
+        chunk = []
+        try:
+            for row in itertools.islice(rows, chunksize):
+                chunk.append(row)
+        except Exception as error:  # raised by the caller's iterable: it comes in its place
+            yield chunk, error
+            return
+        if not chunk:
+            return
+        yield chunk, None
+        if len(chunk) < chunksize:
+            return
+
+
+class _Feed:
+    """Submits chunks of ``rows`` as they are needed, keeping at most ``window`` submitted and
+    not yet consumed; an exception from ``rows`` waits until the chunks before it are."""
+
+    def __init__(self, core, fn, rows, chunksize, window):
+        self._core = core
+        self._fn = fn
+        self._chunks = _read_chunks(rows, chunksize)
+        self._window = window
+        self.in_flight = collections.deque()
+        self.failure = None
+
+    def fill(self, on_submit=None):
+        while self._chunks is not None and len(self.in_flight) < self._window:
+            chunk, error = next(self._chunks, ([], None))
+            if chunk:
+                (task,) = self._core.submit_calls(self._fn, [chunk])
+                self.in_flight.append(task)
+                if on_submit is not None:
+                    on_submit(task)
+            if error is not None or not chunk:
+                self.failure = error
+                self._chunks = None
+
+    def cancel(self):
+        self._chunks = None
+        for task in self.in_flight:
+            if not task.done():
+                task.cancel()
+
+
+def _lazy_ordered(feed, deadline=None):
+    """The results of ``feed``'s chunks in order, submitting more as they are consumed."""
+    try:
+        while feed.in_flight:
+            task = feed.in_flight[0]
+            timeout = None if deadline is None else deadline - time.monotonic()
+            if not task.done() and not task.wait(timeout):
+                raise TimeoutError("map: the results did not arrive within the timeout")
+            yield from _results(task)
+            feed.in_flight.popleft()
+            feed.fill()
+        if feed.failure is not None:
+            raise feed.failure
+    finally:
+        feed.cancel()
+
+
+def _lazy_unordered(feed):
+    """The results of ``feed``'s chunks as they finish, submitting more as they are consumed."""
+    done = queue.SimpleQueue()
+
+    def watch(task):
+        task.add_done_callback(lambda: done.put(task))
+
+    def results():
+        try:
+            while feed.in_flight:
+                task = done.get()
+                yield from _results(task)
+                feed.in_flight.remove(task)
+                feed.fill(watch)
+            if feed.failure is not None:
+                raise feed.failure
+        finally:
+            feed.cancel()
+
+    for task in feed.in_flight:
+        watch(task)
+    return results()
+
+
 def _ordered(tasks, deadline=None):
     """The results of ``tasks`` in order; on an error, a timeout or an early close, the
     tasks not reached are cancelled."""
@@ -284,13 +384,20 @@ class ProcessPoolExecutor(cf.Executor):
         task.add_done_callback(lambda: _settle(future, task))
         return future
 
-    def map(self, fn, *iterables, timeout=None, chunksize=1):
+    def map(self, fn, *iterables, timeout=None, chunksize=1, buffersize=None):
         """``fn(*args)`` for the items of ``iterables`` taken together, in order, as an
-        iterator. Everything is submitted now; ``timeout`` counts from this call, and
+        iterator. Everything is submitted now, or, with ``buffersize`` (as Python 3.14), the
+        iterables are read lazily with at most ``buffersize`` chunks submitted and not yet
+        yielded, so an endless iterable works. ``timeout`` counts from this call, and
         TimeoutError is raised by the iterator. Leaving the iterator early cancels the tasks
         not started."""
         _check_chunksize(chunksize)
         deadline = None if timeout is None else time.monotonic() + timeout
+        if buffersize is not None:
+            feed = _Feed(self._core, fn, zip(*iterables), chunksize,
+                         _check_in_flight("buffersize", buffersize))
+            feed.fill()
+            return _lazy_ordered(feed, deadline)
         tasks = self._core.submit_calls(fn, _chunks(list(zip(*iterables)), chunksize))
         return _ordered(tasks, deadline)
 
@@ -335,29 +442,25 @@ class Pool:
         items = [tuple(args) for args in iterable]
         return list(_ordered(self._submit(func, items, self._chunksize(items, chunksize))))
 
-    def imap(self, func, iterable, chunksize=1):
-        """``func(x)`` for each x, in order, as each result arrives."""
-        items = [(x,) for x in iterable]
-        return _ordered(self._submit(func, items, self._chunksize(items, chunksize)))
+    def _feed(self, func, iterable, chunksize, max_in_flight):
+        _check_chunksize(chunksize)
+        window = (4 * self._processes if max_in_flight is None
+                  else _check_in_flight("max_in_flight", max_in_flight))
+        feed = _Feed(self._core, func, ((x,) for x in iterable), chunksize, window)
+        feed.fill()
+        return feed
 
-    def imap_unordered(self, func, iterable, chunksize=1):
-        """``func(x)`` for each x, in the order the chunks finish."""
-        items = [(x,) for x in iterable]
-        tasks = self._submit(func, items, self._chunksize(items, chunksize))
-        done = queue.SimpleQueue()
-        for task in tasks:
-            task.add_done_callback(lambda task=task: done.put(task))
+    def imap(self, func, iterable, chunksize=1, max_in_flight=None):
+        """``func(x)`` for each x, in order, as each result arrives. The iterable is read
+        lazily: at most ``max_in_flight`` chunks (default four per process) are submitted and
+        not yet consumed, so an endless generator works, in constant memory. An exception
+        from the iterable is raised in its place, after the results before it."""
+        return _lazy_ordered(self._feed(func, iter(iterable), chunksize, max_in_flight))
 
-        def results():
-            try:
-                for _ in range(len(tasks)):
-                    yield from _results(done.get())
-            finally:
-                for task in tasks:
-                    if not task.done():
-                        task.cancel()
-
-        return results()
+    def imap_unordered(self, func, iterable, chunksize=1, max_in_flight=None):
+        """``func(x)`` for each x, in the order the chunks finish, reading the iterable as
+        ``imap`` does."""
+        return _lazy_unordered(self._feed(func, iter(iterable), chunksize, max_in_flight))
 
     def apply(self, func, args=(), kwds=None):
         """``func(*args, **kwds)`` in a worker, waited for."""

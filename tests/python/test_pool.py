@@ -7,6 +7,7 @@ has a timeout, so a hang fails the test instead of blocking the suite.
 
 import concurrent.futures as cf
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
@@ -225,6 +226,32 @@ def test_map_refuses_a_bad_chunksize(executor):
         executor.map(square, [1], chunksize=1.5)
 
 
+def counted(reads, fail_at=None):
+    """0, 1, 2, ... for ever, each number read appended to ``reads``; KeyError at
+    ``fail_at``."""
+    for i in itertools.count():
+        if i == fail_at:
+            raise KeyError(f"input {i}")
+        reads.append(i)
+        yield i
+
+
+@pytest.mark.parametrize("chunksize,buffersize", [(1, 1), (3, 2)])
+def test_map_with_a_buffersize_reads_an_endless_iterable_lazily(executor, chunksize, buffersize):
+    reads = []
+    results = executor.map(square, counted(reads), chunksize=chunksize, buffersize=buffersize)
+    for consumed, y in enumerate(results, start=1):
+        assert y == (consumed - 1) ** 2
+        assert len(reads) <= consumed - 1 + buffersize * chunksize
+        if consumed == 30:
+            break
+    results.close()
+    with pytest.raises(KeyError, match="input 4"):
+        list(executor.map(square, counted([], fail_at=4), buffersize=2))
+    with pytest.raises(ValueError, match="buffersize must be at least 1; got 0"):
+        executor.map(square, [1], buffersize=0)
+
+
 # crashes, retries, timeouts, recycling
 
 
@@ -424,6 +451,42 @@ def test_pool_map_starmap_imap_and_imap_unordered(workers):
         assert sorted(pool.imap_unordered(square, xs)) == sorted(x * x for x in xs)
         assert pool.apply(add, (2, 3)) == 5
         assert pool.map(square, []) == []
+
+
+@pytest.mark.parametrize("workers", COUNTS)
+def test_pool_imap_reads_an_endless_iterable_only_as_far_as_it_must(workers):
+    with pardo.Pool(workers) as pool:
+        for imap in (pool.imap, pool.imap_unordered):
+            reads = []
+            got = []
+            results = imap(square, counted(reads), chunksize=3, max_in_flight=2)
+            for y in results:
+                got.append(y)
+                assert len(reads) <= len(got) - 1 + 2 * 3, imap.__name__
+                if len(got) == 60:
+                    break
+            results.close()
+            if imap == pool.imap:
+                assert got == [x * x for x in range(60)]
+            else:  # the first 60 to finish: any 60 inputs read, each once
+                assert len(set(got)) == 60 and set(got) <= {x * x for x in reads}
+
+
+def test_pool_imap_raises_an_iterable_error_after_the_results_before_it():
+    with pardo.Pool(2) as pool:
+        results = pool.imap(square, counted([], fail_at=5), chunksize=2)
+        assert [next(results) for _ in range(5)] == [0, 1, 4, 9, 16]
+        with pytest.raises(KeyError, match="input 5"):
+            next(results)
+        got = []
+        with pytest.raises(KeyError, match="input 5"):
+            for y in pool.imap_unordered(square, counted([], fail_at=5), chunksize=2):
+                got.append(y)
+        assert sorted(got) == [0, 1, 4, 9, 16]
+        with pytest.raises(ValueError, match="max_in_flight must be at least 1; got 0"):
+            pool.imap(square, [1], max_in_flight=0)
+        with pytest.raises(TypeError, match="max_in_flight must be an int"):
+            pool.imap_unordered(square, [1], max_in_flight="4")
 
 
 def test_pool_async_results_call_back_and_time_out():

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,14 +19,22 @@
 
 namespace pardo {
 
-/// The results of `imap` in input order; iterating waits for each chunk as it is reached.
+/// The results of `imap` in input order. The range submits its first chunks when it is made
+/// and more as it is consumed, keeping at most `MapOptions::max_in_flight` chunks (default
+/// four per worker) submitted and not yet consumed: the inputs are read, and results kept,
+/// only that far ahead of the consumer, so at most max_in_flight × chunksize results wait,
+/// however long the input (chunksize 0 picks at most 4096).
 /// Dereferencing the position of a failed input rethrows its exception, and the iteration
-/// ends there. Destroying the range cancels the chunks that have not started.
+/// ends there; so does an exception from the input range itself, after the inputs it gave.
+/// Destroying the range stops reading the inputs and cancels the chunks that have not started.
+/// The executor must outlive the range.
 /// @code
 /// for (const double& y : pool.imap(f, xs)) consume(y);
 /// @endcode
 template <class R>
 class ImapRange {
+  using Feed = detail::ChunkFeed<Future<detail::ChunkResult<R>>>;
+
  public:
   class iterator {
    public:
@@ -44,14 +53,19 @@ class ImapRange {
    private:
     friend class ImapRange;
     explicit iterator(ImapRange* range) : range_(range) {}
-    bool at_end() const noexcept {
-      return range_ == nullptr || range_->chunk_ >= range_->chunks_.size();
-    }
+    bool at_end() const noexcept { return range_ == nullptr || range_->current_ == nullptr; }
     ImapRange* range_ = nullptr;
   };
 
-  explicit ImapRange(std::vector<Future<detail::ChunkResult<R>>> chunks)
-      : chunks_(std::move(chunks)) {}
+  /// Made by `imap`: submits the first `window` chunks at once, as multiprocessing's imap
+  /// starts at its call.
+  /// @code
+  /// auto range = pool.imap(f, xs);  // the first chunks are running already
+  /// @endcode
+  ImapRange(std::unique_ptr<Feed> feed, std::size_t window)
+      : feed_(std::move(feed)), window_(window) {
+    fill();
+  }
   ImapRange(ImapRange&&) noexcept = default;
   ImapRange& operator=(ImapRange&&) noexcept = default;
   ImapRange(const ImapRange&) = delete;
@@ -79,40 +93,63 @@ class ImapRange {
   }
 
   void advance() {
+    if (current_ == nullptr) return;
     if (offset_ >= current_->values.size()) {
-      chunk_ = chunks_.size();  // past an error: the iteration ends
+      finish();  // past an error: the iteration ends
       return;
     }
     ++offset_;
     settle();
   }
 
-  /// Moves to the next value or error, waiting for chunks as needed.
+  /// Moves to the next value or error, submitting and waiting for chunks as needed.
   void settle() {
-    while (chunk_ < chunks_.size()) {
-      current_ = &chunks_[chunk_].get();
+    for (;;) {
+      fill();
+      if (chunks_.empty()) {
+        current_ = nullptr;
+        return;
+      }
+      current_ = &chunks_.front().get();
       if (offset_ < current_->values.size() || current_->error) return;
-      ++chunk_;
+      chunks_.pop_front();
       offset_ = 0;
     }
   }
 
-  std::vector<Future<detail::ChunkResult<R>>> chunks_;
+  void fill() {
+    detail::fill_window(
+        feed_, window_, [this] { return chunks_.size(); },
+        [this](auto&& chunk) { chunks_.push_back(std::move(chunk.handle)); });
+  }
+
+  void finish() {
+    feed_.reset();
+    for (auto& chunk : chunks_) chunk.cancel();
+    current_ = nullptr;
+  }
+
+  std::unique_ptr<Feed> feed_;
+  std::size_t window_;
+  std::deque<Future<detail::ChunkResult<R>>> chunks_;
   const detail::ChunkResult<R>* current_ = nullptr;
-  std::size_t chunk_ = 0;
   std::size_t offset_ = 0;
   bool started_ = false;
 };
 
-/// The results of `imap_unordered` as `(input index, value)` pairs in completion order.
-/// Dereferencing a failed input's position rethrows its exception; iteration may go on
-/// past it to the other chunks' results. Destroying the range cancels chunks not started.
+/// The results of `imap_unordered` as `(input index, value)` pairs in completion order. Like
+/// `ImapRange`, it submits chunks as it is consumed: at most `MapOptions::max_in_flight`
+/// chunks (default four per worker) are submitted and not yet consumed. Dereferencing a failed
+/// input's position rethrows its exception; iteration may go on past it to the other chunks'
+/// results. Destroying the range stops reading the inputs and cancels chunks not started.
+/// The executor must outlive the range.
 /// @code
 /// for (const auto& [i, y] : pool.imap_unordered(f, xs)) out[i] = y;
 /// @endcode
 template <class R>
 class ImapUnorderedRange {
   using Channel = detail::UnorderedChannel<R>;
+  using Feed = detail::ChunkFeed<Future<void>>;
 
  public:
   class iterator {
@@ -136,14 +173,21 @@ class ImapUnorderedRange {
     ImapUnorderedRange* range_ = nullptr;
   };
 
-  ImapUnorderedRange(std::shared_ptr<Channel> channel, std::vector<Future<void>> chunks)
-      : channel_(std::move(channel)), chunks_(std::move(chunks)) {}
+  /// Made by `imap_unordered`: submits the first `window` chunks at once.
+  /// @code
+  /// auto range = pool.imap_unordered(f, xs);  // the first chunks are running already
+  /// @endcode
+  ImapUnorderedRange(std::shared_ptr<Channel> channel, std::unique_ptr<Feed> feed,
+                     std::size_t window)
+      : channel_(std::move(channel)), feed_(std::move(feed)), window_(window) {
+    fill();
+  }
   ImapUnorderedRange(ImapUnorderedRange&&) noexcept = default;
   ImapUnorderedRange& operator=(ImapUnorderedRange&&) noexcept = default;
   ImapUnorderedRange(const ImapUnorderedRange&) = delete;
   ImapUnorderedRange& operator=(const ImapUnorderedRange&) = delete;
   ~ImapUnorderedRange() {
-    for (auto& chunk : chunks_) {
+    for (auto& [begin, chunk] : chunks_) {
       if (chunk.valid()) chunk.cancel();
     }
   }
@@ -163,10 +207,27 @@ class ImapUnorderedRange {
     if (entry_->error) std::rethrow_exception(entry_->error);
     return *entry_->value;
   }
-  void advance() { entry_ = channel_->pop(); }
+
+  void advance() {
+    for (;;) {
+      fill();
+      entry_ = channel_->pop();
+      if (!entry_) return;
+      if (entry_->last) chunks_.erase(entry_->chunk);
+      if (entry_->value || entry_->error) return;  // not a bare end-of-chunk marker
+    }
+  }
+
+  void fill() {
+    detail::fill_window(
+        feed_, window_, [this] { return chunks_.size(); },
+        [this](auto&& chunk) { chunks_.emplace(chunk.begin, std::move(chunk.handle)); });
+  }
 
   std::shared_ptr<Channel> channel_;
-  std::vector<Future<void>> chunks_;
+  std::unique_ptr<Feed> feed_;
+  std::size_t window_;
+  std::unordered_map<std::size_t, Future<void>> chunks_;  // submitted and not used up, by begin
   std::optional<typename Channel::Entry> entry_;
   bool started_ = false;
 };

@@ -45,6 +45,14 @@ struct MapOptions {
   /// auto ys = pool.map(f, xs, {.progress = &progress});
   /// @endcode
   Progress* progress = nullptr;
+  /// `imap` and `imap_unordered` only: the most chunks submitted and not yet consumed, which
+  /// bounds how far the inputs are read, and results kept, ahead of the consumer; 0 picks four
+  /// per worker. With one, chunks run one at a time, each as the consumer reaches it.
+  /// @code
+  /// for (double y : pool.imap(f, std::views::iota(0), {.chunksize = 64, .max_in_flight = 8}))
+  ///   if (y > limit) break;
+  /// @endcode
+  std::size_t max_in_flight = 0;
 };
 
 namespace detail {

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/detail/chunks.hpp"
+#include "pardo/core/detail/imap_feed.hpp"
 #include "pardo/core/detail/job.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/imap.hpp"
@@ -58,43 +60,6 @@ void check_loop_bounds(I first, I last) {
     throw std::invalid_argument("parallel_for: first (" + std::to_string(first) + ") > last (" +
                                 std::to_string(last) + ")");
   }
-}
-
-inline std::size_t ceil_div(std::size_t a, std::size_t b) { return a / b + (a % b != 0 ? 1 : 0); }
-
-/// A chunk of a map over n inputs: inputs [begin, end), and the worker it is pinned to under
-/// the static and round-robin schedules.
-struct Chunk {
-  std::size_t begin;
-  std::size_t end;
-  std::optional<std::size_t> worker;
-};
-
-/// The chunks of a map over n inputs on `workers` workers, as `options` deals them; the same
-/// for every backend.
-inline std::vector<Chunk> plan_chunks(std::size_t n, std::size_t workers,
-                                      const MapOptions& options) {
-  std::vector<Chunk> chunks;
-  if (n == 0) return chunks;
-  const bool pinned =
-      options.schedule == Schedule::static_blocks || options.schedule == Schedule::round_robin;
-  std::size_t chunk = options.chunksize;
-  if (options.schedule == Schedule::static_blocks) {
-    chunk = ceil_div(n, workers);
-  } else if (chunk == 0) {
-    // Four chunks per worker, as multiprocessing.Pool: a few per worker keep the per-input
-    // overhead low while the last chunks still balance the load.
-    chunk = std::max<std::size_t>(1, ceil_div(n, 4 * workers));
-  }
-  for (std::size_t begin = 0; begin < n;) {
-    std::size_t size = chunk;
-    if (options.schedule == Schedule::guided) size = std::max(chunk, (n - begin) / (2 * workers));
-    const std::size_t end = std::min(n, begin + size);
-    const std::size_t c = chunks.size();
-    chunks.push_back({begin, end, pinned ? std::optional<std::size_t>(c % workers) : std::nullopt});
-    begin = end;
-  }
-  return chunks;
 }
 
 /// Inputs per leaf of map_reduce's combine tree: a function of the input size alone, so
@@ -174,52 +139,83 @@ class Algorithms {
                           options]() mutable { return this->map(f, inputs, options); });
   }
 
-  /// A lazy range of `f(x)` in input order; chunks are submitted at once and iterating
-  /// waits for each as it is reached.
+  /// A lazy range of `f(x)` in input order. The inputs are kept (copied, or moved if passed
+  /// as an rvalue) and read a chunk at a time as the range is consumed: any input range works,
+  /// an unbounded generator included, and at most `options.max_in_flight` chunks (default four
+  /// per worker) are submitted ahead of the consumer (`ImapRange`).
   /// @code
   /// for (double y : pool.imap(f, xs, {.chunksize = 16})) std::cout << y << '\n';
+  /// for (double y : pool.imap(f, std::views::iota(0))) if (y > 1) break;  // endless input
   /// @endcode
-  template <class F, InputRange Inputs>
-  auto imap(F&& f, Inputs&& inputs, MapOptions options = {}) -> ImapRange<MapResult<F, Inputs>> {
-    using R = MapResult<F, Inputs>;
-    std::vector<Future<ChunkResult<R>>> chunks;
+  template <class F, std::ranges::input_range Inputs>
+  auto imap(F&& f, Inputs&& inputs, MapOptions options = {}) {
     validate(options, "imap");
     self().check_accepting("imap");
-    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs),
-                   plan_chunks(std::ranges::size(inputs), self().worker_count(), options),
-                   options.progress, [&](std::optional<std::size_t> worker, auto compute) {
-                     chunks.push_back(self().spawn(worker, std::move(compute)));
-                   });
-    return ImapRange<R>(std::move(chunks));
+    auto fn = std::make_shared<std::decay_t<F>>(std::forward<F>(f));
+    const std::size_t workers = self().worker_count();
+    return with_source(
+        std::forward<Inputs>(inputs), workers, options, "imap", [&]<class Source>(Source source) {
+          using Compute = ChunkCompute<std::decay_t<F>, typename Source::items_type>;
+          using R = typename Compute::value_type;
+          static_assert(!std::is_void_v<R>, "imap: f returns void; use parallel_for");
+          auto launch = [this, fn, progress = options.progress](auto&& chunk) {
+            try {
+              self().check_accepting("imap");
+              return self().spawn(chunk.worker, Compute{fn, std::move(chunk.items),
+                                                        std::move(chunk.error_after), progress});
+            } catch (...) {
+              Promise<ChunkResult<R>> failed;
+              failed.set_value(ChunkResult<R>{{}, std::current_exception()});
+              return failed.get_future();
+            }
+          };
+          return ImapRange<R>(make_feed(std::move(source), std::move(launch)),
+                              imap_window(options, workers));
+        });
   }
 
-  /// A lazy range of `(index, f(x))` pairs in completion order.
+  /// A lazy range of `(index, f(x))` pairs in completion order; it reads its inputs as `imap`
+  /// does, at most `options.max_in_flight` chunks ahead of the consumer.
   /// @code
   /// for (const auto& [i, y] : pool.imap_unordered(f, xs)) out[i] = y;
   /// @endcode
-  template <class F, InputRange Inputs>
-  auto imap_unordered(F&& f, Inputs&& inputs, MapOptions options = {})
-      -> ImapUnorderedRange<MapResult<F, Inputs>> {
-    using R = MapResult<F, Inputs>;
+  template <class F, std::ranges::input_range Inputs>
+  auto imap_unordered(F&& f, Inputs&& inputs, MapOptions options = {}) {
     validate(options, "imap_unordered");
     self().check_accepting("imap_unordered");
-    const std::vector<Chunk> planned =
-        plan_chunks(std::ranges::size(inputs), self().worker_count(), options);
-    auto channel = std::make_shared<UnorderedChannel<R>>(planned.size());
-    std::vector<Future<void>> chunks;
-    for_each_chunk(std::forward<F>(f), std::forward<Inputs>(inputs), planned, options.progress,
-                   [&](std::optional<std::size_t> worker, auto compute) {
-                     const std::size_t begin = compute.begin;
-                     auto fut =
-                         self().spawn(worker, [channel, compute = std::move(compute)]() mutable {
-                           channel->deliver(compute.begin, compute());
-                         });
-                     fut.add_done_callback([channel, begin](const Future<void>& done) {
-                       if (done.cancelled()) channel->deliver_cancelled(begin);
-                     });
-                     chunks.push_back(std::move(fut));
-                   });
-    return ImapUnorderedRange<R>(std::move(channel), std::move(chunks));
+    auto fn = std::make_shared<std::decay_t<F>>(std::forward<F>(f));
+    const std::size_t workers = self().worker_count();
+    return with_source(
+        std::forward<Inputs>(inputs), workers, options, "imap_unordered",
+        [&]<class Source>(Source source) {
+          using Compute = ChunkCompute<std::decay_t<F>, typename Source::items_type>;
+          using R = typename Compute::value_type;
+          static_assert(!std::is_void_v<R>, "imap_unordered: f returns void; use parallel_for");
+          auto channel = std::make_shared<UnorderedChannel<R>>();
+          auto launch = [this, fn, channel, progress = options.progress](auto&& chunk) {
+            const std::size_t begin = chunk.begin;
+            channel->expect();
+            try {
+              self().check_accepting("imap_unordered");
+              auto done = self().spawn(
+                  chunk.worker,
+                  [channel, begin,
+                   compute = Compute{fn, std::move(chunk.items), std::move(chunk.error_after),
+                                     progress}]() mutable { channel->deliver(begin, compute()); });
+              done.add_done_callback([channel, begin](const Future<void>& settled) {
+                if (settled.cancelled()) channel->deliver_cancelled(begin);
+              });
+              return done;
+            } catch (...) {
+              channel->deliver(begin, ChunkResult<R>{{}, std::current_exception()});
+              Promise<void> failed;
+              failed.set_value();
+              return failed.get_future();
+            }
+          };
+          return ImapUnorderedRange<R>(channel, make_feed(std::move(source), std::move(launch)),
+                                       imap_window(options, workers));
+        });
   }
 
   /// `f(a, b, ...)` for every tuple `(a, b, ...)` of the inputs, in input order.
@@ -287,46 +283,6 @@ class Algorithms {
 
  private:
   E& self() { return static_cast<E&>(*this); }
-
-  /// Hands each planned chunk's computation to `sink`, with the worker it is pinned to; each
-  /// call that returns counts in `progress` (MapOptions::progress).
-  template <class F, class Inputs, class Sink>
-  void for_each_chunk(F&& f, Inputs&& inputs, const std::vector<Chunk>& chunks, Progress* progress,
-                      Sink sink) {
-    using R = MapResult<F, Inputs>;
-    static_assert(!std::is_void_v<R>, "imap: f returns void; use parallel_for");
-    struct Shared {
-      std::decay_t<F> f;
-      std::decay_t<Inputs> inputs;
-    };
-    if (chunks.empty()) return;
-    auto shared =
-        std::make_shared<Shared>(Shared{std::forward<F>(f), std::forward<Inputs>(inputs)});
-    struct Compute {
-      std::shared_ptr<Shared> shared;
-      Progress* progress;
-      std::size_t begin;
-      std::size_t end;
-      ChunkResult<R> operator()() {
-        ChunkResult<R> result;
-        result.values.reserve(end - begin);
-        auto first = std::ranges::begin(shared->inputs);
-        try {
-          for (std::size_t i = begin; i < end; ++i) {
-            result.values.push_back(std::invoke(
-                shared->f, first[static_cast<std::ranges::range_difference_t<Inputs>>(i)]));
-            advance_progress(progress);
-          }
-        } catch (...) {
-          result.error = std::current_exception();
-        }
-        return result;
-      }
-    };
-    for (const Chunk& chunk : chunks) {
-      sink(chunk.worker, Compute{shared, progress, chunk.begin, chunk.end});
-    }
-  }
 };
 
 }  // namespace detail

@@ -97,17 +97,17 @@ auto submit_call(Core& core, F fn, const A&... args) {
   return future;
 }
 
-/// Encodes the inputs of one chunk; stops at an input that cannot be encoded and returns
-/// its error (the chunk then holds the inputs before it).
-template <bool Star, class F, class Inputs>
-std::exception_ptr encode_chunk(const Inputs& inputs, const Chunk& chunk, std::string& encoded,
-                                std::uint32_t& count) {
+/// Encodes `count` inputs, `item(k)` for k in [0, count); stops at an input that cannot be
+/// encoded and returns its error (`encoded` then holds the inputs before it, `encoded_count`
+/// of them).
+template <bool Star, class F, class Item>
+std::exception_ptr encode_items(std::size_t count, Item item, std::string& encoded,
+                                std::uint32_t& encoded_count) {
   using Call = RemoteCallable<F>;
-  auto first = std::ranges::begin(inputs);
   wire::Writer out(encoded);
-  count = 0;
-  for (std::size_t i = chunk.begin; i < chunk.end; ++i, ++count) {
-    const auto& x = first[static_cast<std::ranges::range_difference_t<Inputs>>(i)];
+  encoded_count = 0;
+  for (std::size_t k = 0; k < count; ++k, ++encoded_count) {
+    const auto& x = item(k);
     const std::size_t mark = encoded.size();
     try {
       if constexpr (Star) {
@@ -121,6 +121,19 @@ std::exception_ptr encode_chunk(const Inputs& inputs, const Chunk& chunk, std::s
     }
   }
   return nullptr;
+}
+
+/// Encodes the inputs of one planned chunk, as `encode_items`.
+template <bool Star, class F, class Inputs>
+std::exception_ptr encode_chunk(const Inputs& inputs, const Chunk& chunk, std::string& encoded,
+                                std::uint32_t& count) {
+  auto first = std::ranges::begin(inputs);
+  return encode_items<Star, F>(
+      chunk.end - chunk.begin,
+      [&](std::size_t k) -> decltype(auto) {
+        return first[static_cast<std::ranges::range_difference_t<Inputs>>(chunk.begin + k)];
+      },
+      encoded, count);
 }
 
 /// Checks the options and that `core` accepts work, then plans the chunks.
@@ -192,40 +205,86 @@ std::vector<R> take(Future<std::vector<R>> future) {
 }
 inline void take(Future<void> future) { future.get(); }
 
-/// `imap`'s chunks as futures, in input order.
-template <class Core, class F, class Inputs>
-auto imap_chunks(Core& core, F fn, const Inputs& inputs, const MapOptions& options) {
-  using R = typename RemoteCallable<F>::value;
-  std::vector<Future<ChunkResult<R>>> chunks;
-  for_each_chunk<false>(
-      core, fn, inputs, plan(core, inputs, options, "imap"), "imap", options.progress,
-      [&](std::uint64_t id, std::string encoded, std::uint32_t count, const Chunk& chunk,
-          std::exception_ptr error) {
-        auto ref = StateRef<SharedState<ChunkResult<R>>>(new SharedState<ChunkResult<R>>());
-        chunks.push_back(make_future(ref));
-        return std::make_unique<ChunkJob<R>>(id, std::move(encoded), count, chunk.begin,
-                                             std::move(ref), error);
-      });
-  return ImapRange<R>(std::move(chunks));
+/// Encodes a chunk an imap range asks for and hands `core` the job `make_job(encoded, count,
+/// error)` builds for it; an input that cannot be encoded, or the error that ended the
+/// inputs, ends the chunk.
+template <class F, class Core, class Items, class MakeJob>
+void push_source_chunk(Core& core, SourceChunk<Items>& chunk, Progress* progress,
+                       const char* caller, MakeJob make_job) {
+  core.check_accepting(caller);
+  std::string encoded;
+  std::uint32_t count = 0;
+  std::exception_ptr error = encode_items<false, F>(
+      chunk.items.size(), [&](std::size_t k) -> decltype(auto) { return chunk.items[k]; }, encoded,
+      count);
+  if (!error) error = std::move(chunk.error_after);
+  std::unique_ptr<RemoteJob> job = make_job(std::move(encoded), count, std::move(error));
+  job->worker = chunk.worker;
+  job->progress = progress;
+  push_one(core, std::move(job));
 }
 
-/// `imap_unordered`'s chunks, delivering to one channel as they finish.
+/// `imap`'s range: chunks encoded and submitted as it is consumed.
 template <class Core, class F, class Inputs>
-auto imap_unordered_chunks(Core& core, F fn, const Inputs& inputs, const MapOptions& options) {
+auto imap_chunks(Core& core, F fn, Inputs&& inputs, const MapOptions& options) {
   using R = typename RemoteCallable<F>::value;
-  const std::vector<Chunk> chunks = plan(core, inputs, options, "imap_unordered");
-  auto channel = std::make_shared<UnorderedChannel<R>>(chunks.size());
-  std::vector<Future<void>> handles;
-  for_each_chunk<false>(core, fn, inputs, chunks, "imap_unordered", options.progress,
-                        [&](std::uint64_t id, std::string encoded, std::uint32_t count,
-                            const Chunk& chunk, std::exception_ptr error) {
-                          auto ref = StateRef<SharedState<void>>(new SharedState<void>());
-                          handles.push_back(make_future(ref));
-                          return std::make_unique<UnorderedChunkJob<R>>(
-                              id, std::move(encoded), count, chunk.begin, std::move(ref), channel,
-                              error);
-                        });
-  return ImapUnorderedRange<R>(std::move(channel), std::move(handles));
+  validate(options, "imap");
+  core.check_accepting("imap");
+  const std::uint64_t id = function_id(fn, "imap");
+  return with_source(std::forward<Inputs>(inputs), core.size(), options, "imap", [&](auto source) {
+    auto launch = [&core, id, progress = options.progress](auto&& chunk) {
+      auto ref = StateRef<SharedState<ChunkResult<R>>>(new SharedState<ChunkResult<R>>());
+      Future<ChunkResult<R>> future = make_future(ref);
+      try {
+        push_source_chunk<F>(
+            core, chunk, progress, "imap",
+            [&](std::string encoded, std::uint32_t count, std::exception_ptr error) {
+              return std::make_unique<ChunkJob<R>>(id, std::move(encoded), count, chunk.begin, ref,
+                                                   error);
+            });
+      } catch (...) {
+        if (ref->try_start()) ref->set_value(ChunkResult<R>{{}, std::current_exception()});
+      }
+      return future;
+    };
+    return ImapRange<R>(make_feed(std::move(source), std::move(launch)),
+                        imap_window(options, core.size()));
+  });
+}
+
+/// `imap_unordered`'s range: chunks encoded and submitted as it is consumed, delivering to
+/// one channel as they finish.
+template <class Core, class F, class Inputs>
+auto imap_unordered_chunks(Core& core, F fn, Inputs&& inputs, const MapOptions& options) {
+  using R = typename RemoteCallable<F>::value;
+  validate(options, "imap_unordered");
+  core.check_accepting("imap_unordered");
+  const std::uint64_t id = function_id(fn, "imap_unordered");
+  auto channel = std::make_shared<UnorderedChannel<R>>();
+  return with_source(
+      std::forward<Inputs>(inputs), core.size(), options, "imap_unordered", [&](auto source) {
+        auto launch = [&core, id, channel, progress = options.progress](auto&& chunk) {
+          auto ref = StateRef<SharedState<void>>(new SharedState<void>());
+          Future<void> handle = make_future(ref);
+          channel->expect();
+          try {
+            push_source_chunk<F>(
+                core, chunk, progress, "imap_unordered",
+                [&](std::string encoded, std::uint32_t count, std::exception_ptr error) {
+                  return std::make_unique<UnorderedChunkJob<R>>(id, std::move(encoded), count,
+                                                                chunk.begin, ref, channel, error);
+                });
+          } catch (...) {
+            if (ref->try_start()) {
+              channel->deliver(chunk.begin, ChunkResult<R>{{}, std::current_exception()});
+              ref->set_value();
+            }
+          }
+          return handle;
+        };
+        return ImapUnorderedRange<R>(channel, make_feed(std::move(source), std::move(launch)),
+                                     imap_window(options, core.size()));
+      });
 }
 
 /// `fn(x)` for each input as a job of its own: the futures, in input order. An input that

@@ -115,23 +115,25 @@ class RemotePool {
                                   "parallel_for"));
   }
 
-  /// A lazy range of `fn(x)` in input order; chunks are submitted at once and iterating
-  /// waits for each as it is reached.
+  /// A lazy range of `fn(x)` in input order. The inputs are kept (copied, or moved if passed
+  /// as an rvalue) and encoded a chunk at a time as the range is consumed: any input range
+  /// works, an unbounded generator included, and at most `options.max_in_flight` chunks
+  /// (default four per worker) are in flight ahead of the consumer (`ImapRange`).
   /// @code
   /// for (double y : pool.imap(square, xs)) std::cout << y << '\n';
   /// @endcode
-  template <class F, InputRange Inputs>
-  auto imap(F fn, const Inputs& inputs, MapOptions options = {}) {
-    return imap_chunks(core_, fn, inputs, options);
+  template <class F, std::ranges::input_range Inputs>
+  auto imap(F fn, Inputs&& inputs, MapOptions options = {}) {
+    return imap_chunks(core_, fn, std::forward<Inputs>(inputs), options);
   }
 
-  /// A lazy range of `(index, fn(x))` pairs in completion order.
+  /// A lazy range of `(index, fn(x))` pairs in completion order, reading its inputs as `imap`.
   /// @code
   /// for (const auto& [i, y] : pool.imap_unordered(square, xs)) out[i] = y;
   /// @endcode
-  template <class F, InputRange Inputs>
-  auto imap_unordered(F fn, const Inputs& inputs, MapOptions options = {}) {
-    return imap_unordered_chunks(core_, fn, inputs, options);
+  template <class F, std::ranges::input_range Inputs>
+  auto imap_unordered(F fn, Inputs&& inputs, MapOptions options = {}) {
+    return imap_unordered_chunks(core_, fn, std::forward<Inputs>(inputs), options);
   }
 
   /// Folds `fn(x)` over the inputs with `combine`, in the parent, with the tree of
