@@ -13,8 +13,8 @@ and with `--backend processes`, both with --workers workers, and samples the pro
 set size (PSS, /proc/PID/smaps_rollup) of the command and all its descendants every 5 ms.
 PSS splits a shared page between the processes that map it, so the sum over the tree is
 the memory the run really holds. It prints the median peak over --reps runs of each and the
-ratio processes / threads; the target is at most 2. The exit status is 0 whatever the
-figures (benchmarks are not tests).
+ratio processes / threads (the target is at most 2), and the median wall time of each run.
+The exit status is 0 whatever the figures (benchmarks are not tests).
 """
 
 from __future__ import annotations
@@ -60,8 +60,9 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def peak_mib(command: list[str]) -> float:
-    """Runs `command` and returns the peak of its tree's summed PSS, in MiB."""
+def peak_mib(command: list[str]) -> tuple[float, float]:
+    """Runs `command`; returns the peak of its tree's summed PSS (MiB) and its wall seconds."""
+    start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while proc.poll() is None:
@@ -70,7 +71,7 @@ def peak_mib(command: list[str]) -> float:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         sys.exit(f"memory.py: {' '.join(command)} exited {proc.returncode}: {err.strip()}")
-    return peak / 1024
+    return peak / 1024, time.perf_counter() - start
 
 
 def write_data(folder: Path, rows: int) -> dict[str, list[str]]:
@@ -112,18 +113,22 @@ def main() -> int:
         return 2
     print(f"pardo {args.pardo}, {args.rows} values, {args.workers} workers, median of "
           f"{args.reps} runs; peak PSS of the whole process tree, MiB")
-    print(f"{'command':<10} {'threads':>9} {'processes':>10} {'ratio':>7}  target <= {TARGET_RATIO}")
+    print(f"{'command':<10} {'threads':>9} {'processes':>10} {'ratio':>7}  target <= "
+          f"{TARGET_RATIO}   seconds: {'threads':>8} {'processes':>9}")
     with tempfile.TemporaryDirectory(prefix="pardo-memory-") as tmp:
         for name, command in write_data(Path(tmp), args.rows).items():
-            peaks = {}
+            peaks, seconds = {}, {}
             for backend in ("threads", "processes"):
                 full = [args.pardo, *command, "--backend", backend, "--workers",
                         str(args.workers), "--quiet"]
-                peaks[backend] = statistics.median(peak_mib(full) for _ in range(args.reps))
+                runs = [peak_mib(full) for _ in range(args.reps)]
+                peaks[backend] = statistics.median(r[0] for r in runs)
+                seconds[backend] = statistics.median(r[1] for r in runs)
             ratio = peaks["processes"] / peaks["threads"]
             verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
             print(f"{name:<10} {peaks['threads']:>9.1f} {peaks['processes']:>10.1f} "
-                  f"{ratio:>6.2f}x  {verdict}", flush=True)
+                  f"{ratio:>6.2f}x  {verdict}           {seconds['threads']:>8.2f} "
+                  f"{seconds['processes']:>9.2f}", flush=True)
     return 0
 
 

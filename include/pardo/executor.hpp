@@ -6,7 +6,8 @@
 /// Two concepts, one refining the other:
 /// - `pardo::RemoteExecutor<E>`: runs *registered* functions (`PARDO_REMOTE(fn)`, passed as
 ///   `fn`): `submit`, `map`, `map_async`, `imap`, `imap_unordered`, `starmap`,
-///   `parallel_for`, `map_reduce`, `on_each_worker`, `size`, `backend`, `shutdown`. Every
+///   `parallel_for`, `map_reduce`, `on_each_worker`, `on_worker`, `broadcast`, `push`, `pull`,
+///   `scatter`, `gather`, `size`, `backend`, `shutdown`. Every
 ///   executor models it: worker processes and MPI ranks, and the in-process executors too,
 ///   since a registered function is a callable like any other.
 /// - `pardo::Executor<E>`: the same for *any* callable, lambdas and function objects
@@ -24,7 +25,13 @@
 ///   by index is rethrown.
 /// - `map_reduce` folds in a tree fixed by the input size alone: the same bits for any
 ///   worker count, schedule, chunksize and backend.
-/// - `on_each_worker(f)` runs `f(w)` once on each worker w and returns the results by index.
+/// - `on_each_worker(f)` runs `f(w)` once on each worker w and returns the results by index;
+///   `on_worker(w, f, args...)` runs `f(args...)` on worker w alone.
+/// - `broadcast(value)` places a read-only value once on every worker and returns the
+///   `Shared<T>` handle that tasks take instead of it (by reference on threads, in shared
+///   memory on worker processes, sent once per worker on MPI).
+/// - `push(name, value)`, `pull<T>(name)`, `scatter(name, range)` and `gather<E>(name)` place
+///   and read named values that each worker keeps between tasks (`worker_value<T>(name)`).
 /// - `MapOptions` (chunksize and schedule) are accepted by every member that maps.
 ///
 /// Constrain on these concepts rather than on concrete types:
@@ -50,6 +57,7 @@
 
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/core/shared.hpp"
 
 namespace pardo {
 
@@ -111,6 +119,14 @@ concept RunsCallables = requires(E& e, const E& ce, U u, B b, L l, W w, const st
   e.parallel_for(0, 10, l, o);
   { e.map_reduce(xs, u, std::plus<>{}, 0, o) } -> std::same_as<int>;
   { e.on_each_worker(w) } -> std::same_as<std::vector<std::size_t>>;
+  { e.on_worker(0, u, 1) } -> std::same_as<Future<int>>;
+  { e.broadcast(xs) } -> std::same_as<Shared<std::vector<int>>>;
+  e.push("x", 1);
+  e.push(0, "x", 1);
+  { e.template pull<int>("x") } -> std::same_as<std::vector<int>>;
+  { e.template pull<int>(0, "x") } -> std::same_as<int>;
+  e.scatter("x", xs);
+  { e.template gather<int>("x") } -> std::same_as<std::vector<int>>;
   { ce.size() } -> std::convertible_to<std::size_t>;
   { ce.backend() } -> std::convertible_to<std::string_view>;
   e.shutdown();

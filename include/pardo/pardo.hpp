@@ -13,6 +13,7 @@
 #include "pardo/core/options.hpp"
 #include "pardo/core/progress.hpp"
 #include "pardo/core/scaling.hpp"
+#include "pardo/core/shared.hpp"
 #include "pardo/core/trace.hpp"
 #include "pardo/core/trace_summary.hpp"
 #include "pardo/core/version.hpp"

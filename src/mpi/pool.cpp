@@ -126,6 +126,13 @@ struct Workers {
                                     first.begin() - 1);
   }
 
+  /// The thread of its rank that a pinned job must run on (on_worker, on_each_worker).
+  std::optional<std::size_t> thread_of(const RemoteJob& job) const {
+    if (!job.worker) return std::nullopt;
+    const std::size_t worker = *job.worker % count;
+    return worker - first[slot_of(worker)];
+  }
+
   std::vector<std::size_t> threads;  // by rank
   std::vector<std::size_t> first;    // by slot: its first worker
   std::vector<int> ranks;            // by slot
@@ -156,7 +163,12 @@ struct RankCore::Impl {
   // The compute thread's inbox.
   std::mutex local_mutex;
   std::condition_variable local_wake;
-  std::deque<std::pair<std::uint64_t, std::string>> local_tasks;
+  struct LocalTask {
+    std::uint64_t id;
+    std::string frame;
+    std::optional<std::size_t> thread;  // a pinned job's
+  };
+  std::deque<LocalTask> local_tasks;
   bool local_stop = false;
 
   std::thread dispatcher;
@@ -175,28 +187,14 @@ struct RankCore::Impl {
     }
     if (options.master_computes) {
       for (std::size_t t = 0; t < slots.front().threads; ++t) {
-        compute.emplace_back([this] { run_compute(); });
+        compute.emplace_back([this, t] { run_compute(t); });
       }
     }
     dispatcher = std::thread([this] { run_dispatcher(); });
   }
 
-  void run_compute() {
-    for (;;) {
-      std::pair<std::uint64_t, std::string> task;
-      {
-        std::unique_lock lock(local_mutex);
-        local_wake.wait(lock, [&] { return local_stop || !local_tasks.empty(); });
-        if (local_tasks.empty()) return;
-        task = std::move(local_tasks.front());
-        local_tasks.pop_front();
-      }
-      std::string result = run_frame(task.second);
-      std::lock_guard lock(mutex);
-      local_results.emplace_back(task.first, std::move(result));
-      wake.notify_all();
-    }
-  }
+  /// A compute thread of the master: runs local tasks, its own pinned ones and any other.
+  void run_compute(std::size_t thread);
 
   bool is_local(const Slot& slot) const {
     return options.master_computes && &slot == &slots.front();
@@ -242,14 +240,20 @@ struct RankCore::Impl {
       job->started = true;
       const std::uint64_t id = next_id++;
       std::string frame = task_frame(*job, id);
+      const std::optional<std::size_t> thread = workers.thread_of(*job);
       slot->running.push_back({id, std::move(job), send_time()});
       if (is_local(*slot)) {
         std::lock_guard lock(local_mutex);
-        local_tasks.emplace_back(id, std::move(frame));
-        local_wake.notify_one();
+        local_tasks.push_back({id, std::move(frame), thread});
+        if (thread) {
+          local_wake.notify_all();
+        } else {
+          local_wake.notify_one();
+        }
       } else {
         Sending s{std::move(frame), {}};
-        isend_pieces(comm.native(), s.frame.data(), s.frame.size(), MPI_BYTE, slot->rank, tag_task,
+        const int tag = thread ? tag_pinned + static_cast<int>(*thread) : tag_task;
+        isend_pieces(comm.native(), s.frame.data(), s.frame.size(), MPI_BYTE, slot->rank, tag,
                      s.requests);
         sending.push_back(std::move(s));
       }
@@ -383,6 +387,28 @@ struct RankCore::Impl {
     sending.clear();
   }
 };
+
+void RankCore::Impl::run_compute(std::size_t thread) {
+  for (;;) {
+    LocalTask task;
+    {
+      std::unique_lock lock(local_mutex);
+      auto mine = local_tasks.end();
+      local_wake.wait(lock, [&] {
+        mine = std::find_if(local_tasks.begin(), local_tasks.end(),
+                            [&](const LocalTask& t) { return !t.thread || *t.thread == thread; });
+        return local_stop || mine != local_tasks.end();
+      });
+      if (mine == local_tasks.end()) return;
+      task = std::move(*mine);
+      local_tasks.erase(mine);
+    }
+    std::string result = run_frame(task.frame);
+    std::lock_guard lock(mutex);
+    local_results.emplace_back(task.id, std::move(result));
+    wake.notify_all();
+  }
+}
 
 namespace {
 

@@ -59,7 +59,7 @@ void serve_one_at_a_time(MPI_Comm comm, int master) {
 class ThreadedServer {
  public:
   ThreadedServer(MPI_Comm comm, int master, std::size_t threads) : comm_(comm), master_(master) {
-    for (std::size_t t = 0; t < threads; ++t) threads_.emplace_back([this] { compute(); });
+    for (std::size_t t = 0; t < threads; ++t) threads_.emplace_back([this, t] { compute(t); });
   }
   ThreadedServer(const ThreadedServer&) = delete;
   ThreadedServer& operator=(const ThreadedServer&) = delete;
@@ -88,8 +88,13 @@ class ThreadedServer {
         } else {
           ++open;
           std::lock_guard lock(mutex_);
-          tasks_.push_back(std::move(message));
-          wake_.notify_one();
+          if (tag >= tag_pinned) {
+            tasks_.push_back({static_cast<std::size_t>(tag - tag_pinned), std::move(message)});
+            wake_.notify_all();
+          } else {
+            tasks_.push_back({any_thread, std::move(message)});
+            wake_.notify_one();
+          }
         }
       }
       std::deque<std::string> results;
@@ -113,15 +118,23 @@ class ThreadedServer {
   }
 
  private:
-  void compute() {
+  static constexpr std::size_t any_thread = max_rank_threads;
+
+  void compute(std::size_t thread) {
     for (;;) {
       std::string task;
       {
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return ending_ || !tasks_.empty(); });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
+        auto mine = tasks_.end();
+        wake_.wait(lock, [&] {
+          mine = std::find_if(tasks_.begin(), tasks_.end(), [&](const auto& queued) {
+            return queued.first == any_thread || queued.first == thread;
+          });
+          return ending_ || mine != tasks_.end();
+        });
+        if (mine == tasks_.end()) return;
+        task = std::move(mine->second);
+        tasks_.erase(mine);
       }
       std::string result;
       std::exception_ptr failure;
@@ -144,7 +157,7 @@ class ThreadedServer {
   int master_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::string> tasks_;
+  std::deque<std::pair<std::size_t, std::string>> tasks_;  // (thread or any_thread, frame)
   std::deque<std::string> results_;
   std::exception_ptr failure_;
   bool ending_ = false;

@@ -15,6 +15,9 @@ namespace pardo::mpi::detail {
 constexpr int tag_task = 1;    // master -> worker: one task frame
 constexpr int tag_result = 2;  // worker -> master: one result frame
 constexpr int tag_stop = 3;    // master -> worker: empty; every task sent has been answered
+// master -> worker: a task frame for the rank's thread t alone (a pinned job), as tag_pinned + t
+// (t < max_rank_threads; MPI allows tags up to at least 32767)
+constexpr int tag_pinned = 4;
 
 /// The most threads a rank may run (PoolOptions::threads).
 constexpr std::size_t max_rank_threads = 4096;

@@ -18,7 +18,7 @@ namespace pardo::detail {
 
 namespace {
 
-std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
+std::uint64_t name_hash(std::string_view text, std::uint64_t hash = 0xcbf29ce484222325ULL) {
   for (const char c : text) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001b3ULL;
@@ -74,7 +74,7 @@ bool register_remote(std::string_view name, std::string_view file, const std::ty
     std::lock_guard lock(r.mutex);
     if (r.by_address.contains(address)) return true;
     const std::string readable = demangle(signature.name());
-    const std::uint64_t id = fnv1a(readable, fnv1a(file, fnv1a(name)));
+    const std::uint64_t id = name_hash(readable, name_hash(file, name_hash(name)));
     auto [it, inserted] =
         r.by_id.try_emplace(id, Entry{std::string(name), readable, address, invoker, &signature});
     if (!inserted && it->second.address != address) it->second.ambiguous = true;
@@ -131,9 +131,9 @@ std::uint64_t registry_fingerprint() noexcept {
   ids.reserve(r.by_id.size());
   for (const auto& [id, entry] : r.by_id) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
-  std::uint64_t hash = fnv1a("pardo-registry");
+  std::uint64_t hash = name_hash("pardo-registry");
   for (const std::uint64_t id : ids) {
-    hash = fnv1a(std::string_view(reinterpret_cast<const char*>(&id), sizeof id), hash);
+    hash = name_hash(std::string_view(reinterpret_cast<const char*>(&id), sizeof id), hash);
   }
   return hash;
 }

@@ -94,13 +94,6 @@ class ProcessPool : public detail::RemotePool<detail::ProcessCore> {
   /// @endcode
   static constexpr std::string_view backend() noexcept { return "processes"; }
 
-  /// The workers are children on this host: they map the pool's shared segments
-  /// (pardo::SharedArray handles), so a workload sends its data set once (pardo::BlockData).
-  /// @code
-  /// static_assert(pardo::ProcessPool::maps_parent_memory);
-  /// @endcode
-  static constexpr bool maps_parent_memory = true;
-
  private:
   template <std::signed_integral I>
   static std::size_t checked_count(I workers) {

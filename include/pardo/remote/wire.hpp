@@ -54,8 +54,12 @@
 /// in.expect_end();
 /// @endcode
 
+#include <memory>
+#include <span>
+#include <string_view>
 #include <type_traits>
 
+#include "pardo/core/detail/shared_blob.hpp"
 #include "pardo/core/errors.hpp"
 #include "pardo/remote/detail/codec.hpp"
 #include "pardo/remote/wire_io.hpp"
@@ -124,4 +128,16 @@ T decode(Reader& in) {
 #undef PARDO_WIRE_UNSUPPORTED
 
 }  // namespace wire
+
+namespace detail {
+
+template <class T>
+std::shared_ptr<const void> decode_shared(std::span<const std::byte> bytes) {
+  wire::Reader in(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  auto value = std::make_shared<const T>(wire::decode<T>(in));
+  in.expect_end();
+  return value;
+}
+
+}  // namespace detail
 }  // namespace pardo

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -13,9 +14,12 @@
 #include "pardo/core/detail/algorithms.hpp"
 #include "pardo/core/detail/job.hpp"
 #include "pardo/core/detail/state.hpp"
+#include "pardo/core/detail/worker_state_ops.hpp"
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/core/shared.hpp"
+#include "pardo/core/worker_state.hpp"
 #include "pardo/executor.hpp"
 
 namespace pardo {
@@ -28,7 +32,8 @@ namespace pardo {
 /// auto f = serial.submit([] { return 42; });
 /// assert(f.done() && f.get() == 42);
 /// @endcode
-class SerialExecutor : public detail::Algorithms<SerialExecutor> {
+class SerialExecutor : public detail::Algorithms<SerialExecutor>,
+                       public detail::WorkerStateOps<SerialExecutor> {
  public:
   SerialExecutor() = default;
   SerialExecutor(const SerialExecutor&) = delete;
@@ -55,6 +60,31 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
   auto submit(F&& f, Args&&... args) {
     check_accepting("submit");
     return spawn(std::nullopt, detail::bind_task(std::forward<F>(f), std::forward<Args>(args)...));
+  }
+
+  /// Runs `f(args...)` at once if `worker` is 0, the only worker; throws std::out_of_range
+  /// for any other, ShutdownError after `shutdown`.
+  /// @code
+  /// pardo::Future<int> one = serial.on_worker(0, [] { return 1; });
+  /// @endcode
+  template <class F, class... Args>
+  auto on_worker(std::size_t worker, F&& f, Args&&... args) {
+    check_accepting("on_worker");
+    if (worker != 0) {
+      throw std::out_of_range("on_worker: worker " + std::to_string(worker) + " of a pool of 1");
+    }
+    return spawn(std::nullopt, detail::bind_task(std::forward<F>(f), std::forward<Args>(args)...));
+  }
+
+  /// The value itself, moved or copied in once, behind a handle (see pardo::Shared).
+  /// Throws ShutdownError after `shutdown`.
+  /// @code
+  /// auto table = serial.broadcast(std::vector<double>{1, 2, 3});
+  /// @endcode
+  template <class T>
+  Shared<std::decay_t<T>> broadcast(T&& value) {
+    check_accepting("broadcast");
+    return detail::SharedAccess::local<std::decay_t<T>>(std::forward<T>(value));
   }
 
   /// Runs `f(0)` and returns its result in a one-element vector (nothing for void).
@@ -90,6 +120,16 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor> {
 
  private:
   friend class detail::Algorithms<SerialExecutor>;
+  friend class detail::WorkerStateOps<SerialExecutor>;
+
+  template <class T>
+  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
+    return on_worker(worker, [name = std::string(name), value] { set_worker_value(name, value); });
+  }
+  template <class T>
+  Future<T> get_state(std::size_t worker, std::string_view name) {
+    return on_worker(worker, [name = std::string(name)] { return worker_value<T>(name); });
+  }
 
   void check_accepting(const char* caller) const {
     if (shut_down_) throw ShutdownError(std::string(caller) + ": the executor has been shut down");

@@ -17,9 +17,12 @@
 
 #include "pardo/core/detail/algorithms.hpp"
 #include "pardo/core/detail/job.hpp"
+#include "pardo/core/detail/worker_state_ops.hpp"
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
+#include "pardo/core/shared.hpp"
+#include "pardo/core/worker_state.hpp"
 #include "pardo/core/workers.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/threads/detail/thread_core.hpp"
@@ -47,7 +50,8 @@ std::size_t resolve_workers(std::size_t requested);
 /// double sum = pool.map_reduce(xs, [](double x) { return x; }, std::plus<>{}, 0.0);
 /// pool.parallel_for(0, 100, [&](int i) { out[i] = i; });
 /// @endcode
-class ThreadPool : public detail::Algorithms<ThreadPool> {
+class ThreadPool : public detail::Algorithms<ThreadPool>,
+                   public detail::WorkerStateOps<ThreadPool> {
  public:
   /// Starts `workers` threads (0: `default_workers()`, one per available CPU). Throws
   /// std::invalid_argument, naming the value, above `max(256, 64 x hardware threads)`.
@@ -96,6 +100,35 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
   auto submit(F&& f, Args&&... args) {
     core_.check_accepting("submit");
     return spawn(std::nullopt, detail::bind_task(std::forward<F>(f), std::forward<Args>(args)...));
+  }
+
+  /// Runs `f(args...)` on worker `worker` alone (IPython parallel's `rc[k].apply`): state a
+  /// worker keeps in thread_local storage is that worker's. Throws std::out_of_range for a
+  /// worker at or past `size()`, ShutdownError after `shutdown`.
+  /// @code
+  /// auto id = pool.on_worker(1, [] { return std::this_thread::get_id(); });  // worker 1's
+  /// @endcode
+  template <class F, class... Args>
+  auto on_worker(std::size_t worker, F&& f, Args&&... args) {
+    core_.check_accepting("on_worker");
+    if (worker >= size()) {
+      throw std::out_of_range("on_worker: worker " + std::to_string(worker) + " of a pool of " +
+                              std::to_string(size()));
+    }
+    return spawn(worker, detail::bind_task(std::forward<F>(f), std::forward<Args>(args)...));
+  }
+
+  /// Places `value` where every worker reads it: here, the one value, moved or copied in
+  /// once, which tasks reach through the handle (see pardo::Shared; the same call places it
+  /// in shared memory on ProcessPool). Throws ShutdownError after `shutdown`.
+  /// @code
+  /// auto table = pool.broadcast(std::vector<double>(1 << 20, 1.0));
+  /// auto sum = pool.submit([table] { return table->size(); });
+  /// @endcode
+  template <class T>
+  Shared<std::decay_t<T>> broadcast(T&& value) {
+    core_.check_accepting("broadcast");
+    return detail::SharedAccess::local<std::decay_t<T>>(std::forward<T>(value));
   }
 
   /// Runs `f(worker_index)` once on every worker and returns the results by worker index
@@ -148,6 +181,16 @@ class ThreadPool : public detail::Algorithms<ThreadPool> {
 
  private:
   friend class detail::Algorithms<ThreadPool>;
+  friend class detail::WorkerStateOps<ThreadPool>;
+
+  template <class T>
+  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
+    return on_worker(worker, [name = std::string(name), value] { set_worker_value(name, value); });
+  }
+  template <class T>
+  Future<T> get_state(std::size_t worker, std::string_view name) {
+    return on_worker(worker, [name = std::string(name)] { return worker_value<T>(name); });
+  }
 
   template <std::signed_integral I>
   static std::size_t checked_count(I workers) {

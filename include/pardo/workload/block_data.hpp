@@ -13,32 +13,20 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/shared.hpp"
 #include "pardo/executor.hpp"
-#include "pardo/process/shared_memory.hpp"
 
 namespace pardo {
-
-/// Whether `E`'s workers are processes of this host that can map this process's shared
-/// segments: executors say so with `static constexpr bool maps_parent_memory = true`
-/// (ProcessPool does).
-/// @code
-/// static_assert(pardo::MapsParentMemory<pardo::ProcessPool>);
-/// @endcode
-template <class E>
-concept MapsParentMemory = requires {
-  requires E::maps_parent_memory;
-};
 
 /// Read-only values that every block task of a run reads: a bootstrap's table, a permutation
 /// test's groups. Made once per run with `share`; each task holds a copy, which is cheap.
 ///
-/// On an executor whose workers map this process's memory (ProcessPool), a data set of
-/// `share_threshold_bytes` or more is copied once into a shared segment (pardo::SharedArray)
-/// and a task carries only its handle: each worker maps the same pages, so memory does not
-/// grow with the number of blocks or of workers. Elsewhere a task carries the values (MPI
-/// ranks may live on other hosts; small data costs less to copy than to map). The values a
-/// worker reads are the same either way, so results do not depend on it. The segment lives
-/// while a copy of the BlockData that made it does: keep it until the run's tasks are done.
+/// On a worker pool (ProcessPool, mpi::Pool), a data set of `share_threshold_bytes` or more
+/// is broadcast once (`broadcast`, pardo::Shared) and a task carries only its handle: on
+/// ProcessPool each worker maps the same pages of one shared segment, on mpi::Pool each
+/// worker receives the values once. So memory and traffic do not grow with the number of
+/// blocks. Smaller data travels inside each task, which costs less than a broadcast. The
+/// values a worker reads are the same either way, so results do not depend on it.
 /// @code
 /// struct SumTask {
 ///   pardo::BlockData data;
@@ -51,7 +39,7 @@ concept MapsParentMemory = requires {
 /// @endcode
 class BlockData {
  public:
-  /// Data sets from this size up are shared rather than copied into each task.
+  /// Data sets from this size up are broadcast rather than copied into each task.
   static constexpr std::size_t share_threshold_bytes = 64 * 1024;
 
   /// No values.
@@ -61,36 +49,35 @@ class BlockData {
   /// @endcode
   BlockData() = default;
 
-  /// The `parts`, one after another, as `executor`'s tasks should carry them: copied once
-  /// into a shared segment where `executor` maps this process's memory and they reach
-  /// `share_threshold_bytes`; otherwise kept as they are (one part: a view, which must outlive
-  /// the BlockData and its copies; several: one copy, owned). In-process executors (threads,
-  /// serial) send no tasks: for them the BlockData is empty. Throws std::system_error if the
-  /// segment cannot be made.
+  /// The `parts`, one after another, as `executor`'s tasks should carry them: broadcast once
+  /// when they reach `share_threshold_bytes`; otherwise kept as they are (one part: a view,
+  /// which must outlive the BlockData and its copies; several: one copy, owned). In-process
+  /// executors (threads, serial) send no tasks: for them the BlockData is empty. Throws what
+  /// `broadcast` throws.
   /// @code
   /// const auto data = pardo::BlockData::share(pool, {x, y});  // x then y
   /// @endcode
   template <RemoteExecutor E>
-  static BlockData share(const E& /*executor*/,
-                         std::initializer_list<std::span<const double>> parts) {
+  static BlockData share(E& executor, std::initializer_list<std::span<const double>> parts) {
     if constexpr (Executor<E>) {
       return {};
     } else {
       std::size_t size = 0;
       for (const auto& part : parts) size += part.size();
-      if (MapsParentMemory<E> && size * sizeof(double) >= share_threshold_bytes) {
-        auto segment = std::make_shared<SharedArray<double>>(size);
-        double* at = segment->data();
-        for (const auto& part : parts) at = std::copy(part.begin(), part.end(), at);
-        const std::span<const double> view = segment->span();
-        return BlockData(view, std::move(segment), nullptr);
+      if (parts.size() == 1 && size * sizeof(double) < share_threshold_bytes) {
+        return BlockData(*parts.begin(), {}, nullptr);
       }
-      if (parts.size() == 1) return BlockData(*parts.begin(), nullptr, nullptr);
-      auto owned = std::make_shared<std::vector<double>>();
-      owned->reserve(size);
-      for (const auto& part : parts) owned->insert(owned->end(), part.begin(), part.end());
+      std::vector<double> joined;
+      joined.reserve(size);
+      for (const auto& part : parts) joined.insert(joined.end(), part.begin(), part.end());
+      if (size * sizeof(double) >= share_threshold_bytes) {
+        Shared<std::vector<double>> shared = executor.broadcast(joined);
+        const std::span<const double> view = shared.span();
+        return BlockData(view, std::move(shared), nullptr);
+      }
+      auto owned = std::make_shared<const std::vector<double>>(std::move(joined));
       const std::span<const double> view = *owned;
-      return BlockData(view, nullptr, std::move(owned));
+      return BlockData(view, {}, std::move(owned));
     }
   }
 
@@ -100,45 +87,42 @@ class BlockData {
   /// @endcode
   std::span<const double> values() const noexcept { return values_; }
 
-  /// Whether tasks carry a shared segment's handle rather than the values.
+  /// Whether tasks carry a broadcast's handle rather than the values.
   /// @code
   /// assert(pardo::BlockData::share(pool, {big}).shared());
   /// @endcode
-  bool shared() const noexcept { return segment_ != nullptr; }
+  bool shared() const noexcept { return static_cast<bool>(shared_); }
 
-  /// Writes the segment's handle, or the values (cereal).
+  /// Writes the broadcast's handle, or the values (cereal).
   /// @code
   /// archive(data);
   /// @endcode
   template <class Archive>
   void save(Archive& archive) const {
-    const bool shared = segment_ != nullptr;
-    archive(shared);
-    if (shared) {
-      const SharedHandle& h = segment_->handle();
-      archive(h.pid, h.fd, h.bytes, h.element_size, h.element_align, h.type_tag, h.id);
+    const bool is_shared = shared();
+    archive(is_shared);
+    if (is_shared) {
+      archive(shared_);
     } else {
       archive(cereal::make_size_tag(static_cast<cereal::size_type>(values_.size())));
       archive(cereal::binary_data(values_.data(), values_.size_bytes()));
     }
   }
 
-  /// Reads what `save` wrote: maps the segment (std::system_error if its creator has gone
-  /// or closed it) or takes the values.
+  /// Reads what `save` wrote: opens the broadcast (std::system_error if its segment has gone,
+  /// SerializationError if the worker no longer holds it) or takes the values.
   /// @code
   /// archive(data);
   /// @endcode
   template <class Archive>
   void load(Archive& archive) {
-    bool shared = false;
-    archive(shared);
+    bool is_shared = false;
+    archive(is_shared);
     owned_.reset();
-    segment_.reset();
-    if (shared) {
-      SharedHandle h;
-      archive(h.pid, h.fd, h.bytes, h.element_size, h.element_align, h.type_tag, h.id);
-      segment_ = std::make_shared<const SharedArray<double>>(SharedArray<double>::attach(h));
-      values_ = segment_->span();
+    shared_ = {};
+    if (is_shared) {
+      archive(shared_);
+      values_ = shared_.span();
     } else {
       cereal::size_type n = 0;
       archive(cereal::make_size_tag(n));
@@ -150,13 +134,13 @@ class BlockData {
   }
 
  private:
-  BlockData(std::span<const double> values, std::shared_ptr<const SharedArray<double>> segment,
+  BlockData(std::span<const double> values, Shared<std::vector<double>> shared,
             std::shared_ptr<const std::vector<double>> owned)
-      : values_(values), segment_(std::move(segment)), owned_(std::move(owned)) {}
+      : values_(values), shared_(std::move(shared)), owned_(std::move(owned)) {}
 
   std::span<const double> values_;
-  // What values_ points into when the BlockData owns it: the segment, or values received.
-  std::shared_ptr<const SharedArray<double>> segment_;
+  // What values_ points into when the BlockData owns it: the broadcast, or values received.
+  Shared<std::vector<double>> shared_;
   std::shared_ptr<const std::vector<double>> owned_;
 };
 

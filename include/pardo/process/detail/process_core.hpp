@@ -4,7 +4,9 @@
 // listed in src/process/process_core_impl.hpp).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "pardo/core/errors.hpp"
@@ -36,6 +38,10 @@ class ProcessCore {
   void set_error_handler(ErrorHandler handler);
   /// The process ids of the live workers, by worker index (-1 while one restarts).
   std::vector<int> worker_pids() const;
+  /// A broadcast's encoding in a new shared segment, which workers map on first use
+  /// (src/process/broadcast.cpp). Throws std::system_error if the segment cannot be made.
+  static std::shared_ptr<const SharedBlob> share_encoding(std::string bytes,
+                                                          std::uint64_t type_tag);
 
  private:
   struct Impl;

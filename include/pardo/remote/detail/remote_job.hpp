@@ -14,6 +14,7 @@
 
 #include "pardo/core/detail/algorithms.hpp"
 #include "pardo/core/detail/job.hpp"
+#include "pardo/core/detail/shared_blob.hpp"
 #include "pardo/core/detail/state.hpp"
 #include "pardo/core/imap.hpp"
 #include "pardo/remote/detail/registry.hpp"
@@ -32,7 +33,11 @@ std::exception_ptr to_exception(const FailureReport& failure, std::uint64_t func
 class RemoteJob {
  public:
   RemoteJob(std::uint64_t function, std::string args, std::uint32_t count, std::size_t first_index)
-      : function_(function), args_(std::move(args)), count_(count), first_index_(first_index) {}
+      : function_(function),
+        args_(std::move(args)),
+        count_(count),
+        first_index_(first_index),
+        shared_(std::exchange(encoded_blobs, {})) {}
   RemoteJob(const RemoteJob&) = delete;
   RemoteJob& operator=(const RemoteJob&) = delete;
   virtual ~RemoteJob() = default;
@@ -67,6 +72,8 @@ class RemoteJob {
   std::string args_;
   std::uint32_t count_;
   std::size_t first_index_;
+  // The broadcast values the arguments name (pardo::Shared), alive until the job is done.
+  std::vector<std::shared_ptr<const SharedBlob>> shared_;
 };
 
 /// Settles a job with no calls (its first input could not be encoded): it fails without a

@@ -6,16 +6,21 @@
 #include <cstddef>
 #include <optional>
 #include <ranges>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "pardo/core/detail/algorithms.hpp"
+#include "pardo/core/detail/worker_state_ops.hpp"
 #include "pardo/core/errors.hpp"
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/executor.hpp"
+#include "pardo/remote/detail/broadcast.hpp"
 #include "pardo/remote/detail/remote_calls.hpp"
+#include "pardo/remote/detail/worker_state.hpp"
 
 namespace pardo::detail {
 
@@ -23,7 +28,7 @@ namespace pardo::detail {
 /// `check_accepting(caller)`, `push(jobs)`, `shutdown(wait, cancel_pending)` and
 /// `set_error_handler(handler)`.
 template <class Core>
-class RemotePool {
+class RemotePool : public WorkerStateOps<RemotePool<Core>> {
  public:
   RemotePool(const RemotePool&) = delete;
   RemotePool& operator=(const RemotePool&) = delete;
@@ -158,6 +163,33 @@ class RemotePool {
     return combine_leaves(partial, combine);
   }
 
+  /// Places `value` once on every worker and returns the handle that tasks take instead of
+  /// it (see pardo::Shared). On ProcessPool the value's encoding goes into one shared segment
+  /// that each worker maps on first use; on mpi::Pool it is sent to each worker once, and
+  /// `broadcast` returns when every worker holds it. A handle may go as soon as the tasks
+  /// that name it are submitted: they keep the value alive. Throws ShutdownError after
+  /// `shutdown`, std::system_error if the segment cannot be made.
+  /// @code
+  /// auto table = pool.broadcast(std::vector<double>(1 << 20, 1.0));
+  /// pardo::Future<double> sum = pool.submit(block_sum, table, std::uint64_t{0});
+  /// @endcode
+  template <class T>
+  Shared<std::decay_t<T>> broadcast(const T& value) {
+    return remote_broadcast<std::decay_t<T>>(core_, value, ledger_);
+  }
+
+  /// Runs `fn(args...)` on worker `worker` alone (IPython parallel's `rc[k].apply`): state a
+  /// worker keeps between tasks is that worker's. Throws std::out_of_range for a worker at or
+  /// past `size()`, as `submit` otherwise.
+  /// @code
+  /// pardo::Future<int> pid = pool.on_worker(1, pid_of, std::size_t{1});
+  /// @endcode
+  template <class F, class... A>
+  requires is_function_pointer_v<F>
+  auto on_worker(std::size_t worker, F fn, const A&... args) {
+    return worker_call(core_, worker, fn, args...);
+  }
+
   /// Runs `fn(worker_index)` once in every worker and returns the results by worker index.
   /// @code
   /// int pid_of(std::size_t) { return getpid(); }
@@ -195,11 +227,34 @@ class RemotePool {
   void set_error_handler(ErrorHandler handler) { core_.set_error_handler(std::move(handler)); }
 
  protected:
+  friend class WorkerStateOps<RemotePool<Core>>;
+
+  template <class T>
+  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
+    std::string bytes;
+    wire::Writer out(bytes);
+    wire::encode(out, value);
+    return worker_call(core_, worker, &push_state, std::string(name), RemoteSlotCodec<T>::tag,
+                       std::move(bytes));
+  }
+  template <class T>
+  Future<T> get_state(std::size_t worker, std::string_view name) {
+    return worker_call(core_, worker, &pull_state, std::string(name), RemoteSlotCodec<T>::tag)
+        .then([](const std::string& bytes) {
+          wire::Reader in(bytes);
+          T value = wire::decode<T>(in);
+          in.expect_end();
+          return value;
+        });
+  }
+
   template <class... Args>
   explicit RemotePool(Args&&... args) : core_(std::forward<Args>(args)...) {}
   ~RemotePool() = default;
 
   Core core_;
+  // Stored broadcasts to drop on the workers (mpi::Pool); goes before core_.
+  std::shared_ptr<BroadcastLedger> ledger_ = std::make_shared<BroadcastLedger>();
 };
 
 }  // namespace pardo::detail
