@@ -20,6 +20,7 @@
 #include "pardo/core/when.hpp"
 #include "pardo/flow/channel.hpp"
 #include "pardo/flow/pipeline.hpp"
+#include "pardo/process/process_channel.hpp"
 #include "pardo/process/process_options.hpp"
 #include "pardo/process/process_pool.hpp"
 #include "pardo/process/shared_memory.hpp"

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -114,13 +115,13 @@ std::shared_ptr<const SharedBlob> attach(const SharedHandle& handle, std::uint64
 
 }  // namespace
 
-std::shared_ptr<const SharedBlob> ProcessCore::share_encoding(std::string bytes,
-                                                              std::uint64_t type_tag) {
-  const std::uint64_t size = bytes.size();
-  auto segment = std::make_shared<Segment>(sizeof size + bytes.size());
+std::shared_ptr<const SharedBlob> ProcessCore::share_encoding(
+    std::size_t bytes, std::uint64_t type_tag, const std::function<void(std::byte*)>& write) {
+  const std::uint64_t size = bytes;
+  auto segment = std::make_shared<Segment>(sizeof size + bytes);
   populate(segment->data(), segment->size());
   std::memcpy(segment->data(), &size, sizeof size);
-  std::memcpy(segment->data() + sizeof size, bytes.data(), bytes.size());
+  write(segment->data() + sizeof size);
   return blob_of(std::move(segment), type_tag);
 }
 

@@ -73,6 +73,36 @@ TYPED_TEST(Broadcast, TasksReadTheValueThroughTheHandle) {
   EXPECT_EQ(total, static_cast<double>(n) * static_cast<double>(n - 1) / 2);
 }
 
+TYPED_TEST(Broadcast, BroadcastValuesJoinsItsPartsOnTheWorkers) {
+  if constexpr (TypeParam::remote) {
+    auto& ex = this->ex();
+    const Values x = ramp(100000);
+    const Values none;
+    const Values y(3, -1.5);
+    const Shared<Values> xy = ex.template broadcast_values<double>({x, none, y});
+    ASSERT_EQ(xy.span().size(), 100003u);
+    EXPECT_EQ(xy.span()[99999], 99999.0);
+    EXPECT_EQ(xy.span()[100002], -1.5);
+    EXPECT_EQ(*xy, ex.broadcast([&] {
+                       Values joined = x;
+                       joined.insert(joined.end(), y.begin(), y.end());
+                       return joined;
+                     }())
+                       .get());
+    const double expected = 99999.0 * 100000.0 / 2 - 4.5;
+    for (std::size_t w = 0; w < ex.size(); ++w) {
+      EXPECT_EQ(ex.on_worker(w, size_of, xy).get(), 100003u) << "worker " << w;
+      EXPECT_EQ(ex.on_worker(w, sum_of_block, xy, std::uint64_t{0}, std::uint64_t{100003}).get(),
+                expected)
+          << "worker " << w;
+    }
+    const Shared<Values> empty = ex.template broadcast_values<double>({});
+    EXPECT_EQ(ex.submit(size_of, empty).get(), 0u);
+  } else {
+    GTEST_SKIP() << "broadcast_values is a worker pool's";
+  }
+}
+
 TYPED_TEST(Broadcast, AnyValueThatTravelsCanBeBroadcast) {
   auto& ex = this->ex();
   const Shared<Table> table = ex.broadcast(Table{{"a", {1, 2, 3}}, {"b", {40, 50}}});

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The fault suite of issue 15: pardo under bad input, killed workers, Ctrl-C and I/O failure.
 
-    python3 tests/faults/faults.py BUILD/bin/pardo CATEGORY      (bad_input, kill, sigint, io)
+    python3 tests/faults/faults.py BUILD/bin/pardo CATEGORY
+
+(CATEGORY: bad_input, kill, sigint, sigint_workers or io.)
 
 It checks the CLI contract, not today's behaviour:
   exit 0 success; 1 ran to the end without reaching what was asked; 2 usage or bad input (one
@@ -941,10 +943,9 @@ def interrupt_case(s, args, moments, expect_json=True, group=False, note=""):
     s.check(shown, ok, expected, r, note)
 
 
-def sigint(s):
-    runs = interruptible(s)
+def interrupt_workloads(s, runs, backends):
     for name, args in runs.items():
-        for backend in ("threads", "processes", "serial"):
+        for backend in backends:
             if name == "laplace" and backend == "processes":
                 continue  # laplace runs on serial, threads or mpi only
             full = args + ["--backend", backend]
@@ -955,9 +956,24 @@ def sigint(s):
             interrupt_case(s, full, [0.3])
             interrupt_case(s, full, [1.0], group=True)
             interrupt_case(s, full, [2.0])
+
+
+def sigint(s):
+    """Ctrl-C in the process itself: every workload on threads and serial."""
+    runs = interruptible(s)
+    interrupt_workloads(s, runs, ("threads", "serial"))
+    for args in runs.values():
         # The human output says the result is partial.
         human = [a for a in args if a != "--json"] + ["--backend", "threads", "--workers", "2"]
         interrupt_case(s, human, [1.0], expect_json=False)
+
+
+def sigint_workers(s):
+    """Ctrl-C with worker processes or ranks to stop: every workload on processes, long blocks,
+    a second Ctrl-C, and mpirun. (Apart from `sigint`, so that each fits its time budget on
+    a slow machine.)"""
+    runs = interruptible(s)
+    interrupt_workloads(s, runs, ("processes",))
     # A second SIGINT ends the run at once, even when the first waits on a long block.
     for backend in ("threads", "processes"):
         args = ["pi", "--samples", "1e13", "--block-size", "1e11", "--backend", backend,
@@ -1129,7 +1145,8 @@ def io(s):
                 f"exit 2 naming {value}", r)
 
 
-CATEGORIES = {"bad_input": bad_input, "kill": kill, "sigint": sigint, "io": io}
+CATEGORIES = {"bad_input": bad_input, "kill": kill, "sigint": sigint,
+              "sigint_workers": sigint_workers, "io": io}
 
 
 def main():

@@ -19,7 +19,6 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/core/shared.hpp"
-#include "pardo/core/worker_state.hpp"
 #include "pardo/executor.hpp"
 
 namespace pardo {
@@ -33,7 +32,7 @@ namespace pardo {
 /// assert(f.done() && f.get() == 42);
 /// @endcode
 class SerialExecutor : public detail::Algorithms<SerialExecutor>,
-                       public detail::WorkerStateOps<SerialExecutor> {
+                       public detail::InProcessStateOps<SerialExecutor> {
  public:
   SerialExecutor() = default;
   SerialExecutor(const SerialExecutor&) = delete;
@@ -120,16 +119,6 @@ class SerialExecutor : public detail::Algorithms<SerialExecutor>,
 
  private:
   friend class detail::Algorithms<SerialExecutor>;
-  friend class detail::WorkerStateOps<SerialExecutor>;
-
-  template <class T>
-  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
-    return on_worker(worker, [name = std::string(name), value] { set_worker_value(name, value); });
-  }
-  template <class T>
-  Future<T> get_state(std::size_t worker, std::string_view name) {
-    return on_worker(worker, [name = std::string(name)] { return worker_value<T>(name); });
-  }
 
   void check_accepting(const char* caller) const {
     if (shut_down_) throw ShutdownError(std::string(caller) + ": the executor has been shut down");

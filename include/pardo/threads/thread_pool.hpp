@@ -22,7 +22,6 @@
 #include "pardo/core/future.hpp"
 #include "pardo/core/options.hpp"
 #include "pardo/core/shared.hpp"
-#include "pardo/core/worker_state.hpp"
 #include "pardo/core/workers.hpp"
 #include "pardo/executor.hpp"
 #include "pardo/threads/detail/thread_core.hpp"
@@ -51,7 +50,7 @@ std::size_t resolve_workers(std::size_t requested);
 /// pool.parallel_for(0, 100, [&](int i) { out[i] = i; });
 /// @endcode
 class ThreadPool : public detail::Algorithms<ThreadPool>,
-                   public detail::WorkerStateOps<ThreadPool> {
+                   public detail::InProcessStateOps<ThreadPool> {
  public:
   /// Starts `workers` threads (0: `default_workers()`, one per available CPU). Throws
   /// std::invalid_argument, naming the value, above `max(256, 64 x hardware threads)`.
@@ -181,16 +180,6 @@ class ThreadPool : public detail::Algorithms<ThreadPool>,
 
  private:
   friend class detail::Algorithms<ThreadPool>;
-  friend class detail::WorkerStateOps<ThreadPool>;
-
-  template <class T>
-  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
-    return on_worker(worker, [name = std::string(name), value] { set_worker_value(name, value); });
-  }
-  template <class T>
-  Future<T> get_state(std::size_t worker, std::string_view name) {
-    return on_worker(worker, [name = std::string(name)] { return worker_value<T>(name); });
-  }
 
   template <std::signed_integral I>
   static std::size_t checked_count(I workers) {

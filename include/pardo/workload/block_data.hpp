@@ -64,17 +64,15 @@ class BlockData {
     } else {
       std::size_t size = 0;
       for (const auto& part : parts) size += part.size();
-      if (parts.size() == 1 && size * sizeof(double) < share_threshold_bytes) {
-        return BlockData(*parts.begin(), {}, nullptr);
-      }
-      std::vector<double> joined;
-      joined.reserve(size);
-      for (const auto& part : parts) joined.insert(joined.end(), part.begin(), part.end());
       if (size * sizeof(double) >= share_threshold_bytes) {
-        Shared<std::vector<double>> shared = executor.broadcast(joined);
+        Shared<std::vector<double>> shared = executor.broadcast_values(parts);
         const std::span<const double> view = shared.span();
         return BlockData(view, std::move(shared), nullptr);
       }
+      if (parts.size() == 1) return BlockData(*parts.begin(), {}, nullptr);
+      std::vector<double> joined;
+      joined.reserve(size);
+      for (const auto& part : parts) joined.insert(joined.end(), part.begin(), part.end());
       auto owned = std::make_shared<const std::vector<double>>(std::move(joined));
       const std::span<const double> view = *owned;
       return BlockData(view, {}, std::move(owned));

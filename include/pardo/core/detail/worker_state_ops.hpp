@@ -1,16 +1,19 @@
 #pragma once
 // push, pull, scatter and gather over an executor's two primitives: `put_state(w, name, value)`
-// and `get_state<T>(w, name)`, each a future of its call pinned to worker w.
+// and `get_state<T>(w, name)`, each a future of its call pinned to worker w; the in-process
+// executors' primitives.
 
 #include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <iterator>
 #include <ranges>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "pardo/core/future.hpp"
+#include "pardo/core/worker_state.hpp"
 
 namespace pardo::detail {
 
@@ -126,6 +129,28 @@ class WorkerStateOps {
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+/// WorkerStateOps for the in-process executors (threads, serial): each primitive a call
+/// pinned to the worker that sets or reads its own table.
+template <class Derived>
+class InProcessStateOps : public WorkerStateOps<Derived> {
+ protected:
+  friend class WorkerStateOps<Derived>;
+
+  InProcessStateOps() = default;
+  ~InProcessStateOps() = default;
+
+  template <class T>
+  Future<void> put_state(std::size_t worker, std::string_view name, const T& value) {
+    return static_cast<Derived&>(*this).on_worker(
+        worker, [name = std::string(name), value] { set_worker_value(name, value); });
+  }
+  template <class T>
+  Future<T> get_state(std::size_t worker, std::string_view name) {
+    return static_cast<Derived&>(*this).on_worker(
+        worker, [name = std::string(name)] { return worker_value<T>(name); });
+  }
 };
 
 }  // namespace pardo::detail

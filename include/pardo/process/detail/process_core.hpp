@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,10 +39,11 @@ class ProcessCore {
   void set_error_handler(ErrorHandler handler);
   /// The process ids of the live workers, by worker index (-1 while one restarts).
   std::vector<int> worker_pids() const;
-  /// A broadcast's encoding in a new shared segment, which workers map on first use
-  /// (src/process/broadcast.cpp). Throws std::system_error if the segment cannot be made.
-  static std::shared_ptr<const SharedBlob> share_encoding(std::string bytes,
-                                                          std::uint64_t type_tag);
+  /// A broadcast's encoding, `bytes` long, written by `write` straight into a new shared
+  /// segment, which workers map on first use (src/process/broadcast.cpp). Throws
+  /// std::system_error if the segment cannot be made.
+  static std::shared_ptr<const SharedBlob> share_encoding(
+      std::size_t bytes, std::uint64_t type_tag, const std::function<void(std::byte*)>& write);
 
  private:
   struct Impl;

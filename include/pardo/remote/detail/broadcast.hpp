@@ -4,16 +4,22 @@
 // under an id (mpi::Pool); a call pinned to one worker.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
+#include <optional>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "pardo/core/detail/shared_blob.hpp"
 #include "pardo/core/shared.hpp"
+#include "pardo/remote/detail/codec.hpp"
 #include "pardo/remote/detail/remote_calls.hpp"
 #include "pardo/remote/wire.hpp"
 
@@ -31,40 +37,27 @@ inline std::uint64_t next_broadcast_id() noexcept {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+/// Writes an encoding of a size known beforehand where it goes.
+using EncodingWriter = std::function<void(std::byte*)>;
+
 /// The Cores whose workers map this process's shared segments (ProcessCore).
 template <class Core>
-concept SegmentCore = requires(std::string bytes, std::uint64_t tag) {
-  {
-    Core::share_encoding(std::move(bytes), tag)
-    } -> std::same_as<std::shared_ptr<const SharedBlob>>;
+concept SegmentCore = requires(std::size_t bytes, std::uint64_t tag, const EncodingWriter& write) {
+  { Core::share_encoding(bytes, tag, write) } -> std::same_as<std::shared_ptr<const SharedBlob>>;
+};
+
+/// A std::vector whose wire encoding is its u64 count, then its elements' bytes.
+template <class T>
+struct BitwiseVector : std::false_type {};
+template <class E>
+requires Codec<E>::bitwise struct BitwiseVector<std::vector<E>> : std::true_type {
+  using element = E;
 };
 
 /// `fn(args...)` on worker `worker` alone: std::out_of_range naming it past the last worker.
 template <class Core, class F, class... A>
 auto worker_call(Core& core, std::size_t worker, F fn, const A&... args) {
-  using Call = RemoteCallable<F>;
-  using R = typename Call::value;
-  core.check_accepting("on_worker");
-  if (worker >= core.size()) {
-    throw std::out_of_range("on_worker: worker " + std::to_string(worker) + " of a pool of " +
-                            std::to_string(core.size()));
-  }
-  const std::uint64_t id = function_id(fn, "on_worker");
-  auto ref = StateRef<SharedState<R>>(new SharedState<R>());
-  Future<R> future = make_future(ref);
-  std::string encoded;
-  try {
-    wire::Writer out(encoded);
-    Call::encode(out, args...);
-  } catch (...) {
-    ref->try_start();
-    ref->set_exception(std::current_exception());
-    return future;
-  }
-  auto job = std::make_unique<SingleJob<R>>(id, std::move(encoded), std::move(ref));
-  job->worker = worker;
-  push_one(core, std::move(job));
-  return future;
+  return submit_call(core, std::optional<std::size_t>(worker), fn, args...);
 }
 
 /// The stored broadcasts whose handles have all gone in this process, for the workers to drop
@@ -114,6 +107,36 @@ std::shared_ptr<const SharedBlob> store_on_workers(Core& core, std::string encod
                                             });
 }
 
+/// `parts`, one after another, broadcast as one std::vector<E>: its encoding written straight
+/// into the segment (or the frame), never made here as a vector or as a string first.
+template <class E, class Core>
+Shared<std::vector<E>> remote_broadcast_values(Core& core,
+                                               std::span<const std::span<const E>> parts,
+                                               const std::shared_ptr<BroadcastLedger>& ledger) {
+  static_assert(Codec<E>::bitwise);
+  core.check_accepting("broadcast");
+  std::uint64_t count = 0;
+  for (const auto& part : parts) count += part.size();
+  const std::size_t bytes = sizeof count + static_cast<std::size_t>(count) * sizeof(E);
+  const EncodingWriter write = [&](std::byte* out) {
+    std::memcpy(out, &count, sizeof count);
+    out += sizeof count;
+    for (const auto& part : parts) {
+      if (!part.empty()) std::memcpy(out, part.data(), part.size_bytes());
+      out += part.size_bytes();
+    }
+  };
+  const std::uint64_t tag = shared_type_tag<std::vector<E>>();
+  if constexpr (SegmentCore<Core>) {
+    return SharedAccess::remote<std::vector<E>>(Core::share_encoding(bytes, tag, write));
+  } else {
+    std::string encoded(bytes, '\0');
+    write(reinterpret_cast<std::byte*>(encoded.data()));
+    return SharedAccess::remote<std::vector<E>>(
+        store_on_workers(core, std::move(encoded), tag, ledger));
+  }
+}
+
 /// `broadcast(value)` on a remote pool.
 template <class T, class Core>
 Shared<T> remote_broadcast(Core& core, const T& value,
@@ -121,15 +144,24 @@ Shared<T> remote_broadcast(Core& core, const T& value,
   static_assert(Serializable<T>,
                 "pardo::Shared<T>: broadcast on a worker pool needs a T that "
                 "can travel (see pardo/wire.hpp)");
-  core.check_accepting("broadcast");
-  std::string encoded;
-  wire::Writer out(encoded);
-  wire::encode(out, value);
-  const std::uint64_t tag = shared_type_tag<T>();
-  if constexpr (SegmentCore<Core>) {
-    return SharedAccess::remote<T>(Core::share_encoding(std::move(encoded), tag));
+  if constexpr (BitwiseVector<T>::value) {
+    using E = typename BitwiseVector<T>::element;
+    const std::span<const E> all(value);
+    return remote_broadcast_values<E>(core, std::span(&all, 1), ledger);
   } else {
-    return SharedAccess::remote<T>(store_on_workers(core, std::move(encoded), tag, ledger));
+    core.check_accepting("broadcast");
+    std::string encoded;
+    wire::Writer out(encoded);
+    wire::encode(out, value);
+    const std::uint64_t tag = shared_type_tag<T>();
+    if constexpr (SegmentCore<Core>) {
+      const EncodingWriter write = [&](std::byte* to) {
+        std::memcpy(to, encoded.data(), encoded.size());
+      };
+      return SharedAccess::remote<T>(Core::share_encoding(encoded.size(), tag, write));
+    } else {
+      return SharedAccess::remote<T>(store_on_workers(core, std::move(encoded), tag, ledger));
+    }
   }
 }
 

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <ranges>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -73,14 +75,20 @@ void push_one(Core& core, std::unique_ptr<RemoteJob> job) {
   core.push(jobs);
 }
 
-/// `fn(args...)` as one job: its future, failed at once with SerializationError if an
-/// argument cannot be encoded.
+/// `fn(args...)` as one job, on any worker or pinned to `worker`: its future, failed at once
+/// with SerializationError if an argument cannot be encoded. A worker past the last throws
+/// std::out_of_range naming it.
 template <class Core, class F, class... A>
-auto submit_call(Core& core, F fn, const A&... args) {
+auto submit_call(Core& core, std::optional<std::size_t> worker, F fn, const A&... args) {
   using Call = RemoteCallable<F>;
   using R = typename Call::value;
-  core.check_accepting("submit");
-  const std::uint64_t id = function_id(fn, "submit");
+  const char* const caller = worker ? "on_worker" : "submit";
+  core.check_accepting(caller);
+  if (worker && *worker >= core.size()) {
+    throw std::out_of_range("on_worker: worker " + std::to_string(*worker) + " of a pool of " +
+                            std::to_string(core.size()));
+  }
+  const std::uint64_t id = function_id(fn, caller);
   auto* state = new SharedState<R>();
   auto ref = StateRef<SharedState<R>>(state);
   Future<R> future = make_future(ref);
@@ -93,7 +101,9 @@ auto submit_call(Core& core, F fn, const A&... args) {
     state->set_exception(std::current_exception());
     return future;
   }
-  push_one(core, std::make_unique<SingleJob<R>>(id, std::move(encoded), std::move(ref)));
+  auto job = std::make_unique<SingleJob<R>>(id, std::move(encoded), std::move(ref));
+  job->worker = worker;
+  push_one(core, std::move(job));
   return future;
 }
 

@@ -4,8 +4,10 @@
 
 #include <concepts>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -48,7 +50,7 @@ class RemotePool : public WorkerStateOps<RemotePool<Core>> {
   /// @endcode
   template <class F, class... A>
   requires is_function_pointer_v<F>
-  auto submit(F fn, const A&... args) { return submit_call(core_, fn, args...); }
+  auto submit(F fn, const A&... args) { return submit_call(core_, std::nullopt, fn, args...); }
 
   /// Refuses a lambda or function object at compile time, with a message saying why. Its
   /// result type is no Future, so `pardo::Executor` sees that this pool runs only registered
@@ -176,6 +178,20 @@ class RemotePool : public WorkerStateOps<RemotePool<Core>> {
   template <class T>
   Shared<std::decay_t<T>> broadcast(const T& value) {
     return remote_broadcast<std::decay_t<T>>(core_, value, ledger_);
+  }
+
+  /// Broadcasts the elements of `parts`, one after another, as one std::vector<E> (as
+  /// `broadcast` of the joined vector would), writing them straight to where the workers
+  /// read them: neither the joined vector nor its encoding is made in this process. E is a
+  /// type that travels by memcpy (see pardo/wire.hpp). Throws as `broadcast`.
+  /// @code
+  /// std::vector<double> x = load_x(), y = load_y();
+  /// pardo::Shared<std::vector<double>> xy = pool.broadcast_values<double>({x, y});
+  /// @endcode
+  template <class E>
+  requires Codec<E>::bitwise Shared<std::vector<E>> broadcast_values(
+      std::initializer_list<std::span<const E>> parts) {
+    return remote_broadcast_values<E>(core_, std::span(parts.begin(), parts.size()), ledger_);
   }
 
   /// Runs `fn(args...)` on worker `worker` alone (IPython parallel's `rc[k].apply`): state a
