@@ -78,23 +78,35 @@ std::uint64_t consume(Channel& channel, std::size_t consumers) {
   return total;
 }
 
+// Producer p's share of the values: they differ by at most one.
+std::uint64_t share_of(const Options& o, std::size_t p) {
+  return o.values / o.producers + (p < o.values % o.producers ? 1 : 0);
+}
+
+// Pops until the channel closes, which it does once `wait_for_producers` returns.
+template <class Channel, class Wait>
+std::uint64_t consume_until_done(Channel& channel, std::size_t consumers, Wait wait_for_producers) {
+  std::thread closer([&] {
+    wait_for_producers();
+    channel.close();
+  });
+  const std::uint64_t popped = consume(channel, consumers);
+  closer.join();
+  return popped;
+}
+
 template <class T>
 std::uint64_t across_threads(const Options& o) {
   pardo::Channel<T> channel(o.capacity);
   std::vector<std::thread> producers;
   for (std::size_t p = 0; p < o.producers; ++p) {
     producers.emplace_back([&, p] {
-      const std::uint64_t n = o.values / o.producers + (p < o.values % o.producers ? 1 : 0);
-      for (std::uint64_t i = 0; i < n; ++i) channel.push(value_of<T>(i, o.payload));
+      for (std::uint64_t i = 0; i < share_of(o, p); ++i) channel.push(value_of<T>(i, o.payload));
     });
   }
-  std::thread closer([&] {
+  return consume_until_done(channel, o.consumers, [&] {
     for (auto& t : producers) t.join();
-    channel.close();
   });
-  const std::uint64_t popped = consume(channel, o.consumers);
-  closer.join();
-  return popped;
 }
 
 template <class T>
@@ -108,17 +120,13 @@ std::uint64_t across_processes(pardo::ProcessPool& pool, const Options& o) {
   }();
   std::vector<pardo::Future<std::uint64_t>> producers;
   for (std::size_t p = 0; p < o.producers; ++p) {
-    const std::uint64_t n = o.values / o.producers + (p < o.values % o.producers ? 1 : 0);
     const auto fn = std::is_same_v<T, std::string> ? produce_strings : produce_numbers;
-    producers.push_back(pool.on_worker(p, fn, channel.handle(), n, std::uint64_t{o.payload}));
+    producers.push_back(
+        pool.on_worker(p, fn, channel.handle(), share_of(o, p), std::uint64_t{o.payload}));
   }
-  std::thread closer([&] {
+  return consume_until_done(channel, o.consumers, [&] {
     for (auto& f : producers) f.get();
-    channel.close();
   });
-  const std::uint64_t popped = consume(channel, o.consumers);
-  closer.join();
-  return popped;
 }
 
 }  // namespace
