@@ -1,7 +1,8 @@
 // pardo::run_pipeline: every item goes through every stage; a serial in-order stage sees the
 // source's order and a serial stage one item at a time; no more than max_tokens items are in
 // the pipeline; the first exception stops it and is rethrown, a stop request ends it without
-// one; on pools of 1, 2 and an oversubscribed 8 workers.
+// one; a stage returning a future hands on its value without a worker waiting for it; on pools
+// of 1, 2 and an oversubscribed 8 workers.
 #include <gmock/gmock.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <pardo/flow.hpp>
 #include <pardo/thread_pool.hpp>
@@ -233,6 +235,132 @@ TEST(Pipeline, MoveOnlyItemsPassAndAnEmptySourceRunsNoStage) {
                      stage(StageMode::parallel, [&](int) { ++calls; }));
     EXPECT_EQ(empty.items, 0u);
     EXPECT_EQ(calls, 0);
+  }
+}
+
+// Asynchronous stages: their futures' values go on in order, and while they are pending no
+// worker waits: on a pool of one worker, every token's future is outstanding at once.
+TEST(Pipeline, AStageReturningAFutureHandsOnItsValueWithoutAWorkerWaiting) {
+  constexpr int n = 400;
+  for (const std::size_t workers : pool_sizes) {
+    for (const std::size_t tokens : {std::size_t{1}, std::size_t{4}, std::size_t{16}}) {
+      ThreadPool pool(workers);
+      std::mutex mutex;
+      std::vector<std::pair<int, Promise<long>>> pending;
+      std::size_t most_pending = 0;
+      std::atomic<bool> last_made{false};
+      std::atomic<bool> finished{false};
+      // Keeps the promises until `tokens` are pending (or the last item is, or 2 s passed
+      // with none new, should a worker wait), then fulfils them, from a thread of its own.
+      std::jthread fulfiller([&] {
+        auto since = std::chrono::steady_clock::now();
+        while (!finished.load()) {
+          std::vector<std::pair<int, Promise<long>>> ready;
+          {
+            const std::lock_guard lock(mutex);
+            if (pending.size() == tokens || (!pending.empty() && last_made.load()) ||
+                (!pending.empty() && std::chrono::steady_clock::now() - since > 2s)) {
+              ready.swap(pending);
+            }
+          }
+          if (!ready.empty()) since = std::chrono::steady_clock::now();
+          for (auto& [x, promise] : ready) promise.set_value(long{x} * 10);
+          std::this_thread::sleep_for(100us);
+        }
+      });
+      std::atomic<int> made{0};
+      std::vector<long> out;
+      const PipelineRun run =
+          run_pipeline(pool, tokens, source([&]() -> std::optional<int> {
+                         if (made.load() == n) return std::nullopt;
+                         return made++;
+                       }),
+                       stage(StageMode::parallel,
+                             [&](int x) {
+                               Promise<long> promise;
+                               Future<long> future = promise.get_future();
+                               const std::lock_guard lock(mutex);
+                               pending.emplace_back(x, std::move(promise));
+                               most_pending = std::max(most_pending, pending.size());
+                               if (x == n - 1) last_made = true;
+                               return future;
+                             }),
+                       stage(StageMode::serial_in_order, [&](long y) { out.push_back(y); }));
+      finished = true;
+      EXPECT_EQ(run.items, static_cast<std::uint64_t>(n));
+      ASSERT_EQ(out.size(), static_cast<std::size_t>(n));
+      for (int i = 0; i < n; ++i) EXPECT_EQ(out[static_cast<std::size_t>(i)], long{i} * 10);
+      EXPECT_EQ(most_pending, tokens) << "workers " << workers;
+    }
+  }
+}
+
+// Asynchronous stages on another pool, serial ones included, and a last stage returning a
+// Future<void>: every item through, a serial stage's tasks one at a time.
+TEST(Pipeline, AsynchronousSerialAndLastStagesKeepTheirModes) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    ThreadPool other(workers);
+    std::atomic<int> inside{0};
+    std::atomic<int> most_inside{0};
+    std::vector<int> out;
+    const PipelineRun run =
+        run_pipeline(pool, 8, count_to(500),
+                     stage(StageMode::parallel, [&](int x) { return other.submit(busy, x); }),
+                     stage(StageMode::serial_out_of_order,
+                           [&](int x) {
+                             return other.submit([&, x] {
+                               const int now = ++inside;
+                               most_inside = std::max(most_inside.load(), now);
+                               busy(x);
+                               --inside;
+                               return x + 1;
+                             });
+                           }),
+                     stage(StageMode::serial_in_order,
+                           [&](int x) { return other.submit([&out, x] { out.push_back(x); }); }));
+    EXPECT_EQ(run.items, 500u);
+    EXPECT_EQ(most_inside.load(), 1);
+    ASSERT_EQ(out.size(), 500u);
+    for (std::size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], static_cast<int>(i) + 1);
+  }
+}
+
+// A future that fails stops the pipeline with its exception, once the futures in flight are
+// done; a stage that returns a future with no state is an error naming the stage.
+TEST(Pipeline, AFailedFutureStopsThePipelineOnceTheOthersAreDone) {
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    ThreadPool other(2);
+    std::atomic<int> running{0};
+    std::atomic<int> running_after{-1};
+    int next = 0;
+    try {
+      run_pipeline(pool, 8, source([&]() -> std::optional<int> { return next++; }),
+                   stage(StageMode::parallel,
+                         [&](int x) {
+                           ++running;
+                           return other.submit([&running, x] {
+                             busy(x);
+                             --running;
+                             if (x == 70) throw std::domain_error("item 70 failed remotely");
+                             return x;
+                           });
+                         }),
+                   stage(StageMode::serial_in_order, [](int) {}));
+      ADD_FAILURE() << "no exception";
+    } catch (const std::domain_error& e) {
+      EXPECT_STREQ(e.what(), "item 70 failed remotely");
+      running_after = running.load();
+    }
+    EXPECT_EQ(running_after, 0) << "a stage's task was still running when run_pipeline returned";
+    EXPECT_THAT(
+        [&] {
+          run_pipeline(pool, 2, count_to(3), stage(StageMode::parallel, [](int) { return 1; }),
+                       stage(StageMode::serial_in_order, [](int) { return Future<void>{}; }));
+        },
+        ::testing::ThrowsMessage<std::logic_error>(
+            HasSubstr("stage 2 returned a future with no state")));
   }
 }
 

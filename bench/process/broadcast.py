@@ -13,7 +13,9 @@ Three ways to let 2 worker processes read the same --mib MiB array of doubles, e
 - pardo per task: the array inside every task (--mode per_task), as before broadcast (a
   task frame holds at most 1 GiB: the default 954 MiB, 10^9 bytes, is the most it sends);
 - Python shared_memory: multiprocessing.shared_memory.SharedMemory, the array copied in
-  with numpy, a multiprocessing.Pool whose tasks attach by name and sum with numpy.
+  with numpy, a multiprocessing.Pool whose tasks attach by name and sum with numpy;
+- pardo from Python: `pardo.ProcessPoolExecutor.broadcast(values)` (build/python), each
+  task a `pardo.Shared` whose array the worker maps and sums with numpy.
 For each it reports the median over --reps runs of the seconds from handing over the data
 to the last result (the pool already started, the array already made), and of the peak
 proportional set size (PSS, /proc/PID/smaps_rollup) of the whole process tree, sampled
@@ -92,6 +94,32 @@ def python_child(mib: int, workers: int, tasks: int) -> int:
     return 0
 
 
+def pardo_slice_sum(shared, block: int, blocks: int) -> float:
+    values = shared.value
+    n = len(values)
+    return float(values[n * block // blocks:n * (block + 1) // blocks].sum())
+
+
+def pardo_python_child(mib: int, workers: int, tasks: int) -> int:
+    """pardo's Python module, run as its own process so that its tree is measured alone."""
+    import numpy as np
+
+    sys.path.insert(0, str(REPO_ROOT / "build" / "python"))
+    import pardo
+
+    n = mib * (1 << 20) // 8
+    values = 0.5 * (np.arange(n, dtype=np.int64) % 1024).astype(np.float64)
+    with pardo.ProcessPoolExecutor(workers) as pool:
+        pool.on_each_worker(abs, 0)  # every worker started
+        start = time.perf_counter()
+        shared = pool.broadcast(values)
+        total = sum(pool.map(pardo_slice_sum, [shared] * tasks, range(tasks),
+                             [tasks] * tasks))
+        seconds = time.perf_counter() - start
+    print(json.dumps({"mode": "pardo_python", "seconds": seconds, "sum": total}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", default=str(REPO_ROOT / "build" / "bin" / "bench_broadcast"))
@@ -99,10 +127,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tasks", type=int, default=4)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["python", "pardo"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
+    if args.child == "python":
         return python_child(args.mib, args.workers, args.tasks)
+    if args.child == "pardo":
+        return pardo_python_child(args.mib, args.workers, args.tasks)
     if not os.access(args.bench, os.X_OK):
         print(f"broadcast.py: {args.bench} is missing: run `make build` first", file=sys.stderr)
         return 2
@@ -110,7 +140,8 @@ def main() -> int:
     commands = {
         "pardo broadcast": [args.bench, "--mode", "broadcast", *common],
         "pardo per task": [args.bench, "--mode", "per_task", *common],
-        "Python shared_memory": [sys.executable, __file__, "--child", *common],
+        "Python shared_memory": [sys.executable, __file__, "--child", "python", *common],
+        "pardo from Python": [sys.executable, __file__, "--child", "pardo", *common],
     }
     print(f"{args.mib} MiB of doubles, {args.workers} worker processes, {args.tasks} tasks, "
           f"median of {args.reps} runs")

@@ -19,8 +19,10 @@ from ._pardo import __version__
 from ._pool import (AsyncResult, Pool, ProcessPoolExecutor, RemoteError, WorkerCrashed,
                     WorkerStalled)
 from ._results import IntegrateResult, Interval, McmcResult, PiResult, RunInfo
+from ._state import Shared, worker_value
 from ._workloads import integrate, mcmc, pi
 
 __all__ = ["AsyncResult", "IntegrateResult", "Interval", "McmcResult", "PiResult", "Pool",
-           "ProcessPoolExecutor", "RemoteError", "RunInfo", "WorkerCrashed", "WorkerStalled",
-           "__version__", "integrate", "mcmc", "optimize", "pi", "random", "stats"]
+           "ProcessPoolExecutor", "RemoteError", "RunInfo", "Shared", "WorkerCrashed",
+           "WorkerStalled", "__version__", "integrate", "mcmc", "optimize", "pi", "random",
+           "stats", "worker_value"]

@@ -22,6 +22,7 @@ import weakref
 import cloudpickle
 
 from . import _pardo
+from ._state import DirectView, collecting
 from ._worker import _plain, pack, unpack
 
 
@@ -169,6 +170,14 @@ def _check_count(name, value, allow_none=True):
         raise ValueError(f"{name} must be at least 1; got {value}")
 
 
+def _keeping(tasks, segments):
+    """``tasks``, each keeping the shared segments its arguments name until it is done."""
+    if segments:
+        for task in tasks:
+            task.add_done_callback(lambda: segments)
+    return tasks
+
+
 class _Core:
     """The C++ pool and what both front ends share: packing, submitting, shutting down."""
 
@@ -199,14 +208,37 @@ class _Core:
 
     def submit_calls(self, fn, chunks, kwargs=None):
         """One task per chunk of argument tuples, each running ``fn(*args, **kwargs)``."""
-        blob = cloudpickle.dumps(fn, protocol=5)
-        kwargs = kwargs or {}
-        plain = not kwargs or _plain(kwargs.values())
-        payloads = [pack((blob, chunk, kwargs), plain and _plain(chunk)) for chunk in chunks]
+        with collecting() as shared:
+            blob = cloudpickle.dumps(fn, protocol=5)
+            kwargs = kwargs or {}
+            plain = not kwargs or _plain(kwargs.values())
+            payloads = [pack((blob, chunk, kwargs), plain and _plain(chunk)) for chunk in chunks]
         with self.lock:
             if self.closed:
                 raise self.closed_error
-            return self.pool.submit_many(payloads)
+            return _keeping(self.pool.submit_many(payloads), shared)
+
+    def _payload(self, fn, args, kwargs):
+        with collecting() as shared:
+            payload = pack((cloudpickle.dumps(fn, protocol=5), [args], kwargs))
+        return payload, shared
+
+    def submit_on(self, worker, fn, args, kwargs):
+        """One task running ``fn(*args, **kwargs)`` on worker ``worker``."""
+        payload, shared = self._payload(fn, args, kwargs)
+        with self.lock:
+            if self.closed:
+                raise self.closed_error
+            return _keeping([self.pool.submit_on(worker, payload)], shared)[0]
+
+    def submit_each(self, fn, args, kwargs):
+        """One task running ``fn(*args, **kwargs)`` on each worker, by worker index."""
+        payload, shared = self._payload(fn, args, kwargs)
+        with self.lock:
+            if self.closed:
+                raise self.closed_error
+            tasks = [self.pool.submit_on(k, payload) for k in range(self.pool.size())]
+        return _keeping(tasks, shared)
 
     def _shutdown_core(self, wait, cancel):
         with self.lock:
@@ -339,7 +371,7 @@ def _ordered(tasks, deadline=None):
                 task.cancel()
 
 
-class ProcessPoolExecutor(cf.Executor):
+class ProcessPoolExecutor(cf.Executor, DirectView):
     """A concurrent.futures executor on pardo's supervised worker processes.
 
     Functions, lambdas and closures travel with cloudpickle; numpy arrays as pickle protocol 5
@@ -373,10 +405,6 @@ class ProcessPoolExecutor(cf.Executor):
     def _max_workers(self):
         return self._core.pool.size()
 
-    def worker_pids(self):
-        """The workers' process ids by slot (-1 while one is being replaced)."""
-        return self._core.pool.worker_pids()
-
     def submit(self, fn, /, *args, **kwargs):
         """``fn(*args, **kwargs)`` in a worker: a concurrent.futures.Future of its result."""
         (task,) = self._core.submit_calls(fn, [[args]], kwargs)
@@ -407,7 +435,7 @@ class ProcessPoolExecutor(cf.Executor):
         self._core._shutdown_core(wait, cancel_futures)
 
 
-class Pool:
+class Pool(DirectView):
     """multiprocessing.Pool's interface on pardo's worker processes: ``map``, ``starmap``,
     ``imap``, ``imap_unordered``, ``apply``, ``apply_async`` and ``map_async``, with
     ``chunksize``. A worker that dies fails its own chunk with :class:`WorkerCrashed`, where

@@ -32,18 +32,23 @@ def _plain(values):
     return True
 
 
-def pack(obj, plain=False):
-    """``obj`` as bytes: a pickle (protocol 5) and its out-of-band buffers, sizes first.
-    cloudpickle writes it, so functions and classes of ``__main__`` travel by value, unless
-    ``plain`` says that plain pickle will do."""
+def pack_parts(obj, plain=False):
+    """``obj`` as a list of buffers that, joined, :func:`unpack` reads: a pickle (protocol 5)
+    and its out-of-band buffers, sizes first. cloudpickle writes it, so functions and classes
+    of ``__main__`` travel by value, unless ``plain`` says that plain pickle will do."""
     buffers = []
     dumps = pickle.dumps if plain else cloudpickle.dumps
     main = dumps(obj, protocol=5, buffer_callback=buffers.append)
     if not buffers:
-        return b"".join([_NO_BUFFERS, _SIZE.pack(len(main)), main])
+        return [_NO_BUFFERS, _SIZE.pack(len(main)), main]
     raws = [b.raw() for b in buffers]
     sizes = struct.pack(f"<{len(raws) + 1}Q", len(main), *(r.nbytes for r in raws))
-    return b"".join([_HEADER.pack(len(raws)), sizes, main, *raws])
+    return [_HEADER.pack(len(raws)), sizes, main, *raws]
+
+
+def pack(obj, plain=False):
+    """``obj`` as bytes (:func:`pack_parts` joined)."""
+    return b"".join(pack_parts(obj, plain))
 
 
 def unpack(data):

@@ -11,5 +11,6 @@ PYBIND11_MODULE(_pardo, m) {
   pardo::python::bind_optimize(m);
   pardo::python::bind_pool(m);
   pardo::python::bind_random(m);
+  pardo::python::bind_shared(m);
   pardo::python::bind_workloads(m);
 }

@@ -8,6 +8,7 @@ namespace pardo::python {
 void bind_optimize(pybind11::module_& m);
 void bind_pool(pybind11::module_& m);
 void bind_random(pybind11::module_& m);
+void bind_shared(pybind11::module_& m);
 void bind_workloads(pybind11::module_& m);
 
 }  // namespace pardo::python

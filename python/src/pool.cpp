@@ -184,6 +184,17 @@ class PythonPool {
     return {std::make_move_iterator(futures.begin()), std::make_move_iterator(futures.end())};
   }
 
+  /// One task on worker `worker` alone (its state is that worker's).
+  Task submit_on(std::size_t worker, const std::string& payload) {
+    if (worker >= pool_->size()) {
+      throw py::index_error("worker " + std::to_string(worker) + " of a pool of " +
+                            std::to_string(pool_->size()) + " workers (0 to " +
+                            std::to_string(pool_->size() - 1) + ")");
+    }
+    py::gil_scoped_release released;
+    return Task(pool_->on_worker(worker, python_call, payload));
+  }
+
   void shutdown(bool wait, bool cancel_pending) {
     py::gil_scoped_release released;
     pool_->shutdown(wait, cancel_pending);
@@ -234,6 +245,7 @@ void bind_pool(py::module_& m) {
            py::arg("workers"), py::arg("command"), py::arg("max_retries"), py::arg("task_timeout"),
            py::arg("stall_timeout"), py::arg("max_tasks_per_child"), py::arg("initializer"))
       .def("submit_many", &PythonPool::submit_many)
+      .def("submit_on", &PythonPool::submit_on)
       .def("shutdown", &PythonPool::shutdown, py::arg("wait"), py::arg("cancel_pending"))
       .def("terminate", &PythonPool::terminate)
       .def("worker_pids", &PythonPool::worker_pids)

@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "pardo/core/memory.hpp"
@@ -87,19 +88,31 @@ std::uint64_t count_of(std::uint64_t cursor) noexcept { return cursor >> 32; }
 }  // namespace
 
 // Holds the channel's mutex; a lock taken from a process that died holding it is made
-// consistent (the queue is whole: see the top of this file).
+// consistent (the queue is whole: see the top of this file). A `try_` or `_for` operation
+// waits for the mutex no longer than it may wait at all, so that a process stopped while
+// holding it (SIGSTOP, a debugger) holds up only the operations that would wait anyway.
 class ChannelSegment::Lock {
  public:
-  explicit Lock(const ChannelSegment& channel)
+  Lock(const ChannelSegment& channel, const ChannelWait& wait)
       : state_(state_of(channel.segment_)), owner_(channel.owner_) {
-    recover(pthread_mutex_lock(&state_.mutex), "pthread_mutex_lock");
+    if (wait.wait && !wait.until) {
+      recover(pthread_mutex_lock(&state_.mutex), "pthread_mutex_lock");
+      held_ = true;
+    } else {
+      take_by(wait.wait ? *wait.until : std::chrono::steady_clock::now() + try_patience);
+    }
   }
   Lock(const Lock&) = delete;
   Lock& operator=(const Lock&) = delete;
-  ~Lock() { pthread_mutex_unlock(&state_.mutex); }
+  ~Lock() {
+    if (held_) pthread_mutex_unlock(&state_.mutex);
+  }
+
+  /// False when a `try_` or `_for` operation could not take the mutex in time.
+  bool held() const noexcept { return held_; }
 
   // Lets go of the mutex until `word` moves on (or spuriously, or a slice has passed), then
-  // takes it again; false once `wait.until` has passed.
+  // takes it again; false once `wait.until` has passed (the mutex may then not be held).
   bool wait(std::atomic<std::uint32_t>& word, const ChannelWait& wait) {
     using std::chrono::steady_clock;
     auto slice = std::chrono::duration_cast<std::chrono::nanoseconds>(wait_slice);
@@ -111,15 +124,48 @@ class ChannelSegment::Lock {
     const std::uint32_t seen = word.load();
     state_.waiters.fetch_add(1);
     pthread_mutex_unlock(&state_.mutex);
-    const timespec relative{static_cast<std::time_t>(slice.count() / 1'000'000'000),
-                            static_cast<long>(slice.count() % 1'000'000'000)};
+    held_ = false;
+    const timespec relative = timespec_of(slice);
     ::syscall(SYS_futex, futex_word(word), FUTEX_WAIT, seen, &relative, nullptr, 0);
-    recover(pthread_mutex_lock(&state_.mutex), "pthread_mutex_lock");
+    if (wait.until) {
+      take_by(*wait.until);
+    } else {
+      recover(pthread_mutex_lock(&state_.mutex), "pthread_mutex_lock");
+      held_ = true;
+    }
     state_.waiters.fetch_sub(1);
-    return !wait.until || steady_clock::now() < *wait.until;
+    return held_ && (!wait.until || steady_clock::now() < *wait.until);
   }
 
  private:
+  // How long a `try_` operation waits for a mutex that another process holds: far beyond
+  // anyone's use of it (a slot's copy), short enough to count as not waiting.
+  static constexpr auto try_patience = std::chrono::milliseconds(10);
+
+  static timespec timespec_of(std::chrono::nanoseconds ns) noexcept {
+    return {static_cast<std::time_t>(ns.count() / 1'000'000'000),
+            static_cast<long>(ns.count() % 1'000'000'000)};
+  }
+
+  // Polls with trylock, backing off from 1 µs to 1 ms, until `until`: the mutex is held
+  // for microseconds, and unlike timedlock, trylock reports a dead owner to sanitizers too.
+  void take_by(std::chrono::steady_clock::time_point until) {
+    auto pause = std::chrono::microseconds(1);
+    for (;;) {
+      const int rc = pthread_mutex_trylock(&state_.mutex);
+      if (rc != EBUSY) {
+        recover(rc, "pthread_mutex_trylock");
+        held_ = true;
+        return;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= until) return;
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(pause, until - now));
+      pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(1));
+    }
+  }
+
   void recover(int rc, const char* what) {
     if (rc == EOWNERDEAD) rc = pthread_mutex_consistent(&state_.mutex);
     check(rc, owner_, what);
@@ -127,6 +173,7 @@ class ChannelSegment::Lock {
 
   ChannelState& state_;
   const std::string& owner_;
+  bool held_ = false;
 };
 
 namespace {
@@ -208,13 +255,15 @@ ChannelStatus ChannelSegment::push(std::span<const std::byte> bytes, const Chann
                             " bytes does not fit a slot of " + std::to_string(slot_bytes_));
   }
   ChannelState& state = state_of(segment_);
-  Lock lock(*this);
+  Lock lock(*this, wait);
+  if (!lock.held()) return wait.wait ? ChannelStatus::timeout : ChannelStatus::full;
   bool timed_out = false;
   std::uint64_t cursor = state.cursor.load();
   while (state.closed.load() == 0 && count_of(cursor) == capacity_) {
     if (!wait.wait) return ChannelStatus::full;
     if (timed_out) return ChannelStatus::timeout;
     timed_out = !lock.wait(state.not_full, wait);
+    if (!lock.held()) return ChannelStatus::timeout;
     cursor = state.cursor.load();
   }
   if (state.closed.load() != 0) return ChannelStatus::closed;
@@ -231,7 +280,8 @@ ChannelStatus ChannelSegment::push(std::span<const std::byte> bytes, const Chann
 ChannelStatus ChannelSegment::pop(const std::function<void(std::span<const std::byte>)>& read,
                                   const ChannelWait& wait) {
   ChannelState& state = state_of(segment_);
-  Lock lock(*this);
+  Lock lock(*this, wait);
+  if (!lock.held()) return wait.wait ? ChannelStatus::timeout : ChannelStatus::empty;
   bool timed_out = false;
   std::uint64_t cursor = state.cursor.load();
   while (count_of(cursor) == 0) {
@@ -239,6 +289,7 @@ ChannelStatus ChannelSegment::pop(const std::function<void(std::span<const std::
     if (!wait.wait) return ChannelStatus::empty;
     if (timed_out) return ChannelStatus::timeout;
     timed_out = !lock.wait(state.not_empty, wait);
+    if (!lock.held()) return ChannelStatus::timeout;
     cursor = state.cursor.load();
   }
   const std::uint64_t head = head_of(cursor);
@@ -263,7 +314,7 @@ ChannelStatus ChannelSegment::pop(const std::function<void(std::span<const std::
 
 void ChannelSegment::close() {
   ChannelState& state = state_of(segment_);
-  Lock lock(*this);
+  Lock lock(*this, ChannelWait{});
   state.closed.store(1);
   notify(state, state.not_empty);
   notify(state, state.not_full);

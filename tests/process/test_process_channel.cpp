@@ -220,6 +220,19 @@ TEST(ProcessChannel, BadSizesAndForeignHandlesAreRefusedNamingThem) {
   EXPECT_EQ(ints.pop(), std::optional<int>(7));
 }
 
+// A forked child that pushes and pops on `channel` until it is killed.
+pid_t fork_hammering(ProcessChannel<std::uint64_t>& channel) {
+  const pid_t child = fork();
+  if (child == 0) {
+    for (std::uint64_t i = 0;; ++i) {
+      channel.try_push(i);
+      std::uint64_t v = 0;
+      channel.try_pop(v);
+    }
+  }
+  return child;
+}
+
 // A child hammering the channel is killed at a random moment, maybe holding its lock: the
 // parent goes on, and the queue holds what was pushed and not popped, with or without the
 // value the child was moving.
@@ -227,14 +240,7 @@ TEST(ProcessChannel, BadSizesAndForeignHandlesAreRefusedNamingThem) {
 TEST(ProcessChannel, AProcessKilledWhileUsingItLeavesItUsable) {
   ProcessChannel<std::uint64_t> channel(8);
   for (int round = 0; round < 5; ++round) {
-    const pid_t child = fork();
-    if (child == 0) {
-      for (std::uint64_t i = 0;; ++i) {
-        channel.try_push(i);
-        std::uint64_t v = 0;
-        channel.try_pop(v);
-      }
-    }
+    const pid_t child = fork_hammering(channel);
     ASSERT_GT(child, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(10 + 7 * round));
     ::kill(child, SIGKILL);
@@ -249,6 +255,39 @@ TEST(ProcessChannel, AProcessKilledWhileUsingItLeavesItUsable) {
     ASSERT_EQ(channel.pop(v), ChannelStatus::success);
     EXPECT_EQ(v, 42u);
   }
+}
+
+// A child hammering the channel is stopped at a random moment, maybe holding its lock: the
+// parent's try_ and _for operations still return in their time, and once the child goes on
+// the channel works as before.
+TEST(ProcessChannel, AProcessStoppedWhileUsingItDelaysOnlyWaitingOperations) {
+  ProcessChannel<std::uint64_t> channel(8);
+  const pid_t child = fork_hammering(channel);
+  ASSERT_GT(child, 0);
+  for (int round = 0; round < 20; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + round % 7));
+    ASSERT_EQ(::kill(child, SIGSTOP), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, WUNTRACED), child);
+    ASSERT_TRUE(WIFSTOPPED(status));
+    const auto start = std::chrono::steady_clock::now();
+    std::uint64_t v = 0;
+    const ChannelStatus popped = channel.try_pop(v);
+    EXPECT_TRUE(popped == ChannelStatus::success || popped == ChannelStatus::empty);
+    const ChannelStatus pushed = channel.push_for(7, 20ms);
+    EXPECT_TRUE(pushed == ChannelStatus::success || pushed == ChannelStatus::timeout);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    ASSERT_EQ(::kill(child, SIGCONT), 0);
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  std::uint64_t v = 0;
+  while (channel.try_pop(v) == ChannelStatus::success) {
+  }
+  ASSERT_EQ(channel.push(42), ChannelStatus::success);
+  ASSERT_EQ(channel.pop(v), ChannelStatus::success);
+  EXPECT_EQ(v, 42u);
 }
 
 }  // namespace

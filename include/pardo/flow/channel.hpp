@@ -50,17 +50,23 @@ template <class T>
 class Channel;
 
 /// Pops values from a channel until it is closed and drained: what `for (T x : channel)`
-/// uses. An input iterator: each value is taken by exactly one iterating thread.
+/// uses, for Channel<T> and ProcessChannel<T> alike (`Source`). An input iterator: each
+/// value is taken by exactly one iterating thread.
 /// @code
 /// for (const std::string& line : lines) std::cout << line << '\n';
 /// @endcode
-template <class T>
+template <class T, class Source = Channel<T>>
 class ChannelIterator {
  public:
   using value_type = T;
   using difference_type = std::ptrdiff_t;
 
   ChannelIterator() = default;
+  /// At the channel's first value: pops it, waiting like `pop`.
+  /// @code
+  /// pardo::ChannelIterator<int> it(&numbers);
+  /// @endcode
+  explicit ChannelIterator(Source* channel) : channel_(channel), current_(channel->pop()) {}
   T& operator*() const { return *current_; }
   ChannelIterator& operator++() {
     current_ = channel_->pop();
@@ -72,9 +78,7 @@ class ChannelIterator {
   }
 
  private:
-  friend class Channel<T>;
-  explicit ChannelIterator(Channel<T>* channel) : channel_(channel), current_(channel->pop()) {}
-  Channel<T>* channel_ = nullptr;
+  Source* channel_ = nullptr;
   mutable std::optional<T> current_;
 };
 

@@ -11,6 +11,10 @@
 /// or before its turn, is parked there and sent on when the stage is free, so a pipeline of
 /// any length runs on a pool of one worker.
 ///
+/// A stage whose call returns a pardo::Future<R> is asynchronous: it hands on a copy of R
+/// once the future is done (R must be copyable), and no worker waits for it meanwhile. That
+/// is how a stage runs in worker processes or on MPI ranks (`remote_stage`).
+///
 /// The first exception a stage (or the source) throws stops the pipeline: the source makes
 /// no more, the items on their way are dropped, and run_pipeline rethrows it once every
 /// stage has returned. A stop request on `stop` ends it the same way, without an error.
@@ -96,6 +100,20 @@ struct Stage {
 template <class F>
 Stage<std::decay_t<F>> stage(StageMode mode, F&& apply) {
   return {mode, std::forward<F>(apply)};
+}
+
+/// A stage that runs `fn(item)` as a task of `executor` (a ProcessPool, an mpi::Pool, or any
+/// executor whose `submit` returns a pardo::Future), its tokens waiting meanwhile without a
+/// worker: on a ProcessPool, `fn` is a function registered with PARDO_REMOTE, and the items
+/// and results travel. The pipeline waits for such tasks still in flight when it stops.
+/// @code
+/// std::string parse(std::string line);  // heavy; PARDO_REMOTE(parse) at namespace scope
+/// pardo::ProcessPool workers(4);
+/// auto parsed = pardo::remote_stage(pardo::StageMode::parallel, workers, parse);
+/// @endcode
+template <class Executor, class F>
+auto remote_stage(StageMode mode, Executor& executor, F fn) {
+  return stage(mode, [&executor, fn](auto item) { return executor.submit(fn, std::move(item)); });
 }
 
 /// How a pipeline ended.

@@ -32,7 +32,10 @@ namespace pardo {
 /// (`ProcessChannel<T>(capacity, max_value_bytes)`), and `push` throws std::length_error for
 /// a value whose encoding is longer. The queue is guarded by a robust process-shared mutex:
 /// a process killed while using it leaves the queue whole (with or without the value it was
-/// pushing or popping), and the others go on. A worker attaches with `attach(handle())`
+/// pushing or popping), and the others go on. A process stopped while holding it (SIGSTOP,
+/// a debugger) holds up the waiting operations until it continues; `try_` forms wait for
+/// the mutex at most 10 ms and then report full or empty, `_for` forms at most their
+/// timeout. A worker attaches with `attach(handle())`
 /// while this object lives; the segment goes when it and every attached process have let
 /// go of it.
 /// @code
@@ -173,27 +176,7 @@ class ProcessChannel {
   /// @code
   /// for (double x : channel) use(x);
   /// @endcode
-  class iterator {
-   public:
-    using value_type = T;
-    using difference_type = std::ptrdiff_t;
-    iterator() = default;
-    T& operator*() const { return *current_; }
-    iterator& operator++() {
-      current_ = channel_->pop();
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& it, std::default_sentinel_t) {
-      return !it.current_.has_value();
-    }
-
-   private:
-    friend class ProcessChannel;
-    explicit iterator(ProcessChannel* channel) : channel_(channel), current_(channel->pop()) {}
-    ProcessChannel* channel_ = nullptr;
-    mutable std::optional<T> current_;
-  };
+  using iterator = ChannelIterator<T, ProcessChannel>;
 
   /// The first value popped (waits like `pop`).
   /// @code

@@ -4,7 +4,9 @@
 // carrying a slot for every stage's output; a token goes from stage to stage on the thread
 // that ran the last one, and no thread ever waits: a token that reaches a serial stage while
 // another holds it, or before its turn in order, is parked there, and the thread that leaves
-// the stage sends the next eligible one on as a new task.
+// the stage sends the next eligible one on as a new task. A stage whose call returns a
+// pardo::Future is asynchronous: the thread goes on with other work, and the token is sent on
+// as a new task once the future is done (counted among the tasks meanwhile).
 
 #include <atomic>
 #include <condition_variable>
@@ -22,12 +24,27 @@
 #include <utility>
 #include <vector>
 
+#include "pardo/core/future.hpp"
+
 namespace pardo::detail::flow {
 
+/// What a stage's call returns: the value it hands on, or a pardo::Future of it (an
+/// asynchronous stage: a task of another executor, a worker process's say).
+template <class R>
+struct Awaited {
+  using type = R;
+  static constexpr bool async = false;
+};
+template <class R>
+struct Awaited<Future<R>> {
+  using type = R;
+  static constexpr bool async = true;
+};
+
 /// The types each stage hands to the next: T0 from the source, T1 from the first stage, ...
-/// The last stage returns void.
+/// The last stage returns void (or a Future<void>).
 template <class In, class Stage>
-using stage_output = std::invoke_result_t<Stage&, In&&>;
+using stage_output = typename Awaited<std::invoke_result_t<Stage&, In&&>>::type;
 
 template <class Tuple, class T>
 struct Prepend;
@@ -44,7 +61,8 @@ struct Inputs {
 template <class T, class Last>
 struct Inputs<T, Last> {
   static_assert(std::is_void_v<stage_output<T, Last>>,
-                "run_pipeline: the last stage must return void (it consumes the items)");
+                "run_pipeline: the last stage must return void or a Future<void> (it consumes the "
+                "items)");
   using type = std::tuple<T>;
 };
 
@@ -156,9 +174,10 @@ class PipelineState {
     return (source_done_ || cancelled_.load()) && !source_busy_ && in_flight_ == 0 && tasks_ == 0;
   }
 
-  // Runs `body(*this)` as a task of the pool, counted in tasks_ until it ends.
+  // Runs `body(*this)` as a task of the pool, counted in tasks_ until it ends. `carried`, a
+  // token the task would have carried on, is dropped if the pool refuses the task.
   template <class Body>
-  void spawn(Body body) {
+  void spawn(Body body, Token* carried = nullptr) {
     {
       const std::lock_guard lock(mutex_);
       ++tasks_;
@@ -170,6 +189,7 @@ class PipelineState {
       });
     } catch (...) {  // the pool shut down under the pipeline, or no memory for the task
       fail(std::current_exception());
+      if (carried != nullptr) finish(carried, false);
       task_ended();
     }
   }
@@ -217,16 +237,39 @@ class PipelineState {
   template <std::size_t K>
   void run(Token* token);
 
+  // `token` has been through stage K: on to the next stage, or out of the pipeline (done,
+  // or dropped when the stage failed).
+  template <std::size_t K>
+  void hand_on(Token* token, bool ok) {
+    if (!ok) {
+      finish(token, false);
+    } else if constexpr (K == stages) {
+      finish(token, true);
+    } else {
+      advance<K + 1>(token);
+    }
+  }
+
+  // An asynchronous stage K (admitted) on `token`: its future, once done, sends the token on.
+  template <std::size_t K>
+  void run_async(Token* token);
+
+  // An asynchronous stage K's future `done` is done: its value to the next stage.
+  template <std::size_t K, class Done>
+  void complete(Token* token, const Done& done);
+
   // A serial stage K lets its next token in (the next in order, or the oldest parked) as a
   // task of its own.
   template <std::size_t K>
   void leave() {
     auto* next = static_cast<Token*>(gates_[K].leave(in_order(K), cancelled_));
     if (next != nullptr) {
-      spawn([next](PipelineState& s) {
-        s.template resume<K>(next);
-        s.work();
-      });
+      spawn(
+          [next](PipelineState& s) {
+            s.template resume<K>(next);
+            s.work();
+          },
+          next);
     }
   }
 
@@ -363,42 +406,101 @@ auto PipelineState<Pool, Source, Stages...>::produce() -> Token* {
 template <class Pool, class Source, class... Stages>
 template <std::size_t K>
 void PipelineState<Pool, Source, Stages...>::run(Token* token) {
-  while (token != nullptr) {
-    bool ok = true;
-    try {
-      auto& input = std::get<K - 1>(token->slots);
-      if constexpr (K == stages) {
-        std::get<K - 1>(functions_)(std::move(*input));
-      } else {
-        std::get<K>(token->slots).emplace(std::get<K - 1>(functions_)(std::move(*input)));
+  using Call = std::invoke_result_t<std::tuple_element_t<K - 1, std::tuple<Stages...>>&,
+                                    std::tuple_element_t<K - 1, Slots>&&>;
+  if constexpr (Awaited<Call>::async) {
+    run_async<K>(token);
+  } else {
+    while (token != nullptr) {
+      bool ok = true;
+      try {
+        auto& input = std::get<K - 1>(token->slots);
+        if constexpr (K == stages) {
+          std::get<K - 1>(functions_)(std::move(*input));
+        } else {
+          std::get<K>(token->slots).emplace(std::get<K - 1>(functions_)(std::move(*input)));
+        }
+        input.reset();
+      } catch (...) {
+        fail(std::current_exception());
+        ok = false;
       }
-      input.reset();
+      Token* next = nullptr;
+      if (modes_[K - 1] != StageMode::parallel) {
+        if constexpr (K == stages) {
+          next = static_cast<Token*>(gates_[K].leave(in_order(K), cancelled_));
+        } else {
+          leave<K>();
+        }
+      }
+      hand_on<K>(token, ok);
+      if (next != nullptr && cancelled_.load()) {
+        gates_[K].leave(in_order(K), cancelled_);  // frees the stage; lets nothing in
+        finish(next, false);
+        next = nullptr;
+      }
+      token = next;
+    }
+  }
+}
+
+template <class Pool, class Source, class... Stages>
+template <std::size_t K>
+void PipelineState<Pool, Source, Stages...>::run_async(Token* token) {
+  using Call = std::invoke_result_t<std::tuple_element_t<K - 1, std::tuple<Stages...>>&,
+                                    std::tuple_element_t<K - 1, Slots>&&>;
+  static_assert(std::is_void_v<typename Awaited<Call>::type> ||
+                    std::is_copy_constructible_v<typename Awaited<Call>::type>,
+                "run_pipeline: an asynchronous stage's value is copied out of its future (whose "
+                "copies share it), so it must be copyable");
+  Call future;
+  try {
+    auto& input = std::get<K - 1>(token->slots);
+    future = std::get<K - 1>(functions_)(std::move(*input));
+    input.reset();
+    if (!future.valid()) {
+      throw std::logic_error("run_pipeline: stage " + std::to_string(K) +
+                             " returned a future with no state");
+    }
+  } catch (...) {
+    fail(std::current_exception());
+    if (modes_[K - 1] != StageMode::parallel) leave<K>();
+    finish(token, false);
+    return;
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    ++tasks_;  // the future, until its callback has handed the token on
+  }
+  future.add_done_callback([this, token](const Call& done) {
+    spawn(
+        [token, done](PipelineState& s) {
+          s.template complete<K>(token, done);
+          s.work();
+        },
+        token);
+    task_ended();
+  });
+}
+
+template <class Pool, class Source, class... Stages>
+template <std::size_t K, class Done>
+void PipelineState<Pool, Source, Stages...>::complete(Token* token, const Done& done) {
+  bool ok = !cancelled_.load();
+  if (ok) {
+    try {
+      if constexpr (K == stages) {
+        done.get();
+      } else {
+        std::get<K>(token->slots).emplace(done.get());
+      }
     } catch (...) {
       fail(std::current_exception());
       ok = false;
     }
-    Token* next = nullptr;
-    if (modes_[K - 1] != StageMode::parallel) {
-      if constexpr (K == stages) {
-        next = static_cast<Token*>(gates_[K].leave(in_order(K), cancelled_));
-      } else {
-        leave<K>();
-      }
-    }
-    if (!ok) {
-      finish(token, false);
-    } else if constexpr (K == stages) {
-      finish(token, true);
-    } else {
-      advance<K + 1>(token);
-    }
-    if (next != nullptr && cancelled_.load()) {
-      gates_[K].leave(in_order(K), cancelled_);  // frees the stage; lets nothing in
-      finish(next, false);
-      next = nullptr;
-    }
-    token = next;
   }
+  if (modes_[K - 1] != StageMode::parallel) leave<K>();
+  hand_on<K>(token, ok);
 }
 
 }  // namespace pardo::detail::flow
