@@ -98,8 +98,10 @@ TEST_P(ImapPool, ResultsAliveStayBoundedOverAnEndlessInput) {
       }
     }
     // 4 chunks of 16 in flight, each result briefly twice while it moves, a temporary per
-    // worker, and the one the consumer holds.
-    const auto bound = static_cast<long>(2 * 4 * 16 + GetParam() + 2);
+    // worker, and the one the consumer holds; and a chunk per worker that the consumer has
+    // let go of while the worker that made it, preempted after handing it over, has not yet
+    // (on a loaded machine with 8 workers on 2 cores: up to 177 seen, against 138 without).
+    const auto bound = static_cast<long>(2 * 4 * 16 + GetParam() * (16 + 1) + 2);
     EXPECT_LE(Tracked::most.load(), bound) << (ordered ? "imap" : "imap_unordered");
     pool.shutdown();
     EXPECT_EQ(Tracked::alive.load(), 0);
