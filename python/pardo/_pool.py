@@ -134,6 +134,13 @@ def _settle(future, task):
         future.set_result(value)
 
 
+def _future_of(task):
+    """A concurrent.futures.Future that follows ``task``."""
+    future = _Future(task)
+    task.add_done_callback(lambda: _settle(future, task))
+    return future
+
+
 _live_pools = weakref.WeakSet()
 
 
@@ -218,26 +225,15 @@ class _Core:
                 raise self.closed_error
             return _keeping(self.pool.submit_many(payloads), shared)
 
-    def _payload(self, fn, args, kwargs):
+    def submit_to(self, workers, fn, args, kwargs):
+        """One task running ``fn(*args, **kwargs)`` on each of ``workers`` (indices), in
+        their order."""
         with collecting() as shared:
             payload = pack((cloudpickle.dumps(fn, protocol=5), [args], kwargs))
-        return payload, shared
-
-    def submit_on(self, worker, fn, args, kwargs):
-        """One task running ``fn(*args, **kwargs)`` on worker ``worker``."""
-        payload, shared = self._payload(fn, args, kwargs)
         with self.lock:
             if self.closed:
                 raise self.closed_error
-            return _keeping([self.pool.submit_on(worker, payload)], shared)[0]
-
-    def submit_each(self, fn, args, kwargs):
-        """One task running ``fn(*args, **kwargs)`` on each worker, by worker index."""
-        payload, shared = self._payload(fn, args, kwargs)
-        with self.lock:
-            if self.closed:
-                raise self.closed_error
-            tasks = [self.pool.submit_on(k, payload) for k in range(self.pool.size())]
+            tasks = [self.pool.submit_on(k, payload) for k in workers]
         return _keeping(tasks, shared)
 
     def _shutdown_core(self, wait, cancel):
@@ -408,9 +404,7 @@ class ProcessPoolExecutor(cf.Executor, DirectView):
     def submit(self, fn, /, *args, **kwargs):
         """``fn(*args, **kwargs)`` in a worker: a concurrent.futures.Future of its result."""
         (task,) = self._core.submit_calls(fn, [[args]], kwargs)
-        future = _Future(task)
-        task.add_done_callback(lambda: _settle(future, task))
-        return future
+        return _future_of(task)
 
     def map(self, fn, *iterables, timeout=None, chunksize=1, buffersize=None):
         """``fn(*args)`` for the items of ``iterables`` taken together, in order, as an

@@ -168,23 +168,18 @@ class DirectView:
     def on_worker(self, worker, fn, /, *args, **kwargs):
         """``fn(*args, **kwargs)`` on worker ``worker`` alone (IPython's ``rc[k].apply``): a
         concurrent.futures.Future. IndexError for a worker outside the pool."""
-        from ._pool import _Future, _settle
-        task = self._core.submit_on(_worker_index(self._core.pool.size(), worker), fn,
-                                    args, kwargs)
-        future = _Future(task)
-        task.add_done_callback(lambda: _settle(future, task))
-        return future
+        from ._pool import _future_of
+        (task,) = self._core.submit_to([_worker_index(self._core.pool.size(), worker)], fn,
+                                       args, kwargs)
+        return _future_of(task)
 
     def on_each_worker(self, fn, /, *args, **kwargs):
         """``fn(*args, **kwargs)`` once on every worker; the results by worker index."""
-        tasks = self._core.submit_each(fn, args, kwargs)
         from ._pool import _results
-        outcomes = []
+        tasks = self._core.submit_to(range(self._core.pool.size()), fn, args, kwargs)
         for task in tasks:
             task.wait(None)
-        for task in tasks:
-            outcomes.append(_results(task)[0])
-        return outcomes
+        return [_results(task)[0] for task in tasks]
 
     def push(self, name, value, worker=None):
         """Places ``value`` under ``name`` on every worker (or on ``worker`` alone), where
