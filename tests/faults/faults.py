@@ -17,6 +17,7 @@ group and all, and fails naming itself. One line per failing case, then a summar
 any case failed. Standard library only.
 """
 
+import faulthandler
 import json
 import math
 import os
@@ -31,6 +32,7 @@ import time
 
 SEED_2_64 = str(2**64)
 WATCHDOG_S = 20.0  # a single short case
+REAP_S = 10.0  # the longest wait for a killed process to be gone
 CRASH_TEXT = ("terminate called", "Aborted", "Segmentation fault", "core dumped",
               "AddressSanitizer", "what():")
 
@@ -60,7 +62,11 @@ class Suite:
         self.failures = []
         self.known_gaps = 0
         self.started = time.monotonic()
-        self.budget_s = 330.0  # under ctest's 420 s, so that the report always comes out
+        # Under ctest's 420 s with room for the longest case (about 35 s with its reaping),
+        # so that the report always comes out.
+        self.budget_s = 300.0
+        self.progress = False  # a line per case: where a slow machine spends the time
+        self.last_case = self.started
 
     def out_of_time(self, args):
         """True (and a failure) once the category has spent its time budget: a suite that
@@ -87,7 +93,12 @@ class Suite:
             return Result(proc.returncode, out or "", err or "", time.monotonic() - start)
         except subprocess.TimeoutExpired:
             kill_group(proc.pid)
-            out, err = proc.communicate()
+            try:
+                out, err = proc.communicate(timeout=REAP_S)
+            except subprocess.TimeoutExpired:  # a process outside the group holds the pipes
+                proc.kill()
+                proc.wait()
+                out, err = "", ""
             return Result(proc.returncode, out or "", err or "", time.monotonic() - start, True,
                           timeout)
 
@@ -107,6 +118,11 @@ class Suite:
         """Counts a case; on failure prints it. `ok` is a bool or a string naming the problem."""
         self.cases += 1
         key = " ".join(args).replace(self.tmp, "<tmp>")
+        if self.progress:
+            now = time.monotonic()
+            print(f"[{now - self.started:6.1f} s, +{now - self.last_case:4.1f}] {key[:150]}",
+                  flush=True)
+            self.last_case = now
         problem = None
         if result.timed_out:
             problem = (getattr(result, "timeout_text", None) or
@@ -735,7 +751,12 @@ class Watched:
         timed_out = self.proc.poll() is None
         if timed_out:
             kill_group(self.proc.pid)
-        self.proc.wait()
+            reap(survivors(self.seen))
+            try:
+                self.proc.wait(REAP_S)
+            except subprocess.TimeoutExpired:
+                print(f"faults: pid {self.proc.pid} outlived SIGKILL by {REAP_S:g} s "
+                      f"(state {(proc_stat(self.proc.pid) or (0, 0, '?'))[2]})", flush=True)
         self.outfile.seek(0)
         self.errfile.seek(0)
         return Result(self.proc.returncode, self.outfile.read(), self.errfile.read(),
@@ -1160,6 +1181,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="pardo-faults-")
     try:
         s = Suite(pardo, tmp)
+        s.progress = sys.argv[2] in ("kill", "sigint", "sigint_workers")
+        # A hang past every bound still ends before ctest's timeout, with every thread's stack.
+        faulthandler.dump_traceback_later(s.budget_s + 105, exit=True)
         CATEGORIES[sys.argv[2]](s)
         return s.summary(sys.argv[2])
     finally:
