@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 # One compile more than cores: the other core keeps compiling while a job links.
 BUILD_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
-SOURCES = $(shell git ls-files '*.cpp' '*.hpp')
+SOURCES = $(shell git ls-files '*.cpp' '*.hpp' '*.cu')
 VERSION = $(shell sed -nE 's/^project.pardo VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)
 
 .PHONY: bootstrap build demo test test-release test-asan test-tsan bench docs architecture \

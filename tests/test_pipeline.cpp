@@ -6,10 +6,12 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -200,6 +202,98 @@ TEST(Pipeline, AStopRequestEndsAnEndlessPipelineWithoutAnError) {
     EXPECT_TRUE(run.stopped);
     EXPECT_GT(run.items, 0u);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 100ms + 2s * slow_build);
+  }
+}
+
+// What a run of three stages saw: items the source made (in all, and once a stop was requested),
+// and calls in a stage right now.
+struct Probe {
+  std::atomic<int> made{0};
+  std::atomic<int> made_at_fault{-1};
+  std::atomic<int> running{0};
+};
+
+// An endless source through three stages of the given modes, with 8 tokens; stage `at` (1 to 3)
+// calls `fault` on item 40, and only that ends the run.
+PipelineRun run_faulting_at(ThreadPool& pool, std::stop_token stop,
+                            const std::array<StageMode, 3>& modes, std::size_t at,
+                            const std::function<void()>& fault, Probe& probe) {
+  int next = 0;
+  auto call = [&](std::size_t k) {
+    return [&, k](int x) {
+      ++probe.running;
+      struct Leave {
+        Probe& probe;
+        ~Leave() { --probe.running; }
+      } leave{probe};
+      busy(x);
+      if (k == at && x == 40) {
+        fault();
+        probe.made_at_fault = probe.made.load();  // after a stop request (an exception skips it)
+      }
+      return x;
+    };
+  };
+  return run_pipeline(pool, 8, std::move(stop), source([&]() -> std::optional<int> {
+                        ++probe.made;
+                        return next++;
+                      }),
+                      stage(modes[0], call(1)), stage(modes[1], call(2)),
+                      stage(modes[2], [last = call(3)](int x) { last(x); }));
+}
+
+// An exception or a stop request from any stage, whatever its mode, ends the pipeline: the
+// exception rethrown (or none after a stop), no stage still running at the return, and the
+// source called at most once more after a stop request (a call already under way).
+TEST(Pipeline, AnExceptionOrAStopAtAnyStageOfAnyModeEndsThePipeline) {
+  constexpr std::array all{StageMode::parallel, StageMode::serial_out_of_order,
+                           StageMode::serial_in_order};
+  for (const std::size_t workers : pool_sizes) {
+    ThreadPool pool(workers);
+    for (std::size_t at = 1; at <= 3; ++at) {
+      for (const StageMode mode : all) {
+        std::array<StageMode, 3> modes{StageMode::parallel, StageMode::serial_out_of_order,
+                                       StageMode::serial_in_order};
+        modes[at - 1] = mode;
+        const std::string where = std::to_string(workers) + " workers, stage " +
+                                  std::to_string(at) + " in mode " +
+                                  std::to_string(static_cast<int>(mode));
+        for (const bool throws : {true, false}) {
+          const std::string what = where + (throws ? ", an exception" : ", a stop request");
+          Probe probe;
+          std::stop_source stop;
+          int running_at_return = -1;
+          bool threw = false;
+          try {
+            const PipelineRun run = run_faulting_at(
+                pool, stop.get_token(), modes, at,
+                [&] {
+                  if (throws)
+                    throw std::runtime_error("item 40 is bad at stage " + std::to_string(at));
+                  stop.request_stop();
+                },
+                probe);
+            running_at_return = probe.running.load();
+            EXPECT_TRUE(run.stopped) << what;
+            EXPECT_LE(run.items, static_cast<std::uint64_t>(probe.made_at_fault.load())) << what;
+          } catch (const std::runtime_error& e) {
+            running_at_return = probe.running.load();
+            threw = true;
+            EXPECT_EQ(e.what(), "item 40 is bad at stage " + std::to_string(at)) << what;
+          }
+          EXPECT_EQ(threw, throws) << what;
+          EXPECT_EQ(running_at_return, 0) << what << ": a stage ran after run_pipeline returned";
+          const int made_at_return = probe.made.load();
+          std::this_thread::sleep_for(5ms);
+          EXPECT_EQ(probe.made.load(), made_at_return) << what << ": the source went on";
+          // A stop request is seen before the source's next call; an exception only once it
+          // has unwound to the pipeline, while the other workers go on meanwhile.
+          if (!throws) {
+            EXPECT_LE(made_at_return, probe.made_at_fault.load() + 1) << what;
+          }
+        }
+      }
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 #include <optional>
+#include <pardo/cuda/device.hpp>
 #include <string>
 
 #include "parse.hpp"
@@ -116,6 +117,32 @@ int check_backend(const BackendArgs& args, std::string_view command) {
   if (args.backend == "serial" && workers_given && args.workers != 1) {
     std::fprintf(stderr, "pardo %s: --backend serial runs on 1 worker, not %zu\n", name.c_str(),
                  args.workers);
+    return 2;
+  }
+  return 0;
+}
+
+int check_gpu_backend(const BackendArgs& args, std::string_view command) {
+  const std::string name(command);
+  if (!cuda::compiled_in()) {
+    std::fprintf(stderr,
+                 "pardo %s: --backend cuda: this pardo was built without CUDA (no CUDA toolkit "
+                 "when it was configured); use --backend threads, or rebuild where CMake finds "
+                 "nvcc\n",
+                 name.c_str());
+    return 2;
+  }
+  for (const CLI::Option* option : {args.workers_option, args.retries_option, args.stall_option}) {
+    if (option != nullptr && option->count() > 0) {
+      std::fprintf(stderr, "pardo %s: %s applies to the CPU backends, not to --backend cuda\n",
+                   name.c_str(), option->get_name().c_str());
+      return 2;
+    }
+  }
+  if (!args.checkpoint.file.empty() || !args.checkpoint.resume.empty()) {
+    std::fprintf(stderr,
+                 "pardo %s: --checkpoint and --resume are not supported with --backend cuda\n",
+                 name.c_str());
     return 2;
   }
   return 0;

@@ -52,6 +52,11 @@ CLI::Validator number_in(double low, double high, bool open = true);
 /// --stall-timeout other than on processes).
 int check_backend(const BackendArgs& args, std::string_view command);
 
+/// 0 if `--backend cuda` can be tried for `command`; else prints "pardo <command>: ..." and
+/// returns 2: a pardo built without CUDA, or an option of the CPU backends (--workers,
+/// --retries, --stall-timeout, --checkpoint, --resume) given with it.
+int check_gpu_backend(const BackendArgs& args, std::string_view command);
+
 /// Calls `body(executor, workers)` on the backend `args` names (under MPI, a pool of every
 /// rank's threads: --workers per rank, or the CPUs each rank may use); returns false on MPI ranks
 /// that must not print (every rank but 0). In `pardo-mpi`, which `pardo` runs for `--backend

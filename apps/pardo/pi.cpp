@@ -60,13 +60,18 @@ int run_pi(const PiArgs& args) {
                  args.method.c_str());
     return 2;
   }
-  if (const int code = check_backend(args.backend, "pi"); code != 0) return code;
+  const bool gpu = args.backend.backend == "cuda";
+  if (const int code =
+          gpu ? check_gpu_backend(args.backend, "pi") : check_backend(args.backend, "pi");
+      code != 0) {
+    return code;
+  }
   request.options.method = *method;
   request.options.seed = args.seed;
   request.backend = args.backend;
   request.quiet = args.quiet || args.json;
 
-  const PiRun run = run_pi_request(request);
+  const PiRun run = gpu ? run_pi_on_gpu(request) : run_pi_request(request);
   if (!run.monitored.prints) return run.monitored.exit_code;
   if (args.json) {
     std::cout << to_json(request.options, run.result).dump() << '\n';
@@ -89,6 +94,8 @@ void add_pi_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_seed_option(*pi, args->seed);
   add_backend_options(*pi, args->backend);
+  pi->get_option("--backend")
+      ->description("serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in)");
   add_checkpoint_options(*pi, args->backend.checkpoint);
   pi->add_option("--block-size", args->block,
                  "Samples per block (fixes the streams); auto: 4Mi, or samples / 4Mi if larger")

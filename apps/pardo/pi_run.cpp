@@ -1,5 +1,6 @@
 #include "pi_run.hpp"
 
+#include <pardo/cuda/pi.hpp>
 #include <string>
 
 #include "report.hpp"
@@ -12,6 +13,16 @@ PiRun run_pi_request(const PiRequest& request) {
                                 [&](auto& executor, const RunControl& control) {
                                   run.result = mc::estimate_pi(executor, request.options, control);
                                 });
+  return run;
+}
+
+PiRun run_pi_on_gpu(const PiRequest& request) {
+  PiRun run;
+  Progress progress;
+  RunMonitor monitor(progress, request.quiet);
+  run.result = cuda::estimate_pi(request.options,
+                                 RunControl{.stop = monitor.stop_token(), .progress = &progress});
+  run.monitored.workers = run.result.run.workers;
   return run;
 }
 

@@ -22,6 +22,10 @@ struct PiRun {
 /// Runs the request with a progress bar in samples (unless quiet) and Ctrl-C handling.
 PiRun run_pi_request(const PiRequest& request);
 
+/// The same on a CUDA device (--backend cuda): cuda::estimate_pi, with the progress bar and
+/// Ctrl-C. cuda::Unavailable (no device, an old driver) escapes to main: exit 3.
+PiRun run_pi_on_gpu(const PiRequest& request);
+
 nlohmann::json to_json(const mc::PiOptions& options, const mc::PiResult& result);
 
 }  // namespace pardo::cli

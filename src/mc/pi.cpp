@@ -76,9 +76,7 @@ std::uint64_t count_simd(std::uint64_t seed, std::uint64_t block, std::uint64_t 
   if (samples % 2 != 0) {
     // An odd sample count takes the first point of one more Philox block.
     const random::Counter c = random::philox(random::stream_counter(block, pairs), key);
-    const std::uint64_t x = c[0] >> 1;
-    const std::uint64_t y = c[1] >> 1;
-    hits += x * x + y * y < (std::uint64_t{1} << 62) ? 1u : 0u;
+    hits += random::detail::in_quarter_disc(c[0], c[1]) ? 1u : 0u;
   }
   return hits;
 }

@@ -19,21 +19,16 @@ void philox_blocks_scalar(const Key& key, std::uint64_t stream_id, std::uint64_t
   }
 }
 
-constexpr std::uint64_t quarter_disc_radius_squared = std::uint64_t{1} << 62;
-
-bool inside(std::uint32_t a, std::uint32_t b) noexcept {
-  const std::uint64_t x = a >> 1;
-  const std::uint64_t y = b >> 1;
-  return x * x + y * y < quarter_disc_radius_squared;
-}
+// The quarter-disc test of the GPU's kernels too.
+using detail::in_quarter_disc;
 
 std::uint64_t count_scalar(const Key& key, std::uint64_t stream_id, std::uint64_t first_block,
                            std::uint64_t n_blocks, unsigned rounds) {
   std::uint64_t count = 0;
   for (std::uint64_t i = 0; i < n_blocks; ++i) {
     const Counter c = philox(stream_counter(stream_id, first_block + i), key, rounds);
-    count += static_cast<std::uint64_t>(inside(c[0], c[1])) +
-             static_cast<std::uint64_t>(inside(c[2], c[3]));
+    count += static_cast<std::uint64_t>(in_quarter_disc(c[0], c[1])) +
+             static_cast<std::uint64_t>(in_quarter_disc(c[2], c[3]));
   }
   return count;
 }

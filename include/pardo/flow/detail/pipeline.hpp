@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -64,6 +65,32 @@ struct Inputs<T, Last> {
                 "run_pipeline: the last stage must return void or a Future<void> (it consumes the "
                 "items)");
   using type = std::tuple<T>;
+};
+
+/// The lock of a pipeline's short critical sections (a few stores each, taken several times
+/// per item by every thread): spins briefly, then yields, so that a contended section does
+/// not cost a futex sleep and wake-up as std::mutex's does.
+class SpinMutex {
+ public:
+  void lock() noexcept {
+    for (int spins = 0; locked_.exchange(true, std::memory_order_acquire); ++spins) {
+      while (locked_.load(std::memory_order_relaxed)) {
+        if (spins < 64) {
+          ++spins;
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause();
+#endif
+        } else {
+          std::this_thread::yield();
+        }
+      }
+    }
+  }
+  bool try_lock() noexcept { return !locked_.exchange(true, std::memory_order_acquire); }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> locked_{false};
 };
 
 /// A serial stage's admission: one token at a time, in the source's order when `in_order`;
@@ -120,7 +147,7 @@ class Gate {
   }
 
  private:
-  std::mutex mutex_;
+  SpinMutex mutex_;
   bool busy_ = false;
   std::uint64_t next_ = 0;                  // in order: the sequence number let in next
   std::map<std::uint64_t, void*> ordered_;  // in order: parked tokens by sequence number
@@ -330,8 +357,8 @@ class PipelineState {
   std::vector<Token> tokens_;
   std::atomic<bool> cancelled_{false};
   std::atomic<std::size_t> active_{0};  // threads in work()
-  std::mutex mutex_;                    // all below
-  std::condition_variable ended_;
+  SpinMutex mutex_;                     // all below
+  std::condition_variable_any ended_;
   std::vector<Token*> free_;
   std::size_t in_flight_ = 0;
   std::size_t tasks_ = 0;

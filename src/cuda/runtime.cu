@@ -1,0 +1,92 @@
+// pardo's CUDA runtime: device queries and the pi kernel. Each GPU thread counts a run of
+// Philox blocks with the same code as the CPU's reference (random/detail/philox_core.hpp).
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cuda/runtime.hpp"
+#include "pardo/cuda/detail/pi_kernel.hpp"
+
+namespace pardo::cuda::detail {
+
+namespace {
+
+constexpr unsigned threads_per_block = 256;
+
+void check(cudaError_t status, const char* call) {
+  if (status != cudaSuccess) {
+    throw Unavailable(std::string("CUDA: ") + call + ": " + cudaGetErrorString(status) + " (" +
+                      cudaGetErrorName(status) + ")");
+  }
+}
+
+// Each thread counts its chunk (pi_thread_share); a warp's threads count for one pardo block
+// and add to it with one atomic.
+__global__ void count_kernel(std::uint32_t k0, std::uint32_t k1, std::uint64_t first_block,
+                             std::uint64_t first_pair, std::uint64_t pairs, std::uint64_t per_block,
+                             std::uint64_t threads, unsigned long long* counts) {
+  const std::uint64_t id = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  if (id >= threads) return;  // whole warps: threads and blockDim are multiples of 32
+  const PiShare share = pi_thread_share(k0, k1, first_block, first_pair, pairs, per_block, id);
+  unsigned long long hits = share.hits;
+  for (int offset = 16; offset > 0; offset /= 2)
+    hits += __shfl_down_sync(0xffffffffu, hits, offset);
+  if ((threadIdx.x & 31u) == 0) atomicAdd(&counts[share.block_offset], hits);
+}
+
+// Device memory released on every path.
+struct DeviceBuffer {
+  unsigned long long* data = nullptr;
+  explicit DeviceBuffer(std::size_t n) {
+    check(cudaMalloc(&data, n * sizeof(unsigned long long)), "cudaMalloc");
+  }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  ~DeviceBuffer() { cudaFree(data); }
+};
+
+}  // namespace
+
+void count_pi_blocks(int device, std::uint32_t k0, std::uint32_t k1, std::uint64_t first_block,
+                     std::size_t n, std::uint64_t first_pair, std::uint64_t pairs,
+                     std::uint64_t* counts) {
+  if (n == 0) return;
+  check(cudaSetDevice(device), "cudaSetDevice");
+  DeviceBuffer buffer(n);
+  check(cudaMemset(buffer.data, 0, n * sizeof(unsigned long long)), "cudaMemset");
+  const std::uint64_t per_block = pi_threads_per_block(pairs);
+  const std::uint64_t threads = per_block * n;
+  const std::uint64_t grid = (threads + threads_per_block - 1) / threads_per_block;
+  if (grid > 0x7fffffffu) throw std::invalid_argument("cuda: a launch of too many threads");
+  count_kernel<<<static_cast<unsigned>(grid), threads_per_block>>>(
+      k0, k1, first_block, first_pair, pairs, per_block, threads, buffer.data);
+  check(cudaGetLastError(), "the pi kernel's launch");
+  static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
+  check(cudaMemcpy(counts, buffer.data, n * sizeof(std::uint64_t), cudaMemcpyDeviceToHost),
+        "cudaMemcpy of the counts");
+}
+
+std::vector<Device> list_devices() {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    throw Unavailable(std::string("no usable CUDA device: ") + cudaGetErrorString(status) + " (" +
+                      cudaGetErrorName(status) + ")");
+  }
+  if (count == 0) throw Unavailable("no CUDA device (check CUDA_VISIBLE_DEVICES)");
+  std::vector<Device> found;
+  for (int i = 0; i < count; ++i) {
+    cudaDeviceProp p{};
+    check(cudaGetDeviceProperties(&p, i), "cudaGetDeviceProperties");
+    found.push_back({i, p.name, p.major, p.minor, p.totalGlobalMem, p.multiProcessorCount});
+  }
+  return found;
+}
+
+bool runtime_compiled_in() noexcept { return true; }
+
+}  // namespace pardo::cuda::detail

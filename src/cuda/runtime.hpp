@@ -1,0 +1,33 @@
+#pragma once
+// What pardo's CUDA path needs of a GPU, apart from the host logic that uses it: runtime.cu
+// where CMake found a CUDA toolkit, runtime_unavailable.cpp (every call throws
+// pardo::cuda::Unavailable) where it did not.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "pardo/cuda/device.hpp"
+
+namespace pardo::cuda::detail {
+
+/// pardo blocks [first_block, first_block + n) of pi: of each, Philox blocks [first_pair,
+/// first_pair + pairs) (two points each) of its own stream under key (k0, k1); counts[i] gets
+/// block first_block + i's points inside the quarter disc. Runs on `device` and returns when
+/// the counts are back. At most max_launch_pairs Philox blocks in all.
+/// @throws Unavailable with the runtime's reason
+void count_pi_blocks(int device, std::uint32_t k0, std::uint32_t k1, std::uint64_t first_block,
+                     std::size_t n, std::uint64_t first_pair, std::uint64_t pairs,
+                     std::uint64_t* counts);
+
+/// The most Philox blocks one launch counts (2^32 points): a launch's threads fit a grid, and
+/// a stop request waits at most one launch.
+inline constexpr std::uint64_t max_launch_pairs = std::uint64_t{1} << 31;
+
+/// The devices, or Unavailable with the reason there are none.
+std::vector<Device> list_devices();
+
+/// Whether runtime.cu was built.
+bool runtime_compiled_in() noexcept;
+
+}  // namespace pardo::cuda::detail
