@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "cuda/runtime.hpp"
-#include "pardo/random/philox.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/workload/blocks.hpp"
 
@@ -129,8 +128,7 @@ class PiLaunches {
   std::uint64_t odd_point(std::uint64_t b) const {
     const std::uint64_t samples = samples_of(b);
     if (samples % 2 == 0) return 0;
-    const random::Counter c = random::philox(random::stream_counter(b, samples / 2), key_);
-    return random::detail::in_quarter_disc(c[0], c[1]) ? 1 : 0;
+    return random::detail::first_point_in_quarter_disc(key_[0], key_[1], b, samples / 2) ? 1 : 0;
   }
 
   const mc::PiOptions& options_;
@@ -166,25 +164,21 @@ mc::PiResult estimate_pi(const mc::PiOptions& options, const RunControl& control
           : std::clamp<std::uint64_t>((std::uint64_t{1} << 32) / size, 1, std::uint64_t{1} << 20);
   start_phase(control.progress, "sampling", "samples", options.samples);
   PiLaunches launches(options, control, per_launch);
-  if (chosen.size() == 1) {
-    launches.run(chosen[0], 0, 1);
-  } else {
-    std::vector<std::exception_ptr> errors(chosen.size());
-    {
-      std::vector<std::jthread> threads;
-      for (std::size_t i = 0; i < chosen.size(); ++i) {
-        threads.emplace_back([&, i] {
-          try {
-            launches.run(chosen[i], i, chosen.size());
-          } catch (...) {
-            errors[i] = std::current_exception();
-          }
-        });
-      }
+  std::vector<std::exception_ptr> errors(chosen.size());
+  {
+    std::vector<std::jthread> threads;  // one a device
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          launches.run(chosen[i], i, chosen.size());
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
     }
-    for (const std::exception_ptr& error : errors) {
-      if (error) std::rethrow_exception(error);
-    }
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
   }
   BlockRun<std::uint64_t> run = launches.take();
   run.info.workers = chosen.size();

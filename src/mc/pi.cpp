@@ -75,8 +75,7 @@ std::uint64_t count_simd(std::uint64_t seed, std::uint64_t block, std::uint64_t 
   }
   if (samples % 2 != 0) {
     // An odd sample count takes the first point of one more Philox block.
-    const random::Counter c = random::philox(random::stream_counter(block, pairs), key);
-    hits += random::detail::in_quarter_disc(c[0], c[1]) ? 1u : 0u;
+    hits += random::detail::first_point_in_quarter_disc(key[0], key[1], block, pairs) ? 1u : 0u;
   }
   return hits;
 }

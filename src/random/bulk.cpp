@@ -19,18 +19,9 @@ void philox_blocks_scalar(const Key& key, std::uint64_t stream_id, std::uint64_t
   }
 }
 
-// The quarter-disc test of the GPU's kernels too.
-using detail::in_quarter_disc;
-
 std::uint64_t count_scalar(const Key& key, std::uint64_t stream_id, std::uint64_t first_block,
                            std::uint64_t n_blocks, unsigned rounds) {
-  std::uint64_t count = 0;
-  for (std::uint64_t i = 0; i < n_blocks; ++i) {
-    const Counter c = philox(stream_counter(stream_id, first_block + i), key, rounds);
-    count += static_cast<std::uint64_t>(in_quarter_disc(c[0], c[1])) +
-             static_cast<std::uint64_t>(in_quarter_disc(c[2], c[3]));
-  }
-  return count;
+  return detail::count_quarter_disc(key[0], key[1], stream_id, first_block, n_blocks, rounds);
 }
 
 struct CpuFeatures {

@@ -64,18 +64,27 @@ PARDO_HOST_DEVICE constexpr bool in_quarter_disc(std::uint32_t a, std::uint32_t 
 }
 
 /// Points inside the quarter disc among Philox blocks [first, first + n) of stream `stream_id`,
-/// two points a block (words 0-1 and 2-3), with the standard 10 rounds: what `pardo pi` counts.
+/// two points a block (words 0-1 and 2-3): what `pardo pi` counts (with the standard 10 rounds).
 PARDO_HOST_DEVICE constexpr std::uint64_t count_quarter_disc(std::uint32_t k0, std::uint32_t k1,
                                                              std::uint64_t stream_id,
-                                                             std::uint64_t first,
-                                                             std::uint64_t n) noexcept {
+                                                             std::uint64_t first, std::uint64_t n,
+                                                             unsigned rounds = 10) noexcept {
   std::uint64_t count = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
-    const Words4 c = philox_words(stream_words(stream_id, first + i), k0, k1, 10);
+    const Words4 c = philox_words(stream_words(stream_id, first + i), k0, k1, rounds);
     count +=
         (in_quarter_disc(c.w[0], c.w[1]) ? 1u : 0u) + (in_quarter_disc(c.w[2], c.w[3]) ? 1u : 0u);
   }
   return count;
+}
+
+/// Whether the first point (words 0-1) of Philox block `block` of stream `stream_id` is inside
+/// the quarter disc: the last sample of a pi block of an odd number of samples.
+PARDO_HOST_DEVICE constexpr bool first_point_in_quarter_disc(std::uint32_t k0, std::uint32_t k1,
+                                                             std::uint64_t stream_id,
+                                                             std::uint64_t block) noexcept {
+  const Words4 c = philox_words(stream_words(stream_id, block), k0, k1, 10);
+  return in_quarter_disc(c.w[0], c.w[1]);
 }
 
 }  // namespace pardo::random::detail
