@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+from proctable import ProcTable
+
 SEED_2_64 = str(2**64)
 WATCHDOG_S = 20.0  # a single short case
 REAP_S = 10.0  # the longest wait for a killed process to be gone
@@ -173,76 +175,15 @@ def kill_group(pgid):
         pass
 
 
-def proc_stat(pid):
-    """(ppid, pgrp, state, starttime) of a live pid, or None."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            text = f.read()
-    except OSError:
-        return None
-    rest = text[text.rindex(")") + 2:].split()
-    return int(rest[1]), int(rest[2]), rest[0], int(rest[19])
-
-
-def children(pid):
-    kids = set()
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{task}/children") as f:
-                    kids.update(int(k) for k in f.read().split())
-            except OSError:
-                pass
-    except OSError:
-        pass
-    if not kids:  # kernels without the children file: scan every ppid
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                st = proc_stat(int(entry))
-                if st is not None and st[0] == pid:
-                    kids.add(int(entry))
-    return kids
-
-
-def handles(pid, sig):
-    """Whether a live pardo process catches or ignores sig (its /proc status masks)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            fields = dict(line.split(":\t", 1) for line in f.read().splitlines() if ":\t" in line)
-    except OSError:
-        return False
-    if not fields.get("Name", "").startswith("pardo"):
-        return False
-    bit = 1 << (sig - 1)
-    return any(int(fields.get(mask, "0"), 16) & bit for mask in ("SigCgt", "SigIgn"))
-
-
-def descendants(pid):
-    """{pid: starttime} of every live descendant of pid."""
-    found, todo = {}, [pid]
-    while todo:
-        for kid in children(todo.pop()):
-            st = proc_stat(kid)
-            if st is not None and kid not in found:
-                found[kid] = st[3]
-                todo.append(kid)
-    return found
+PROC = ProcTable()
 
 
 def survivors(seen, pgid=None):
     """The processes of `seen` ({pid: starttime}) still alive (not zombies), plus any live
     member of process group pgid."""
-    alive = []
-    for pid, start in seen.items():
-        st = proc_stat(pid)
-        if st is not None and st[3] == start and st[2] != "Z":
-            alive.append(pid)
+    alive = [pid for pid, st in PROC.stats(seen).items() if st[3] == seen[pid] and st[2] != "Z"]
     if pgid is not None:
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and int(entry) not in alive:
-                st = proc_stat(int(entry))
-                if st is not None and st[1] == pgid and st[2] != "Z":
-                    alive.append(int(entry))
+        alive += [pid for pid in PROC.group(pgid) if pid not in alive]
     return alive
 
 
@@ -713,24 +654,26 @@ class Watched:
         self.seen = {}
 
     def poll_children(self):
-        self.seen.update(descendants(self.proc.pid))
-        return [p for p in children(self.proc.pid)]
+        """Records the descendants; the live (not zombie) children."""
+        tree = PROC.tree(self.proc.pid)
+        self.seen.update({p: st[3] for p, st in tree.items()})
+        return [p for p, st in tree.items() if st[0] == self.proc.pid and st[2] != "Z"]
 
     def wait_for_workers(self, count, timeout):
         end = time.monotonic() + timeout
         while time.monotonic() < end and self.proc.poll() is None:
-            kids = [k for k in self.poll_children() if (proc_stat(k) or (0, 0, "Z"))[2] != "Z"]
+            kids = self.poll_children()
             if len(kids) >= count:
                 return kids
             time.sleep(0.02)
-        return [k for k in self.poll_children()]
+        return self.poll_children()
 
     def wait_for_ranks_handling(self, sig, count, timeout):
         """Waits until `count` pardo descendants catch or ignore `sig`; whether they did."""
         end = time.monotonic() + timeout
         while time.monotonic() < end and self.proc.poll() is None:
             self.poll_children()
-            ranks = [p for p in self.seen if handles(p, sig)]
+            ranks = [p for p in self.seen if PROC.handles(p, sig)]
             if len(ranks) >= count:
                 return True
             time.sleep(0.02)
@@ -756,7 +699,7 @@ class Watched:
                 self.proc.wait(REAP_S)
             except subprocess.TimeoutExpired:
                 print(f"faults: pid {self.proc.pid} outlived SIGKILL by {REAP_S:g} s "
-                      f"(state {(proc_stat(self.proc.pid) or (0, 0, '?'))[2]})", flush=True)
+                      f"(state {(PROC.stat(self.proc.pid) or (0, 0, '?'))[2]})", flush=True)
         self.outfile.seek(0)
         self.errfile.seek(0)
         return Result(self.proc.returncode, self.outfile.read(), self.errfile.read(),
@@ -779,7 +722,7 @@ def signal_a_worker(s, args, moment, sig, timeout):
     w.sleep_watching(moment)
     victim = None
     if w.proc.poll() is None:
-        kids = [k for k in children(w.proc.pid) if (proc_stat(k) or (0, 0, "Z"))[2] != "Z"]
+        kids = w.poll_children()
         if kids:
             victim = kids[0]
             os.kill(victim, sig)
@@ -1187,6 +1130,7 @@ def main():
         CATEGORIES[sys.argv[2]](s)
         return s.summary(sys.argv[2])
     finally:
+        PROC.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
