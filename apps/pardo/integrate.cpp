@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <pardo/cuda/integrate.hpp>
 #include <pardo/mc/integrate.hpp>
 #include <pardo/pardo.hpp>
 #include <stdexcept>
@@ -50,14 +51,16 @@ struct IntegrateArgs {
 struct Builtin {
   const char* name;
   double (*f)(std::span<const double>);
+  cuda::Integrand on_gpu;
   const char* formula;
 };
 
 constexpr Builtin builtins[] = {
-    {"ball", integrands::unit_ball, "1 if |x| <= 1 else 0"},
-    {"cross-polytope", integrands::cross_polytope, "1 if sum |x_i| <= 1 else 0"},
-    {"gaussian", integrands::gaussian, "exp(-|x|^2)"},
-    {"cosine", integrands::cosine, "cos(sum x_i)"},
+    {"ball", integrands::unit_ball, cuda::Integrand::unit_ball, "1 if |x| <= 1 else 0"},
+    {"cross-polytope", integrands::cross_polytope, cuda::Integrand::cross_polytope,
+     "1 if sum |x_i| <= 1 else 0"},
+    {"gaussian", integrands::gaussian, cuda::Integrand::gaussian, "exp(-|x|^2)"},
+    {"cosine", integrands::cosine, cuda::Integrand::cosine, "cos(sum x_i)"},
 };
 
 const Builtin* find_builtin(const std::string& name) {
@@ -274,15 +277,27 @@ int run_integrate(const IntegrateArgs& args) {
     std::fprintf(stderr, "pardo integrate: %s\n", e.what());
     return 2;
   }
-  if (const int code = check_backend(args.backend, "integrate"); code != 0) return code;
+  const bool gpu = args.backend.backend == "cuda";
+  if (const int code = gpu ? check_gpu_backend(args.backend, "integrate")
+                           : check_backend(args.backend, "integrate");
+      code != 0) {
+    return code;
+  }
 
-  const mc::ScalarIntegrand f(builtin->f);
-  const auto monitored =
-      run_monitored(args.backend, "integrate", args.quiet || args.json,
-                    [&](auto& executor, const RunControl& control) {
-                      run.result = mc::integrate(executor, f, run.box, run.options, control);
-                    });
-  if (!monitored.prints) return monitored.exit_code;
+  if (gpu) {
+    Progress progress;
+    RunMonitor monitor(progress, args.quiet || args.json);
+    run.result = cuda::integrate(builtin->on_gpu, run.box, run.options,
+                                 RunControl{.stop = monitor.stop_token(), .progress = &progress});
+  } else {
+    const mc::ScalarIntegrand f(builtin->f);
+    const auto monitored =
+        run_monitored(args.backend, "integrate", args.quiet || args.json,
+                      [&](auto& executor, const RunControl& control) {
+                        run.result = mc::integrate(executor, f, run.box, run.options, control);
+                      });
+    if (!monitored.prints) return monitored.exit_code;
+  }
   if (args.json) {
     std::cout << to_json(args, run).dump() << '\n';
   } else {
@@ -332,6 +347,8 @@ void add_integrate_command(CLI::App& app, int& exit_code) {
       ->type_name("FLOAT");
   add_seed_option(*cmd, args->seed);
   add_backend_options(*cmd, args->backend);
+  cmd->get_option("--backend")
+      ->description("serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   cmd->add_flag("--json", args->json, "Print one JSON object");

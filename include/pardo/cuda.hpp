@@ -9,5 +9,6 @@
 /// }
 /// @endcode
 
-#include "pardo/cuda/device.hpp"  // IWYU pragma: export
-#include "pardo/cuda/pi.hpp"      // IWYU pragma: export
+#include "pardo/cuda/device.hpp"     // IWYU pragma: export
+#include "pardo/cuda/integrate.hpp"  // IWYU pragma: export
+#include "pardo/cuda/pi.hpp"         // IWYU pragma: export

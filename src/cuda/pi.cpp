@@ -6,45 +6,20 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "cuda/devices.hpp"
 #include "cuda/runtime.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/workload/blocks.hpp"
 
 namespace pardo::cuda {
 
-bool compiled_in() noexcept { return detail::runtime_compiled_in(); }
-
-std::vector<Device> devices() { return detail::list_devices(); }
-
 namespace {
-
-// The devices `where` names, checked against those present.
-std::vector<int> chosen_devices(const PiDevices& where) {
-  const std::size_t present = devices().size();
-  std::vector<int> chosen = where.devices.empty() ? std::vector<int>{0} : where.devices;
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    const int d = chosen[i];
-    if (d < 0 || static_cast<std::size_t>(d) >= present) {
-      throw std::invalid_argument("cuda::estimate_pi: device " + std::to_string(d) +
-                                  " does not exist (" + std::to_string(present) +
-                                  " CUDA device(s), numbered from 0)");
-    }
-    if (std::find(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(i), d) !=
-        chosen.begin() + static_cast<std::ptrdiff_t>(i)) {
-      throw std::invalid_argument("cuda::estimate_pi: device " + std::to_string(d) +
-                                  " is named twice");
-    }
-  }
-  return chosen;
-}
 
 // One run's blocks on its devices: launches of `per_launch` blocks dealt round-robin.
 class PiLaunches {
@@ -144,7 +119,7 @@ class PiLaunches {
 }  // namespace
 
 mc::PiResult estimate_pi(const mc::PiOptions& options, const RunControl& control,
-                         const PiDevices& where) {
+                         const Devices& where) {
   mc::validate(options);
   if (options.method != mc::PiMethod::simd) {
     throw std::invalid_argument("cuda::estimate_pi: method " +
@@ -154,7 +129,7 @@ mc::PiResult estimate_pi(const mc::PiOptions& options, const RunControl& control
   if (control.checkpoint != nullptr) {
     throw std::invalid_argument("cuda::estimate_pi: checkpoints are not supported on the GPU");
   }
-  const std::vector<int> chosen = chosen_devices(where);
+  const std::vector<int> chosen = detail::chosen_devices(where, "estimate_pi");
   const auto started = std::chrono::steady_clock::now();
   const std::uint64_t size = mc::pi_block_samples(options);
   // About 2^32 points a launch, and at most 2^20 blocks (8 MiB of counts).
@@ -164,22 +139,8 @@ mc::PiResult estimate_pi(const mc::PiOptions& options, const RunControl& control
           : std::clamp<std::uint64_t>((std::uint64_t{1} << 32) / size, 1, std::uint64_t{1} << 20);
   start_phase(control.progress, "sampling", "samples", options.samples);
   PiLaunches launches(options, control, per_launch);
-  std::vector<std::exception_ptr> errors(chosen.size());
-  {
-    std::vector<std::jthread> threads;  // one a device
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-      threads.emplace_back([&, i] {
-        try {
-          launches.run(chosen[i], i, chosen.size());
-        } catch (...) {
-          errors[i] = std::current_exception();
-        }
-      });
-    }
-  }
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  detail::on_each_device(
+      chosen, [&](int device, std::size_t i) { launches.run(device, i, chosen.size()); });
   BlockRun<std::uint64_t> run = launches.take();
   run.info.workers = chosen.size();
   run.info.seconds =

@@ -1,5 +1,6 @@
-// pardo's CUDA runtime: device queries and the pi kernel. Each GPU thread counts a run of
-// Philox blocks with the same code as the CPU's reference (random/detail/philox_core.hpp).
+// pardo's CUDA runtime: device queries and the kernels. Each GPU thread runs code shared with
+// the CPU (random/detail/philox_core.hpp, cuda/detail/*_kernel.hpp). Built with --fmad=false:
+// a product and a sum fused into one rounding would not be the CPU's arithmetic.
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "cuda/runtime.hpp"
+#include "pardo/cuda/detail/integrate_kernel.hpp"
 #include "pardo/cuda/detail/pi_kernel.hpp"
 
 namespace pardo::cuda::detail {
@@ -38,16 +40,34 @@ __global__ void count_kernel(std::uint32_t k0, std::uint32_t k1, std::uint64_t f
   if ((threadIdx.x & 31u) == 0) atomicAdd(&counts[share.block_offset], hits);
 }
 
+// One GPU thread a pardo block; with a grid, the cells' means of a launch's blocks
+// interleaved in `cell_means` (cell c of thread t at c n + t).
+__global__ void integrate_kernel(IntegrateKernelPlan plan, std::uint64_t first_block,
+                                 std::uint64_t n, double* cell_means,
+                                 mc::detail::BlockMoments* moments) {
+  const std::uint64_t t = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  moments[t] =
+      block_moments(plan, first_block + t, cell_means == nullptr ? nullptr : cell_means + t, n);
+}
+
 // Device memory released on every path.
-struct DeviceBuffer {
-  unsigned long long* data = nullptr;
-  explicit DeviceBuffer(std::size_t n) {
-    check(cudaMalloc(&data, n * sizeof(unsigned long long)), "cudaMalloc");
+template <class T>
+struct DeviceArray {
+  T* data = nullptr;
+  explicit DeviceArray(std::size_t n) {
+    if (n > 0) check(cudaMalloc(&data, n * sizeof(T)), "cudaMalloc");
   }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() { cudaFree(data); }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+  ~DeviceArray() { cudaFree(data); }
 };
+
+unsigned grid_of(std::uint64_t threads) {
+  const std::uint64_t grid = (threads + threads_per_block - 1) / threads_per_block;
+  if (grid > 0x7fffffffu) throw std::invalid_argument("cuda: a launch of too many threads");
+  return static_cast<unsigned>(grid);
+}
 
 }  // namespace
 
@@ -56,18 +76,38 @@ void count_pi_blocks(int device, std::uint32_t k0, std::uint32_t k1, std::uint64
                      std::uint64_t* counts) {
   if (n == 0) return;
   check(cudaSetDevice(device), "cudaSetDevice");
-  DeviceBuffer buffer(n);
+  DeviceArray<unsigned long long> buffer(n);
   check(cudaMemset(buffer.data, 0, n * sizeof(unsigned long long)), "cudaMemset");
   const std::uint64_t per_block = pi_threads_per_block(pairs);
   const std::uint64_t threads = per_block * n;
-  const std::uint64_t grid = (threads + threads_per_block - 1) / threads_per_block;
-  if (grid > 0x7fffffffu) throw std::invalid_argument("cuda: a launch of too many threads");
-  count_kernel<<<static_cast<unsigned>(grid), threads_per_block>>>(
-      k0, k1, first_block, first_pair, pairs, per_block, threads, buffer.data);
+  count_kernel<<<grid_of(threads), threads_per_block>>>(k0, k1, first_block, first_pair, pairs,
+                                                        per_block, threads, buffer.data);
   check(cudaGetLastError(), "the pi kernel's launch");
   static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
   check(cudaMemcpy(counts, buffer.data, n * sizeof(std::uint64_t), cudaMemcpyDeviceToHost),
         "cudaMemcpy of the counts");
+}
+
+void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t first_block,
+                      std::size_t n, mc::detail::BlockMoments* moments) {
+  if (n == 0) return;
+  check(cudaSetDevice(device), "cudaSetDevice");
+  const std::size_t dim = plan.dim;
+  DeviceArray<double> box(2 * dim);
+  check(cudaMemcpy(box.data, plan.lower, dim * sizeof(double), cudaMemcpyHostToDevice),
+        "cudaMemcpy of the box");
+  check(cudaMemcpy(box.data + dim, plan.width, dim * sizeof(double), cudaMemcpyHostToDevice),
+        "cudaMemcpy of the box");
+  DeviceArray<double> cell_means(plan.cells > 1 ? plan.cells * n : 0);
+  DeviceArray<mc::detail::BlockMoments> out(n);
+  IntegrateKernelPlan on_device = plan;
+  on_device.lower = box.data;
+  on_device.width = box.data + dim;
+  integrate_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, cell_means.data,
+                                                      out.data);
+  check(cudaGetLastError(), "the integrate kernel's launch");
+  check(cudaMemcpy(moments, out.data, n * sizeof(mc::detail::BlockMoments), cudaMemcpyDeviceToHost),
+        "cudaMemcpy of the moments");
 }
 
 std::vector<Device> list_devices() {

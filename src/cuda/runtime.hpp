@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "pardo/cuda/detail/integrate_kernel.hpp"
 #include "pardo/cuda/device.hpp"
 
 namespace pardo::cuda::detail {
@@ -23,6 +24,13 @@ void count_pi_blocks(int device, std::uint32_t k0, std::uint32_t k1, std::uint64
 /// The most Philox blocks one launch counts (2^32 points): a launch's threads fit a grid, and
 /// a stop request waits at most one launch.
 inline constexpr std::uint64_t max_launch_pairs = std::uint64_t{1} << 31;
+
+/// Blocks [first_block, first_block + n) of an integration into moments[0, n): one GPU thread a
+/// block (block_moments), with plan.lower and plan.width host arrays of plan.dim values. Runs
+/// on `device` and returns when the moments are back.
+/// @throws Unavailable with the runtime's reason (out of device memory among them)
+void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t first_block,
+                      std::size_t n, mc::detail::BlockMoments* moments);
 
 /// The devices, or Unavailable with the reason there are none.
 std::vector<Device> list_devices();

@@ -22,6 +22,11 @@ void count_pi_blocks(int, std::uint32_t, std::uint32_t, std::uint64_t, std::size
   refuse();
 }
 
+void integrate_blocks(int, const IntegrateKernelPlan&, std::uint64_t, std::size_t,
+                      mc::detail::BlockMoments*) {
+  refuse();
+}
+
 std::vector<Device> list_devices() { refuse(); }
 
 bool runtime_compiled_in() noexcept { return false; }

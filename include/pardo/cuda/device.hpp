@@ -52,4 +52,17 @@ struct Device {
 /// @endcode
 std::vector<Device> devices();
 
+/// Where a GPU run goes: which devices, and how many pardo blocks each launch takes.
+/// @code
+/// pardo::cuda::Devices on{.devices = {0, 1}};  // blocks split over two GPUs
+/// @endcode
+struct Devices {
+  /// CUDA device numbers; empty: device 0. Launches are dealt round-robin, as MPI ranks take
+  /// blocks.
+  std::vector<int> devices{};
+  /// pardo blocks per kernel launch; 0 lets the run choose (about 2^32 samples a launch for
+  /// pi). Between launches the run checks RunControl::stop and advances its progress.
+  std::size_t blocks_per_launch = 0;
+};
+
 }  // namespace pardo::cuda

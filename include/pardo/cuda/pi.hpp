@@ -13,18 +13,6 @@
 
 namespace pardo::cuda {
 
-/// Where estimate_pi runs.
-/// @code
-/// pardo::cuda::PiDevices on{.devices = {0, 1}};  // blocks split over two GPUs
-/// @endcode
-struct PiDevices {
-  /// CUDA device numbers; empty: device 0. Blocks are dealt round-robin, as MPI ranks take them.
-  std::vector<int> devices{};
-  /// pardo blocks per kernel launch; 0 chooses about 2^32 samples a launch. Between launches
-  /// the run checks RunControl::stop and advances its progress.
-  std::size_t blocks_per_launch = 0;
-};
-
 /// Estimates pi as mc::estimate_pi does with PiMethod::simd, on CUDA devices: the same blocks,
 /// hits and estimate, bit for bit. RunInfo::backend is "cuda" and workers the devices used. A
 /// stop request ends the run between launches with the blocks done so far.
@@ -34,6 +22,6 @@ struct PiDevices {
 /// pardo::mc::PiResult r = pardo::cuda::estimate_pi({.samples = 10'000'000'000});
 /// @endcode
 mc::PiResult estimate_pi(const mc::PiOptions& options, const RunControl& control = {},
-                         const PiDevices& where = {});
+                         const Devices& where = {});
 
 }  // namespace pardo::cuda

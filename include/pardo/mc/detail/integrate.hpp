@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pardo/executor.hpp"
+#include "pardo/mc/detail/block_moments.hpp"
 #include "pardo/remote/remote_function.hpp"
 #include "pardo/workload/blocks.hpp"
 
@@ -66,18 +67,6 @@ struct IntegratePlan {
   void serialize(Archive& archive) {
     archive(lower, upper, seed, strata_axes, strata_per_axis, sweeps_per_block, sweeps_total);
   }
-};
-
-/// A block's values: their count, mean and sum of squared deviations from the mean, the
-/// within-cell sum of squared deviations with its degrees of freedom, and how many values
-/// are not zero.
-struct BlockMoments {
-  double n = 0;
-  double mean = 0;
-  double m2 = 0;
-  double within = 0;
-  double within_df = 0;
-  double nonzero = 0;
 };
 
 /// Moments of the blocks so far, merged in block order (Chan et al.), so no sum of squares
