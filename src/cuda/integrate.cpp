@@ -56,15 +56,8 @@ mc::IntegrateResult integrate(Integrand f, const mc::Box& box, const mc::Integra
   const std::uint64_t per_launch = blocks_per_launch(plan, where);
   start_phase(control.progress, "sampling", "samples", plan.sweeps_total * cells);
 
-  mc::detail::IntegrateTotals totals;
-  bool tolerance_met = false;
-  bool stopped = false;
-  std::uint64_t rounds = 0;
-  for (std::uint64_t count = mc::detail::next_round(plan, options, totals, &tolerance_met);
-       count > 0 && !stopped;
-       count = mc::detail::next_round(plan, options, totals, &tolerance_met)) {
-    // The round's launches dealt round-robin over the devices, as MPI ranks take blocks.
-    const std::uint64_t first = totals.blocks;
+  // A round's launches dealt round-robin over the devices, as MPI ranks take blocks.
+  const auto run_round = [&](std::uint64_t first, std::uint64_t count) {
     const std::uint64_t launches = (count + per_launch - 1) / per_launch;
     std::vector<std::optional<mc::detail::BlockMoments>> blocks(count);
     std::mutex mutex;
@@ -84,23 +77,17 @@ mc::IntegrateResult integrate(Integrand f, const mc::Box& box, const mc::Integra
         advance_progress(control.progress, samples);
       }
     });
-    ++rounds;
-    // A stopped round merges only the blocks before its first gap: those are what the
-    // estimate covers.
-    for (const auto& block : blocks) {
-      if (!block) {
-        stopped = true;
-        break;
-      }
-      totals.add(*block);
-    }
-  }
-  mc::IntegrateResult result = mc::detail::summarise(plan, totals, tolerance_met, rounds);
-  result.run.blocks_done = totals.blocks;
+    return blocks;
+  };
+  const mc::detail::Rounds rounds = mc::detail::run_rounds(plan, options, run_round);
+  mc::IntegrateResult result = mc::detail::summarise(plan, rounds);
+  // A stopped round merges only the blocks before its first gap: those are what the estimate
+  // covers.
+  result.run.blocks_done = rounds.totals.blocks;
   result.run.blocks_total = mc::detail::blocks_total(plan);
   result.run.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  result.run.complete = !stopped;
+  result.run.complete = !rounds.stopped;
   result.run.backend = "cuda";
   result.run.workers = chosen.size();
   return result;

@@ -276,6 +276,9 @@ BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, Int
   return moments;
 }
 
+namespace {
+
+// How many blocks the next round runs, given what is done (0: stop).
 std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& options,
                          const IntegrateTotals& totals, bool* tolerance_met) {
   const std::uint64_t remaining = blocks_total(plan) - totals.blocks;
@@ -302,8 +305,29 @@ std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& opti
   return std::min({remaining, std::max(more, first_round_blocks), max_round_blocks});
 }
 
-IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& totals,
-                          bool tolerance_met, std::uint64_t rounds) {
+}  // namespace
+
+Rounds run_rounds(const IntegratePlan& plan, const IntegrateOptions& options,
+                  const RunRound& run_round) {
+  Rounds done;
+  for (std::uint64_t count = next_round(plan, options, done.totals, &done.tolerance_met);
+       count > 0 && !done.stopped;
+       count = next_round(plan, options, done.totals, &done.tolerance_met)) {
+    const std::vector<std::optional<BlockMoments>> blocks = run_round(done.totals.blocks, count);
+    ++done.rounds;
+    for (const auto& block : blocks) {
+      if (!block) {
+        done.stopped = true;
+        break;
+      }
+      done.totals.add(*block);
+    }
+  }
+  return done;
+}
+
+IntegrateResult summarise(const IntegratePlan& plan, const Rounds& rounds) {
+  const IntegrateTotals& totals = rounds.totals;
   const Estimate e = estimate_of(plan, totals);
   IntegrateResult r;
   r.estimate = e.value;
@@ -311,8 +335,8 @@ IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& tota
   r.interval = {e.value - z95 * e.std_error, e.value + z95 * e.std_error, 0.95};
   r.samples = static_cast<std::uint64_t>(totals.moments.n);
   r.strata = strata(plan);
-  r.rounds = rounds;
-  r.tolerance_met = tolerance_met;
+  r.rounds = rounds.rounds;
+  r.tolerance_met = rounds.tolerance_met;
   r.nonzero_samples = static_cast<std::uint64_t>(totals.moments.nonzero);
   if (r.nonzero_samples < min_nonzero_samples) {
     r.warning = "f is not zero at only " + std::to_string(r.nonzero_samples) + " of " +

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <stop_token>
 #include <type_traits>
@@ -85,17 +87,30 @@ std::uint64_t strata(const IntegratePlan& plan) noexcept;
 /// and BlockStopped if `stop` is requested before the block ends (looked at every 512 points).
 BlockMoments integrate_block(const IntegratePlan& plan, std::uint64_t block, IntegrandRef f,
                              const std::stop_token& stop = {});
-/// How many blocks the next round runs, given what is done (0: stop).
-std::uint64_t next_round(const IntegratePlan& plan, const IntegrateOptions& options,
-                         const IntegrateTotals& totals, bool* tolerance_met);
+/// What the rounds merged: the blocks before the first one skipped, and whether a skipped block
+/// (a stop) ended them.
+struct Rounds {
+  IntegrateTotals totals;
+  std::uint64_t rounds = 0;
+  bool tolerance_met = false;
+  bool stopped = false;
+};
+/// Runs blocks [first, first + count) and returns their moments in block order, empty where a
+/// block was skipped.
+using RunRound = std::function<std::vector<std::optional<BlockMoments>>(std::uint64_t first,
+                                                                        std::uint64_t count)>;
+/// The rounds on any hardware: run a round, merge it in block order up to its first gap, and
+/// decide from the totals (the plan's blocks, or the tolerance) whether another one runs; a gap
+/// ends the run.
+Rounds run_rounds(const IntegratePlan& plan, const IntegrateOptions& options,
+                  const RunRound& run_round);
 /// Throws std::invalid_argument, naming the size, unless `workers` blocks at once (each
 /// stores every value it evaluates) fit in memory.
 void require_block_memory(const IntegratePlan& plan, std::size_t workers);
 /// Throws std::invalid_argument for an empty RemoteFunction integrand.
 void require_integrand(bool present);
 /// The result from the merged blocks, without its RunInfo.
-IntegrateResult summarise(const IntegratePlan& plan, const IntegrateTotals& totals,
-                          bool tolerance_met, std::uint64_t rounds);
+IntegrateResult summarise(const IntegratePlan& plan, const Rounds& rounds);
 
 struct ScalarIntegrateTask {
   ScalarIntegrand f;
@@ -124,7 +139,7 @@ struct IsRemoteFunction : std::false_type {};
 template <class Sig>
 struct IsRemoteFunction<RemoteFunction<Sig>> : std::true_type {};
 
-/// The rounds of blocks, on any executor: run a round, merge it in block order, decide.
+/// The rounds of blocks on any executor.
 template <RemoteExecutor E, class F>
 IntegrateResult integrate_blocks(E& executor, const F& f, const Box& box,
                                  const IntegrateOptions& options, const RunControl& control) {
@@ -154,23 +169,14 @@ IntegrateResult integrate_blocks(E& executor, const F& f, const Box& box,
   const auto remote = remote_blocks(block_function, [&](std::uint64_t b) {
     return Task{handle, plan, b};
   });
-  IntegrateTotals totals;
-  bool tolerance_met = false;
-  std::uint64_t rounds = 0;
-  for (std::uint64_t count = next_round(plan, options, totals, &tolerance_met);
-       count > 0 && !runner.stopped(); count = next_round(plan, options, totals, &tolerance_met)) {
-    const auto results = runner.run(totals.blocks, count, local, remote);
-    ++rounds;
-    for (const auto& block : results) {
-      if (!block) break;
-      totals.add(*block);
-    }
-  }
-  IntegrateResult result = summarise(plan, totals, tolerance_met, rounds);
+  const Rounds rounds = run_rounds(plan, options, [&](std::uint64_t first, std::uint64_t count) {
+    return runner.run(first, count, local, remote);
+  });
+  IntegrateResult result = summarise(plan, rounds);
   result.run = runner.info();
   // A stopped round merges only the blocks before its first gap: those are what the estimate
   // covers.
-  result.run.blocks_done = totals.blocks;
+  result.run.blocks_done = rounds.totals.blocks;
   return result;
 }
 
