@@ -94,34 +94,9 @@ void add_seed_option(CLI::App& command, std::uint64_t& seed) {
           "SEED"));
 }
 
-int check_backend(const BackendArgs& args, std::string_view command) {
-  const std::string name(command);
-  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes" &&
-      args.backend != "mpi") {
-    std::fprintf(stderr,
-                 "pardo %s: --backend: unknown backend '%s' (serial, threads, processes or mpi)\n",
-                 name.c_str(), args.backend.c_str());
-    return 2;
-  }
-  if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in(command);
-  const bool workers_given = args.workers_option != nullptr && args.workers_option->count() > 0;
-  for (const CLI::Option* option : {args.retries_option, args.stall_option}) {
-    if (args.backend != "processes" && option != nullptr && option->count() > 0) {
-      std::fprintf(stderr,
-                   "pardo %s: %s applies to --backend processes (worker processes), not to "
-                   "--backend %s\n",
-                   name.c_str(), option->get_name().c_str(), args.backend.c_str());
-      return 2;
-    }
-  }
-  if (args.backend == "serial" && workers_given && args.workers != 1) {
-    std::fprintf(stderr, "pardo %s: --backend serial runs on 1 worker, not %zu\n", name.c_str(),
-                 args.workers);
-    return 2;
-  }
-  return 0;
-}
+namespace {
 
+// --backend cuda: refused where pardo was built without CUDA, or with the CPU backends' options.
 int check_gpu_backend(const BackendArgs& args, std::string_view command) {
   const std::string name(command);
   if (!cuda::compiled_in()) {
@@ -143,6 +118,38 @@ int check_gpu_backend(const BackendArgs& args, std::string_view command) {
     std::fprintf(stderr,
                  "pardo %s: --checkpoint and --resume are not supported with --backend cuda\n",
                  name.c_str());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int check_backend(const BackendArgs& args, std::string_view command, bool runs_on_gpu) {
+  const std::string name(command);
+  if (runs_on_gpu && args.backend == "cuda") return check_gpu_backend(args, command);
+  if (args.backend != "threads" && args.backend != "serial" && args.backend != "processes" &&
+      args.backend != "mpi") {
+    std::fprintf(stderr, "pardo %s: --backend: unknown backend '%s' (%s)\n", name.c_str(),
+                 args.backend.c_str(),
+                 runs_on_gpu ? "serial, threads, processes, mpi or cuda"
+                             : "serial, threads, processes or mpi");
+    return 2;
+  }
+  if (args.backend == "mpi" && !mpi_compiled_in()) return mpi_not_compiled_in(command);
+  const bool workers_given = args.workers_option != nullptr && args.workers_option->count() > 0;
+  for (const CLI::Option* option : {args.retries_option, args.stall_option}) {
+    if (args.backend != "processes" && option != nullptr && option->count() > 0) {
+      std::fprintf(stderr,
+                   "pardo %s: %s applies to --backend processes (worker processes), not to "
+                   "--backend %s\n",
+                   name.c_str(), option->get_name().c_str(), args.backend.c_str());
+      return 2;
+    }
+  }
+  if (args.backend == "serial" && workers_given && args.workers != 1) {
+    std::fprintf(stderr, "pardo %s: --backend serial runs on 1 worker, not %zu\n", name.c_str(),
+                 args.workers);
     return 2;
   }
   return 0;

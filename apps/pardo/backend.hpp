@@ -49,13 +49,11 @@ CLI::Validator number_in(double low, double high, bool open = true);
 
 /// 0 if the combination is usable; else prints "pardo <command>: ..." naming the value and
 /// returns 2 (an unknown backend, serial with workers != 1, no MPI, --retries or
-/// --stall-timeout other than on processes).
-int check_backend(const BackendArgs& args, std::string_view command);
-
-/// 0 if `--backend cuda` can be tried for `command`; else prints "pardo <command>: ..." and
-/// returns 2: a pardo built without CUDA, or an option of the CPU backends (--workers,
-/// --retries, --stall-timeout, --checkpoint, --resume) given with it.
-int check_gpu_backend(const BackendArgs& args, std::string_view command);
+/// --stall-timeout other than on processes). For a command that `runs_on_gpu`, cuda is a
+/// backend too and the unknown-backend message names it: refused with 2 where pardo was built
+/// without CUDA, or with an option of the CPU backends (--workers, --retries, --stall-timeout,
+/// --checkpoint, --resume).
+int check_backend(const BackendArgs& args, std::string_view command, bool runs_on_gpu = false);
 
 /// Calls `body(executor, workers)` on the backend `args` names (under MPI, a pool of every
 /// rank's threads: --workers per rank, or the CPUs each rank may use); returns false on MPI ranks

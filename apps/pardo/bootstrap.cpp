@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <pardo/core/errors.hpp>
+#include <pardo/cuda/bootstrap.hpp>
 #include <pardo/stats/bootstrap.hpp>
 #include <pardo/stats/descriptive.hpp>
 #include <span>
@@ -97,7 +98,8 @@ int run_bootstrap(const BootstrapArgs& args) {
     std::fprintf(stderr, "pardo bootstrap: %s\n", message.c_str());
     return 2;
   };
-  if (const int code = check_backend(args.backend, "bootstrap"); code != 0) return code;
+  if (const int code = check_backend(args.backend, "bootstrap", true); code != 0) return code;
+  const bool gpu = args.backend.backend == "cuda";
   const StatisticFn statistic = find_statistic(args.statistic);
   const TableStatisticFn table_statistic = find_table_statistic(args.statistic);
   if (statistic == nullptr && table_statistic == nullptr) {
@@ -109,6 +111,10 @@ int run_bootstrap(const BootstrapArgs& args) {
   }
   if (table_statistic != nullptr && args.columns.empty()) {
     return fail("--statistic pearson needs two columns, as --columns x,y");
+  }
+  if (gpu && args.statistic != "mean") {
+    return fail("--backend cuda computes the mean; --statistic " + args.statistic +
+                " runs on the CPU backends");
   }
   const auto method = stats::parse_bootstrap_method(args.method);
   if (!method) {
@@ -153,15 +159,22 @@ int run_bootstrap(const BootstrapArgs& args) {
   }
   const stats::Columns rows(data, width);
   stats::BootstrapResult result;
-  const auto run = run_monitored(
-      args.backend, "bootstrap", args.quiet || args.json,
-      [&](auto& executor, const RunControl& control) {
-        result = table_statistic != nullptr
-                     ? stats::bootstrap(executor, rows, table_statistic, options, control)
-                     : stats::bootstrap(executor, std::span<const double>(data), statistic, options,
-                                        control);
-      });
-  if (!run.prints) return run.exit_code;
+  if (gpu) {
+    Progress progress;
+    RunMonitor monitor(progress, args.quiet || args.json);
+    result = cuda::bootstrap(data, cuda::BootstrapStatistic::mean, options,
+                             RunControl{.stop = monitor.stop_token(), .progress = &progress});
+  } else {
+    const auto run = run_monitored(
+        args.backend, "bootstrap", args.quiet || args.json,
+        [&](auto& executor, const RunControl& control) {
+          result = table_statistic != nullptr
+                       ? stats::bootstrap(executor, rows, table_statistic, options, control)
+                       : stats::bootstrap(executor, std::span<const double>(data), statistic,
+                                          options, control);
+        });
+    if (!run.prints) return run.exit_code;
+  }
   if (result.run.complete &&
       !(std::isfinite(result.interval.low) && std::isfinite(result.interval.high))) {
     // scipy's DegenerateDataWarning: BCa's bias correction is infinite when no resample's
@@ -246,6 +259,9 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  cmd->get_option("--backend")
+      ->description(
+          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: the mean)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

@@ -278,11 +278,7 @@ int run_integrate(const IntegrateArgs& args) {
     return 2;
   }
   const bool gpu = args.backend.backend == "cuda";
-  if (const int code = gpu ? check_gpu_backend(args.backend, "integrate")
-                           : check_backend(args.backend, "integrate");
-      code != 0) {
-    return code;
-  }
+  if (const int code = check_backend(args.backend, "integrate", true); code != 0) return code;
 
   if (gpu) {
     Progress progress;

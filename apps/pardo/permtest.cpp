@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <pardo/cuda/permutation.hpp>
 #include <pardo/stats/permutation.hpp>
 #include <span>
 #include <stdexcept>
@@ -111,7 +112,8 @@ int run_permtest(PermtestArgs args) {
     std::fprintf(stderr, "pardo permtest: %s\n", message.c_str());
     return 2;
   };
-  if (const int code = check_backend(args.backend, "permtest"); code != 0) return code;
+  if (const int code = check_backend(args.backend, "permtest", true); code != 0) return code;
+  const bool gpu = args.backend.backend == "cuda";
   const auto design = stats::parse_design(args.design);
   if (!design) {
     return fail("--design: unknown design '" + args.design +
@@ -129,6 +131,10 @@ int run_permtest(PermtestArgs args) {
     return fail(
         "--statistic " + args.statistic + " does not apply to --design " + args.design +
         (*design == stats::Design::correlation ? " (pearson does)" : " (mean-diff or t do)"));
+  }
+  if (gpu && (*design != stats::Design::independent || args.statistic != "mean-diff")) {
+    return fail("--backend cuda runs --design independent with --statistic mean-diff; --design " +
+                args.design + " with --statistic " + args.statistic + " runs on the CPU backends");
   }
   const auto alternative = stats::parse_alternative(args.alternative);
   if (!alternative) {
@@ -157,12 +163,20 @@ int run_permtest(PermtestArgs args) {
     return fail(e.what());
   }
   stats::PermutationResult result;
-  const auto run =
-      run_monitored(args.backend, "permtest", args.quiet || args.json,
-                    [&](auto& executor, const RunControl& control) {
-                      result = stats::permutation_test(executor, x, y, statistic, options, control);
-                    });
-  if (!run.prints) return run.exit_code;
+  if (gpu) {
+    Progress progress;
+    RunMonitor monitor(progress, args.quiet || args.json);
+    result =
+        cuda::permutation_test(x, y, cuda::PermutationStatistic::mean_difference, options,
+                               RunControl{.stop = monitor.stop_token(), .progress = &progress});
+  } else {
+    const auto run = run_monitored(args.backend, "permtest", args.quiet || args.json,
+                                   [&](auto& executor, const RunControl& control) {
+                                     result = stats::permutation_test(executor, x, y, statistic,
+                                                                      options, control);
+                                   });
+    if (!run.prints) return run.exit_code;
+  }
   if (args.json) {
     nlohmann::json j{{"design", args.design},
                      {"statistic_name", args.statistic},
@@ -226,6 +240,10 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
       ->type_name("COUNT")
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
+  cmd->get_option("--backend")
+      ->description(
+          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: "
+          "mean-diff, independent design)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

@@ -61,11 +61,7 @@ int run_pi(const PiArgs& args) {
     return 2;
   }
   const bool gpu = args.backend.backend == "cuda";
-  if (const int code =
-          gpu ? check_gpu_backend(args.backend, "pi") : check_backend(args.backend, "pi");
-      code != 0) {
-    return code;
-  }
+  if (const int code = check_backend(args.backend, "pi", true); code != 0) return code;
   request.options.method = *method;
   request.options.seed = args.seed;
   request.backend = args.backend;

@@ -9,6 +9,8 @@
 /// }
 /// @endcode
 
-#include "pardo/cuda/device.hpp"     // IWYU pragma: export
-#include "pardo/cuda/integrate.hpp"  // IWYU pragma: export
-#include "pardo/cuda/pi.hpp"         // IWYU pragma: export
+#include "pardo/cuda/bootstrap.hpp"    // IWYU pragma: export
+#include "pardo/cuda/device.hpp"       // IWYU pragma: export
+#include "pardo/cuda/integrate.hpp"    // IWYU pragma: export
+#include "pardo/cuda/permutation.hpp"  // IWYU pragma: export
+#include "pardo/cuda/pi.hpp"           // IWYU pragma: export

@@ -12,6 +12,7 @@
 #include "cuda/runtime.hpp"
 #include "pardo/cuda/detail/integrate_kernel.hpp"
 #include "pardo/cuda/detail/pi_kernel.hpp"
+#include "pardo/cuda/detail/resample_kernel.hpp"
 
 namespace pardo::cuda::detail {
 
@@ -49,6 +50,26 @@ __global__ void integrate_kernel(IntegrateKernelPlan plan, std::uint64_t first_b
   if (t >= n) return;
   moments[t] =
       block_moments(plan, first_block + t, cell_means == nullptr ? nullptr : cell_means + t, n);
+}
+
+// One GPU thread a bootstrap block, its means at out[t * block_resamples].
+__global__ void bootstrap_kernel(BootstrapKernelPlan plan, std::uint64_t first_block,
+                                 std::uint64_t n, double* out) {
+  const std::uint64_t t = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  bootstrap_mean_block(plan, first_block + t, out + t * plan.block_resamples);
+}
+
+// One GPU thread a permutation block, its working copy of the pool interleaved with the other
+// threads' in `pools` (value i of thread t at i n + t).
+__global__ void permutation_kernel(PermutationKernelPlan plan, std::uint64_t first_block,
+                                   std::uint64_t n, double* pools, PermutationTally* tallies,
+                                   double* values) {
+  const std::uint64_t t = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
+  if (t >= n) return;
+  tallies[t] =
+      permutation_block(plan, first_block + t, pools + t, n,
+                        values == nullptr ? nullptr : values + t * plan.block_permutations);
 }
 
 // Device memory released on every path.
@@ -108,6 +129,48 @@ void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t
   check(cudaGetLastError(), "the integrate kernel's launch");
   check(cudaMemcpy(moments, out.data, n * sizeof(mc::detail::BlockMoments), cudaMemcpyDeviceToHost),
         "cudaMemcpy of the moments");
+}
+
+void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t first_block,
+                      std::size_t n, double* out) {
+  if (n == 0) return;
+  check(cudaSetDevice(device), "cudaSetDevice");
+  DeviceArray<double> data(plan.rows);
+  check(cudaMemcpy(data.data, plan.data, plan.rows * sizeof(double), cudaMemcpyHostToDevice),
+        "cudaMemcpy of the data");
+  const std::size_t values = n * plan.block_resamples;
+  DeviceArray<double> means(values);
+  BootstrapKernelPlan on_device = plan;
+  on_device.data = data.data;
+  bootstrap_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, means.data);
+  check(cudaGetLastError(), "the bootstrap kernel's launch");
+  check(cudaMemcpy(out, means.data, values * sizeof(double), cudaMemcpyDeviceToHost),
+        "cudaMemcpy of the means");
+}
+
+void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint64_t first_block,
+                        std::size_t n, PermutationTally* tallies, double* values) {
+  if (n == 0) return;
+  check(cudaSetDevice(device), "cudaSetDevice");
+  DeviceArray<double> centred(plan.pooled);
+  check(
+      cudaMemcpy(centred.data, plan.centred, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
+      "cudaMemcpy of the pooled values");
+  DeviceArray<double> pools(std::size_t{plan.pooled} * n);
+  DeviceArray<PermutationTally> counts(n);
+  const std::size_t kept = values == nullptr ? 0 : n * plan.block_permutations;
+  DeviceArray<double> null_values(kept);
+  PermutationKernelPlan on_device = plan;
+  on_device.centred = centred.data;
+  permutation_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, pools.data,
+                                                        counts.data, null_values.data);
+  check(cudaGetLastError(), "the permutation kernel's launch");
+  check(cudaMemcpy(tallies, counts.data, n * sizeof(PermutationTally), cudaMemcpyDeviceToHost),
+        "cudaMemcpy of the counts");
+  if (kept > 0) {
+    check(cudaMemcpy(values, null_values.data, kept * sizeof(double), cudaMemcpyDeviceToHost),
+          "cudaMemcpy of the null values");
+  }
 }
 
 std::vector<Device> list_devices() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pardo/cuda/detail/integrate_kernel.hpp"
+#include "pardo/cuda/detail/resample_kernel.hpp"
 #include "pardo/cuda/device.hpp"
 
 namespace pardo::cuda::detail {
@@ -31,6 +32,23 @@ inline constexpr std::uint64_t max_launch_pairs = std::uint64_t{1} << 31;
 /// @throws Unavailable with the runtime's reason (out of device memory among them)
 void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t first_block,
                       std::size_t n, mc::detail::BlockMoments* moments);
+
+/// Blocks [first_block, first_block + n) of a bootstrap of the mean: block first_block + i's
+/// resample means into out[i * plan.block_resamples, ...), one GPU thread a block
+/// (bootstrap_mean_block), with plan.data a host array of plan.rows values. Runs on `device`
+/// and returns when the means are back.
+/// @throws Unavailable with the runtime's reason (out of device memory among them)
+void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t first_block,
+                      std::size_t n, double* out);
+
+/// Blocks [first_block, first_block + n) of a permutation test: block first_block + i's counts
+/// into tallies[i] and, unless `values` is null, its null values into
+/// values[i * plan.block_permutations, ...), one GPU thread a block (permutation_block, with a
+/// working copy of the pool in device memory), with plan.centred a host array of plan.pooled
+/// values. Runs on `device` and returns when the counts are back.
+/// @throws Unavailable with the runtime's reason (out of device memory among them)
+void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint64_t first_block,
+                        std::size_t n, PermutationTally* tallies, double* values);
 
 /// The devices, or Unavailable with the reason there are none.
 std::vector<Device> list_devices();

@@ -27,6 +27,15 @@ void integrate_blocks(int, const IntegrateKernelPlan&, std::uint64_t, std::size_
   refuse();
 }
 
+void bootstrap_blocks(int, const BootstrapKernelPlan&, std::uint64_t, std::size_t, double*) {
+  refuse();
+}
+
+void permutation_blocks(int, const PermutationKernelPlan&, std::uint64_t, std::size_t,
+                        PermutationTally*, double*) {
+  refuse();
+}
+
 std::vector<Device> list_devices() { refuse(); }
 
 bool runtime_compiled_in() noexcept { return false; }

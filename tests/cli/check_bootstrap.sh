@@ -22,7 +22,7 @@ expect_usage_error "empty.csv" bootstrap "$tmp/empty.csv"
 expect_usage_error "no column 'z'" bootstrap "$tmp/data.csv" --column z
 expect_usage_error "unknown statistic 'mode'" bootstrap "$tmp/data.csv" --statistic mode
 expect_usage_error "unknown method 'studentized'" bootstrap "$tmp/data.csv" --method studentized
-expect_usage_error "unknown backend 'gpu'" bootstrap "$tmp/data.csv" --backend gpu
+expect_usage_error "unknown backend 'gpu' (serial, threads, processes, mpi or cuda)" bootstrap "$tmp/data.csv" --backend gpu
 expect_usage_error "pearson needs two columns, as --columns x,y" bootstrap "$tmp/data.csv" --statistic pearson
 expect_usage_error "--columns 'x': pearson needs two columns" bootstrap "$tmp/data.csv" --statistic pearson --columns x
 expect_usage_error "--columns is for pearson; median takes one --column" bootstrap "$tmp/data.csv" --statistic median --columns x,y
@@ -100,6 +100,25 @@ fi
 if ! "$pardo" bootstrap "$tmp/data.csv" --resamples 100 | grep -q "95% interval"; then
   echo "FAIL: the human-readable output has no interval line"
   failures=$((failures + 1))
+fi
+
+# --backend cuda, the mean: built without CUDA, exit 2 saying so; built with it but no usable
+# device, exit 3 with the runtime's reason; with a GPU, the CPU's interval and distribution bit
+# for bit.
+check_cuda_refusals bootstrap "$tmp/data.csv" --backend cuda
+if [[ $cuda == devices ]]; then
+  for method in percentile bca; do
+    run=("$tmp/large.csv" --resamples 20001 --block-size 3 --method "$method" --distribution --json -q)
+    fields='import json,sys; r=json.load(sys.stdin); print(repr(r["interval"]["low"]), repr(r["interval"]["high"]), repr(r["std_error"]), hash(tuple(r["distribution"])))'
+    ref=$("$pardo" bootstrap "${run[@]}" --backend threads | python3 -c "$fields")
+    got=$("$pardo" bootstrap "${run[@]}" --backend cuda | python3 -c "$fields")
+    [[ -n "$ref" && "$got" == "$ref" ]] || fail "bootstrap --method $method --backend cuda gave '$got', threads '$ref'"
+  done
+fi
+if [[ $cuda != absent ]]; then
+  expect_usage_error "\--backend cuda computes the mean; --statistic median runs on the CPU backends" \
+    bootstrap "$tmp/data.csv" --backend cuda --statistic median
+  expect_usage_error "\--workers applies to the CPU backends" bootstrap "$tmp/data.csv" --backend cuda --workers 2
 fi
 
 if [[ $failures -ne 0 ]]; then

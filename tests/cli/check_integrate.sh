@@ -105,31 +105,16 @@ fi
 
 # --backend cuda: built without CUDA, exit 2 saying so; built with it but no usable device, exit
 # 3 with the runtime's reason; with a GPU, the CPU's estimate (its bits for ball).
-cuda=$("$pardo" info --json | python3 -c 'import json,sys
-j = json.load(sys.stdin)
-print("absent" if "cuda" not in j["backends"] else "devices" if j["cuda"].get("devices") else "none")')
-case $cuda in
-  absent)
-    expect_usage_error "built without CUDA" integrate --backend cuda
-    ;;
-  none)
-    err=$("$pardo" integrate --backend cuda 2>&1 >/dev/null)
-    code=$?
-    if [[ $code -ne 3 ]] || ! grep -q "CUDA" <<<"$err" || [[ $(wc -l <<<"$err") -ne 1 ]]; then
-      echo "FAIL: pardo integrate --backend cuda without a usable device exited $code: $err"
-      failures=$((failures + 1))
-    fi
-    ;;
-  devices)
-    run="--function ball --dim 4 --samples 200001"
-    ref=$(estimate $run --backend threads)
-    got=$(estimate $run --backend cuda)
-    if [[ -z "$ref" || "$got" != "$ref" ]]; then
-      echo "FAIL: pardo integrate $run --backend cuda gave '$got', threads '$ref'"
-      failures=$((failures + 1))
-    fi
-    ;;
-esac
+check_cuda_refusals integrate --backend cuda
+if [[ $cuda == devices ]]; then
+  run="--function ball --dim 4 --samples 200001"
+  ref=$(estimate $run --backend threads)
+  got=$(estimate $run --backend cuda)
+  if [[ -z "$ref" || "$got" != "$ref" ]]; then
+    echo "FAIL: pardo integrate $run --backend cuda gave '$got', threads '$ref'"
+    failures=$((failures + 1))
+  fi
+fi
 if [[ $cuda != absent ]]; then
   expect_usage_error "\--workers applies to the CPU backends" integrate --backend cuda --workers 2
   expect_usage_error "not supported with --backend cuda" integrate --backend cuda --checkpoint c.ckpt

@@ -25,7 +25,7 @@ expect_usage_error "\--permutations 1e18 with --distribution needs" \
 expect_usage_error "unknown design 'twins'" permtest "$tmp/data.csv" --design twins
 expect_usage_error "unknown statistic 'median'" permtest "$tmp/data.csv" --statistic median
 expect_usage_error "unknown alternative 'bigger'" permtest "$tmp/data.csv" --alternative bigger
-expect_usage_error "unknown backend 'gpu'" permtest "$tmp/data.csv" --backend gpu
+expect_usage_error "unknown backend 'gpu' (serial, threads, processes, mpi or cuda)" permtest "$tmp/data.csv" --backend gpu
 expect_usage_error "nope" permtest "$tmp/data.csv" --x nope
 expect_usage_error "no FILE was given" permtest --x a --y b
 expect_usage_error "x has 60 values but y has 3" permtest "$tmp/data.csv" --x a \
@@ -73,6 +73,28 @@ exact=$("$pardo" permtest --x "$tmp/short.csv:v" --y "$tmp/four.csv:v" --json -q
 if [[ "$exact" != "True 35 "* ]]; then
   echo "FAIL: 3 + 4 values gave '$exact', expected an exact test over 35 splits"
   failures=$((failures + 1))
+fi
+
+# --backend cuda, mean-diff on independent samples: built without CUDA, exit 2 saying so; built
+# with it but no usable device, exit 3 with the runtime's reason; with a GPU, the CPU's counts,
+# p-value and null distribution bit for bit, randomized and exact.
+check_cuda_refusals permtest "$tmp/data.csv" --backend cuda
+if [[ $cuda == devices ]]; then
+  fields='import json,sys; r=json.load(sys.stdin); print(r["less_or_equal"], r["greater_or_equal"], repr(r["estimate"]), hash(tuple(r["null_distribution"])))'
+  for run in "$tmp/data.csv --permutations 20001 --block-size 3" \
+    "--x $tmp/short.csv:v --y $tmp/four.csv:v"; do
+    read -ra words <<<"$run"
+    ref=$("$pardo" permtest "${words[@]}" --distribution --json -q --backend threads | python3 -c "$fields")
+    got=$("$pardo" permtest "${words[@]}" --distribution --json -q --backend cuda | python3 -c "$fields")
+    [[ -n "$ref" && "$got" == "$ref" ]] || fail "permtest $run --backend cuda gave '$got', threads '$ref'"
+  done
+fi
+if [[ $cuda != absent ]]; then
+  expect_usage_error "\--backend cuda runs --design independent with --statistic mean-diff" \
+    permtest "$tmp/data.csv" --backend cuda --design paired
+  expect_usage_error "\--backend cuda runs --design independent with --statistic mean-diff" \
+    permtest "$tmp/data.csv" --backend cuda --statistic t
+  expect_usage_error "not supported with --backend cuda" permtest "$tmp/data.csv" --backend cuda --checkpoint c.ckpt
 fi
 
 if [[ $failures -ne 0 ]]; then

@@ -59,3 +59,23 @@ expect_interrupted() {
   done
   rm -f "$out"
 }
+
+# check_cuda_refusals ARGS...: sets `cuda` to "absent" (pardo built without CUDA), "none" (built
+# with it, no usable device) or "devices", as `pardo info --json` reports; then `pardo ARGS`
+# (a command with --backend cuda) must exit 2 saying so where pardo was built without CUDA, and
+# 3 with one line giving the runtime's reason where no device is usable (no GPU, an old driver).
+check_cuda_refusals() {
+  cuda=$("$pardo" info --json | python3 -c 'import json,sys
+j = json.load(sys.stdin)
+print("absent" if "cuda" not in j["backends"] else "devices" if j["cuda"].get("devices") else "none")')
+  if [[ $cuda == absent ]]; then
+    expect_usage_error "built without CUDA" "$@"
+  elif [[ $cuda == none ]]; then
+    local err
+    err=$("$pardo" "$@" 2>&1 >/dev/null)
+    local code=$?
+    if [[ $code -ne 3 ]] || ! grep -q "CUDA" <<<"$err" || [[ $(wc -l <<<"$err") -ne 1 ]]; then
+      fail "pardo $* without a usable device exited $code: $err"
+    fi
+  fi
+}

@@ -1,0 +1,108 @@
+// The bootstrap on CUDA devices: the host's side (launches, stops, the jackknife, the summary);
+// a GPU thread's work is cuda/detail/resample_kernel.hpp, its kernel runtime.cu.
+#include "pardo/cuda/bootstrap.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cuda/devices.hpp"
+#include "cuda/runtime.hpp"
+#include "pardo/cuda/detail/resample_plan.hpp"
+#include "pardo/stats/descriptive.hpp"
+#include "pardo/workload/blocks.hpp"
+
+namespace pardo::cuda {
+
+namespace {
+
+// About this many rows gathered a launch, so that a stop request waits for one launch at most.
+constexpr std::uint64_t launch_rows = std::uint64_t{1} << 32;
+// A launch's means take at most this much device memory.
+constexpr std::uint64_t means_memory_bytes = std::uint64_t{1} << 30;
+constexpr std::uint64_t max_launch_blocks = std::uint64_t{1} << 20;
+
+std::uint64_t blocks_per_launch(std::size_t rows, const stats::BootstrapOptions& options,
+                                const Devices& where) {
+  if (where.blocks_per_launch != 0) return where.blocks_per_launch;
+  const std::uint64_t per_block = options.block_resamples;
+  const std::uint64_t by_work = launch_rows / std::max<std::uint64_t>(1, per_block * rows);
+  const std::uint64_t by_memory = means_memory_bytes / (8 * per_block);
+  return std::max<std::uint64_t>(1, std::min({by_work, by_memory, max_launch_blocks}));
+}
+
+}  // namespace
+
+stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatistic statistic,
+                                 const stats::BootstrapOptions& options, const RunControl& control,
+                                 const Devices& where) {
+  if (statistic != BootstrapStatistic::mean) {
+    throw std::invalid_argument("cuda::bootstrap: unknown statistic " +
+                                std::to_string(static_cast<std::uint32_t>(statistic)));
+  }
+  stats::validate(stats::Columns(data, 1), options);
+  if (control.checkpoint != nullptr) {
+    throw std::invalid_argument("cuda::bootstrap: checkpoints are not supported on the GPU");
+  }
+  const std::vector<int> chosen = detail::chosen_devices(where, "bootstrap");
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t rows = data.size();
+  const std::uint64_t resample_blocks = stats::detail::resample_blocks(options);
+  const std::uint64_t total_blocks = stats::bootstrap_blocks(rows, options);
+  const BlockProgress units = stats::detail::statistic_progress(rows, options);
+  start_phase(control.progress, units.phase, units.unit, units.total);
+
+  const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(data, options);
+  const std::uint64_t per_launch = blocks_per_launch(rows, options, where);
+  const std::uint64_t launches = (resample_blocks + per_launch - 1) / per_launch;
+  std::vector<std::optional<std::vector<double>>> blocks(total_blocks);
+  std::mutex mutex;
+  // The launches dealt round-robin over the devices, as MPI ranks take blocks.
+  detail::on_each_device(chosen, [&](int device, std::size_t i) {
+    std::vector<double> means(std::min(per_launch, resample_blocks) * options.block_resamples);
+    for (std::uint64_t l = i; l < launches; l += chosen.size()) {
+      if (control.stop.stop_requested()) return;
+      const std::uint64_t first = l * per_launch;
+      const std::uint64_t n = std::min(per_launch, resample_blocks - first);
+      detail::bootstrap_blocks(device, plan, first, n, means.data());
+      std::uint64_t done = 0;
+      const std::lock_guard lock(mutex);
+      for (std::uint64_t j = 0; j < n; ++j) {
+        const auto begin = means.begin() + static_cast<std::ptrdiff_t>(j * options.block_resamples);
+        const std::uint64_t count = detail::block_resample_count(plan, first + j);
+        blocks[first + j].emplace(begin, begin + static_cast<std::ptrdiff_t>(count));
+        done += count;
+      }
+      advance_progress(control.progress, done);
+    }
+  });
+  // BCa's jackknife: one pass over the data a block, on the host.
+  for (std::uint64_t b = resample_blocks; b < total_blocks && !control.stop.stop_requested(); ++b) {
+    try {
+      blocks[b] = stats::detail::run_mean_block(data, options, b, control.stop);
+      advance_progress(control.progress, blocks[b]->size());
+    } catch (const BlockStopped&) {
+      break;
+    }
+  }
+  stats::BootstrapResult result =
+      stats::detail::summarise(stats::mean(data), blocks, options, "mean", rows);
+  const auto done = static_cast<std::uint64_t>(std::count_if(
+      blocks.begin(), blocks.end(), [](const auto& block) { return block.has_value(); }));
+  result.run.blocks_done = done;
+  result.run.blocks_total = total_blocks;
+  result.run.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.run.complete = done == total_blocks;
+  result.run.backend = "cuda";
+  result.run.workers = chosen.size();
+  return result;
+}
+
+}  // namespace pardo::cuda

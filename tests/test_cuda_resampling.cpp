@@ -1,0 +1,277 @@
+// The GPU's bootstrap and permutation test on the CPU path: the code a GPU thread runs (its
+// host instantiation) draws the CPU's row indices and splits and gives each block's values bit
+// for bit, for data sizes on both sides of the two-indices-a-word limit, short last blocks,
+// sums that overflow and interleaved working copies; cuda::bootstrap and
+// cuda::permutation_test refuse bad arguments before they look for a device, then either give
+// the CPU's answer (a GPU) or throw cuda::Unavailable saying why.
+#include <gmock/gmock.h>
+
+#include <cstdint>
+#include <pardo/cuda.hpp>
+#include <pardo/cuda/detail/resample_kernel.hpp>
+#include <pardo/cuda/detail/resample_plan.hpp>
+#include <pardo/random/stream.hpp>
+#include <pardo/serial_executor.hpp>
+#include <pardo/stats/bootstrap.hpp>
+#include <pardo/stats/permutation.hpp>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pardo::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<double> normal_data(std::size_t n, std::uint64_t seed, double scale = 1.0) {
+  random::Stream stream(seed, 0);
+  std::vector<double> x(n);
+  stream.fill(std::span<double>(x));
+  for (double& v : x) v = scale * (v - 0.5);
+  return x;
+}
+
+// Both sides of the two-indices-a-word limit (65535 rows), odd row counts (a resample ends
+// inside a pair) and even ones.
+constexpr std::uint32_t row_counts[] = {2, 7, 1000, 65535, 65536, 100'001};
+
+TEST(CudaBootstrap, TheGpuThreadsIndicesAreTheCpusResampleIndices) {
+  for (const std::uint32_t rows : row_counts) {
+    const random::Key key = random::derive_key(77);
+    stats::detail::ResampleIndices cpu(77, 5, rows);
+    cuda::detail::ResampleIndexStream gpu(key[0], key[1], 5, rows);
+    // Resamples of `rows` indices in turn, then a long stretch, as one block takes them.
+    std::vector<std::uint32_t> index(rows);
+    for (int r = 0; r < 3; ++r) {
+      cpu.next(index);
+      for (std::uint32_t i = 0; i < rows; ++i) {
+        ASSERT_EQ(gpu.next(), index[i]) << rows << " rows, resample " << r << ", index " << i;
+      }
+    }
+    std::vector<std::uint32_t> stretch(20'000);
+    cpu.next(stretch);
+    for (std::size_t i = 0; i < stretch.size(); ++i) {
+      ASSERT_EQ(gpu.next(), stretch[i]) << rows << " rows, index " << i << " of the stretch";
+    }
+  }
+}
+
+TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
+  for (const std::uint32_t rows : row_counts) {
+    // Plain data, and data whose resample sums overflow (summed again scaled by 2^-64).
+    for (const double scale : {1.0, 1.7e308}) {
+      const std::vector<double> data = normal_data(rows, rows, scale);
+      const stats::BootstrapOptions options{
+          .resamples = 11, .seed = 3, .block_resamples = rows > 10'000 ? 2u : 4u};
+      const cuda::detail::BootstrapKernelPlan plan =
+          cuda::detail::bootstrap_kernel_plan(data, options);
+      const std::uint64_t blocks = stats::detail::resample_blocks(options);
+      ASSERT_GE(blocks, 3u);
+      for (std::uint64_t b = 0; b < blocks; ++b) {
+        const std::vector<double> cpu = stats::detail::run_mean_block(data, options, b);
+        std::vector<double> gpu(options.block_resamples, -1.0);
+        cuda::detail::bootstrap_mean_block(plan, b, gpu.data());
+        ASSERT_EQ(cuda::detail::block_resample_count(plan, b), cpu.size());
+        for (std::size_t r = 0; r < cpu.size(); ++r) {
+          EXPECT_EQ(gpu[r], cpu[r])
+              << rows << " rows, scale " << scale << ", block " << b << ", resample " << r;
+        }
+      }
+    }
+  }
+}
+
+struct Split {
+  std::size_t nx;
+  std::size_t ny;
+};
+
+// x the smaller group, y the smaller one, equal sizes; a pool over the lanes of the sum or
+// inside one.
+constexpr Split splits[] = {{5, 9}, {12, 4}, {30, 30}, {3, 200}, {2, 2}};
+
+stats::PermutationOptions random_options(bool keep) {
+  return {.permutations = 50, .seed = 11, .block_permutations = 7, .keep_distribution = keep};
+}
+
+TEST(CudaPermutation, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
+  for (const Split& split : splits) {
+    const std::vector<double> x = normal_data(split.nx, 1);
+    std::vector<double> y = normal_data(split.ny, 2);
+    for (double& v : y) v += 0.3;
+    const stats::PermutationOptions options = random_options(true);
+    stats::detail::PermutationPlan plan = stats::detail::plan_permutations(x, y, options);
+    if (plan.exact) continue;  // {2, 2}: enumerated on the host, as on the CPU
+    plan.observed = stats::mean_difference(x, y);
+    const std::vector<double> centred = cuda::detail::centred_pool(x, y);
+    const cuda::detail::PermutationKernelPlan kernel =
+        cuda::detail::permutation_kernel_plan(x, y, plan, centred);
+    const auto difference = &stats::mean_difference;
+    const stats::detail::StatisticView view = stats::detail::view_of(difference);
+    ASSERT_TRUE(view.is_mean_difference);
+    ASSERT_EQ(plan.blocks, 8u);
+    for (std::uint64_t b = 0; b < plan.blocks; ++b) {
+      const stats::detail::PermutationCounts cpu =
+          stats::detail::permutation_counts(x, y, view, plan, b);
+      std::vector<double> w(centred.size());
+      std::vector<double> values(plan.block_permutations, -1.0);
+      const cuda::detail::PermutationTally gpu =
+          cuda::detail::permutation_block(kernel, b, w.data(), 1, values.data());
+      const std::string where = std::to_string(split.nx) + " against " + std::to_string(split.ny) +
+                                ", block " + std::to_string(b);
+      ASSERT_EQ(cuda::detail::block_permutation_count(kernel, b), cpu.done) << where;
+      EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal) << where;
+      EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal) << where;
+      EXPECT_EQ(gpu.nan, cpu.nan) << where;
+      for (std::size_t p = 0; p < cpu.values.size(); ++p) {
+        EXPECT_EQ(values[p], cpu.values[p]) << where << ", permutation " << p;
+      }
+    }
+  }
+}
+
+// A launch's threads keep their working copies interleaved: each thread's block is unchanged,
+// and no thread writes outside its own positions.
+TEST(CudaPermutation, InterleavedWorkingCopiesChangeNoBlock) {
+  const std::vector<double> x = normal_data(9, 4);
+  const std::vector<double> y = normal_data(13, 5);
+  stats::detail::PermutationPlan plan =
+      stats::detail::plan_permutations(x, y, random_options(true));
+  plan.observed = stats::mean_difference(x, y);
+  const std::vector<double> centred = cuda::detail::centred_pool(x, y);
+  const cuda::detail::PermutationKernelPlan kernel =
+      cuda::detail::permutation_kernel_plan(x, y, plan, centred);
+  constexpr std::uint64_t threads = 3;
+  std::vector<double> interleaved(centred.size() * threads, -1.0);
+  for (std::uint64_t t = 0; t < threads; ++t) {
+    std::vector<double> alone(centred.size());
+    std::vector<double> a(plan.block_permutations);
+    std::vector<double> b(plan.block_permutations);
+    const cuda::detail::PermutationTally shared =
+        cuda::detail::permutation_block(kernel, 2 + t, interleaved.data() + t, threads, a.data());
+    const cuda::detail::PermutationTally own =
+        cuda::detail::permutation_block(kernel, 2 + t, alone.data(), 1, b.data());
+    EXPECT_EQ(shared.less_or_equal, own.less_or_equal) << "thread " << t;
+    EXPECT_EQ(shared.greater_or_equal, own.greater_or_equal) << "thread " << t;
+    EXPECT_EQ(a, b) << "thread " << t;
+    for (std::size_t i = 0; i < centred.size(); ++i) {
+      EXPECT_EQ(interleaved[i * threads + t], alone[i]) << "thread " << t << ", value " << i;
+    }
+  }
+}
+
+TEST(CudaResampling, BadArgumentsAreRefusedBeforeAnyDeviceIsLookedFor) {
+  const std::vector<double> data = normal_data(50, 6);
+  const std::vector<double> y = normal_data(40, 7);
+  EXPECT_THAT([&] { cuda::bootstrap(data, static_cast<cuda::BootstrapStatistic>(4)); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 4")));
+  EXPECT_THAT([&] { cuda::bootstrap(data, cuda::BootstrapStatistic::mean, {.resamples = 0}); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("resamples")));
+  EXPECT_THAT(
+      [&] {
+        cuda::bootstrap(std::span<const double>(data).first(1), cuda::BootstrapStatistic::mean);
+      },
+      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("data")));
+  EXPECT_THAT([&] { cuda::permutation_test(data, y, static_cast<cuda::PermutationStatistic>(2)); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 2")));
+  EXPECT_THAT(
+      [&] {
+        cuda::permutation_test(data, data, cuda::PermutationStatistic::mean_difference,
+                               {.design = stats::Design::paired});
+      },
+      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("independent design only")));
+  EXPECT_THAT(
+      [&] {
+        cuda::permutation_test(data, y, cuda::PermutationStatistic::mean_difference,
+                               {.permutations = 0});
+      },
+      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("permutations")));
+  std::vector<double> huge = normal_data(40, 8, 1.7e308);
+  EXPECT_THAT(
+      [&] { cuda::permutation_test(data, huge, cuda::PermutationStatistic::mean_difference); },
+      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("could overflow")));
+}
+
+bool gpu_present() {
+  try {
+    (void)cuda::devices();
+    return true;
+  } catch (const cuda::Unavailable&) {
+    return false;
+  }
+}
+
+// With a GPU: the CPU's distribution, standard error and interval bit for bit, percentile and
+// BCa, over one launch or many. Without: cuda::Unavailable, saying why.
+TEST(CudaBootstrap, BootstrapGivesTheCpusBitsOrSaysWhyItCannot) {
+  const std::vector<double> data = normal_data(3001, 9);
+  if (!gpu_present()) {
+    EXPECT_THAT([&] { cuda::bootstrap(data, cuda::BootstrapStatistic::mean); },
+                ::testing::ThrowsMessage<cuda::Unavailable>(HasSubstr("CUDA")));
+    GTEST_SKIP() << "no usable GPU";
+  }
+  SerialExecutor serial;
+  for (const stats::BootstrapMethod method :
+       {stats::BootstrapMethod::percentile, stats::BootstrapMethod::bca}) {
+    const stats::BootstrapOptions options{.resamples = 10'001,
+                                          .method = method,
+                                          .seed = 8,
+                                          .block_resamples = 3,
+                                          .keep_distribution = true};
+    const stats::BootstrapResult cpu =
+        stats::bootstrap(serial, std::span<const double>(data), stats::mean, options);
+    for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+      const stats::BootstrapResult gpu = cuda::bootstrap(
+          data, cuda::BootstrapStatistic::mean, options, {}, {.blocks_per_launch = per_launch});
+      EXPECT_EQ(gpu.distribution, cpu.distribution);
+      EXPECT_EQ(gpu.std_error, cpu.std_error);
+      EXPECT_EQ(gpu.interval.low, cpu.interval.low);
+      EXPECT_EQ(gpu.interval.high, cpu.interval.high);
+      EXPECT_EQ(gpu.run.backend, "cuda");
+      EXPECT_TRUE(gpu.run.complete);
+      EXPECT_EQ(gpu.run.blocks_done, cpu.run.blocks_total);
+    }
+  }
+}
+
+// With a GPU: the CPU's counts, p-value and null distribution bit for bit, randomized and
+// exact, over one launch or many. Without: cuda::Unavailable, saying why.
+TEST(CudaPermutation, PermutationTestGivesTheCpusBitsOrSaysWhyItCannot) {
+  const std::vector<double> x = normal_data(40, 10);
+  std::vector<double> y = normal_data(61, 11);
+  for (double& v : y) v += 0.2;
+  if (!gpu_present()) {
+    EXPECT_THAT([&] { cuda::permutation_test(x, y, cuda::PermutationStatistic::mean_difference); },
+                ::testing::ThrowsMessage<cuda::Unavailable>(HasSubstr("CUDA")));
+    GTEST_SKIP() << "no usable GPU";
+  }
+  SerialExecutor serial;
+  const std::vector<double> small_x{1.0, 2.5, 3.0};
+  const std::vector<double> small_y{2.0, 4.0, 4.5, 6.0};
+  struct Case {
+    std::span<const double> x;
+    std::span<const double> y;
+  };
+  for (const Case c : {Case{x, y}, Case{y, x}, Case{small_x, small_y}}) {
+    const stats::PermutationOptions options{
+        .permutations = 20'000, .seed = 4, .block_permutations = 5, .keep_distribution = true};
+    const stats::PermutationResult cpu =
+        stats::permutation_test(serial, c.x, c.y, stats::mean_difference, options);
+    for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+      const stats::PermutationResult gpu =
+          cuda::permutation_test(c.x, c.y, cuda::PermutationStatistic::mean_difference, options, {},
+                                 {.blocks_per_launch = per_launch});
+      EXPECT_EQ(gpu.exact, cpu.exact);
+      EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal);
+      EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal);
+      EXPECT_EQ(gpu.p_value, cpu.p_value);
+      EXPECT_EQ(gpu.null_distribution, cpu.null_distribution);
+      EXPECT_EQ(gpu.run.backend, "cuda");
+      EXPECT_TRUE(gpu.run.complete);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pardo::test
