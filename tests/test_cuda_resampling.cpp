@@ -57,25 +57,53 @@ TEST(CudaBootstrap, TheGpuThreadsIndicesAreTheCpusResampleIndices) {
   }
 }
 
+struct BuiltinStatistic {
+  cuda::BootstrapStatistic gpu;
+  double (*cpu)(std::span<const double>);
+  const char* name;
+};
+
+constexpr BuiltinStatistic statistics[] = {
+    {cuda::BootstrapStatistic::mean, stats::mean, "mean"},
+    {cuda::BootstrapStatistic::variance, stats::variance, "variance"},
+    {cuda::BootstrapStatistic::std_dev, stats::std_dev, "std_dev"},
+};
+
+// The CPU's block for `statistic`: the fused mean block, or the generic one.
+std::vector<double> cpu_block(const BuiltinStatistic& statistic, std::span<const double> data,
+                              const stats::BootstrapOptions& options, std::uint64_t block) {
+  if (statistic.gpu == cuda::BootstrapStatistic::mean) {
+    return stats::detail::run_mean_block(data, options, block);
+  }
+  return stats::detail::run_block(
+      stats::Columns(data, 1), options, block,
+      [&statistic](const stats::Columns& t) { return statistic.cpu(t.column(0)); });
+}
+
+// Plain data; data whose sums overflow (the mean summed again scaled by 2^-64, the squares of
+// the variance scaled by a power of two); data so small that the squares underflow; constant
+// data (no spread, trusted as such).
 TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
-  for (const std::uint32_t rows : row_counts) {
-    // Plain data, and data whose resample sums overflow (summed again scaled by 2^-64).
-    for (const double scale : {1.0, 1.7e308}) {
-      const std::vector<double> data = normal_data(rows, rows, scale);
-      const stats::BootstrapOptions options{
-          .resamples = 11, .seed = 3, .block_resamples = rows > 10'000 ? 2u : 4u};
-      const cuda::detail::BootstrapKernelPlan plan =
-          cuda::detail::bootstrap_kernel_plan(data, options);
-      const std::uint64_t blocks = stats::detail::resample_blocks(options);
-      ASSERT_GE(blocks, 3u);
-      for (std::uint64_t b = 0; b < blocks; ++b) {
-        const std::vector<double> cpu = stats::detail::run_mean_block(data, options, b);
-        std::vector<double> gpu(options.block_resamples, -1.0);
-        cuda::detail::bootstrap_mean_block(plan, b, gpu.data());
-        ASSERT_EQ(cuda::detail::block_resample_count(plan, b), cpu.size());
-        for (std::size_t r = 0; r < cpu.size(); ++r) {
-          EXPECT_EQ(gpu[r], cpu[r])
-              << rows << " rows, scale " << scale << ", block " << b << ", resample " << r;
+  for (const BuiltinStatistic& statistic : statistics) {
+    for (const std::uint32_t rows : row_counts) {
+      for (const double scale : {1.0, 1.7e308, 1e-300, 0.0}) {
+        std::vector<double> data = normal_data(rows, rows, scale);
+        if (scale == 0) data.assign(rows, 2.5);
+        const stats::BootstrapOptions options{
+            .resamples = 11, .seed = 3, .block_resamples = rows > 10'000 ? 2u : 4u};
+        const cuda::detail::BootstrapKernelPlan plan =
+            cuda::detail::bootstrap_kernel_plan(data, statistic.gpu, options);
+        const std::uint64_t blocks = stats::detail::resample_blocks(options);
+        ASSERT_GE(blocks, 3u);
+        for (std::uint64_t b = 0; b < blocks; ++b) {
+          const std::vector<double> cpu = cpu_block(statistic, data, options, b);
+          std::vector<double> gpu(options.block_resamples, -1.0);
+          cuda::detail::bootstrap_block(plan, b, gpu.data());
+          ASSERT_EQ(cuda::detail::block_resample_count(plan, b), cpu.size());
+          for (std::size_t r = 0; r < cpu.size(); ++r) {
+            EXPECT_EQ(gpu[r], cpu[r]) << statistic.name << ", " << rows << " rows, scale " << scale
+                                      << ", block " << b << ", resample " << r;
+          }
         }
       }
     }
@@ -173,6 +201,9 @@ TEST(CudaResampling, BadArgumentsAreRefusedBeforeAnyDeviceIsLookedFor) {
         cuda::bootstrap(std::span<const double>(data).first(1), cuda::BootstrapStatistic::mean);
       },
       ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("data")));
+  const std::vector<double> extremes{-1.7e308, 1.7e308, 0.0};
+  EXPECT_THAT([&] { cuda::bootstrap(extremes, cuda::BootstrapStatistic::variance); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("variance")));
   EXPECT_THAT([&] { cuda::permutation_test(data, y, static_cast<cuda::PermutationStatistic>(2)); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 2")));
   EXPECT_THAT(
@@ -212,25 +243,27 @@ TEST(CudaBootstrap, BootstrapGivesTheCpusBitsOrSaysWhyItCannot) {
     GTEST_SKIP() << "no usable GPU";
   }
   SerialExecutor serial;
-  for (const stats::BootstrapMethod method :
-       {stats::BootstrapMethod::percentile, stats::BootstrapMethod::bca}) {
-    const stats::BootstrapOptions options{.resamples = 10'001,
-                                          .method = method,
-                                          .seed = 8,
-                                          .block_resamples = 3,
-                                          .keep_distribution = true};
-    const stats::BootstrapResult cpu =
-        stats::bootstrap(serial, std::span<const double>(data), stats::mean, options);
-    for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
-      const stats::BootstrapResult gpu = cuda::bootstrap(
-          data, cuda::BootstrapStatistic::mean, options, {}, {.blocks_per_launch = per_launch});
-      EXPECT_EQ(gpu.distribution, cpu.distribution);
-      EXPECT_EQ(gpu.std_error, cpu.std_error);
-      EXPECT_EQ(gpu.interval.low, cpu.interval.low);
-      EXPECT_EQ(gpu.interval.high, cpu.interval.high);
-      EXPECT_EQ(gpu.run.backend, "cuda");
-      EXPECT_TRUE(gpu.run.complete);
-      EXPECT_EQ(gpu.run.blocks_done, cpu.run.blocks_total);
+  for (const BuiltinStatistic& statistic : statistics) {
+    for (const stats::BootstrapMethod method :
+         {stats::BootstrapMethod::percentile, stats::BootstrapMethod::bca}) {
+      const stats::BootstrapOptions options{.resamples = 10'001,
+                                            .method = method,
+                                            .seed = 8,
+                                            .block_resamples = 3,
+                                            .keep_distribution = true};
+      const stats::BootstrapResult cpu =
+          stats::bootstrap(serial, std::span<const double>(data), statistic.cpu, options);
+      for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+        const stats::BootstrapResult gpu = cuda::bootstrap(
+            data, cuda::BootstrapStatistic::mean, options, {}, {.blocks_per_launch = per_launch});
+        EXPECT_EQ(gpu.distribution, cpu.distribution);
+        EXPECT_EQ(gpu.std_error, cpu.std_error);
+        EXPECT_EQ(gpu.interval.low, cpu.interval.low);
+        EXPECT_EQ(gpu.interval.high, cpu.interval.high);
+        EXPECT_EQ(gpu.run.backend, "cuda");
+        EXPECT_TRUE(gpu.run.complete);
+        EXPECT_EQ(gpu.run.blocks_done, cpu.run.blocks_total);
+      }
     }
   }
 }

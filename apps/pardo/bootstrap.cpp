@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pardo/core/errors.hpp>
 #include <pardo/cuda/bootstrap.hpp>
 #include <pardo/stats/bootstrap.hpp>
@@ -54,6 +55,13 @@ StatisticFn find_statistic(const std::string& name) {
   if (name == "std") return stats::std_dev;
   if (name == "var") return stats::variance;
   return nullptr;
+}
+
+std::optional<cuda::BootstrapStatistic> gpu_statistic(const std::string& name) {
+  if (name == "mean") return cuda::BootstrapStatistic::mean;
+  if (name == "std") return cuda::BootstrapStatistic::std_dev;
+  if (name == "var") return cuda::BootstrapStatistic::variance;
+  return std::nullopt;
 }
 
 TableStatisticFn find_table_statistic(const std::string& name) {
@@ -112,8 +120,9 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (table_statistic != nullptr && args.columns.empty()) {
     return fail("--statistic pearson needs two columns, as --columns x,y");
   }
-  if (gpu && args.statistic != "mean") {
-    return fail("--backend cuda computes the mean; --statistic " + args.statistic +
+  const std::optional<cuda::BootstrapStatistic> on_gpu = gpu_statistic(args.statistic);
+  if (gpu && !on_gpu) {
+    return fail("--backend cuda computes mean, std and var; --statistic " + args.statistic +
                 " runs on the CPU backends");
   }
   const auto method = stats::parse_bootstrap_method(args.method);
@@ -162,7 +171,7 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (gpu) {
     Progress progress;
     RunMonitor monitor(progress, args.quiet || args.json);
-    result = cuda::bootstrap(data, cuda::BootstrapStatistic::mean, options,
+    result = cuda::bootstrap(data, *on_gpu, options,
                              RunControl{.stop = monitor.stop_token(), .progress = &progress});
   } else {
     const auto run = run_monitored(
@@ -261,7 +270,8 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   add_backend_options(*cmd, args->backend);
   cmd->get_option("--backend")
       ->description(
-          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: the mean)");
+          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: mean, std, "
+          "var)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cuda/devices.hpp"
@@ -42,7 +43,24 @@ std::uint64_t blocks_per_launch(std::size_t rows, const stats::BootstrapOptions&
 stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatistic statistic,
                                  const stats::BootstrapOptions& options, const RunControl& control,
                                  const Devices& where) {
-  if (statistic != BootstrapStatistic::mean) {
+  using Function = double (*)(std::span<const double>);
+  Function function = nullptr;
+  std::string_view name;
+  switch (statistic) {
+    case BootstrapStatistic::mean:
+      function = &stats::mean;
+      name = "mean";
+      break;
+    case BootstrapStatistic::variance:
+      function = &stats::variance;
+      name = "variance";
+      break;
+    case BootstrapStatistic::std_dev:
+      function = &stats::std_dev;
+      name = "std_dev";
+      break;
+  }
+  if (function == nullptr) {
     throw std::invalid_argument("cuda::bootstrap: unknown statistic " +
                                 std::to_string(static_cast<std::uint32_t>(statistic)));
   }
@@ -50,6 +68,8 @@ stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatisti
   if (control.checkpoint != nullptr) {
     throw std::invalid_argument("cuda::bootstrap: checkpoints are not supported on the GPU");
   }
+  const double estimate = function(data);
+  stats::detail::require_finite_statistic(estimate, "bootstrap", name, "on the data");
   const std::vector<int> chosen = detail::chosen_devices(where, "bootstrap");
   const auto started = std::chrono::steady_clock::now();
   const std::size_t rows = data.size();
@@ -58,7 +78,7 @@ stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatisti
   const BlockProgress units = stats::detail::statistic_progress(rows, options);
   start_phase(control.progress, units.phase, units.unit, units.total);
 
-  const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(data, options);
+  const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(data, statistic, options);
   const std::uint64_t per_launch = blocks_per_launch(rows, options, where);
   const std::uint64_t launches = (resample_blocks + per_launch - 1) / per_launch;
   std::vector<std::optional<std::vector<double>>> blocks(total_blocks);
@@ -82,17 +102,21 @@ stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatisti
       advance_progress(control.progress, done);
     }
   });
-  // BCa's jackknife: one pass over the data a block, on the host.
+  // BCa's jackknife on the host: for the mean one pass over the data a block, for the others
+  // one a value, as the CPU's blocks compute them.
+  const stats::Columns table(data, 1);
+  const auto of_column = [function](const stats::Columns& t) { return function(t.column(0)); };
   for (std::uint64_t b = resample_blocks; b < total_blocks && !control.stop.stop_requested(); ++b) {
     try {
-      blocks[b] = stats::detail::run_mean_block(data, options, b, control.stop);
+      blocks[b] = statistic == BootstrapStatistic::mean
+                      ? stats::detail::run_mean_block(data, options, b, control.stop)
+                      : stats::detail::run_block(table, options, b, of_column, control.stop);
       advance_progress(control.progress, blocks[b]->size());
     } catch (const BlockStopped&) {
       break;
     }
   }
-  stats::BootstrapResult result =
-      stats::detail::summarise(stats::mean(data), blocks, options, "mean", rows);
+  stats::BootstrapResult result = stats::detail::summarise(estimate, blocks, options, name, rows);
   const auto done = static_cast<std::uint64_t>(std::count_if(
       blocks.begin(), blocks.end(), [](const auto& block) { return block.has_value(); }));
   result.run.blocks_done = done;

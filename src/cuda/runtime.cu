@@ -52,12 +52,12 @@ __global__ void integrate_kernel(IntegrateKernelPlan plan, std::uint64_t first_b
       block_moments(plan, first_block + t, cell_means == nullptr ? nullptr : cell_means + t, n);
 }
 
-// One GPU thread a bootstrap block, its means at out[t * block_resamples].
+// One GPU thread a bootstrap block, its statistics at out[t * block_resamples].
 __global__ void bootstrap_kernel(BootstrapKernelPlan plan, std::uint64_t first_block,
                                  std::uint64_t n, double* out) {
   const std::uint64_t t = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
   if (t >= n) return;
-  bootstrap_mean_block(plan, first_block + t, out + t * plan.block_resamples);
+  bootstrap_block(plan, first_block + t, out + t * plan.block_resamples);
 }
 
 // One GPU thread a permutation block, its working copy of the pool interleaved with the other
@@ -139,13 +139,13 @@ void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t
   check(cudaMemcpy(data.data, plan.data, plan.rows * sizeof(double), cudaMemcpyHostToDevice),
         "cudaMemcpy of the data");
   const std::size_t values = n * plan.block_resamples;
-  DeviceArray<double> means(values);
+  DeviceArray<double> statistics(values);
   BootstrapKernelPlan on_device = plan;
   on_device.data = data.data;
-  bootstrap_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, means.data);
+  bootstrap_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, statistics.data);
   check(cudaGetLastError(), "the bootstrap kernel's launch");
-  check(cudaMemcpy(out, means.data, values * sizeof(double), cudaMemcpyDeviceToHost),
-        "cudaMemcpy of the means");
+  check(cudaMemcpy(out, statistics.data, values * sizeof(double), cudaMemcpyDeviceToHost),
+        "cudaMemcpy of the statistics");
 }
 
 void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint64_t first_block,

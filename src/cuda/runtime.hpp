@@ -33,10 +33,10 @@ inline constexpr std::uint64_t max_launch_pairs = std::uint64_t{1} << 31;
 void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t first_block,
                       std::size_t n, mc::detail::BlockMoments* moments);
 
-/// Blocks [first_block, first_block + n) of a bootstrap of the mean: block first_block + i's
-/// resample means into out[i * plan.block_resamples, ...), one GPU thread a block
-/// (bootstrap_mean_block), with plan.data a host array of plan.rows values. Runs on `device`
-/// and returns when the means are back.
+/// Blocks [first_block, first_block + n) of a bootstrap: block first_block + i's resamples'
+/// statistics into out[i * plan.block_resamples, ...), one GPU thread a block
+/// (bootstrap_block), with plan.data a host array of plan.rows values. Runs on `device` and
+/// returns when the statistics are back.
 /// @throws Unavailable with the runtime's reason (out of device memory among them)
 void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t first_block,
                       std::size_t n, double* out);

@@ -4,32 +4,26 @@
 /// stream (seed, b) as stats::bootstrap does, and one GPU thread computes a block's statistics
 /// in the CPU's order.
 
-#include <cstdint>
 #include <span>
 
+#include "pardo/cuda/detail/resample_kernel.hpp"
 #include "pardo/cuda/device.hpp"
 #include "pardo/stats/bootstrap.hpp"
 #include "pardo/workload/run_control.hpp"
 
 namespace pardo::cuda {
 
-/// The statistics the GPU's bootstrap computes, as pardo::stats has them.
-/// @code
-/// auto r = pardo::cuda::bootstrap(data, pardo::cuda::BootstrapStatistic::mean);
-/// @endcode
-enum class BootstrapStatistic : std::uint32_t {
-  mean,  ///< stats::mean
-};
-
 /// stats::bootstrap of `statistic` over `data` on CUDA devices: the same blocks, the same
 /// resamples and every resample's statistic bit for bit (a GPU thread draws a block's rows
-/// from its stream with the CPU's Lemire rejections and sums each resample in stats::mean's
-/// order), so the distribution, the interval and the standard error are the CPU's bits. BCa's
-/// jackknife (one O(n) pass for the mean) runs on the host. The launches are dealt
-/// round-robin over the devices, and the blocks gathered in block order, so one GPU or
-/// several give the same bits. A GPU thread takes one block: for a GPU's width give it many
-/// blocks, as `block_resamples` 1 to 16 for 10^5 resamples. RunInfo::backend is "cuda" and
-/// workers the devices used; a stop request ends the run between launches, with the
+/// from its stream with the CPU's Lemire rejections and sums each resample in stats' order:
+/// stats::mean's eight running sums, then for the variance and the standard deviation the
+/// squared deviations in order, with stats' fallbacks where a sum overflows or underflows), so
+/// the distribution, the interval and the standard error are the CPU's bits. No resample is
+/// stored: a thread replays its indices for each pass. BCa's jackknife runs on the host. The
+/// launches are dealt round-robin over the devices, and the blocks gathered in block order,
+/// so one GPU or several give the same bits. A GPU thread takes one block: for a GPU's width
+/// give it many blocks, as `block_resamples` 1 to 16 for 10^5 resamples. RunInfo::backend is
+/// "cuda" and workers the devices used; a stop request ends the run between launches, with the
 /// resamples done so far.
 /// @throws std::invalid_argument for data or options stats::bootstrap refuses, an unknown
 ///         statistic, or a checkpoint (not supported on the GPU)

@@ -5,10 +5,25 @@
 // same summation order), so its values are the CPU's bit for bit. The host tests run the host
 // instantiation against the CPU's blocks.
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 
 #include "pardo/random/detail/philox_core.hpp"
+
+namespace pardo::cuda {
+
+/// The statistics the GPU's bootstrap computes, as pardo::stats has them.
+/// @code
+/// auto r = pardo::cuda::bootstrap(data, pardo::cuda::BootstrapStatistic::std_dev);
+/// @endcode
+enum class BootstrapStatistic : std::uint32_t {
+  mean,      ///< stats::mean
+  variance,  ///< stats::variance
+  std_dev,   ///< stats::std_dev
+};
+
+}  // namespace pardo::cuda
 
 namespace pardo::cuda::detail {
 
@@ -78,11 +93,12 @@ class ResampleIndexStream {
   std::uint32_t second_ = 0;
 };
 
-/// A bootstrap of the mean as a kernel takes it: the data (in device memory on the GPU) and
+/// A bootstrap as a kernel takes it: the statistic, the data (in device memory on the GPU) and
 /// the options' numbers.
 struct BootstrapKernelPlan {
   std::uint32_t k0 = 0;
   std::uint32_t k1 = 0;
+  BootstrapStatistic statistic = BootstrapStatistic::mean;
   std::uint32_t rows = 0;
   std::uint64_t resamples = 0;
   std::uint64_t block_resamples = 0;
@@ -96,37 +112,109 @@ PARDO_HOST_DEVICE constexpr std::uint64_t block_resample_count(const BootstrapKe
   return left < plan.block_resamples ? left : plan.block_resamples;
 }
 
-/// The next `rows` indices' values summed in stats::mean's pattern (value i into running sum
-/// i % 8, the eight combined pairwise), each value scaled by 2^-scale first.
-PARDO_HOST_DEVICE inline double resample_sum(ResampleIndexStream& indices, const double* x,
-                                             std::uint32_t rows, int scale) noexcept {
-  double sums[8] = {};
-  for (std::uint32_t i = 0; i < rows; ++i) {
-    const double v = x[indices.next()];
-    sums[i % 8] += scale == 0 ? v : std::ldexp(v, -scale);
+/// The statistics of one resample, each a pass over its indices from `start` (a copy of the
+/// stream where the resample begins, replayed rather than stored), in stats' order; a value is
+/// scaled by 2^-scale first.
+class ResamplePasses {
+ public:
+  PARDO_HOST_DEVICE ResamplePasses(const ResampleIndexStream& start, const double* x,
+                                   std::uint32_t rows) noexcept
+      : start_(start), end_(start), x_(x), rows_(rows) {}
+
+  /// Where the resample ends: the next one's start, once a pass has run.
+  PARDO_HOST_DEVICE const ResampleIndexStream& end() const noexcept { return end_; }
+
+  /// The values summed in stats::mean's pattern (value i into running sum i % 8, the eight
+  /// combined pairwise).
+  PARDO_HOST_DEVICE double sum(int scale) const noexcept {
+    ResampleIndexStream indices = start_;
+    double sums[8] = {};
+    for (std::uint32_t i = 0; i < rows_; ++i) sums[i % 8] += value(indices, scale);
+    end_ = indices;
+    return ((sums[0] + sums[1]) + (sums[2] + sums[3])) +
+           ((sums[4] + sums[5]) + (sums[6] + sums[7]));
   }
-  return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
+  /// stats::mean: where the sum overflows, summed again scaled by 2^-64 and scaled back.
+  PARDO_HOST_DEVICE double mean(int scale) const noexcept {
+    constexpr int overflow_exponent = 64;  // stats::detail::mean_overflow_exponent
+    const double n = static_cast<double>(rows_);
+    const double total = sum(scale);
+    if (std::isfinite(total)) return total / n;
+    return std::ldexp(sum(scale + overflow_exponent) / n, overflow_exponent);
+  }
+  /// The squared deviations from m, summed in order (stats' two-pass variance).
+  PARDO_HOST_DEVICE double squared_deviations(int scale, double m) const noexcept {
+    ResampleIndexStream indices = start_;
+    double total = 0;
+    for (std::uint32_t i = 0; i < rows_; ++i) {
+      const double d = value(indices, scale) - m;
+      total += d * d;
+    }
+    end_ = indices;
+    return total;
+  }
+  /// stats' scale exponent: e with max |x| * 2^-e in [0.5, 1); 0 for values all zero.
+  PARDO_HOST_DEVICE int scale_exponent() const noexcept {
+    ResampleIndexStream indices = start_;
+    double largest = 0;
+    for (std::uint32_t i = 0; i < rows_; ++i)
+      largest = std::fmax(largest, std::fabs(value(indices, 0)));
+    if (largest == 0 || !std::isfinite(largest)) return 0;
+    return std::ilogb(largest) + 1;
+  }
+  PARDO_HOST_DEVICE bool all_equal() const noexcept {
+    ResampleIndexStream indices = start_;
+    const double first = value(indices, 0);
+    bool equal = true;
+    for (std::uint32_t i = 1; i < rows_; ++i) equal = equal && value(indices, 0) == first;
+    return equal;
+  }
+
+ private:
+  PARDO_HOST_DEVICE double value(ResampleIndexStream& indices, int scale) const noexcept {
+    const double v = x_[indices.next()];
+    return scale == 0 ? v : std::ldexp(v, -scale);
+  }
+  ResampleIndexStream start_;
+  mutable ResampleIndexStream end_;
+  const double* x_;
+  std::uint32_t rows_;
+};
+
+/// stats::variance (`root` false) or stats::std_dev (`root` true) of one resample: the two-pass
+/// sum of squared deviations, trusted where it is finite and not flushed towards zero while the
+/// values differ; else the variance of the values scaled by a power of two, scaled back.
+PARDO_HOST_DEVICE inline double resample_spread(const ResamplePasses& passes, std::uint32_t rows,
+                                                bool root) noexcept {
+  const double divisor = static_cast<double>(rows - 1);
+  const double squares = passes.squared_deviations(0, passes.mean(0));
+  if (std::isfinite(squares) && (squares >= DBL_MIN || passes.all_equal())) {
+    return root ? std::sqrt(squares / divisor) : squares / divisor;
+  }
+  const int e = passes.scale_exponent();
+  const double scaled = passes.squared_deviations(e, passes.mean(e)) / divisor;
+  return root ? std::ldexp(std::sqrt(scaled), e) : std::ldexp(scaled, 2 * e);
 }
 
-/// The means of `block`'s resamples into out[0, block_resample_count): as the CPU's fused
-/// mean block computes them, where a sum that overflows is summed again from the data scaled by
-/// 2^-64 and the mean scaled back.
-PARDO_HOST_DEVICE inline void bootstrap_mean_block(const BootstrapKernelPlan& plan,
-                                                   std::uint64_t block, double* out) noexcept {
-  constexpr int overflow_exponent = 64;  // stats::detail::mean_overflow_exponent
-  const double n = static_cast<double>(plan.rows);
+/// The statistics of `block`'s resamples into out[0, block_resample_count), as the CPU's
+/// blocks compute them: the fused mean block for the mean, stats::variance and stats::std_dev
+/// of each gathered resample for the others.
+PARDO_HOST_DEVICE inline void bootstrap_block(const BootstrapKernelPlan& plan, std::uint64_t block,
+                                              double* out) noexcept {
   ResampleIndexStream indices(plan.k0, plan.k1, block, plan.rows);
   const std::uint64_t count = block_resample_count(plan, block);
   for (std::uint64_t r = 0; r < count; ++r) {
-    const ResampleIndexStream start = indices;
-    const double sum = resample_sum(indices, plan.data, plan.rows, 0);
-    if (std::isfinite(sum)) {
-      out[r] = sum / n;
-    } else {
-      indices = start;
-      out[r] = std::ldexp(resample_sum(indices, plan.data, plan.rows, overflow_exponent) / n,
-                          overflow_exponent);
+    const ResamplePasses passes(indices, plan.data, plan.rows);
+    switch (plan.statistic) {
+      case BootstrapStatistic::mean:
+        out[r] = passes.mean(0);
+        break;
+      case BootstrapStatistic::variance:
+      case BootstrapStatistic::std_dev:
+        out[r] = resample_spread(passes, plan.rows, plan.statistic == BootstrapStatistic::std_dev);
+        break;
     }
+    indices = passes.end();
   }
 }
 

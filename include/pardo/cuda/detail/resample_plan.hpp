@@ -18,12 +18,14 @@
 
 namespace pardo::cuda::detail {
 
-/// A bootstrap of the mean of `data` (which must outlive it) with `options`.
+/// A bootstrap of `statistic` over `data` (which must outlive it) with `options`.
 inline BootstrapKernelPlan bootstrap_kernel_plan(std::span<const double> data,
+                                                 BootstrapStatistic statistic,
                                                  const stats::BootstrapOptions& options) {
   const random::Key key = random::derive_key(options.seed);
   return {key[0],
           key[1],
+          statistic,
           static_cast<std::uint32_t>(data.size()),
           options.resamples,
           options.block_resamples,
