@@ -6,9 +6,12 @@
 // the CPU's answer (a GPU) or throw cuda::Unavailable saying why.
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <pardo/cuda.hpp>
-#include <pardo/cuda/detail/resample_kernel.hpp>
+#include <pardo/cuda/detail/bootstrap_kernel.hpp>
+#include <pardo/cuda/detail/permutation_kernel.hpp>
 #include <pardo/cuda/detail/resample_plan.hpp>
 #include <pardo/random/stream.hpp>
 #include <pardo/serial_executor.hpp>
@@ -59,50 +62,65 @@ TEST(CudaBootstrap, TheGpuThreadsIndicesAreTheCpusResampleIndices) {
 
 struct BuiltinStatistic {
   cuda::BootstrapStatistic gpu;
-  double (*cpu)(std::span<const double>);
+  double (*cpu)(const stats::Columns&);
+  double (*sample)(std::span<const double>);  ///< what the CPU's 1-D bootstrap takes
+  std::size_t columns;
   const char* name;
 };
 
 constexpr BuiltinStatistic statistics[] = {
-    {cuda::BootstrapStatistic::mean, stats::mean, "mean"},
-    {cuda::BootstrapStatistic::variance, stats::variance, "variance"},
-    {cuda::BootstrapStatistic::std_dev, stats::std_dev, "std_dev"},
+    {cuda::BootstrapStatistic::mean,
+     [](const stats::Columns& t) { return stats::mean(t.column(0)); }, stats::mean, 1, "mean"},
+    {cuda::BootstrapStatistic::variance,
+     [](const stats::Columns& t) { return stats::variance(t.column(0)); }, stats::variance, 1,
+     "variance"},
+    {cuda::BootstrapStatistic::std_dev,
+     [](const stats::Columns& t) { return stats::std_dev(t.column(0)); }, stats::std_dev, 1,
+     "std_dev"},
+    {cuda::BootstrapStatistic::pearson, stats::pearson, nullptr, 2, "pearson"},
 };
 
 // The CPU's block for `statistic`: the fused mean block, or the generic one.
-std::vector<double> cpu_block(const BuiltinStatistic& statistic, std::span<const double> data,
+std::vector<double> cpu_block(const BuiltinStatistic& statistic, const stats::Columns& table,
                               const stats::BootstrapOptions& options, std::uint64_t block) {
   if (statistic.gpu == cuda::BootstrapStatistic::mean) {
-    return stats::detail::run_mean_block(data, options, block);
+    return stats::detail::run_mean_block(table.column(0), options, block);
   }
-  return stats::detail::run_block(
-      stats::Columns(data, 1), options, block,
-      [&statistic](const stats::Columns& t) { return statistic.cpu(t.column(0)); });
+  return stats::detail::run_block(table, options, block, statistic.cpu);
 }
 
-// Plain data; data whose sums overflow (the mean summed again scaled by 2^-64, the squares of
-// the variance scaled by a power of two); data so small that the squares underflow; constant
-// data (no spread, trusted as such).
+// Plain data; data whose sums overflow (the mean summed again scaled by 2^-64, the squares
+// scaled by a power of two); data so small that the squares underflow; constant data (no
+// spread, trusted as such; pearson's y only, so that r is NaN as on the CPU).
 TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
   for (const BuiltinStatistic& statistic : statistics) {
     for (const std::uint32_t rows : row_counts) {
       for (const double scale : {1.0, 1.7e308, 1e-300, 0.0}) {
-        std::vector<double> data = normal_data(rows, rows, scale);
-        if (scale == 0) data.assign(rows, 2.5);
+        std::vector<double> data = normal_data(rows * statistic.columns, rows, scale);
+        if (scale == 0) std::fill(data.end() - rows, data.end(), 2.5);
+        // pearson's y follows x, so that r is not near 0.
+        for (std::size_t i = rows; i < data.size(); ++i) data[i] += 0.5 * data[i - rows];
+        const stats::Columns table(data, statistic.columns);
         const stats::BootstrapOptions options{
             .resamples = 11, .seed = 3, .block_resamples = rows > 10'000 ? 2u : 4u};
         const cuda::detail::BootstrapKernelPlan plan =
-            cuda::detail::bootstrap_kernel_plan(data, statistic.gpu, options);
+            cuda::detail::bootstrap_kernel_plan(table, statistic.gpu, options);
         const std::uint64_t blocks = stats::detail::resample_blocks(options);
         ASSERT_GE(blocks, 3u);
         for (std::uint64_t b = 0; b < blocks; ++b) {
-          const std::vector<double> cpu = cpu_block(statistic, data, options, b);
+          const std::vector<double> cpu = cpu_block(statistic, table, options, b);
           std::vector<double> gpu(options.block_resamples, -1.0);
           cuda::detail::bootstrap_block(plan, b, gpu.data());
           ASSERT_EQ(cuda::detail::block_resample_count(plan, b), cpu.size());
           for (std::size_t r = 0; r < cpu.size(); ++r) {
-            EXPECT_EQ(gpu[r], cpu[r]) << statistic.name << ", " << rows << " rows, scale " << scale
-                                      << ", block " << b << ", resample " << r;
+            const std::string where = std::string(statistic.name) + ", " + std::to_string(rows) +
+                                      " rows, scale " + std::to_string(scale) + ", block " +
+                                      std::to_string(b) + ", resample " + std::to_string(r);
+            if (std::isnan(cpu[r])) {
+              EXPECT_TRUE(std::isnan(gpu[r])) << where;
+            } else {
+              EXPECT_EQ(gpu[r], cpu[r]) << where;
+            }
           }
         }
       }
@@ -110,50 +128,77 @@ TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
   }
 }
 
+struct TwoSampleStatistic {
+  cuda::PermutationStatistic gpu;
+  double (*cpu)(std::span<const double>, std::span<const double>);
+  stats::Design design;
+  const char* name;
+};
+
+constexpr TwoSampleStatistic two_sample_statistics[] = {
+    {cuda::PermutationStatistic::mean_difference, stats::mean_difference,
+     stats::Design::independent, "mean_difference"},
+    {cuda::PermutationStatistic::t, stats::t_statistic, stats::Design::independent, "t"},
+    {cuda::PermutationStatistic::pearson, stats::pearson_r, stats::Design::correlation, "pearson"},
+};
+
 struct Split {
   std::size_t nx;
   std::size_t ny;
 };
 
 // x the smaller group, y the smaller one, equal sizes; a pool over the lanes of the sum or
-// inside one.
-constexpr Split splits[] = {{5, 9}, {12, 4}, {30, 30}, {3, 200}, {2, 2}};
+// inside one (the correlation design takes the equal sizes).
+constexpr Split splits[] = {{5, 9}, {12, 4}, {30, 30}, {3, 200}, {2, 2}, {9, 9}};
 
-stats::PermutationOptions random_options(bool keep) {
-  return {.permutations = 50, .seed = 11, .block_permutations = 7, .keep_distribution = keep};
+stats::PermutationOptions random_options(stats::Design design) {
+  return {.design = design,
+          .permutations = 50,
+          .seed = 11,
+          .block_permutations = 7,
+          .keep_distribution = true};
 }
 
+// Each statistic on plain data, on data near 1e308 (the mean difference's generic path, t's
+// and pearson's scaled fallbacks) and near 1e-300 (squares that underflow).
 TEST(CudaPermutation, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
-  for (const Split& split : splits) {
-    const std::vector<double> x = normal_data(split.nx, 1);
-    std::vector<double> y = normal_data(split.ny, 2);
-    for (double& v : y) v += 0.3;
-    const stats::PermutationOptions options = random_options(true);
-    stats::detail::PermutationPlan plan = stats::detail::plan_permutations(x, y, options);
-    if (plan.exact) continue;  // {2, 2}: enumerated on the host, as on the CPU
-    plan.observed = stats::mean_difference(x, y);
-    const std::vector<double> centred = cuda::detail::centred_pool(x, y);
-    const cuda::detail::PermutationKernelPlan kernel =
-        cuda::detail::permutation_kernel_plan(x, y, plan, centred);
-    const auto difference = &stats::mean_difference;
-    const stats::detail::StatisticView view = stats::detail::view_of(difference);
-    ASSERT_TRUE(view.is_mean_difference);
-    ASSERT_EQ(plan.blocks, 8u);
-    for (std::uint64_t b = 0; b < plan.blocks; ++b) {
-      const stats::detail::PermutationCounts cpu =
-          stats::detail::permutation_counts(x, y, view, plan, b);
-      std::vector<double> w(centred.size());
-      std::vector<double> values(plan.block_permutations, -1.0);
-      const cuda::detail::PermutationTally gpu =
-          cuda::detail::permutation_block(kernel, b, w.data(), 1, values.data());
-      const std::string where = std::to_string(split.nx) + " against " + std::to_string(split.ny) +
-                                ", block " + std::to_string(b);
-      ASSERT_EQ(cuda::detail::block_permutation_count(kernel, b), cpu.done) << where;
-      EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal) << where;
-      EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal) << where;
-      EXPECT_EQ(gpu.nan, cpu.nan) << where;
-      for (std::size_t p = 0; p < cpu.values.size(); ++p) {
-        EXPECT_EQ(values[p], cpu.values[p]) << where << ", permutation " << p;
+  for (const TwoSampleStatistic& statistic : two_sample_statistics) {
+    for (const Split& split : splits) {
+      if (statistic.design == stats::Design::correlation && split.nx != split.ny) continue;
+      for (const double scale : {1.0, 1.7e308, 1e-300}) {
+        const std::vector<double> x = normal_data(split.nx, 1, scale);
+        std::vector<double> y = normal_data(split.ny, 2, scale);
+        for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.5 * y[i] + 0.25 * x[i % x.size()];
+        stats::detail::PermutationPlan plan =
+            stats::detail::plan_permutations(x, y, random_options(statistic.design));
+        if (plan.exact) continue;  // enumerated on the host, as on the CPU
+        plan.observed = statistic.cpu(x, y);
+        const cuda::detail::WorkingPool pool =
+            cuda::detail::working_pool(x, y, statistic.design, statistic.gpu);
+        EXPECT_EQ(pool.centred,
+                  statistic.gpu == cuda::PermutationStatistic::mean_difference && scale != 1.7e308);
+        const cuda::detail::PermutationKernelPlan kernel =
+            cuda::detail::permutation_kernel_plan(x, y, plan, statistic.gpu, pool);
+        const stats::detail::StatisticView view = stats::detail::view_of(statistic.cpu);
+        ASSERT_EQ(plan.blocks, 8u);
+        for (std::uint64_t b = 0; b < plan.blocks; ++b) {
+          const stats::detail::PermutationCounts cpu =
+              stats::detail::permutation_counts(x, y, view, plan, b);
+          std::vector<double> w(pool.values.size());
+          std::vector<double> values(plan.block_permutations, -1.0);
+          const cuda::detail::PermutationTally gpu =
+              cuda::detail::permutation_block(kernel, b, w.data(), 1, values.data());
+          const std::string where = std::string(statistic.name) + ", " + std::to_string(split.nx) +
+                                    " against " + std::to_string(split.ny) + ", scale " +
+                                    std::to_string(scale) + ", block " + std::to_string(b);
+          ASSERT_EQ(cuda::detail::block_permutation_count(kernel, b), cpu.done) << where;
+          EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal) << where;
+          EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal) << where;
+          EXPECT_EQ(gpu.nan, cpu.nan) << where;
+          for (std::size_t p = 0; p < cpu.values.size(); ++p) {
+            EXPECT_EQ(values[p], cpu.values[p]) << where << ", permutation " << p;
+          }
+        }
       }
     }
   }
@@ -162,29 +207,34 @@ TEST(CudaPermutation, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
 // A launch's threads keep their working copies interleaved: each thread's block is unchanged,
 // and no thread writes outside its own positions.
 TEST(CudaPermutation, InterleavedWorkingCopiesChangeNoBlock) {
-  const std::vector<double> x = normal_data(9, 4);
-  const std::vector<double> y = normal_data(13, 5);
-  stats::detail::PermutationPlan plan =
-      stats::detail::plan_permutations(x, y, random_options(true));
-  plan.observed = stats::mean_difference(x, y);
-  const std::vector<double> centred = cuda::detail::centred_pool(x, y);
-  const cuda::detail::PermutationKernelPlan kernel =
-      cuda::detail::permutation_kernel_plan(x, y, plan, centred);
-  constexpr std::uint64_t threads = 3;
-  std::vector<double> interleaved(centred.size() * threads, -1.0);
-  for (std::uint64_t t = 0; t < threads; ++t) {
-    std::vector<double> alone(centred.size());
-    std::vector<double> a(plan.block_permutations);
-    std::vector<double> b(plan.block_permutations);
-    const cuda::detail::PermutationTally shared =
-        cuda::detail::permutation_block(kernel, 2 + t, interleaved.data() + t, threads, a.data());
-    const cuda::detail::PermutationTally own =
-        cuda::detail::permutation_block(kernel, 2 + t, alone.data(), 1, b.data());
-    EXPECT_EQ(shared.less_or_equal, own.less_or_equal) << "thread " << t;
-    EXPECT_EQ(shared.greater_or_equal, own.greater_or_equal) << "thread " << t;
-    EXPECT_EQ(a, b) << "thread " << t;
-    for (std::size_t i = 0; i < centred.size(); ++i) {
-      EXPECT_EQ(interleaved[i * threads + t], alone[i]) << "thread " << t << ", value " << i;
+  for (const TwoSampleStatistic& statistic : two_sample_statistics) {
+    const std::vector<double> x = normal_data(13, 4);
+    const std::vector<double> y = normal_data(13, 5);
+    stats::detail::PermutationPlan plan =
+        stats::detail::plan_permutations(x, y, random_options(statistic.design));
+    plan.observed = statistic.cpu(x, y);
+    const cuda::detail::WorkingPool pool =
+        cuda::detail::working_pool(x, y, statistic.design, statistic.gpu);
+    const cuda::detail::PermutationKernelPlan kernel =
+        cuda::detail::permutation_kernel_plan(x, y, plan, statistic.gpu, pool);
+    const std::size_t n = pool.values.size();
+    constexpr std::uint64_t threads = 3;
+    std::vector<double> interleaved(n * threads, -1.0);
+    for (std::uint64_t t = 0; t < threads; ++t) {
+      std::vector<double> alone(n);
+      std::vector<double> a(plan.block_permutations);
+      std::vector<double> b(plan.block_permutations);
+      const cuda::detail::PermutationTally shared =
+          cuda::detail::permutation_block(kernel, 2 + t, interleaved.data() + t, threads, a.data());
+      const cuda::detail::PermutationTally own =
+          cuda::detail::permutation_block(kernel, 2 + t, alone.data(), 1, b.data());
+      const std::string where = std::string(statistic.name) + ", thread " + std::to_string(t);
+      EXPECT_EQ(shared.less_or_equal, own.less_or_equal) << where;
+      EXPECT_EQ(shared.greater_or_equal, own.greater_or_equal) << where;
+      EXPECT_EQ(a, b) << where;
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(interleaved[i * threads + t], alone[i]) << where << ", value " << i;
+      }
     }
   }
 }
@@ -204,24 +254,34 @@ TEST(CudaResampling, BadArgumentsAreRefusedBeforeAnyDeviceIsLookedFor) {
   const std::vector<double> extremes{-1.7e308, 1.7e308, 0.0};
   EXPECT_THAT([&] { cuda::bootstrap(extremes, cuda::BootstrapStatistic::variance); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("variance")));
-  EXPECT_THAT([&] { cuda::permutation_test(data, y, static_cast<cuda::PermutationStatistic>(2)); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 2")));
+  EXPECT_THAT([&] { cuda::permutation_test(data, y, static_cast<cuda::PermutationStatistic>(3)); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 3")));
   EXPECT_THAT(
       [&] {
         cuda::permutation_test(data, data, cuda::PermutationStatistic::mean_difference,
                                {.design = stats::Design::paired});
       },
-      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("independent design only")));
+      ::testing::ThrowsMessage<std::invalid_argument>(
+          HasSubstr("mean_difference on the paired design runs on the CPU backends")));
   EXPECT_THAT(
       [&] {
         cuda::permutation_test(data, y, cuda::PermutationStatistic::mean_difference,
                                {.permutations = 0});
       },
       ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("permutations")));
-  std::vector<double> huge = normal_data(40, 8, 1.7e308);
+  EXPECT_THAT([&] { cuda::permutation_test(data, data, cuda::PermutationStatistic::pearson); },
+              ::testing::ThrowsMessage<std::invalid_argument>(
+                  HasSubstr("pearson_r on the independent design runs on the CPU backends")));
   EXPECT_THAT(
-      [&] { cuda::permutation_test(data, huge, cuda::PermutationStatistic::mean_difference); },
-      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("could overflow")));
+      [&] {
+        cuda::permutation_test(data, data, cuda::PermutationStatistic::t,
+                               {.design = stats::Design::correlation});
+      },
+      ::testing::ThrowsMessage<std::invalid_argument>(
+          HasSubstr("t_statistic on the correlation design runs on the CPU backends")));
+  EXPECT_THAT(
+      [&] { cuda::bootstrap(stats::Columns(data, 1), cuda::BootstrapStatistic::pearson); },
+      ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("pearson takes 2 columns, not 1")));
 }
 
 bool gpu_present() {
@@ -236,7 +296,8 @@ bool gpu_present() {
 // With a GPU: the CPU's distribution, standard error and interval bit for bit, percentile and
 // BCa, over one launch or many. Without: cuda::Unavailable, saying why.
 TEST(CudaBootstrap, BootstrapGivesTheCpusBitsOrSaysWhyItCannot) {
-  const std::vector<double> data = normal_data(3001, 9);
+  std::vector<double> data = normal_data(2 * 3001, 9);
+  for (std::size_t i = 3001; i < data.size(); ++i) data[i] += 0.5 * data[i - 3001];
   if (!gpu_present()) {
     EXPECT_THAT([&] { cuda::bootstrap(data, cuda::BootstrapStatistic::mean); },
                 ::testing::ThrowsMessage<cuda::Unavailable>(HasSubstr("CUDA")));
@@ -251,11 +312,16 @@ TEST(CudaBootstrap, BootstrapGivesTheCpusBitsOrSaysWhyItCannot) {
                                             .seed = 8,
                                             .block_resamples = 3,
                                             .keep_distribution = true};
+      const stats::Columns table(std::span<const double>(data).first(3001 * statistic.columns),
+                                 statistic.columns);
+      // As pardo bootstrap calls it: the fused mean path for the mean (its jackknife too).
       const stats::BootstrapResult cpu =
-          stats::bootstrap(serial, std::span<const double>(data), statistic.cpu, options);
+          statistic.sample != nullptr
+              ? stats::bootstrap(serial, table.column(0), statistic.sample, options)
+              : stats::bootstrap(serial, table, statistic.cpu, options);
       for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
-        const stats::BootstrapResult gpu = cuda::bootstrap(
-            data, cuda::BootstrapStatistic::mean, options, {}, {.blocks_per_launch = per_launch});
+        const stats::BootstrapResult gpu =
+            cuda::bootstrap(table, statistic.gpu, options, {}, {.blocks_per_launch = per_launch});
         EXPECT_EQ(gpu.distribution, cpu.distribution);
         EXPECT_EQ(gpu.std_error, cpu.std_error);
         EXPECT_EQ(gpu.interval.low, cpu.interval.low);
@@ -271,37 +337,45 @@ TEST(CudaBootstrap, BootstrapGivesTheCpusBitsOrSaysWhyItCannot) {
 // With a GPU: the CPU's counts, p-value and null distribution bit for bit, randomized and
 // exact, over one launch or many. Without: cuda::Unavailable, saying why.
 TEST(CudaPermutation, PermutationTestGivesTheCpusBitsOrSaysWhyItCannot) {
-  const std::vector<double> x = normal_data(40, 10);
+  const std::vector<double> x = normal_data(61, 10);
   std::vector<double> y = normal_data(61, 11);
-  for (double& v : y) v += 0.2;
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.5 * y[i] + 0.25 * x[i] + 0.2;
   if (!gpu_present()) {
     EXPECT_THAT([&] { cuda::permutation_test(x, y, cuda::PermutationStatistic::mean_difference); },
                 ::testing::ThrowsMessage<cuda::Unavailable>(HasSubstr("CUDA")));
     GTEST_SKIP() << "no usable GPU";
   }
   SerialExecutor serial;
-  const std::vector<double> small_x{1.0, 2.5, 3.0};
+  const std::vector<double> small_x{1.0, 2.5, 3.0, 0.5};
   const std::vector<double> small_y{2.0, 4.0, 4.5, 6.0};
   struct Case {
     std::span<const double> x;
     std::span<const double> y;
   };
-  for (const Case c : {Case{x, y}, Case{y, x}, Case{small_x, small_y}}) {
-    const stats::PermutationOptions options{
-        .permutations = 20'000, .seed = 4, .block_permutations = 5, .keep_distribution = true};
-    const stats::PermutationResult cpu =
-        stats::permutation_test(serial, c.x, c.y, stats::mean_difference, options);
-    for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
-      const stats::PermutationResult gpu =
-          cuda::permutation_test(c.x, c.y, cuda::PermutationStatistic::mean_difference, options, {},
-                                 {.blocks_per_launch = per_launch});
-      EXPECT_EQ(gpu.exact, cpu.exact);
-      EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal);
-      EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal);
-      EXPECT_EQ(gpu.p_value, cpu.p_value);
-      EXPECT_EQ(gpu.null_distribution, cpu.null_distribution);
-      EXPECT_EQ(gpu.run.backend, "cuda");
-      EXPECT_TRUE(gpu.run.complete);
+  // x against a shorter y and y against x (the smaller group drawn either way), and data with
+  // few enough arrangements to be enumerated.
+  const std::span<const double> shorter = std::span<const double>(y).first(40);
+  for (const TwoSampleStatistic& statistic : two_sample_statistics) {
+    const bool paired = statistic.design == stats::Design::correlation;
+    for (const Case c : {Case{x, paired ? y : shorter}, Case{y, x}, Case{small_x, small_y}}) {
+      const stats::PermutationOptions options{.design = statistic.design,
+                                              .permutations = 20'000,
+                                              .seed = 4,
+                                              .block_permutations = 5,
+                                              .keep_distribution = true};
+      const stats::PermutationResult cpu =
+          stats::permutation_test(serial, c.x, c.y, statistic.cpu, options);
+      for (const std::size_t per_launch : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+        const stats::PermutationResult gpu = cuda::permutation_test(
+            c.x, c.y, statistic.gpu, options, {}, {.blocks_per_launch = per_launch});
+        EXPECT_EQ(gpu.exact, cpu.exact);
+        EXPECT_EQ(gpu.less_or_equal, cpu.less_or_equal);
+        EXPECT_EQ(gpu.greater_or_equal, cpu.greater_or_equal);
+        EXPECT_EQ(gpu.p_value, cpu.p_value);
+        EXPECT_EQ(gpu.null_distribution, cpu.null_distribution);
+        EXPECT_EQ(gpu.run.backend, "cuda");
+        EXPECT_TRUE(gpu.run.complete);
+      }
     }
   }
 }

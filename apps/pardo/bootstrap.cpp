@@ -61,6 +61,7 @@ std::optional<cuda::BootstrapStatistic> gpu_statistic(const std::string& name) {
   if (name == "mean") return cuda::BootstrapStatistic::mean;
   if (name == "std") return cuda::BootstrapStatistic::std_dev;
   if (name == "var") return cuda::BootstrapStatistic::variance;
+  if (name == "pearson") return cuda::BootstrapStatistic::pearson;
   return std::nullopt;
 }
 
@@ -122,8 +123,8 @@ int run_bootstrap(const BootstrapArgs& args) {
   }
   const std::optional<cuda::BootstrapStatistic> on_gpu = gpu_statistic(args.statistic);
   if (gpu && !on_gpu) {
-    return fail("--backend cuda computes mean, std and var; --statistic " + args.statistic +
-                " runs on the CPU backends");
+    return fail("--backend cuda computes mean, std, var and pearson; --statistic " +
+                args.statistic + " runs on the CPU backends");
   }
   const auto method = stats::parse_bootstrap_method(args.method);
   if (!method) {
@@ -171,7 +172,7 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (gpu) {
     Progress progress;
     RunMonitor monitor(progress, args.quiet || args.json);
-    result = cuda::bootstrap(data, *on_gpu, options,
+    result = cuda::bootstrap(rows, *on_gpu, options,
                              RunControl{.stop = monitor.stop_token(), .progress = &progress});
   } else {
     const auto run = run_monitored(
@@ -270,8 +271,8 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
   add_backend_options(*cmd, args->backend);
   cmd->get_option("--backend")
       ->description(
-          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: mean, std, "
-          "var)");
+          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: all but "
+          "median)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

@@ -44,6 +44,13 @@ struct PermtestArgs {
   bool distribution = false;
 };
 
+// The statistic named as the GPU's test takes it: one of those find_statistic knows.
+cuda::PermutationStatistic gpu_statistic(const std::string& name) {
+  if (name == "t") return cuda::PermutationStatistic::t;
+  if (name == "pearson") return cuda::PermutationStatistic::pearson;
+  return cuda::PermutationStatistic::mean_difference;
+}
+
 StatisticFn find_statistic(const std::string& name) {
   if (name == "mean-diff") return stats::mean_difference;
   if (name == "t") return stats::t_statistic;
@@ -132,9 +139,10 @@ int run_permtest(PermtestArgs args) {
         "--statistic " + args.statistic + " does not apply to --design " + args.design +
         (*design == stats::Design::correlation ? " (pearson does)" : " (mean-diff or t do)"));
   }
-  if (gpu && (*design != stats::Design::independent || args.statistic != "mean-diff")) {
-    return fail("--backend cuda runs --design independent with --statistic mean-diff; --design " +
-                args.design + " with --statistic " + args.statistic + " runs on the CPU backends");
+  if (gpu && *design == stats::Design::paired) {
+    return fail(
+        "--backend cuda runs --design independent and correlation; --design paired runs "
+        "on the CPU backends");
   }
   const auto alternative = stats::parse_alternative(args.alternative);
   if (!alternative) {
@@ -167,7 +175,7 @@ int run_permtest(PermtestArgs args) {
     Progress progress;
     RunMonitor monitor(progress, args.quiet || args.json);
     result =
-        cuda::permutation_test(x, y, cuda::PermutationStatistic::mean_difference, options,
+        cuda::permutation_test(x, y, gpu_statistic(args.statistic), options,
                                RunControl{.stop = monitor.stop_token(), .progress = &progress});
   } else {
     const auto run = run_monitored(args.backend, "permtest", args.quiet || args.json,
@@ -242,8 +250,8 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
   add_backend_options(*cmd, args->backend);
   cmd->get_option("--backend")
       ->description(
-          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: "
-          "mean-diff, independent design)");
+          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: the "
+          "independent and correlation designs)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

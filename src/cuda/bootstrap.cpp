@@ -1,5 +1,5 @@
 // The bootstrap on CUDA devices: the host's side (launches, stops, the jackknife, the summary);
-// a GPU thread's work is cuda/detail/resample_kernel.hpp, its kernel runtime.cu.
+// a GPU thread's work is cuda/detail/bootstrap_kernel.hpp, its kernel runtime.cu.
 #include "pardo/cuda/bootstrap.hpp"
 
 #include <algorithm>
@@ -38,47 +38,64 @@ std::uint64_t blocks_per_launch(std::size_t rows, const stats::BootstrapOptions&
   return std::max<std::uint64_t>(1, std::min({by_work, by_memory, max_launch_blocks}));
 }
 
-}  // namespace
-
-stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatistic statistic,
-                                 const stats::BootstrapOptions& options, const RunControl& control,
-                                 const Devices& where) {
-  using Function = double (*)(std::span<const double>);
-  Function function = nullptr;
-  std::string_view name;
+std::string_view name_of(BootstrapStatistic statistic) {
   switch (statistic) {
     case BootstrapStatistic::mean:
-      function = &stats::mean;
-      name = "mean";
-      break;
+      return "mean";
     case BootstrapStatistic::variance:
-      function = &stats::variance;
-      name = "variance";
-      break;
+      return "variance";
     case BootstrapStatistic::std_dev:
-      function = &stats::std_dev;
-      name = "std_dev";
+      return "std_dev";
+    case BootstrapStatistic::pearson:
+      return "pearson";
+  }
+  throw std::invalid_argument("cuda::bootstrap: unknown statistic " +
+                              std::to_string(static_cast<std::uint32_t>(statistic)));
+}
+
+// The statistic as the CPU's blocks evaluate it on a table.
+double statistic_of(BootstrapStatistic statistic, const stats::Columns& table) {
+  switch (statistic) {
+    case BootstrapStatistic::mean:
+      return stats::mean(table.column(0));
+    case BootstrapStatistic::variance:
+      return stats::variance(table.column(0));
+    case BootstrapStatistic::std_dev:
+      return stats::std_dev(table.column(0));
+    case BootstrapStatistic::pearson:
       break;
   }
-  if (function == nullptr) {
-    throw std::invalid_argument("cuda::bootstrap: unknown statistic " +
-                                std::to_string(static_cast<std::uint32_t>(statistic)));
+  return stats::pearson(table);
+}
+
+}  // namespace
+
+stats::BootstrapResult bootstrap(const stats::Columns& table, BootstrapStatistic statistic,
+                                 const stats::BootstrapOptions& options, const RunControl& control,
+                                 const Devices& where) {
+  const std::string_view name = name_of(statistic);
+  const std::size_t columns = statistic == BootstrapStatistic::pearson ? 2 : 1;
+  if (table.columns() != columns) {
+    throw std::invalid_argument("cuda::bootstrap: " + std::string(name) + " takes " +
+                                std::to_string(columns) + " column" + (columns == 1 ? "" : "s") +
+                                ", not " + std::to_string(table.columns()));
   }
-  stats::validate(stats::Columns(data, 1), options);
+  stats::validate(table, options);
   if (control.checkpoint != nullptr) {
     throw std::invalid_argument("cuda::bootstrap: checkpoints are not supported on the GPU");
   }
-  const double estimate = function(data);
+  const auto of_table = [statistic](const stats::Columns& t) { return statistic_of(statistic, t); };
+  const double estimate = of_table(table);
   stats::detail::require_finite_statistic(estimate, "bootstrap", name, "on the data");
   const std::vector<int> chosen = detail::chosen_devices(where, "bootstrap");
   const auto started = std::chrono::steady_clock::now();
-  const std::size_t rows = data.size();
+  const std::size_t rows = table.rows();
   const std::uint64_t resample_blocks = stats::detail::resample_blocks(options);
   const std::uint64_t total_blocks = stats::bootstrap_blocks(rows, options);
   const BlockProgress units = stats::detail::statistic_progress(rows, options);
   start_phase(control.progress, units.phase, units.unit, units.total);
 
-  const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(data, statistic, options);
+  const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(table, statistic, options);
   const std::uint64_t per_launch = blocks_per_launch(rows, options, where);
   const std::uint64_t launches = (resample_blocks + per_launch - 1) / per_launch;
   std::vector<std::optional<std::vector<double>>> blocks(total_blocks);
@@ -104,13 +121,11 @@ stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatisti
   });
   // BCa's jackknife on the host: for the mean one pass over the data a block, for the others
   // one a value, as the CPU's blocks compute them.
-  const stats::Columns table(data, 1);
-  const auto of_column = [function](const stats::Columns& t) { return function(t.column(0)); };
   for (std::uint64_t b = resample_blocks; b < total_blocks && !control.stop.stop_requested(); ++b) {
     try {
       blocks[b] = statistic == BootstrapStatistic::mean
-                      ? stats::detail::run_mean_block(data, options, b, control.stop)
-                      : stats::detail::run_block(table, options, b, of_column, control.stop);
+                      ? stats::detail::run_mean_block(table.column(0), options, b, control.stop)
+                      : stats::detail::run_block(table, options, b, of_table, control.stop);
       advance_progress(control.progress, blocks[b]->size());
     } catch (const BlockStopped&) {
       break;
@@ -127,6 +142,12 @@ stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatisti
   result.run.backend = "cuda";
   result.run.workers = chosen.size();
   return result;
+}
+
+stats::BootstrapResult bootstrap(std::span<const double> data, BootstrapStatistic statistic,
+                                 const stats::BootstrapOptions& options, const RunControl& control,
+                                 const Devices& where) {
+  return bootstrap(stats::Columns(data, 1), statistic, options, control, where);
 }
 
 }  // namespace pardo::cuda

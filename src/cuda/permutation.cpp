@@ -1,5 +1,5 @@
-// The permutation test on CUDA devices: the host's side (the centred pool, launches, stops, the
-// summary); a GPU thread's work is cuda/detail/resample_kernel.hpp, its kernel runtime.cu.
+// The permutation test on CUDA devices: the host's side (the working pool, launches, stops, the
+// summary); a GPU thread's work is cuda/detail/permutation_kernel.hpp, its kernel runtime.cu.
 #include "pardo/cuda/permutation.hpp"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cuda/devices.hpp"
@@ -44,24 +45,45 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
                                           PermutationStatistic statistic,
                                           const stats::PermutationOptions& options,
                                           const RunControl& control, const Devices& where) {
-  if (statistic != PermutationStatistic::mean_difference) {
+  using Function = double (*)(std::span<const double>, std::span<const double>);
+  Function function = nullptr;
+  std::string_view name;
+  stats::Design design = stats::Design::independent;
+  switch (statistic) {
+    case PermutationStatistic::mean_difference:
+      function = &stats::mean_difference;
+      name = "mean_difference";
+      break;
+    case PermutationStatistic::t:
+      function = &stats::t_statistic;
+      name = "t_statistic";
+      break;
+    case PermutationStatistic::pearson:
+      function = &stats::pearson_r;
+      name = "pearson_r";
+      design = stats::Design::correlation;
+      break;
+  }
+  if (function == nullptr) {
     throw std::invalid_argument("cuda::permutation_test: unknown statistic " +
                                 std::to_string(static_cast<std::uint32_t>(statistic)));
   }
   stats::detail::PermutationPlan plan = stats::detail::plan_permutations(x, y, options);
-  if (plan.design != stats::Design::independent) {
+  if (plan.design != design) {
     throw std::invalid_argument(
-        "cuda::permutation_test: the GPU runs the independent design only; the paired and "
-        "correlation designs run on the CPU backends");
+        "cuda::permutation_test: the GPU runs mean_difference and t on the independent design "
+        "and pearson on the correlation design; " +
+        std::string(name) + " on the " + std::string(stats::to_string(plan.design)) +
+        " design runs on the CPU backends");
   }
   if (control.checkpoint != nullptr) {
     throw std::invalid_argument("cuda::permutation_test: checkpoints are not supported on the GPU");
   }
-  plan.observed = stats::mean_difference(x, y);
-  stats::detail::require_finite_statistic(plan.observed, "permutation_test", "mean_difference",
+  plan.observed = function(x, y);
+  stats::detail::require_finite_statistic(plan.observed, "permutation_test", name,
                                           "on the observed data");
-  const std::vector<double> centred =
-      plan.exact ? std::vector<double>{} : detail::centred_pool(x, y);
+  const detail::WorkingPool pool =
+      plan.exact ? detail::WorkingPool{} : detail::working_pool(x, y, plan.design, statistic);
   const std::vector<int> chosen = detail::chosen_devices(where, "permutation_test");
   const auto started = std::chrono::steady_clock::now();
   start_phase(control.progress, "permuting", "permutations", plan.total);
@@ -69,8 +91,7 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
 
   if (plan.exact) {
     // Every arrangement, no more than the permutations asked for: the CPU's enumeration.
-    const auto difference = &stats::mean_difference;
-    const stats::detail::StatisticView view = stats::detail::view_of(difference);
+    const stats::detail::StatisticView view = stats::detail::view_of(function);
     for (std::uint64_t b = 0; b < plan.blocks && !control.stop.stop_requested(); ++b) {
       stats::detail::PermutationCounts counts =
           stats::detail::permutation_counts(x, y, view, plan, b, control.stop);
@@ -81,7 +102,7 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
     }
   } else {
     const detail::PermutationKernelPlan kernel =
-        detail::permutation_kernel_plan(x, y, plan, centred);
+        detail::permutation_kernel_plan(x, y, plan, statistic, pool);
     const std::uint64_t per_launch = blocks_per_launch(kernel, plan.keep, where);
     const std::uint64_t launches = (plan.blocks + per_launch - 1) / per_launch;
     std::mutex mutex;
@@ -116,7 +137,7 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
     });
   }
   stats::PermutationResult result =
-      stats::detail::summarise_permutations(plan, options.alternative, blocks, "mean_difference");
+      stats::detail::summarise_permutations(plan, options.alternative, blocks, name);
   const auto done = static_cast<std::uint64_t>(std::count_if(
       blocks.begin(), blocks.end(), [](const auto& block) { return block.has_value(); }));
   result.run.blocks_done = done;

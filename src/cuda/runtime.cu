@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "cuda/runtime.hpp"
+#include "pardo/cuda/detail/bootstrap_kernel.hpp"
 #include "pardo/cuda/detail/integrate_kernel.hpp"
+#include "pardo/cuda/detail/permutation_kernel.hpp"
 #include "pardo/cuda/detail/pi_kernel.hpp"
-#include "pardo/cuda/detail/resample_kernel.hpp"
 
 namespace pardo::cuda::detail {
 
@@ -152,17 +153,22 @@ void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint
                         std::size_t n, PermutationTally* tallies, double* values) {
   if (n == 0) return;
   check(cudaSetDevice(device), "cudaSetDevice");
-  DeviceArray<double> centred(plan.pooled);
-  check(
-      cudaMemcpy(centred.data, plan.centred, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
-      "cudaMemcpy of the pooled values");
-  DeviceArray<double> pools(std::size_t{plan.pooled} * n);
+  DeviceArray<double> pool(plan.pooled);
+  check(cudaMemcpy(pool.data, plan.pool, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
+        "cudaMemcpy of the pooled values");
+  DeviceArray<double> x(plan.orderings ? plan.pooled : 0);
+  if (plan.orderings) {
+    check(cudaMemcpy(x.data, plan.x, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
+          "cudaMemcpy of x");
+  }
+  DeviceArray<double> copies(std::size_t{plan.pooled} * n);
   DeviceArray<PermutationTally> counts(n);
   const std::size_t kept = values == nullptr ? 0 : n * plan.block_permutations;
   DeviceArray<double> null_values(kept);
   PermutationKernelPlan on_device = plan;
-  on_device.centred = centred.data;
-  permutation_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, pools.data,
+  on_device.pool = pool.data;
+  on_device.x = x.data;
+  permutation_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, copies.data,
                                                         counts.data, null_values.data);
   check(cudaGetLastError(), "the permutation kernel's launch");
   check(cudaMemcpy(tallies, counts.data, n * sizeof(PermutationTally), cudaMemcpyDeviceToHost),

@@ -7,8 +7,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "pardo/cuda/detail/bootstrap_kernel.hpp"
 #include "pardo/cuda/detail/integrate_kernel.hpp"
-#include "pardo/cuda/detail/resample_kernel.hpp"
+#include "pardo/cuda/detail/permutation_kernel.hpp"
 #include "pardo/cuda/device.hpp"
 
 namespace pardo::cuda::detail {
@@ -44,8 +45,9 @@ void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t
 /// Blocks [first_block, first_block + n) of a permutation test: block first_block + i's counts
 /// into tallies[i] and, unless `values` is null, its null values into
 /// values[i * plan.block_permutations, ...), one GPU thread a block (permutation_block, with a
-/// working copy of the pool in device memory), with plan.centred a host array of plan.pooled
-/// values. Runs on `device` and returns when the counts are back.
+/// working copy of the pool in device memory), with plan.pool (and for the correlation design
+/// plan.x) a host array of plan.pooled values. Runs on `device` and returns when the counts are
+/// back.
 /// @throws Unavailable with the runtime's reason (out of device memory among them)
 void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint64_t first_block,
                         std::size_t n, PermutationTally* tallies, double* values);

@@ -102,14 +102,16 @@ if ! "$pardo" bootstrap "$tmp/data.csv" --resamples 100 | grep -q "95% interval"
   failures=$((failures + 1))
 fi
 
-# --backend cuda, mean, std and var: built without CUDA, exit 2 saying so; built with it but no
+# --backend cuda, all statistics but the median: built without CUDA, exit 2 saying so; built with it but no
 # usable device, exit 3 with the runtime's reason; with a GPU, the CPU's interval and distribution bit
 # for bit.
 check_cuda_refusals bootstrap "$tmp/data.csv" --backend cuda
 if [[ $cuda == devices ]]; then
-  for case in "mean percentile" "mean bca" "std bca" "var percentile"; do
+  for case in "mean percentile" "mean bca" "std bca" "var percentile" "pearson bca"; do
     read -r statistic method <<<"$case"
-    run=("$tmp/large.csv" --statistic "$statistic" --resamples 20001 --block-size 3 --method "$method" --distribution --json -q)
+    columns=(--column x)
+    [[ $statistic == pearson ]] && columns=(--columns x,y)
+    run=("$tmp/data.csv" --statistic "$statistic" "${columns[@]}" --resamples 20001 --block-size 3 --method "$method" --distribution --json -q)
     fields='import json,sys; r=json.load(sys.stdin); print(repr(r["interval"]["low"]), repr(r["interval"]["high"]), repr(r["std_error"]), hash(tuple(r["distribution"])))'
     ref=$("$pardo" bootstrap "${run[@]}" --backend threads | python3 -c "$fields")
     got=$("$pardo" bootstrap "${run[@]}" --backend cuda | python3 -c "$fields")
@@ -117,7 +119,7 @@ if [[ $cuda == devices ]]; then
   done
 fi
 if [[ $cuda != absent ]]; then
-  expect_usage_error "\--backend cuda computes mean, std and var; --statistic median runs on the CPU backends" \
+  expect_usage_error "\--backend cuda computes mean, std, var and pearson; --statistic median runs on the CPU backends" \
     bootstrap "$tmp/data.csv" --backend cuda --statistic median
   expect_usage_error "\--workers applies to the CPU backends" bootstrap "$tmp/data.csv" --backend cuda --workers 2
 fi

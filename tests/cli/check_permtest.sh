@@ -75,13 +75,15 @@ if [[ "$exact" != "True 35 "* ]]; then
   failures=$((failures + 1))
 fi
 
-# --backend cuda, mean-diff on independent samples: built without CUDA, exit 2 saying so; built
+# --backend cuda, the independent and correlation designs: built without CUDA, exit 2 saying so; built
 # with it but no usable device, exit 3 with the runtime's reason; with a GPU, the CPU's counts,
 # p-value and null distribution bit for bit, randomized and exact.
 check_cuda_refusals permtest "$tmp/data.csv" --backend cuda
 if [[ $cuda == devices ]]; then
   fields='import json,sys; r=json.load(sys.stdin); print(r["less_or_equal"], r["greater_or_equal"], repr(r["estimate"]), hash(tuple(r["null_distribution"])))'
   for run in "$tmp/data.csv --permutations 20001 --block-size 3" \
+    "$tmp/data.csv --permutations 20001 --block-size 3 --statistic t" \
+    "$tmp/data.csv --permutations 20001 --block-size 3 --design correlation" \
     "--x $tmp/short.csv:v --y $tmp/four.csv:v"; do
     read -ra words <<<"$run"
     ref=$("$pardo" permtest "${words[@]}" --distribution --json -q --backend threads | python3 -c "$fields")
@@ -90,10 +92,8 @@ if [[ $cuda == devices ]]; then
   done
 fi
 if [[ $cuda != absent ]]; then
-  expect_usage_error "\--backend cuda runs --design independent with --statistic mean-diff" \
+  expect_usage_error "\--backend cuda runs --design independent and correlation; --design paired" \
     permtest "$tmp/data.csv" --backend cuda --design paired
-  expect_usage_error "\--backend cuda runs --design independent with --statistic mean-diff" \
-    permtest "$tmp/data.csv" --backend cuda --statistic t
   expect_usage_error "not supported with --backend cuda" permtest "$tmp/data.csv" --backend cuda --checkpoint c.ckpt
 fi
 

@@ -6,11 +6,10 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
-#include "pardo/cuda/detail/resample_kernel.hpp"
+#include "pardo/cuda/detail/bootstrap_kernel.hpp"
+#include "pardo/cuda/detail/permutation_kernel.hpp"
 #include "pardo/random/stream.hpp"
 #include "pardo/stats/bootstrap.hpp"
 #include "pardo/stats/descriptive.hpp"
@@ -18,64 +17,75 @@
 
 namespace pardo::cuda::detail {
 
-/// A bootstrap of `statistic` over `data` (which must outlive it) with `options`.
-inline BootstrapKernelPlan bootstrap_kernel_plan(std::span<const double> data,
+/// A bootstrap of `statistic` over `table` (whose values must outlive it) with `options`.
+inline BootstrapKernelPlan bootstrap_kernel_plan(const stats::Columns& table,
                                                  BootstrapStatistic statistic,
                                                  const stats::BootstrapOptions& options) {
   const random::Key key = random::derive_key(options.seed);
   return {key[0],
           key[1],
           statistic,
-          static_cast<std::uint32_t>(data.size()),
+          static_cast<std::uint32_t>(table.rows()),
           options.resamples,
           options.block_resamples,
-          data.data()};
+          table.data().data()};
 }
 
-/// x and y pooled and centred on their mean, as the CPU's mean-difference path centres them.
-/// @throws std::invalid_argument where a sum of the centred values could overflow (the CPU
-///         takes its generic path there)
-inline std::vector<double> centred_pool(std::span<const double> x, std::span<const double> y) {
-  std::vector<double> w(x.begin(), x.end());
-  w.insert(w.end(), y.begin(), y.end());
-  const double centre = stats::mean(w);
+/// What every thread's working copy of a permutation test starts as: y for the correlation
+/// design; for the independent design x and y pooled, centred on their mean for the mean
+/// difference's fast path (as the CPU centres them) unless a sum of the centred values could
+/// overflow, where the CPU takes its generic path too.
+struct WorkingPool {
+  std::vector<double> values;
+  bool centred = false;
+};
+
+inline WorkingPool working_pool(std::span<const double> x, std::span<const double> y,
+                                stats::Design design, PermutationStatistic statistic) {
+  if (design == stats::Design::correlation) return {{y.begin(), y.end()}, false};
+  WorkingPool pool{{x.begin(), x.end()}, false};
+  pool.values.insert(pool.values.end(), y.begin(), y.end());
+  if (statistic != PermutationStatistic::mean_difference) return pool;
+  std::vector<double> centred = pool.values;
+  const double centre = stats::mean(centred);
   double largest = 0;
-  for (double& v : w) {
+  for (double& v : centred) {
     v -= centre;
     largest = std::max(largest, std::abs(v));
   }
-  if (!std::isfinite(largest * static_cast<double>(w.size()))) {
-    throw std::invalid_argument(
-        "cuda::permutation_test: values so large that a sum of the centred values could "
-        "overflow (largest |value - mean| " +
-        std::to_string(largest) + " times " + std::to_string(w.size()) +
-        " values); run the test on a CPU backend, whose generic path takes them");
-  }
-  return w;
+  if (!std::isfinite(largest * static_cast<double>(centred.size()))) return pool;
+  return {std::move(centred), true};
 }
 
-/// A randomized permutation test of x against y with mean_difference under `plan` (its
-/// observed statistic set), over `centred` (centred_pool(x, y), which must outlive it).
+/// A randomized permutation test of x against y with `statistic` under `plan` (its observed
+/// statistic set), over `pool` (working_pool(x, y, ...)); x and the pool must outlive it.
 inline PermutationKernelPlan permutation_kernel_plan(std::span<const double> x,
                                                      std::span<const double> y,
                                                      const stats::detail::PermutationPlan& plan,
-                                                     const std::vector<double>& centred) {
+                                                     PermutationStatistic statistic,
+                                                     const WorkingPool& pool) {
   const random::Key key = random::derive_key(plan.seed);
   // scipy's tolerance for ties, as the CPU's tally takes it.
   const double gamma = std::max(1e-14, std::abs(1e-14 * plan.observed));
   double total = 0;
-  for (const double v : centred) total += v;
+  if (pool.centred) {
+    for (const double v : pool.values) total += v;
+  }
   return {key[0],
           key[1],
-          static_cast<std::uint32_t>(centred.size()),
+          statistic,
+          plan.design == stats::Design::correlation,
+          static_cast<std::uint32_t>(pool.values.size()),
           static_cast<std::uint32_t>(std::min(x.size(), y.size())),
           x.size() <= y.size(),
+          pool.centred,
           total,
           plan.observed - gamma,
           plan.observed + gamma,
           plan.total,
           plan.block_permutations,
-          centred.data()};
+          pool.values.data(),
+          x.data()};
 }
 
 }  // namespace pardo::cuda::detail
