@@ -78,6 +78,9 @@ constexpr BuiltinStatistic statistics[] = {
      [](const stats::Columns& t) { return stats::std_dev(t.column(0)); }, stats::std_dev, 1,
      "std_dev"},
     {cuda::BootstrapStatistic::pearson, stats::pearson, nullptr, 2, "pearson"},
+    {cuda::BootstrapStatistic::median,
+     [](const stats::Columns& t) { return stats::median(t.column(0)); }, stats::median, 1,
+     "median"},
 };
 
 // The CPU's block for `statistic`: the fused mean block, or the generic one.
@@ -91,13 +94,17 @@ std::vector<double> cpu_block(const BuiltinStatistic& statistic, const stats::Co
 
 // Plain data; data whose sums overflow (the mean summed again scaled by 2^-64, the squares
 // scaled by a power of two); data so small that the squares underflow; constant data (no
-// spread, trusted as such; pearson's y only, so that r is NaN as on the CPU).
+// spread, trusted as such; pearson's y only, so that r is NaN as on the CPU); heavily tied data
+// (the median's selection among equal values).
 TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
   for (const BuiltinStatistic& statistic : statistics) {
     for (const std::uint32_t rows : row_counts) {
-      for (const double scale : {1.0, 1.7e308, 1e-300, 0.0}) {
+      for (const double scale : {1.0, 1.7e308, 1e-300, 0.0, 4.0}) {
         std::vector<double> data = normal_data(rows * statistic.columns, rows, scale);
         if (scale == 0) std::fill(data.end() - rows, data.end(), 2.5);
+        if (scale == 4) {
+          for (double& v : data) v = std::round(v);
+        }
         // pearson's y follows x, so that r is not near 0.
         for (std::size_t i = rows; i < data.size(); ++i) data[i] += 0.5 * data[i - rows];
         const stats::Columns table(data, statistic.columns);
@@ -110,7 +117,8 @@ TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
         for (std::uint64_t b = 0; b < blocks; ++b) {
           const std::vector<double> cpu = cpu_block(statistic, table, options, b);
           std::vector<double> gpu(options.block_resamples, -1.0);
-          cuda::detail::bootstrap_block(plan, b, gpu.data());
+          std::vector<double> scratch(rows);
+          cuda::detail::bootstrap_block(plan, b, gpu.data(), scratch.data(), 1);
           ASSERT_EQ(cuda::detail::block_resample_count(plan, b), cpu.size());
           for (std::size_t r = 0; r < cpu.size(); ++r) {
             const std::string where = std::string(statistic.name) + ", " + std::to_string(rows) +
@@ -128,6 +136,29 @@ TEST(CudaBootstrap, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
   }
 }
 
+// A launch's threads gather the median's resamples interleaved: each thread's block is
+// unchanged.
+TEST(CudaBootstrap, InterleavedMedianScratchChangesNoBlock) {
+  const std::vector<double> data = normal_data(101, 12);
+  const stats::BootstrapOptions options{.resamples = 40, .seed = 5, .block_resamples = 4};
+  const cuda::detail::BootstrapKernelPlan plan = cuda::detail::bootstrap_kernel_plan(
+      stats::Columns(data, 1), cuda::BootstrapStatistic::median, options);
+  constexpr std::uint64_t threads = 3;
+  std::vector<double> interleaved(data.size() * threads);
+  for (std::uint64_t t = 0; t < threads; ++t) {
+    std::vector<double> alone(data.size());
+    std::vector<double> a(options.block_resamples);
+    std::vector<double> b(options.block_resamples);
+    cuda::detail::bootstrap_block(plan, 2 + t, a.data(), interleaved.data() + t, threads);
+    cuda::detail::bootstrap_block(plan, 2 + t, b.data(), alone.data(), 1);
+    EXPECT_EQ(a, b) << "thread " << t;
+    EXPECT_EQ(a, stats::detail::run_block(
+                     stats::Columns(data, 1), options, 2 + t,
+                     [](const stats::Columns& c) { return stats::median(c.column(0)); }))
+        << "thread " << t;
+  }
+}
+
 struct TwoSampleStatistic {
   cuda::PermutationStatistic gpu;
   double (*cpu)(std::span<const double>, std::span<const double>);
@@ -139,6 +170,9 @@ constexpr TwoSampleStatistic two_sample_statistics[] = {
     {cuda::PermutationStatistic::mean_difference, stats::mean_difference,
      stats::Design::independent, "mean_difference"},
     {cuda::PermutationStatistic::t, stats::t_statistic, stats::Design::independent, "t"},
+    {cuda::PermutationStatistic::mean_difference, stats::mean_difference, stats::Design::paired,
+     "paired mean_difference"},
+    {cuda::PermutationStatistic::t, stats::t_statistic, stats::Design::paired, "paired t"},
     {cuda::PermutationStatistic::pearson, stats::pearson_r, stats::Design::correlation, "pearson"},
 };
 
@@ -148,8 +182,9 @@ struct Split {
 };
 
 // x the smaller group, y the smaller one, equal sizes; a pool over the lanes of the sum or
-// inside one (the correlation design takes the equal sizes).
-constexpr Split splits[] = {{5, 9}, {12, 4}, {30, 30}, {3, 200}, {2, 2}, {9, 9}};
+// inside one; more than 32 pairs (two words a sign pattern) and fewer (the paired and
+// correlation designs take the equal sizes).
+constexpr Split splits[] = {{5, 9}, {12, 4}, {30, 30}, {3, 200}, {2, 2}, {9, 9}, {70, 70}};
 
 stats::PermutationOptions random_options(stats::Design design) {
   return {.design = design,
@@ -164,7 +199,7 @@ stats::PermutationOptions random_options(stats::Design design) {
 TEST(CudaPermutation, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
   for (const TwoSampleStatistic& statistic : two_sample_statistics) {
     for (const Split& split : splits) {
-      if (statistic.design == stats::Design::correlation && split.nx != split.ny) continue;
+      if (statistic.design != stats::Design::independent && split.nx != split.ny) continue;
       for (const double scale : {1.0, 1.7e308, 1e-300}) {
         const std::vector<double> x = normal_data(split.nx, 1, scale);
         std::vector<double> y = normal_data(split.ny, 2, scale);
@@ -175,8 +210,9 @@ TEST(CudaPermutation, AGpuThreadsBlockIsTheCpusBlockBitForBit) {
         plan.observed = statistic.cpu(x, y);
         const cuda::detail::WorkingPool pool =
             cuda::detail::working_pool(x, y, statistic.design, statistic.gpu);
-        EXPECT_EQ(pool.centred,
-                  statistic.gpu == cuda::PermutationStatistic::mean_difference && scale != 1.7e308);
+        EXPECT_EQ(pool.centred, statistic.gpu == cuda::PermutationStatistic::mean_difference &&
+                                    statistic.design == stats::Design::independent &&
+                                    scale != 1.7e308);
         const cuda::detail::PermutationKernelPlan kernel =
             cuda::detail::permutation_kernel_plan(x, y, plan, statistic.gpu, pool);
         const stats::detail::StatisticView view = stats::detail::view_of(statistic.cpu);
@@ -221,7 +257,7 @@ TEST(CudaPermutation, InterleavedWorkingCopiesChangeNoBlock) {
     constexpr std::uint64_t threads = 3;
     std::vector<double> interleaved(n * threads, -1.0);
     for (std::uint64_t t = 0; t < threads; ++t) {
-      std::vector<double> alone(n);
+      std::vector<double> alone(n, -1.0);  // untouched by the paired design, as interleaved is
       std::vector<double> a(plan.block_permutations);
       std::vector<double> b(plan.block_permutations);
       const cuda::detail::PermutationTally shared =
@@ -242,8 +278,8 @@ TEST(CudaPermutation, InterleavedWorkingCopiesChangeNoBlock) {
 TEST(CudaResampling, BadArgumentsAreRefusedBeforeAnyDeviceIsLookedFor) {
   const std::vector<double> data = normal_data(50, 6);
   const std::vector<double> y = normal_data(40, 7);
-  EXPECT_THAT([&] { cuda::bootstrap(data, static_cast<cuda::BootstrapStatistic>(4)); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 4")));
+  EXPECT_THAT([&] { cuda::bootstrap(data, static_cast<cuda::BootstrapStatistic>(5)); },
+              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 5")));
   EXPECT_THAT([&] { cuda::bootstrap(data, cuda::BootstrapStatistic::mean, {.resamples = 0}); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("resamples")));
   EXPECT_THAT(
@@ -258,27 +294,20 @@ TEST(CudaResampling, BadArgumentsAreRefusedBeforeAnyDeviceIsLookedFor) {
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown statistic 3")));
   EXPECT_THAT(
       [&] {
-        cuda::permutation_test(data, data, cuda::PermutationStatistic::mean_difference,
-                               {.design = stats::Design::paired});
-      },
-      ::testing::ThrowsMessage<std::invalid_argument>(
-          HasSubstr("mean_difference on the paired design runs on the CPU backends")));
-  EXPECT_THAT(
-      [&] {
         cuda::permutation_test(data, y, cuda::PermutationStatistic::mean_difference,
                                {.permutations = 0});
       },
       ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("permutations")));
   EXPECT_THAT([&] { cuda::permutation_test(data, data, cuda::PermutationStatistic::pearson); },
               ::testing::ThrowsMessage<std::invalid_argument>(
-                  HasSubstr("pearson_r on the independent design runs on the CPU backends")));
+                  HasSubstr("not pearson_r on the independent design")));
   EXPECT_THAT(
       [&] {
         cuda::permutation_test(data, data, cuda::PermutationStatistic::t,
                                {.design = stats::Design::correlation});
       },
       ::testing::ThrowsMessage<std::invalid_argument>(
-          HasSubstr("t_statistic on the correlation design runs on the CPU backends")));
+          HasSubstr("not t_statistic on the correlation design")));
   EXPECT_THAT(
       [&] { cuda::bootstrap(stats::Columns(data, 1), cuda::BootstrapStatistic::pearson); },
       ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("pearson takes 2 columns, not 1")));
@@ -356,8 +385,8 @@ TEST(CudaPermutation, PermutationTestGivesTheCpusBitsOrSaysWhyItCannot) {
   // few enough arrangements to be enumerated.
   const std::span<const double> shorter = std::span<const double>(y).first(40);
   for (const TwoSampleStatistic& statistic : two_sample_statistics) {
-    const bool paired = statistic.design == stats::Design::correlation;
-    for (const Case c : {Case{x, paired ? y : shorter}, Case{y, x}, Case{small_x, small_y}}) {
+    const bool pairs = statistic.design != stats::Design::independent;
+    for (const Case c : {Case{x, pairs ? y : shorter}, Case{y, x}, Case{small_x, small_y}}) {
       const stats::PermutationOptions options{.design = statistic.design,
                                               .permutations = 20'000,
                                               .seed = 4,

@@ -6,7 +6,6 @@
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <pardo/core/errors.hpp>
 #include <pardo/cuda/bootstrap.hpp>
 #include <pardo/stats/bootstrap.hpp>
@@ -57,12 +56,14 @@ StatisticFn find_statistic(const std::string& name) {
   return nullptr;
 }
 
-std::optional<cuda::BootstrapStatistic> gpu_statistic(const std::string& name) {
-  if (name == "mean") return cuda::BootstrapStatistic::mean;
+// The statistic named as the GPU's bootstrap takes it: one of those find_statistic and
+// find_table_statistic know.
+cuda::BootstrapStatistic gpu_statistic(const std::string& name) {
   if (name == "std") return cuda::BootstrapStatistic::std_dev;
   if (name == "var") return cuda::BootstrapStatistic::variance;
   if (name == "pearson") return cuda::BootstrapStatistic::pearson;
-  return std::nullopt;
+  if (name == "median") return cuda::BootstrapStatistic::median;
+  return cuda::BootstrapStatistic::mean;
 }
 
 TableStatisticFn find_table_statistic(const std::string& name) {
@@ -121,11 +122,6 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (table_statistic != nullptr && args.columns.empty()) {
     return fail("--statistic pearson needs two columns, as --columns x,y");
   }
-  const std::optional<cuda::BootstrapStatistic> on_gpu = gpu_statistic(args.statistic);
-  if (gpu && !on_gpu) {
-    return fail("--backend cuda computes mean, std, var and pearson; --statistic " +
-                args.statistic + " runs on the CPU backends");
-  }
   const auto method = stats::parse_bootstrap_method(args.method);
   if (!method) {
     return fail("--method: unknown method '" + args.method + "' (percentile, basic or bca)");
@@ -172,7 +168,7 @@ int run_bootstrap(const BootstrapArgs& args) {
   if (gpu) {
     Progress progress;
     RunMonitor monitor(progress, args.quiet || args.json);
-    result = cuda::bootstrap(rows, *on_gpu, options,
+    result = cuda::bootstrap(rows, gpu_statistic(args.statistic), options,
                              RunControl{.stop = monitor.stop_token(), .progress = &progress});
   } else {
     const auto run = run_monitored(
@@ -270,9 +266,7 @@ void add_bootstrap_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   cmd->get_option("--backend")
-      ->description(
-          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: all but "
-          "median)");
+      ->description("serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

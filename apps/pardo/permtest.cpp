@@ -139,11 +139,6 @@ int run_permtest(PermtestArgs args) {
         "--statistic " + args.statistic + " does not apply to --design " + args.design +
         (*design == stats::Design::correlation ? " (pearson does)" : " (mean-diff or t do)"));
   }
-  if (gpu && *design == stats::Design::paired) {
-    return fail(
-        "--backend cuda runs --design independent and correlation; --design paired runs "
-        "on the CPU backends");
-  }
   const auto alternative = stats::parse_alternative(args.alternative);
   if (!alternative) {
     return fail("--alternative: unknown alternative '" + args.alternative +
@@ -249,9 +244,7 @@ void add_permtest_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   add_backend_options(*cmd, args->backend);
   cmd->get_option("--backend")
-      ->description(
-          "serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in: the "
-          "independent and correlation designs)");
+      ->description("serial, threads, processes, mpi (under mpirun) or cuda (a GPU, if built in)");
   add_checkpoint_options(*cmd, args->backend.checkpoint);
   add_output_option(*cmd, args->output);
   add_save_option(*cmd, "--save-distribution", args->save_distribution,

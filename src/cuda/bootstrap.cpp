@@ -25,16 +25,19 @@ namespace {
 
 // About this many rows gathered a launch, so that a stop request waits for one launch at most.
 constexpr std::uint64_t launch_rows = std::uint64_t{1} << 32;
-// A launch's means take at most this much device memory.
-constexpr std::uint64_t means_memory_bytes = std::uint64_t{1} << 30;
+// A launch's statistics, and the median's gathered resamples, take at most this much device
+// memory.
+constexpr std::uint64_t launch_memory_bytes = std::uint64_t{1} << 30;
 constexpr std::uint64_t max_launch_blocks = std::uint64_t{1} << 20;
 
-std::uint64_t blocks_per_launch(std::size_t rows, const stats::BootstrapOptions& options,
-                                const Devices& where) {
+std::uint64_t blocks_per_launch(std::size_t rows, BootstrapStatistic statistic,
+                                const stats::BootstrapOptions& options, const Devices& where) {
   if (where.blocks_per_launch != 0) return where.blocks_per_launch;
   const std::uint64_t per_block = options.block_resamples;
   const std::uint64_t by_work = launch_rows / std::max<std::uint64_t>(1, per_block * rows);
-  const std::uint64_t by_memory = means_memory_bytes / (8 * per_block);
+  const std::uint64_t bytes =
+      8 * (per_block + (statistic == BootstrapStatistic::median ? rows : 0));
+  const std::uint64_t by_memory = launch_memory_bytes / bytes;
   return std::max<std::uint64_t>(1, std::min({by_work, by_memory, max_launch_blocks}));
 }
 
@@ -48,6 +51,8 @@ std::string_view name_of(BootstrapStatistic statistic) {
       return "std_dev";
     case BootstrapStatistic::pearson:
       return "pearson";
+    case BootstrapStatistic::median:
+      return "median";
   }
   throw std::invalid_argument("cuda::bootstrap: unknown statistic " +
                               std::to_string(static_cast<std::uint32_t>(statistic)));
@@ -62,6 +67,8 @@ double statistic_of(BootstrapStatistic statistic, const stats::Columns& table) {
       return stats::variance(table.column(0));
     case BootstrapStatistic::std_dev:
       return stats::std_dev(table.column(0));
+    case BootstrapStatistic::median:
+      return stats::median(table.column(0));
     case BootstrapStatistic::pearson:
       break;
   }
@@ -96,7 +103,7 @@ stats::BootstrapResult bootstrap(const stats::Columns& table, BootstrapStatistic
   start_phase(control.progress, units.phase, units.unit, units.total);
 
   const detail::BootstrapKernelPlan plan = detail::bootstrap_kernel_plan(table, statistic, options);
-  const std::uint64_t per_launch = blocks_per_launch(rows, options, where);
+  const std::uint64_t per_launch = blocks_per_launch(rows, statistic, options, where);
   const std::uint64_t launches = (resample_blocks + per_launch - 1) / per_launch;
   std::vector<std::optional<std::vector<double>>> blocks(total_blocks);
   std::mutex mutex;

@@ -48,7 +48,7 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
   using Function = double (*)(std::span<const double>, std::span<const double>);
   Function function = nullptr;
   std::string_view name;
-  stats::Design design = stats::Design::independent;
+  bool correlation = false;
   switch (statistic) {
     case PermutationStatistic::mean_difference:
       function = &stats::mean_difference;
@@ -61,7 +61,7 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
     case PermutationStatistic::pearson:
       function = &stats::pearson_r;
       name = "pearson_r";
-      design = stats::Design::correlation;
+      correlation = true;
       break;
   }
   if (function == nullptr) {
@@ -69,12 +69,11 @@ stats::PermutationResult permutation_test(std::span<const double> x, std::span<c
                                 std::to_string(static_cast<std::uint32_t>(statistic)));
   }
   stats::detail::PermutationPlan plan = stats::detail::plan_permutations(x, y, options);
-  if (plan.design != design) {
+  if ((plan.design == stats::Design::correlation) != correlation) {
     throw std::invalid_argument(
-        "cuda::permutation_test: the GPU runs mean_difference and t on the independent design "
-        "and pearson on the correlation design; " +
-        std::string(name) + " on the " + std::string(stats::to_string(plan.design)) +
-        " design runs on the CPU backends");
+        "cuda::permutation_test: pearson is for the correlation design, mean_difference and t "
+        "for the independent and paired designs; not " +
+        std::string(name) + " on the " + std::string(stats::to_string(plan.design)) + " design");
   }
   if (control.checkpoint != nullptr) {
     throw std::invalid_argument("cuda::permutation_test: checkpoints are not supported on the GPU");

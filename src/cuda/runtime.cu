@@ -53,12 +53,15 @@ __global__ void integrate_kernel(IntegrateKernelPlan plan, std::uint64_t first_b
       block_moments(plan, first_block + t, cell_means == nullptr ? nullptr : cell_means + t, n);
 }
 
-// One GPU thread a bootstrap block, its statistics at out[t * block_resamples].
+// One GPU thread a bootstrap block, its statistics at out[t * block_resamples]; the median's
+// resamples gathered in `scratch`, interleaved with the other threads' (value i of thread t at
+// i n + t).
 __global__ void bootstrap_kernel(BootstrapKernelPlan plan, std::uint64_t first_block,
-                                 std::uint64_t n, double* out) {
+                                 std::uint64_t n, double* out, double* scratch) {
   const std::uint64_t t = std::uint64_t{blockIdx.x} * blockDim.x + threadIdx.x;
   if (t >= n) return;
-  bootstrap_block(plan, first_block + t, out + t * plan.block_resamples);
+  bootstrap_block(plan, first_block + t, out + t * plan.block_resamples,
+                  scratch == nullptr ? nullptr : scratch + t, n);
 }
 
 // One GPU thread a permutation block, its working copy of the pool interleaved with the other
@@ -136,14 +139,18 @@ void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t
                       std::size_t n, double* out) {
   if (n == 0) return;
   check(cudaSetDevice(device), "cudaSetDevice");
-  DeviceArray<double> data(plan.rows);
-  check(cudaMemcpy(data.data, plan.data, plan.rows * sizeof(double), cudaMemcpyHostToDevice),
+  const std::size_t columns = plan.statistic == BootstrapStatistic::pearson ? 2 : 1;
+  DeviceArray<double> data(columns * plan.rows);
+  check(cudaMemcpy(data.data, plan.data, columns * plan.rows * sizeof(double),
+                   cudaMemcpyHostToDevice),
         "cudaMemcpy of the data");
   const std::size_t values = n * plan.block_resamples;
   DeviceArray<double> statistics(values);
+  DeviceArray<double> scratch(plan.statistic == BootstrapStatistic::median ? plan.rows * n : 0);
   BootstrapKernelPlan on_device = plan;
   on_device.data = data.data;
-  bootstrap_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, statistics.data);
+  bootstrap_kernel<<<grid_of(n), threads_per_block>>>(on_device, first_block, n, statistics.data,
+                                                      scratch.data);
   check(cudaGetLastError(), "the bootstrap kernel's launch");
   check(cudaMemcpy(out, statistics.data, values * sizeof(double), cudaMemcpyDeviceToHost),
         "cudaMemcpy of the statistics");
@@ -156,12 +163,14 @@ void permutation_blocks(int device, const PermutationKernelPlan& plan, std::uint
   DeviceArray<double> pool(plan.pooled);
   check(cudaMemcpy(pool.data, plan.pool, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
         "cudaMemcpy of the pooled values");
-  DeviceArray<double> x(plan.orderings ? plan.pooled : 0);
-  if (plan.orderings) {
+  const bool with_x = plan.arrangement != Arrangement::splits;
+  DeviceArray<double> x(with_x ? plan.pooled : 0);
+  if (with_x) {
     check(cudaMemcpy(x.data, plan.x, plan.pooled * sizeof(double), cudaMemcpyHostToDevice),
           "cudaMemcpy of x");
   }
-  DeviceArray<double> copies(std::size_t{plan.pooled} * n);
+  DeviceArray<double> copies(
+      plan.arrangement == Arrangement::sign_patterns ? 0 : std::size_t{plan.pooled} * n);
   DeviceArray<PermutationTally> counts(n);
   const std::size_t kept = values == nullptr ? 0 : n * plan.block_permutations;
   DeviceArray<double> null_values(kept);

@@ -36,8 +36,9 @@ void integrate_blocks(int device, const IntegrateKernelPlan& plan, std::uint64_t
 
 /// Blocks [first_block, first_block + n) of a bootstrap: block first_block + i's resamples'
 /// statistics into out[i * plan.block_resamples, ...), one GPU thread a block
-/// (bootstrap_block), with plan.data a host array of plan.rows values. Runs on `device` and
-/// returns when the statistics are back.
+/// (bootstrap_block; the median's resamples gathered in device memory), with plan.data a host
+/// array of plan.rows values a column (two for pearson). Runs on `device` and returns when the
+/// statistics are back.
 /// @throws Unavailable with the runtime's reason (out of device memory among them)
 void bootstrap_blocks(int device, const BootstrapKernelPlan& plan, std::uint64_t first_block,
                       std::size_t n, double* out);

@@ -13,14 +13,17 @@
 
 namespace pardo::cuda {
 
-/// stats::bootstrap of `statistic` over `table` on CUDA devices (one column for mean, variance
-/// and std_dev, two for pearson, their rows resampled together): the same blocks, the same
+/// stats::bootstrap of `statistic` over `table` on CUDA devices (one column for mean, variance,
+/// std_dev and median, two for pearson, their rows resampled together): the same blocks, the same
 /// resamples and every resample's statistic bit for bit (a GPU thread draws a block's rows
 /// from its stream with the CPU's Lemire rejections and computes each resample's statistic
 /// in stats' order: stats::mean's eight running sums, the squared deviations and cross
 /// products in order, with stats' fallbacks where a sum overflows or underflows), so the
-/// distribution, the interval and the standard error are the CPU's bits. No resample is
-/// stored: a thread replays its indices for each pass. BCa's jackknife runs on the host. The
+/// distribution, the interval and the standard error are the CPU's bits (the median: the same
+/// order statistics, chosen by a selection of its own, so only the sign of a zero median may
+/// differ where the data hold both +0 and -0). No resample is stored but the median's, in
+/// device memory (8 bytes a row a block in a launch): a thread replays its indices for each
+/// pass. BCa's jackknife runs on the host. The
 /// launches are dealt round-robin over the devices, and the blocks gathered in block order,
 /// so one GPU or several give the same bits. A GPU thread takes one block: for a GPU's width
 /// give it many blocks, as `block_resamples` 1 to 16 for 10^5 resamples. RunInfo::backend is

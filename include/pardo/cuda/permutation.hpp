@@ -14,9 +14,10 @@
 namespace pardo::cuda {
 
 /// stats::permutation_test of `statistic` on CUDA devices: mean_difference and t for the
-/// independent design, pearson for the correlation design. The same blocks and random
-/// arrangements (a GPU thread shuffles its block's working copy with the CPU's Lemire draws
-/// and computes each statistic in stats' order, with stats' fallbacks), so the counts, the
+/// independent and paired designs, pearson for the correlation design. The same blocks and
+/// random arrangements (a GPU thread shuffles its block's working copy with the CPU's Lemire
+/// draws, or swaps pairs by the bits of the same words, and computes each statistic in stats'
+/// order, with stats' fallbacks), so the counts, the
 /// p-value and every null value are the CPU's bits. A test whose every arrangement is
 /// enumerated (there are at most `permutations` of them) runs on the host, as the CPU does
 /// it. A GPU thread takes one block and keeps a working copy of the values in device memory
@@ -24,8 +25,8 @@ namespace pardo::cuda {
 /// RunInfo::backend is "cuda" and workers the devices used; a stop request ends the run
 /// between launches, with the permutations done so far.
 /// @throws std::invalid_argument for data or options stats::permutation_test refuses, a
-///         statistic that does not fit the design (the paired design runs on the CPU
-///         backends), an unknown statistic, or a checkpoint (not supported on the GPU)
+///         statistic that does not fit the design, an unknown statistic, or a checkpoint (not
+///         supported on the GPU)
 /// @throws Unavailable when no GPU can run it (the reason in the message)
 /// @code
 /// pardo::stats::PermutationResult r = pardo::cuda::permutation_test(

@@ -18,8 +18,8 @@ namespace pardo::cuda {
 /// auto r = pardo::cuda::permutation_test(x, y, pardo::cuda::PermutationStatistic::t);
 /// @endcode
 enum class PermutationStatistic : std::uint32_t {
-  mean_difference,  ///< stats::mean_difference, independent design
-  t,                ///< stats::t_statistic, independent design
+  mean_difference,  ///< stats::mean_difference, independent and paired designs
+  t,                ///< stats::t_statistic, independent and paired designs
   pearson,          ///< stats::pearson_r, correlation design
 };
 
@@ -27,17 +27,23 @@ enum class PermutationStatistic : std::uint32_t {
 
 namespace pardo::cuda::detail {
 
-/// A randomized permutation test as a kernel takes it. The independent design splits the
-/// pooled values by a partial Fisher-Yates shuffle of the smaller group's `drawn` positions;
-/// the correlation design shuffles y whole against x. Arrays are in device memory on the GPU.
+/// How a design rearranges its data: the independent design splits the pooled values by a
+/// partial Fisher-Yates shuffle of the smaller group's positions, the paired design swaps
+/// pairs by the bits of random words, the correlation design shuffles y whole against x.
+enum class Arrangement : std::uint32_t { splits, sign_patterns, orderings };
+
+/// A randomized permutation test as a kernel takes it. Arrays are in device memory on the
+/// GPU.
 struct PermutationKernelPlan {
   std::uint32_t k0 = 0;
   std::uint32_t k1 = 0;
   PermutationStatistic statistic = PermutationStatistic::mean_difference;
-  bool orderings = false;    ///< the correlation design
-  std::uint32_t pooled = 0;  ///< values in a working copy: both groups, or y
-  std::uint32_t drawn = 0;   ///< the smaller group's size (independent design)
-  bool x_drawn = true;       ///< whether the smaller group is x
+  Arrangement arrangement = Arrangement::splits;
+  /// Values in `pool`: both groups (splits), or y (sign patterns and orderings); every
+  /// arrangement but the sign patterns shuffles a working copy of them.
+  std::uint32_t pooled = 0;
+  std::uint32_t drawn = 0;  ///< the smaller group's size (independent design)
+  bool x_drawn = true;      ///< whether the smaller group is x
   /// The mean difference's fast path: the pool is centred on its mean, the drawn group summed
   /// as it is placed and the other's sum `total` minus it.
   bool centred = false;
@@ -47,7 +53,7 @@ struct PermutationKernelPlan {
   std::uint64_t permutations = 0;
   std::uint64_t block_permutations = 0;
   const double* pool = nullptr;  ///< what each working copy starts as
-  const double* x = nullptr;     ///< the correlation design's x
+  const double* x = nullptr;     ///< x, for sign patterns and orderings
 };
 
 /// What a block counted: as stats' PermutationCounts.
@@ -111,7 +117,39 @@ PARDO_HOST_DEVICE inline double next_ordering(const PermutationKernelPlan& plan,
   return sequence_pearson(StridedCursor{plan.x, 1, 0}, StridedCursor{w, stride, 0}, n);
 }
 
-/// `block`'s arrangements, as the CPU's block draws and evaluates them: the working copy is
+/// One side of a pair's sign pattern: value i is y[i] where bit i of the pattern is set, else
+/// x[i] (`swapped` false), or the other way round; bit i is bit i % 32 of the pattern's word
+/// i / 32, the pattern's words read from a copy of the stream where they start.
+struct SignPatternCursor {
+  StreamWords words;
+  const double* x;
+  const double* y;
+  bool swapped;
+  std::uint32_t i = 0;
+  std::uint32_t word = 0;
+  PARDO_HOST_DEVICE double next() noexcept {
+    if (i % 32 == 0) word = words.next();
+    const bool set = (word >> (i % 32) & 1u) != 0;
+    const double v = set != swapped ? y[i] : x[i];
+    ++i;
+    return v;
+  }
+};
+
+/// The statistic of the next sign pattern of the paired design: as the CPU's, the pairs
+/// swapped by the bits of the pattern's words (32 pairs a word), then the statistic of the two
+/// sides. `words` moves past the pattern's words.
+PARDO_HOST_DEVICE inline double next_sign_pattern(const PermutationKernelPlan& plan,
+                                                  StreamWords& words) noexcept {
+  const std::uint32_t n = plan.pooled;
+  const SignPatternCursor a{words, plan.x, plan.pool, false};
+  const SignPatternCursor b{words, plan.x, plan.pool, true};
+  for (std::uint32_t i = 0; i < n; i += 32) words.next();
+  if (plan.statistic == PermutationStatistic::t) return sequence_t(a, n, b, n);
+  return sequence_mean(a, n, Scaling{}) - sequence_mean(b, n, Scaling{});
+}
+
+/// `block`'s arrangements, as the CPU's block draws and evaluates them: a working copy is
 /// w[i * stride] (the threads' copies interleaved, so that a warp's accesses to one position
 /// fall together), carried from one arrangement to the next. Each value goes to values[p]
 /// unless `values` is null.
@@ -119,13 +157,25 @@ PARDO_HOST_DEVICE inline PermutationTally permutation_block(const PermutationKer
                                                             std::uint64_t block, double* w,
                                                             std::uint64_t stride,
                                                             double* values) noexcept {
-  for (std::uint64_t i = 0; i < plan.pooled; ++i) w[i * stride] = plan.pool[i];
+  if (plan.arrangement != Arrangement::sign_patterns) {
+    for (std::uint64_t i = 0; i < plan.pooled; ++i) w[i * stride] = plan.pool[i];
+  }
   StreamWords words(plan.k0, plan.k1, block);
   const std::uint64_t count = block_permutation_count(plan, block);
   PermutationTally tally;
   for (std::uint64_t p = 0; p < count; ++p) {
-    const double value =
-        plan.orderings ? next_ordering(plan, words, w, stride) : next_split(plan, words, w, stride);
+    double value = 0;
+    switch (plan.arrangement) {
+      case Arrangement::splits:
+        value = next_split(plan, words, w, stride);
+        break;
+      case Arrangement::sign_patterns:
+        value = next_sign_pattern(plan, words);
+        break;
+      case Arrangement::orderings:
+        value = next_ordering(plan, words, w, stride);
+        break;
+    }
     tally.nan += std::isnan(value) ? 1u : 0u;
     tally.less_or_equal += value <= plan.high ? 1u : 0u;
     tally.greater_or_equal += value >= plan.low ? 1u : 0u;

@@ -31,8 +31,9 @@ inline BootstrapKernelPlan bootstrap_kernel_plan(const stats::Columns& table,
           table.data().data()};
 }
 
-/// What every thread's working copy of a permutation test starts as: y for the correlation
-/// design; for the independent design x and y pooled, centred on their mean for the mean
+/// What every thread's working copy of a permutation test starts as: y for the paired and
+/// correlation designs (the paired design's sign patterns need no copy); for the independent
+/// design x and y pooled, centred on their mean for the mean
 /// difference's fast path (as the CPU centres them) unless a sum of the centred values could
 /// overflow, where the CPU takes its generic path too.
 struct WorkingPool {
@@ -42,7 +43,7 @@ struct WorkingPool {
 
 inline WorkingPool working_pool(std::span<const double> x, std::span<const double> y,
                                 stats::Design design, PermutationStatistic statistic) {
-  if (design == stats::Design::correlation) return {{y.begin(), y.end()}, false};
+  if (design != stats::Design::independent) return {{y.begin(), y.end()}, false};
   WorkingPool pool{{x.begin(), x.end()}, false};
   pool.values.insert(pool.values.end(), y.begin(), y.end());
   if (statistic != PermutationStatistic::mean_difference) return pool;
@@ -74,7 +75,9 @@ inline PermutationKernelPlan permutation_kernel_plan(std::span<const double> x,
   return {key[0],
           key[1],
           statistic,
-          plan.design == stats::Design::correlation,
+          plan.design == stats::Design::independent ? Arrangement::splits
+          : plan.design == stats::Design::paired    ? Arrangement::sign_patterns
+                                                    : Arrangement::orderings,
           static_cast<std::uint32_t>(pool.values.size()),
           static_cast<std::uint32_t>(std::min(x.size(), y.size())),
           x.size() <= y.size(),
