@@ -111,6 +111,8 @@ std::string empty_argument(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before the threads start: the chains' pages go to the diagnostics, not back to the kernel.
+  pardo::keep_freed_memory();
   pardo::init(argc, argv);  // a worker process of `--backend processes` stops here
   hand_over_to_mpi_program(argc, argv);
   record_command_line(argc, argv);

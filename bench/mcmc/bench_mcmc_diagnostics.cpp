@@ -9,6 +9,7 @@
 // parameter, chain after chain within one: shape (DIM, CHAINS, DRAWS).
 #include <cstdio>
 #include <fstream>
+#include <pardo/core/memory.hpp>
 #include <pardo/mcmc.hpp>
 #include <pardo/pardo.hpp>
 #include <string>
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s CHAINS DRAWS DIM WORKERS [DRAWS.bin]\n", argv[0]);
     return 2;
   }
+  pardo::keep_freed_memory();  // as `pardo mcmc` does
   const pardo::mcmc::MetropolisOptions options{.chains = std::stoull(argv[1]),
                                                .draws = std::stoull(argv[2])};
   const std::size_t dim = std::stoull(argv[3]);

@@ -29,37 +29,42 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 template <class T>
 using Buffer = std::vector<T, pardo::detail::HugePageAllocator<T>>;
 
-/// Phi^-1(p) for 0 < p < 1 by Wichura's algorithm AS 241 (PPND16, 1988), relative error
-/// about 1e-16: as exact as Boost's, without its long double arithmetic, which matters
-/// when every draw of every parameter is transformed.
-double normal_quantile(double p) {
+// Phi^-1(p) for 0 < p < 1 by Wichura's algorithm AS 241 (PPND16, 1988), relative error
+// about 1e-16: as exact as Boost's, without its long double arithmetic, which matters
+// when every draw of every parameter is transformed. In two parts: the central range
+// |p - 0.5| <= 0.425 has no branch and vectorises; the tails take a log.
+constexpr double central_range = 0.425;
+
+/// Phi^-1(0.5 + q) for |q| <= central_range.
+double central_quantile(double q) {
+  const double r = 0.180625 - q * q;
+  return q *
+         (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) *
+                  r +
+              45921.953931549871457) *
+                 r +
+             13731.693765509461125) *
+                r +
+            1971.5909503065514427) *
+               r +
+           133.14166789178437745) *
+              r +
+          3.387132872796366608) /
+         (((((((5226.495278852545925 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
+              21213.794301586595867) *
+                 r +
+             5394.1960214247511077) *
+                r +
+            687.1870074920579083) *
+               r +
+           42.313330701600911252) *
+              r +
+          1.0);
+}
+
+/// Phi^-1(p) for |p - 0.5| > central_range.
+double tail_quantile(double p) {
   const double q = p - 0.5;
-  if (std::abs(q) <= 0.425) {
-    const double r = 0.180625 - q * q;
-    return q *
-           (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) *
-                    r +
-                45921.953931549871457) *
-                   r +
-               13731.693765509461125) *
-                  r +
-              1971.5909503065514427) *
-                 r +
-             133.14166789178437745) *
-                r +
-            3.387132872796366608) /
-           (((((((5226.495278852545925 * r + 28729.085735721942674) * r + 39307.89580009271061) *
-                    r +
-                21213.794301586595867) *
-                   r +
-               5394.1960214247511077) *
-                  r +
-              687.1870074920579083) *
-                 r +
-             42.313330701600911252) *
-                r +
-            1.0);
-  }
   double r = q < 0 ? p : 1 - p;
   r = std::sqrt(-std::log(r));
   double value;
@@ -275,8 +280,8 @@ void sort_runs(const Runs& runs, Buffers& b) {
 
 /// Rank-normalises the ordered runs: z = Phi^-1((r - 3/8) / (S + 1/4)) for every draw of a
 /// run, ties given their average rank. One z per run, in run order, into `of_run`. The
-/// probabilities come first, then Phi^-1 of each in a loop of its own, whose calls do not
-/// wait for each other and whose branches follow the probabilities' order.
+/// probabilities come first, in rank order, so that those in Phi^-1's central range are one
+/// stretch, transformed in a loop without a branch.
 void rank_normalise(const Ordered& ordered, std::size_t size, Buffer<double>& of_run,
                     Buffer<double>& probability) {
   const std::size_t runs = ordered.run.size();
@@ -293,8 +298,16 @@ void rank_normalise(const Ordered& ordered, std::size_t size, Buffer<double>& of
     for (; g < h; ++g) probability[g] = (rank - 0.375) / denominator;
     first = last + 1;
   }
+  const auto central_begin = std::partition_point(
+      probability.begin(), probability.end(), [](double p) { return p - 0.5 < -central_range; });
+  const auto central_end = std::partition_point(central_begin, probability.end(),
+                                                [](double p) { return p - 0.5 <= central_range; });
+  std::transform(probability.begin(), central_begin, probability.begin(), tail_quantile);
+  std::transform(central_begin, central_end, central_begin,
+                 [](double p) { return central_quantile(p - 0.5); });
+  std::transform(central_end, probability.end(), central_end, tail_quantile);
   of_run.resize(runs);
-  for (std::size_t g = 0; g < runs; ++g) of_run[ordered.run[g]] = normal_quantile(probability[g]);
+  for (std::size_t g = 0; g < runs; ++g) of_run[ordered.run[g]] = probability[g];
 }
 
 /// The ordered runs of |x - median|, into `out`: walks outwards from the median, merging

@@ -1,7 +1,8 @@
 #pragma once
 /// @file
 /// Whether a planned allocation fits in memory: the test every workload makes before it starts,
-/// for callers that refuse a request in their own words (the CLI names its options).
+/// for callers that refuse a request in their own words (the CLI names its options); and a
+/// heap policy for programs whose phases free and allocate large buffers in turn.
 
 #include <optional>
 #include <string>
@@ -28,5 +29,21 @@ std::optional<std::string> memory_shortfall(double bytes, std::string_view purpo
 /// }
 /// @endcode
 std::string describe_memory_limit();
+
+/// Asks the C library to keep freed memory in the heap for later allocations instead of
+/// handing blocks of up to 32 MiB back to the kernel as they are freed. Where a fresh page
+/// costs a fault of several microseconds (some VMs), a run's later phase then reuses the pages
+/// an earlier one freed: MCMC's diagnostics reuse the chains' (docs/benchmarks.md). A
+/// process-wide choice, so the library never makes it itself: `pardo` calls it at start, and
+/// so may any program, before its threads start. The price is a resident size that stays at
+/// its peak. Without glibc it does nothing.
+/// @code
+/// int main() {
+///   pardo::keep_freed_memory();
+///   pardo::ThreadPool pool;
+///   // ...
+/// }
+/// @endcode
+void keep_freed_memory();
 
 }  // namespace pardo
