@@ -240,24 +240,15 @@ double from_order_key(std::uint64_t key) {
   return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
 }
 
-/// The runs in ascending order of their values, into b.ordered: a least-significant-digit
-/// radix sort on bytes, passing over a byte that every key shares (the sign's, when no
-/// value is negative).
-void sort_runs(const Runs& runs, Buffers& b) {
-  const std::size_t size = runs.value.size();
+/// Least-significant-digit radix passes over bytes `from` to 7 of the keys, carrying their
+/// runs' indices, passing over a byte that every key shares (the sign's, when no value is
+/// negative). `counts` holds each byte's histogram, and is used up.
+void radix_passes(std::array<std::array<std::size_t, 256>, 8>& counts, std::size_t from,
+                  Buffers& b) {
   Buffer<std::uint64_t>& keys = b.keys;
   Buffer<std::uint32_t>& index = b.ordered.run;
-  keys.resize(size);
-  index.resize(size);
-  std::array<std::array<std::size_t, 256>, 8> counts{};
-  for (std::size_t i = 0; i < size; ++i) {
-    keys[i] = order_key(runs.value[i]);
-    index[i] = static_cast<std::uint32_t>(i);
-    for (std::size_t d = 0; d < 8; ++d) ++counts[d][(keys[i] >> (8 * d)) & 0xff];
-  }
-  b.keys_to.resize(size);
-  b.index_to.resize(size);
-  for (std::size_t d = 0; d < 8; ++d) {
+  const std::size_t size = keys.size();
+  for (std::size_t d = from; d < 8; ++d) {
     auto& count = counts[d];
     if (std::find(count.begin(), count.end(), size) != count.end()) continue;
     std::size_t offset = 0;
@@ -269,6 +260,57 @@ void sort_runs(const Runs& runs, Buffers& b) {
     }
     keys.swap(b.keys_to);
     index.swap(b.index_to);
+  }
+}
+
+/// Puts keys in order where, sorted on their top halves, they are not yet: by insertion,
+/// stable, carrying the indices along. False, part-way, after as many moves as there are
+/// keys: then many keys differ in their low halves alone, and sorting them on every byte
+/// costs less.
+bool order_by_insertion(Buffer<std::uint64_t>& keys, Buffer<std::uint32_t>& index) {
+  std::size_t moves = keys.size();
+  for (std::size_t g = 1; g < keys.size(); ++g) {
+    const std::uint64_t key = keys[g];
+    if (keys[g - 1] <= key) continue;
+    const std::uint32_t run = index[g];
+    std::size_t h = g;
+    for (; h > 0 && keys[h - 1] > key; --h) {
+      if (moves-- == 0) return false;
+      keys[h] = keys[h - 1];
+      index[h] = index[h - 1];
+    }
+    keys[h] = key;
+    index[h] = run;
+  }
+  return true;
+}
+
+/// The runs in ascending order of their values, into b.ordered, equal values in run order:
+/// a radix sort on the keys' top halves, which hold a double's sign, exponent and 20 bits of
+/// its mantissa and so rarely tie between draws of a continuous law, then insertion where
+/// they do. Half the passes of a sort on every byte, and the same order.
+void sort_runs(const Runs& runs, Buffers& b) {
+  const std::size_t size = runs.value.size();
+  Buffer<std::uint64_t>& keys = b.keys;
+  Buffer<std::uint32_t>& index = b.ordered.run;
+  keys.resize(size);
+  index.resize(size);
+  b.keys_to.resize(size);
+  b.index_to.resize(size);
+  std::array<std::array<std::size_t, 256>, 8> counts{};
+  const auto load = [&](std::size_t from) {
+    for (auto& count : counts) count.fill(0);
+    for (std::size_t i = 0; i < size; ++i) {
+      keys[i] = order_key(runs.value[i]);
+      index[i] = static_cast<std::uint32_t>(i);
+      for (std::size_t d = from; d < 8; ++d) ++counts[d][(keys[i] >> (8 * d)) & 0xff];
+    }
+  };
+  load(4);
+  radix_passes(counts, 4, b);
+  if (!order_by_insertion(keys, index)) {
+    load(0);
+    radix_passes(counts, 0, b);
   }
   b.ordered.value.resize(size);
   b.ordered.length.resize(size);

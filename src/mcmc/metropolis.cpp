@@ -272,27 +272,46 @@ std::vector<ParameterSummary> summarise_parameters(const ChainsResult& result, s
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t width = last - first;
   std::vector<ParameterSummary> out;
-  // One buffer for each parameter's draws in turn: a fresh one would fault its pages in.
+  if (result.chains == 0) {
+    out.assign(width, {nan, nan, nan, nan, nan, !stop.stop_requested()});
+    for (std::size_t k = 0; k < width; ++k) advance_progress(progress);
+    return out;
+  }
+  // A pass over the draws reads every cache line of them, however few of a draw's values it
+  // takes: the parameters are gathered a batch at a time, as many as fit in batch_bytes, into
+  // one buffer that every batch reuses, since a fresh one would fault its pages in.
+  const std::size_t size = result.draws.size() / result.dim;
+  constexpr std::size_t batch_bytes = std::size_t{32} << 20;
+  const std::size_t batch =
+      std::clamp<std::size_t>(batch_bytes / (size * sizeof(double)), 1, width);
   std::vector<double, pardo::detail::HugePageAllocator<double>> x;
   Workspace workspace;
-  for (std::size_t k = 0; k < width; ++k) {
-    if (stop.stop_requested()) {
-      out.push_back({nan, nan, nan, nan, nan, false});
-    } else if (result.chains == 0) {
-      out.push_back({nan, nan, nan, nan, nan, true});
-    } else {
-      x.resize(result.draws.size() / result.dim);
-      for (std::size_t i = 0; i < x.size(); ++i) x[i] = result.draws[i * result.dim + first + k];
-      ParameterSummary s;
-      s.mean = stats::mean(x);
-      s.sd = stats::std_dev(x);
-      const RankDiagnostics d = rank_diagnostics(x, result.chains, workspace);
-      s.rhat = d.rhat;
-      s.ess = d.ess;
-      s.mcse = s.sd / std::sqrt(s.ess);
-      out.push_back(s);
+  for (std::size_t begin = 0; begin < width; begin += batch) {
+    const std::size_t taken = std::min(batch, width - begin);
+    if (!stop.stop_requested()) {
+      x.resize(taken * size);
+      const double* from = result.draws.data() + first + begin;
+      for (std::size_t i = 0; i < size; ++i) {
+        const double* row = from + i * result.dim;
+        for (std::size_t j = 0; j < taken; ++j) x[j * size + i] = row[j];
+      }
     }
-    advance_progress(progress);
+    for (std::size_t j = 0; j < taken; ++j) {
+      if (stop.stop_requested()) {
+        out.push_back({nan, nan, nan, nan, nan, false});
+      } else {
+        const std::span<const double> draws(x.data() + j * size, size);
+        ParameterSummary s;
+        s.mean = stats::mean(draws);
+        s.sd = stats::std_dev(draws);
+        const RankDiagnostics d = rank_diagnostics(draws, result.chains, workspace);
+        s.rhat = d.rhat;
+        s.ess = d.ess;
+        s.mcse = s.sd / std::sqrt(s.ess);
+        out.push_back(s);
+      }
+      advance_progress(progress);
+    }
   }
   return out;
 }

@@ -3,9 +3,11 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <numeric>
 #include <pardo/mcmc/diagnostics.hpp>
 #include <pardo/random/distributions.hpp>
 #include <sstream>
@@ -121,6 +123,32 @@ TEST(McmcDiagnostics, TheFoldedRhatSeesChainsThatDifferOnlyInScale) {
   auto x = ar1_chains(chains, n, 0.0, 15);
   for (std::size_t i = 0; i < n; ++i) x[3 * n + i] *= 4.0;
   EXPECT_GT(pardo::mcmc::split_rhat(x, chains), 1.1);
+}
+
+// Both diagnostics are functions of ranks (R-hat's folded half of distances to the median),
+// so draws that are an exact increasing affine map of others give the same bits. Draws that
+// differ in their low 32 bits alone are sorted on every byte; draws whose top halves tie in
+// pairs are put in order by insertion.
+TEST(McmcDiagnostics, DrawsThatDifferOnlyInTheirLowBitsAreOrderedExactly) {
+  constexpr std::size_t chains = 4;
+  constexpr std::size_t n = 1000;
+  const auto z = ar1_chains(chains, n, 0.5, 16);
+  std::vector<std::size_t> order(z.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return z[a] < z[b]; });
+  std::vector<double> rank(z.size());
+  for (std::size_t k = 0; k < order.size(); ++k) rank[order[k]] = static_cast<double>(k);
+  // 1 + r 2^-40 with r < 2^12: one sign, exponent and top 20 bits of mantissa for every draw.
+  std::vector<double> narrow(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) narrow[i] = 1 + rank[i] * 0x1p-40;
+  EXPECT_EQ(pardo::mcmc::split_rhat(narrow, chains), pardo::mcmc::split_rhat(rank, chains));
+  EXPECT_EQ(pardo::mcmc::ess_bulk(narrow, chains), pardo::mcmc::ess_bulk(rank, chains));
+  std::vector<double> pairs(z.size());
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    pairs[i] = std::floor(rank[i] / 2) + std::fmod(rank[i], 2) * 0x1p-40;
+  }
+  EXPECT_EQ(pardo::mcmc::ess_bulk(pairs, chains), pardo::mcmc::ess_bulk(rank, chains));
+  EXPECT_GT(pardo::mcmc::ess_bulk(rank, chains), 1000.0);
 }
 
 TEST(McmcDiagnostics, ConstantDrawsGiveNan) {
