@@ -4,7 +4,6 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <complex>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -13,11 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include <unsupported/Eigen/FFT>
-
 #include "core/huge_pages.hpp"
 #include "core/validate.hpp"
 #include "mcmc/rank_diagnostics.hpp"
+#include "mcmc/real_fft.hpp"
 #include "pardo/stats/descriptive.hpp"
 
 namespace pardo::mcmc {
@@ -174,11 +172,10 @@ struct Workspace::Buffers {
   Buffer<double> chain;  // one split chain's draws
   Buffer<double> rho;
   Buffer<double> signal;
-  Buffer<std::complex<double>> spectrum;
-  Buffer<std::complex<double>> power;
-  // Kept with the buffers: it caches its plans and twiddles per length. Not thread-safe,
-  // like the workspace.
-  Eigen::FFT<double> fft;
+  Buffer<double> power;
+  // Kept with the buffers: it keeps its plan and twiddles from chain to chain and parameter
+  // to parameter. Not thread-safe, like the workspace.
+  RealFft fft;
 };
 
 Workspace::Workspace() : buffers_(std::make_unique<Buffers>()) {}
@@ -529,21 +526,6 @@ class MeanAutocovariance {
     return ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
   }
 
-  /// The smallest multiple of 4 at least `at_least` whose only prime factors are 2, 3 and 5:
-  /// the lengths kissfft's real transform is fastest at. It costs about as much at 54000 as
-  /// at 51840, and 1.6 times as much at 65536, which a power of 2 would round n = 50000 up to.
-  static std::size_t transform_length(std::size_t at_least) {
-    std::size_t m = (at_least + 3) / 4 * 4;
-    const auto smooth = [](std::size_t v) {
-      for (const std::size_t p : {2U, 3U, 5U}) {
-        while (v % p == 0) v /= p;
-      }
-      return v == 1;
-    };
-    while (!smooth(m)) m += 4;
-    return m;
-  }
-
   // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
   // zero-padded to m >= n + lag so that the circular sums up to that lag do not wrap: a
   // transform no longer than the lags asked for need. Only the sum over chains is needed, so the
@@ -553,31 +535,23 @@ class MeanAutocovariance {
     const std::size_t n = length_;
     // Geyer's truncation usually stops within a few autocorrelation times, far short of n:
     // a margin of n / 16 lags, doubled if it asks for more.
-    const std::size_t m = transform_length(n + std::max({lag, 2 * lags_.size(), n / 16}));
+    const std::size_t m =
+        detail::RealFft::length_at_least(n + std::max({lag, 2 * lags_.size(), n / 16}));
     // The lags asked for here are past the direct ones: m - n leaves room to expand into.
     static_assert(expand_slack < direct_lags);
-    const std::size_t bins = m / 2 + 1;
+    detail::RealFft& fft = b_.fft;
+    fft.plan(m);
     b_.signal.resize(m);
-    b_.spectrum.resize(bins);
-    b_.power.assign(bins, 0.0);
-    // Real input, half spectrum: kissfft's transform of m / 2 points. Unscaled, as the
-    // scale below takes m in.
-    Eigen::FFT<double>& fft = b_.fft;
-    fft.SetFlag(Eigen::FFT<double>::HalfSpectrum);
-    fft.SetFlag(Eigen::FFT<double>::Unscaled);
-    const auto size = static_cast<Eigen::Index>(m);
+    b_.power.assign(m / 2 + 1, 0.0);
     double* signal = b_.signal.data();
-    std::complex<double>* spectrum = b_.spectrum.data();
-    std::complex<double>* power = b_.power.data();
     std::size_t r = 0;
     for (std::size_t c = 0; c < count_; ++c) {
       r = expand(r, signal);
       for (std::size_t i = 0; i < n; ++i) signal[i] -= b_.means[c];
       std::fill(signal + n, signal + m, 0.0);
-      fft.fwd(spectrum, signal, size);
-      for (std::size_t k = 0; k < bins; ++k) power[k] += std::norm(spectrum[k]);
+      fft.add_power(signal, b_.power.data());
     }
-    fft.inv(signal, power, size);
+    fft.inverse(b_.power.data(), signal);
     const double scale =
         1 / (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(count_));
     const std::size_t exact = std::min(n, m - n + 1);
