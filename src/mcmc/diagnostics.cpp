@@ -169,9 +169,8 @@ struct Workspace::Buffers {
   Buffer<double> tails;
   Buffer<double> means;
   Buffer<double> tail_means;
-  Buffer<double> chain;  // one split chain's draws
   Buffer<double> rho;
-  Buffer<double> signal;
+  Buffer<double> sums;  // the inverse transform: lagged sums of products
   Buffer<double> power;
   // Kept with the buffers: it keeps its plan and twiddles from chain to chain and parameter
   // to parameter. Not thread-safe, like the workspace.
@@ -349,8 +348,11 @@ void rank_normalise(const Ordered& ordered, std::size_t size, Buffer<double>& of
   for (std::size_t g = 0; g < runs; ++g) of_run[ordered.run[g]] = probability[g];
 }
 
-/// The ordered runs of |x - median|, into `out`: walks outwards from the median, merging
-/// the two sides.
+/// The ordered runs of |x - median|, into `out`: a merge of the runs below the median, walked
+/// downwards, with those above it, walked upwards, equal distances below first. The merge
+/// runs from both ends at once, as two chains of steps that do not wait for each other: from
+/// the median outwards, taking the nearer run, and from the outermost runs inwards, taking the
+/// farther, equal distances above first.
 void fold(const Ordered& ordered, double median, Ordered& out) {
   const std::size_t size = ordered.run.size();
   out.run.resize(size);
@@ -366,18 +368,31 @@ void fold(const Ordered& ordered, double median, Ordered& out) {
     out.value[p] = distance(g);
     out.length[p] = ordered.length[g];
   };
+  // Outwards, the next runs are below - 1 and above; inwards, low and high - 1.
   std::size_t below = split_at;
   std::size_t above = split_at;
-  std::size_t p = 0;
-  // Which side comes next is a coin toss: selected, not branched on.
-  while (below > 0 && above < size) {
-    const bool take_below = distance(below - 1) <= distance(above);
-    take(p++, take_below ? below - 1 : above);
+  std::size_t low = 0;
+  std::size_t high = size;
+  const std::size_t front = size / 2;
+  // Which side comes next is a coin toss: selected, not branched on. Where a side has run
+  // out, its distance is read from the other's run, and that side is not taken.
+  for (std::size_t p = 0; p < front; ++p) {
+    const std::size_t down = below > 0 ? below - 1 : above;
+    const std::size_t up = above < size ? above : below - 1;
+    const bool take_below = below > 0 && (above == size || distance(down) <= distance(up));
+    take(p, take_below ? down : up);
     below -= take_below ? 1 : 0;
     above += take_below ? 0 : 1;
+    const std::size_t in_low = low < split_at ? low : high - 1;
+    const std::size_t in_high = high > split_at ? high - 1 : low;
+    const bool take_high =
+        high > split_at && (low == split_at || distance(in_high) >= distance(in_low));
+    take(size - 1 - p, take_high ? in_high : in_low);
+    high -= take_high ? 1 : 0;
+    low += take_high ? 0 : 1;
   }
-  while (below > 0) take(p++, --below);
-  while (above < size) take(p++, above++);
+  // Of an odd number of runs, one is left between the two.
+  if (size % 2 == 1) take(front, below > low ? below - 1 : above);
 }
 
 /// The median of every draw (the middle draws of odd chains too, as `extra`, sorted): the
@@ -460,32 +475,19 @@ std::array<double, 2> rhats(const Runs& runs, std::span<const double> bulk,
   return {rhat(within[0], means), rhat(within[1], tail_means)};
 }
 
-/// The autocovariances of every chain at increasing lags, averaged over chains, computed
-/// as needed: direct sums for the first lags, where Geyer's truncation stops for nearly
-/// independent draws, and the lags up to the one asked for and beyond by FFT if it looks
-/// further. The chains are given as runs and expanded one at a time, into buffers that stay
-/// in cache, not all at once.
+/// The autocovariances of every chain at increasing lags, averaged over chains, by FFT: up to
+/// about n / 16 lags at first, where Geyer's truncation stops for all but the most correlated
+/// chains, and as far as asked for beyond. The chains are given as runs and expanded one at a
+/// time, into the transform's input, not all at once.
 class MeanAutocovariance {
  public:
-  /// Of the split chains of `length` draws whose draws are the runs' values `of_run`.
-  MeanAutocovariance(const Runs& runs, std::span<const double> of_run, std::size_t count,
-                     std::size_t length, Buffers& b)
-      : runs_(runs), of_run_(of_run), count_(count), length_(length), b_(b) {
-    b_.means.resize(count);
-    b_.chain.resize(length + expand_slack);
-    lags_.assign(direct_lags, 0.0);
-    std::size_t r = 0;
-    for (std::size_t c = 0; c < count; ++c) {
-      r = expand(r, b_.chain.data());
-      const std::span<double> chain(b_.chain.data(), length);
-      b_.means[c] = stats::mean(chain);
-      for (double& x : chain) x -= b_.means[c];
-      for (std::size_t lag = 0; lag < direct_lags; ++lag) lags_[lag] += direct(lag);
-    }
-    for (double& l : lags_) l /= static_cast<double>(count);
+  /// Of the split chains of `length` draws whose draws are the runs' values `of_run`, and
+  /// whose means are `means`.
+  MeanAutocovariance(const Runs& runs, std::span<const double> of_run,
+                     std::span<const double> means, std::size_t length, Buffers& b)
+      : runs_(runs), of_run_(of_run), means_(means), length_(length), b_(b) {
+    transform(0);
   }
-
-  std::span<const double> means() const { return b_.means; }
 
   /// (1/n) sum_i (x_i - mean)(x_{i+lag} - mean), averaged over chains.
   double operator()(std::size_t lag) {
@@ -494,92 +496,84 @@ class MeanAutocovariance {
   }
 
  private:
-  static constexpr std::size_t direct_lags = 4;
+  static constexpr std::size_t least_lags = 8;
   static constexpr std::size_t expand_slack = 3;
 
-  /// Writes the chain whose first run is `r` to `out`, and up to 3 values past its end;
-  /// returns the next chain's first run. Runs are short, about 1 / (acceptance rate) draws:
-  /// whole groups of 4 writes, the next run overwriting the excess, beat a loop of exact
-  /// length per run.
-  std::size_t expand(std::size_t r, double* out) const {
+  /// Writes the chain whose first run is `r`, less `mean`, as its even draws to `even` and
+  /// its odd draws to `odd`, with up to 3 draws past its end; returns the next chain's first
+  /// run. Runs are short, about 1 / (acceptance rate) draws: whole groups of 4 draws, two of
+  /// each parity, the next run overwriting the excess, beat a loop of exact length per run.
+  std::size_t expand(std::size_t r, double mean, double* even, double* odd) const {
     for (std::size_t written = 0; written < length_; ++r) {
-      const double v = of_run_[r];
-      double* p = out + written;
-      for (std::size_t i = 0; i < runs_.length[r]; i += 4)
-        p[i] = p[i + 1] = p[i + 2] = p[i + 3] = v;
+      const double v = of_run_[r] - mean;
+      // Draws written .. written + 3: even ones (written + 1) / 2 and the next, odd ones
+      // written / 2 and the next.
+      double* e = even + (written + 1) / 2;
+      double* o = odd + written / 2;
+      for (std::size_t i = 0; 2 * i < runs_.length[r]; i += 2)
+        e[i] = e[i + 1] = o[i] = o[i + 1] = v;
       written += runs_.length[r];
     }
     return r;
   }
 
-  /// (1/n) sum_i x_i x_{i+lag} of the centred chain in b.chain.
-  double direct(std::size_t lag) const {
-    const std::size_t n = length_;
-    const double* x = b_.chain.data();
-    // Four sums, so that the additions need not wait for each other.
-    std::array<double, 4> sums{};
-    std::size_t i = 0;
-    for (; i + 3 + lag < n; i += 4) {
-      for (std::size_t u = 0; u < 4; ++u) sums[u] += x[i + u] * x[i + u + lag];
-    }
-    for (; i + lag < n; ++i) sums[0] += x[i] * x[i + lag];
-    return ((sums[0] + sums[1]) + (sums[2] + sums[3])) / static_cast<double>(n);
-  }
-
   // Wiener-Khinchin: the autocovariance is the inverse transform of |FFT(x)|^2, with x
   // zero-padded to m >= n + lag so that the circular sums up to that lag do not wrap: a
-  // transform no longer than the lags asked for need. Only the sum over chains is needed, so the
-  // chains' power spectra (m / 2 + 1 bins of a real transform) are added and one inverse transform
-  // serves all.
+  // transform no longer than the lags asked for need. Only the sum over chains is needed, so
+  // the chains' power spectra (m / 2 + 1 bins of a real transform) are added and one inverse
+  // transform serves all.
   void transform(std::size_t lag) {
     const std::size_t n = length_;
-    // Geyer's truncation usually stops within a few autocorrelation times, far short of n:
-    // a margin of n / 16 lags, doubled if it asks for more.
+    // A margin of n / 16 lags at first, doubled whenever more are asked for.
     const std::size_t m =
-        detail::RealFft::length_at_least(n + std::max({lag, 2 * lags_.size(), n / 16}));
-    // The lags asked for here are past the direct ones: m - n leaves room to expand into.
-    static_assert(expand_slack < direct_lags);
+        detail::RealFft::length_at_least(n + std::max({lag, 2 * lags_.size(), n / 16, least_lags}));
+    // m - n leaves room to expand into.
+    static_assert(expand_slack < least_lags);
     detail::RealFft& fft = b_.fft;
     fft.plan(m);
-    b_.signal.resize(m);
     b_.power.assign(m / 2 + 1, 0.0);
-    double* signal = b_.signal.data();
     std::size_t r = 0;
-    for (std::size_t c = 0; c < count_; ++c) {
-      r = expand(r, signal);
-      for (std::size_t i = 0; i < n; ++i) signal[i] -= b_.means[c];
-      std::fill(signal + n, signal + m, 0.0);
-      fft.add_power(signal, b_.power.data());
+    for (const double mean : means_) {
+      const auto [even, odd] = fft.samples();
+      r = expand(r, mean, even, odd);
+      std::fill(even + (n + 1) / 2, even + m / 2, 0.0);
+      std::fill(odd + n / 2, odd + m / 2, 0.0);
+      fft.add_power(b_.power.data());
     }
-    fft.inverse(b_.power.data(), signal);
+    b_.sums.resize(m);
+    fft.inverse(b_.power.data(), b_.sums.data());
     const double scale =
-        1 / (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(count_));
+        1 / (static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(means_.size()));
     const std::size_t exact = std::min(n, m - n + 1);
-    for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(signal[t] * scale);
+    for (std::size_t t = lags_.size(); t < exact; ++t) lags_.push_back(b_.sums[t] * scale);
   }
 
   const Runs& runs_;
   std::span<const double> of_run_;
-  std::size_t count_;
+  std::span<const double> means_;
   std::size_t length_;
   Buffers& b_;
   std::vector<double> lags_;
 };
 
 /// The effective sample size (Vehtari et al. 2021, eqs. 10-11), step by step as ArviZ's
-/// _ess, of the split chains whose draws are the runs' values `of_run`.
-double ess(const Runs& runs, std::span<const double> of_run, std::size_t count, std::size_t n,
-           Buffers& b) {
+/// _ess, of the split chains of n draws whose draws are the runs' values `of_run`, and whose
+/// means are `means`.
+double ess(const Runs& runs, std::span<const double> of_run, std::span<const double> means,
+           std::size_t n, Buffers& b) {
   const double nd = static_cast<double>(n);
-  MeanAutocovariance acov(runs, of_run, count, n, b);
+  const std::size_t count = means.size();
+  MeanAutocovariance acov(runs, of_run, means, n, b);
   const double mean_var = acov(0) * nd / (nd - 1);
   double var_plus = mean_var * (nd - 1) / nd;
-  if (count > 1) var_plus += stats::variance(acov.means());
+  if (count > 1) var_plus += stats::variance(means);
   if (!(var_plus > 0)) return nan;
   const auto rho_at = [&](std::size_t lag) { return 1 - (mean_var - acov(lag)) / var_plus; };
 
   Buffer<double>& rho = b.rho;
-  rho.assign(n, 0.0);
+  // As far as the truncation reaches, zero where a pair is left out: often a few hundred
+  // lags of n.
+  rho.assign(2, 0.0);
   double rho_even = 1;
   double rho_odd = rho_at(1);
   rho[0] = rho_even;
@@ -589,6 +583,7 @@ double ess(const Runs& runs, std::span<const double> of_run, std::size_t count, 
   while (t + 3 < n && rho_even + rho_odd > 0) {
     rho_even = rho_at(t + 1);
     rho_odd = rho_at(t + 2);
+    rho.resize(t + 3, 0.0);
     if (rho_even + rho_odd >= 0) {
       rho[t + 1] = rho_even;
       rho[t + 2] = rho_odd;
@@ -641,7 +636,8 @@ RankDiagnostics rank_diagnostics(std::span<const double> draws, std::size_t chai
   const auto [bulk_rhat, tail_rhat] = rhats(b.runs, b.bulk, b.tails, count, half, b);
   const double r =
       std::isnan(bulk_rhat) || std::isnan(tail_rhat) ? nan : std::max(bulk_rhat, tail_rhat);
-  return {r, ess(b.runs, b.bulk, count, half, b)};
+  // rhats took each split chain's mean of the bulk.
+  return {r, ess(b.runs, b.bulk, b.means, half, b)};
 }
 
 }  // namespace detail

@@ -68,7 +68,7 @@ TEST(McmcDiagnostics, MatchTheNumpyTranscriptionOfTheirDefinitions) {
   const auto cases = read_reference();
   ASSERT_EQ(cases.size(), 9u);
   for (const auto& c : cases) {
-    // The reference takes autocovariances by FFT, pardo by direct sums: rounding differs.
+    // Both take autocovariances by FFT, with different transforms: rounding differs.
     EXPECT_NEAR(pardo::mcmc::split_rhat(c.draws, c.chains), c.rhat, 1e-12 * c.rhat) << c.name;
     EXPECT_NEAR(pardo::mcmc::ess_bulk(c.draws, c.chains), c.ess, 1e-9 * c.ess) << c.name;
   }

@@ -1,5 +1,6 @@
 // The MCMC diagnostics' real transform (src/mcmc/real_fft.hpp) against the DFT's definition,
-// summed term by term in long double, at lengths that take each kind of pass.
+// summed term by term in long double, at lengths that take each kind of pass; and its loops at
+// each instruction set against each other, bit for bit.
 
 #include <gmock/gmock.h>
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "mcmc/real_fft.hpp"
+#include "pardo/random/bulk.hpp"
 #include "pardo/random/distributions.hpp"
 #include "pardo/random/stream.hpp"
 
@@ -48,23 +50,35 @@ std::vector<std::complex<long double>> dft(const std::vector<double>& x, std::si
   return out;
 }
 
+// x's power spectrum added to `power`, x written as the transform takes it.
+void add_power_of(RealFft& fft, const std::vector<double>& x, double* power) {
+  const auto [even, odd] = fft.samples();
+  for (std::size_t i = 0; i < x.size(); ++i) (i % 2 == 0 ? even : odd)[i / 2] = x[i];
+  fft.add_power(power);
+}
+
 // Lengths 8 * 2^a * 3^b: radix-4 passes only, with a last radix-2 pass, with radix-3 passes,
 // and both.
 const std::vector<std::size_t> lengths = {8, 16, 24, 48, 72, 96, 128, 144, 432, 1152};
 
-TEST(RealFft, PowerSpectrumIsTheDftsSquaredModulusAddedToWhatWasThere) {
+TEST(RealFft, PowerSpectraAreTheDftsSquaredModulusAddedToWhatWasThere) {
   for (const std::size_t m : lengths) {
     const auto x = normal_draws(m, m);
+    const auto y = normal_draws(m, 2 * m);
     RealFft fft;
     fft.plan(m);
     ASSERT_EQ(fft.length(), m);
     std::vector<double> power(m / 2 + 1, 1.0);
-    fft.add_power(x.data(), power.data());
-    const auto reference = dft(x, m / 2 + 1, -1);
+    add_power_of(fft, x, power.data());
+    add_power_of(fft, y, power.data());
+    const auto of_x = dft(x, m / 2 + 1, -1);
+    const auto of_y = dft(y, m / 2 + 1, -1);
     long double largest = 0;
-    for (const auto& value : reference) largest = std::max(largest, std::norm(value));
     for (std::size_t k = 0; k <= m / 2; ++k) {
-      const double expected = 1.0 + static_cast<double>(std::norm(reference[k]));
+      largest = std::max(largest, std::norm(of_x[k]) + std::norm(of_y[k]));
+    }
+    for (std::size_t k = 0; k <= m / 2; ++k) {
+      const double expected = 1.0 + static_cast<double>(std::norm(of_x[k]) + std::norm(of_y[k]));
       EXPECT_NEAR(power[k], expected, 1e-14 * static_cast<double>(largest))
           << "m " << m << ", k " << k;
     }
@@ -97,7 +111,7 @@ TEST(RealFft, AutocovarianceOfAZeroPaddedSequenceIsItsLaggedSums) {
   RealFft fft;
   fft.plan(m);
   std::vector<double> power(m / 2 + 1, 0.0);
-  fft.add_power(x.data(), power.data());
+  add_power_of(fft, x, power.data());
   std::vector<double> out(m);
   fft.inverse(power.data(), out.data());
   for (std::size_t lag = 0; lag <= 100; ++lag) {
@@ -123,6 +137,36 @@ TEST(RealFft, LengthsAreTheSmallestEightTimesAProductOfTwosAndThrees) {
     RealFft fft;
     EXPECT_NO_THROW(fft.plan(m)) << m;
   }
+}
+
+// R-hat and ESS must not depend on the CPU: the AVX2 loops give the baseline's bits.
+TEST(RealFft, EveryInstructionSetGivesTheSameBits) {
+#if defined(__x86_64__)
+  if (pardo::random::simd_level() == pardo::random::SimdLevel::scalar) {
+    GTEST_SKIP() << "this CPU has no AVX2";
+  }
+  auto sizes = lengths;
+  sizes.push_back(55296);  // the diagnostics' length for split chains of 50000
+  for (const std::size_t m : sizes) {
+    const auto x = normal_draws(m, 3 * m);
+    RealFft baseline(pardo::mcmc::detail::baseline_fft_loops());
+    RealFft avx2(pardo::mcmc::detail::avx2_fft_loops());
+    baseline.plan(m);
+    avx2.plan(m);
+    std::vector<double> baseline_power(m / 2 + 1, 0.0);
+    std::vector<double> avx2_power(m / 2 + 1, 0.0);
+    add_power_of(baseline, x, baseline_power.data());
+    add_power_of(avx2, x, avx2_power.data());
+    ASSERT_EQ(avx2_power, baseline_power) << "m " << m;
+    std::vector<double> baseline_out(m);
+    std::vector<double> avx2_out(m);
+    baseline.inverse(baseline_power.data(), baseline_out.data());
+    avx2.inverse(avx2_power.data(), avx2_out.data());
+    ASSERT_EQ(avx2_out, baseline_out) << "m " << m;
+  }
+#else
+  GTEST_SKIP() << "the AVX2 loops are x86-64's";
+#endif
 }
 
 TEST(RealFft, OtherLengthsAreRejectedByValue) {
